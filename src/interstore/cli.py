@@ -1,0 +1,100 @@
+"""``interstore`` command line: one command group per subpackage.
+
+Errors in user input are printed as one line on stderr with exit code 2.
+Set ``INTERSTORE_DEBUG=1`` to see the full traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from typer.exceptions import TyperException
+
+from .cli_support import err_console
+from .errors import InputError
+
+app = typer.Typer(
+    name="interstore",
+    help="Quantitative interface-storage analysis for V-oxide heterostructure Zn-ion cathodes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _mount() -> None:
+    """Attach each subpackage's command group (imported lazily inside commands)."""
+    from importlib import import_module
+
+    groups = [
+        ("interstore.echem.cli", None),
+        ("interstore.transport.cli", "simulate"),
+        ("interstore.atomistic.cli", "interface"),
+        ("interstore.evidence.cli", "evidence"),
+        ("interstore.literature.cli", "literature"),
+        ("interstore.report.cli", None),
+    ]
+    for module_name, group in groups:
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:  # subpackage not built yet
+            if exc.name == module_name:
+                continue
+            raise
+        module.register(app) if group is None else app.add_typer(module.app, name=group)
+
+
+@app.callback()
+def _root() -> None:
+    """Quantitative interface-storage analysis for V-oxide heterostructure Zn-ion cathodes."""
+
+
+@app.command()
+def version() -> None:
+    """Print the interstore version and the versions of the libraries it relies on."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as pkg_version
+
+    from .cli_support import console
+    for name in ("interstore", "numpy", "scipy", "pandas", "pymatgen", "ase", "impedance",
+                 "galvani", "NewareNDA", "networkx", "torch", "chgnet"):
+        try:
+            console.print(f"{name} {pkg_version(name)}")
+        except PackageNotFoundError:
+            console.print(f"{name} (not installed)")
+
+
+_mount()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn input errors into one line + exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"error: {exc.one_line()}", highlight=False, soft_wrap=True)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err_console.print("aborted")
+        return 130
+    except TyperException as exc:  # usage errors: bad option, missing argument, unknown command
+        err_console.print(f"error: {exc.format_message()}", highlight=False, soft_wrap=True)
+        return 2
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        err_console.print(f"error: {exc.filename}: {exc.strerror}", highlight=False, soft_wrap=True)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - last line of defence, no traceback for users
+        if os.environ.get("INTERSTORE_DEBUG"):
+            raise
+        err_console.print(f"internal error: {type(exc).__name__}: {exc} "
+                          "(set INTERSTORE_DEBUG=1 for the traceback)", highlight=False, soft_wrap=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Shared pieces of every ``interstore`` command: the ``--json``/``--out`` options,
+result emission and the rich console.
+
+Commands compute a plain dict of results (units in every key name), then call
+:func:`emit`, which prints a table, writes ``--json`` atomically and reports
+where figures and tables went.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Iterable, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import InputError
+from .outputs import write_json
+
+console = Console()
+err_console = Console(stderr=True)
+
+JsonOption = Annotated[
+    Optional[Path], typer.Option("--json", help="Write machine-readable results to this JSON file.")
+]
+OutOption = Annotated[
+    Optional[Path], typer.Option("--out", help="Folder for figures (PNG) and tables (CSV).")
+]
+
+
+def parse_float_list(text: str | None, name: str) -> list[float] | None:
+    """Parse ``"0.1,0.2,0.5"`` into floats; ``None`` passes through."""
+    if text is None or text == "":
+        return None
+    try:
+        return [float(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise InputError(f"option {name}", f"could not parse {text!r}",
+                         expected="comma-separated numbers, e.g. 0.1,0.2,0.5") from None
+
+
+def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    """A rich table; floats are shown with 4 significant digits."""
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(str(c))
+    for r in rows:
+        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in r])
+    return t
+
+
+def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
+         written: Iterable[Path] = ()) -> None:
+    """Print tables, write the JSON result and list the files written."""
+    for t in tables:
+        console.print(t)
+    files = list(written)
+    if json_path is not None:
+        files.append(write_json(json_path, result))
+    for f in files:
+        console.print(f"[dim]wrote[/dim] {f}")

@@ -1,0 +1,11 @@
+"""Physical constants (SI, CODATA 2018 exact values where defined)."""
+
+FARADAY = 96485.33212  # C mol^-1
+GAS_CONSTANT = 8.314462618  # J mol^-1 K^-1
+VACUUM_PERMITTIVITY = 8.8541878128e-12  # F m^-1
+ELEMENTARY_CHARGE = 1.602176634e-19  # C
+BOLTZMANN = 1.380649e-23  # J K^-1
+AVOGADRO = 6.02214076e23  # mol^-1
+ROOM_TEMPERATURE = 298.15  # K
+MAH_PER_COULOMB = 1.0 / 3.6  # mAh C^-1
+Z_ZINC = 2  # charge number of Zn2+

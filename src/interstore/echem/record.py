@@ -1,0 +1,100 @@
+"""The canonical in-memory record of one electrochemical measurement.
+
+Every reader returns a :class:`Measurement`.  Units live in the column names:
+
+==============  ======================================================
+``time_s``       elapsed time, s
+``potential_V``  working-electrode potential, V (vs the cell's reference)
+``current_A``    current, A (positive = anodic / charge)
+``cycle``        cycle index (int, starting at 1; 1 if unknown)
+``step``         step / segment index (int; changes when the programme step changes)
+==============  ======================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+COLUMNS = ("time_s", "potential_V", "current_A", "cycle", "step")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement: a data table with unit-named columns plus metadata.
+
+    ``active_mass_g`` is the mass of the active oxide (g) when known;
+    ``scan_rate_mV_s`` is set by readers whose files record it (CV).
+    """
+
+    data: pd.DataFrame
+    source: str
+    instrument: str
+    active_mass_g: float | None = None
+    scan_rate_mV_s: float | None = None
+    technique: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        validate_frame(self.data, self.source)
+
+    @property
+    def time_s(self) -> np.ndarray:
+        return self.data["time_s"].to_numpy(float)
+
+    @property
+    def potential_V(self) -> np.ndarray:
+        return self.data["potential_V"].to_numpy(float)
+
+    @property
+    def current_A(self) -> np.ndarray:
+        return self.data["current_A"].to_numpy(float)
+
+    @property
+    def cycle(self) -> np.ndarray:
+        return self.data["cycle"].to_numpy(int)
+
+    @property
+    def step(self) -> np.ndarray:
+        return self.data["step"].to_numpy(int)
+
+
+def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
+    """Raise :class:`InputError` unless ``frame`` has the canonical columns, at least
+    two rows, finite time/potential/current and non-decreasing time."""
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(source, f"missing column(s) {', '.join(missing)}",
+                         expected=f"columns {', '.join(COLUMNS)}")
+    if len(frame) < 2:
+        raise InputError(source, f"only {len(frame)} data row(s)", expected="at least 2 data rows")
+    for col in ("time_s", "potential_V", "current_A"):
+        values = frame[col].to_numpy(float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise InputError(source, f"non-numeric or NaN value in '{col}'",
+                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
+    dt = np.diff(frame["time_s"].to_numpy(float))
+    back = np.flatnonzero(dt < 0)
+    if back.size:
+        raise InputError(source, "time goes backwards", where=f"data row {int(back[0]) + 2}",
+                         expected="non-decreasing time")
+
+
+def from_arrays(time_s, potential_V, current_A, *, cycle=None, step=None, source="<arrays>",
+                instrument="synthetic", **meta) -> Measurement:
+    """Build a :class:`Measurement` from arrays (used by simulators and tests)."""
+    n = len(time_s)
+    frame = pd.DataFrame({
+        "time_s": np.asarray(time_s, float),
+        "potential_V": np.asarray(potential_V, float),
+        "current_A": np.asarray(current_A, float),
+        "cycle": np.ones(n, int) if cycle is None else np.asarray(cycle, int),
+        "step": np.ones(n, int) if step is None else np.asarray(step, int),
+    })
+    return Measurement(frame, source=str(source), instrument=instrument, **meta)

@@ -1,0 +1,43 @@
+"""User-facing input errors.
+
+Every problem with a user's file, manifest or parameter is raised as
+:class:`InputError`.  The CLI prints ``str(err)`` as a single line and exits
+with code 2; no traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(ValueError):
+    """Bad user input: names the source (file or parameter), where, and what was expected."""
+
+    def __init__(self, source: str | Path, problem: str, *, where: str | None = None,
+                 expected: str | None = None) -> None:
+        self.source = str(source)
+        self.where = where
+        self.problem = problem
+        self.expected = expected
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        loc = self.source if self.where is None else f"{self.source}: {self.where}"
+        msg = f"{loc}: {self.problem}"
+        if self.expected:
+            msg += f" (expected {self.expected})"
+        return " ".join(msg.split())
+
+
+def require_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+    """Return ``value`` if it is a finite positive number, else raise :class:`InputError`."""
+    import math
+
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"parameter '{name}'", f"got {value!r}", expected="a number") from None
+    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise InputError(f"parameter '{name}'", f"got {value!r}", expected=f"a finite number {bound}")
+    return v

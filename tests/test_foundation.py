@@ -1,0 +1,48 @@
+"""Foundation: one-line input errors, atomic outputs, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from interstore.echem.record import from_arrays
+from interstore.errors import InputError, require_positive
+from interstore.outputs import write_json
+
+
+def test_input_error_is_one_line_and_names_source_and_expectation():
+    err = InputError("cell.csv", "non-numeric value\nin 'current'", where="line 12", expected="a number")
+    text = str(err)
+    assert "\n" not in text
+    assert text.startswith("cell.csv: line 12:")
+    assert "expected a number" in text
+
+
+@pytest.mark.parametrize("bad", [-1.0, 0.0, float("nan"), float("inf"), "abc"])
+def test_require_positive_rejects_nonsense(bad):
+    with pytest.raises(InputError, match="parameter 'mass'"):
+        require_positive("mass", bad)
+
+
+def test_write_json_is_atomic_and_maps_nan_to_null(tmp_path):
+    target = tmp_path / "sub" / "r.json"
+    write_json(target, {"x_V": np.float64(1.5), "bad": math.nan, "arr": np.arange(3)})
+    assert json.loads(target.read_text()) == {"x_V": 1.5, "bad": None, "arr": [0, 1, 2]}
+    assert [p.name for p in target.parent.iterdir()] == ["r.json"]  # no temp files left
+
+
+def test_measurement_rejects_nan_and_backward_time():
+    with pytest.raises(InputError, match="row 2"):
+        from_arrays([0, 1, 2], [0.1, np.nan, 0.3], [0, 0, 0])
+    with pytest.raises(InputError, match="time goes backwards"):
+        from_arrays([0, 2, 1], [0.1, 0.2, 0.3], [0, 0, 0])
+
+
+def test_cli_help_and_unknown_command_exit_codes(run_cli):
+    code, out, _ = run_cli("--help")
+    assert code == 0 and "interstore" in out
+    code, _, err = run_cli("no-such-command")
+    assert code == 2 and "Traceback" not in err
