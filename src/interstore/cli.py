@@ -24,46 +24,32 @@ app = typer.Typer(
 )
 
 
+# Each module exposes ``register(app)`` and imports heavy dependencies inside its commands.
+COMMAND_MODULES = (
+    "interstore.echem.cli_read",       # read / convert instrument files
+    "interstore.echem.cli_cv",         # cv ...
+    "interstore.echem.cli_cycling",    # gcd, gitt, eis, capacity ...
+    "interstore.transport.cli_equilibrium",  # spacecharge, diffusion ...
+    "interstore.transport.cli_simulate",     # simulate ...
+    "interstore.atomistic.cli",        # interface ...
+    "interstore.evidence.cli",         # evidence ...
+    "interstore.literature.cli",       # literature ...
+    "interstore.report.cli",           # report
+)
+
+
 def _mount() -> None:
-    """Attach each subpackage's command group (imported lazily inside commands)."""
+    """Attach each subpackage's commands to the root app."""
     from importlib import import_module
 
-    groups = [
-        ("interstore.echem.cli", None),
-        ("interstore.transport.cli", "simulate"),
-        ("interstore.atomistic.cli", "interface"),
-        ("interstore.evidence.cli", "evidence"),
-        ("interstore.literature.cli", "literature"),
-        ("interstore.report.cli", None),
-    ]
-    for module_name, group in groups:
+    for module_name in COMMAND_MODULES:
         try:
             module = import_module(module_name)
         except ModuleNotFoundError as exc:  # subpackage not built yet
             if exc.name == module_name:
                 continue
             raise
-        module.register(app) if group is None else app.add_typer(module.app, name=group)
-
-
-@app.callback()
-def _root() -> None:
-    """Quantitative interface-storage analysis for V-oxide heterostructure Zn-ion cathodes."""
-
-
-@app.command()
-def version() -> None:
-    """Print the interstore version and the versions of the libraries it relies on."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as pkg_version
-
-    from .cli_support import console
-    for name in ("interstore", "numpy", "scipy", "pandas", "pymatgen", "ase", "impedance",
-                 "galvani", "NewareNDA", "networkx", "torch", "chgnet"):
-        try:
-            console.print(f"{name} {pkg_version(name)}")
-        except PackageNotFoundError:
-            console.print(f"{name} (not installed)")
+        module.register(app)
 
 
 _mount()

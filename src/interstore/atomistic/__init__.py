@@ -1,0 +1,1 @@
+"""atomistic subpackage (see README tour)."""

@@ -1,0 +1,1 @@
+"""literature subpackage (see README tour)."""

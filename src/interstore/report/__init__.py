@@ -1,0 +1,1 @@
+"""report subpackage (see README tour)."""
