@@ -24,6 +24,26 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Quantitative interface-storage analysis for V-oxide heterostructure Zn-ion cathodes."""
+
+
+@app.command()
+def version() -> None:
+    """Print the interstore version and the versions of the libraries it relies on."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as pkg_version
+
+    from .cli_support import console
+    for name in ("interstore", "numpy", "scipy", "pandas", "pymatgen", "ase", "impedance",
+                 "galvani", "NewareNDA", "networkx", "torch", "chgnet"):
+        try:
+            console.print(f"{name} {pkg_version(name)}")
+        except PackageNotFoundError:
+            console.print(f"{name} (not installed)")
+
+
 # Each module exposes ``register(app)`` and imports heavy dependencies inside its commands.
 COMMAND_MODULES = (
     "interstore.echem.cli_read",       # read / convert instrument files
