@@ -1,5 +1,5 @@
 """Electrochemistry: instrument files -> canonical :class:`Measurement` -> analyses."""
 
-from .record import Measurement
+from .record import ImpedanceSpectrum, Measurement
 
-__all__ = ["Measurement"]
+__all__ = ["ImpedanceSpectrum", "Measurement"]

@@ -98,3 +98,36 @@ def from_arrays(time_s, potential_V, current_A, *, cycle=None, step=None, source
         "step": np.ones(n, int) if step is None else np.asarray(step, int),
     })
     return Measurement(frame, source=str(source), instrument=instrument, **meta)
+
+
+@dataclass(frozen=True)
+class ImpedanceSpectrum:
+    """An impedance spectrum: Z = z_real_ohm + j·z_imag_ohm at each frequency_Hz.
+
+    Sign convention: ``z_imag_ohm`` is the imaginary part as measured (negative
+    for capacitive behaviour); Nyquist plots show −Z″.
+    """
+
+    frequency_Hz: np.ndarray
+    z_real_ohm: np.ndarray
+    z_imag_ohm: np.ndarray
+    source: str
+    instrument: str = "unknown"
+
+    def __post_init__(self) -> None:
+        n = len(self.frequency_Hz)
+        if not (len(self.z_real_ohm) == len(self.z_imag_ohm) == n) or n < 3:
+            raise InputError(self.source, f"{n} frequency points with mismatched impedance columns",
+                             expected="at least 3 rows of frequency, Z', Z''")
+        for name, arr in (("frequency_Hz", self.frequency_Hz), ("z_real_ohm", self.z_real_ohm),
+                          ("z_imag_ohm", self.z_imag_ohm)):
+            bad = np.flatnonzero(~np.isfinite(np.asarray(arr, float)))
+            if bad.size:
+                raise InputError(self.source, f"non-numeric or NaN value in '{name}'",
+                                 where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
+        if np.any(np.asarray(self.frequency_Hz, float) <= 0):
+            raise InputError(self.source, "non-positive frequency", expected="frequencies > 0 Hz")
+
+    @property
+    def z_complex_ohm(self) -> np.ndarray:
+        return np.asarray(self.z_real_ohm, float) + 1j * np.asarray(self.z_imag_ohm, float)
