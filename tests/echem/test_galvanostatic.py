@@ -1,0 +1,129 @@
+"""Galvanostatic analysis checked against constructed cycles with analytic answers.
+
+Constant current I for a time T with a potential that is linear in time gives
+Q = I·T/3.6 mAh and E = Q·(V_start + V_end)/2 mWh exactly (trapezoidal rule is exact)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interstore.echem.galvanostatic import analyze_cycling, detect_rate_steps, segment_half_cycles
+from interstore.echem.record import from_arrays
+from interstore.errors import InputError
+from interstore.massbasis import ElectrodeMasses
+
+V_HI, V_LO = 1.6, 0.2
+
+
+def synthetic_cycles(plan, *, n=201, rest_s=60.0, with_cycle_column=False):
+    """plan: list of (current_A, discharge_s, charge_s). Each cycle = discharge (I<0, V falls
+    linearly V_HI→V_LO), rest, charge (I>0, V rises V_LO→V_HI), rest."""
+    t, v, i, cyc = [], [], [], []
+    now = 0.0
+    for k, (current, td, tc) in enumerate(plan, start=1):
+        for sign, dur, v0, v1 in ((-1, td, V_HI, V_LO), (1, tc, V_LO, V_HI)):
+            tt = now + np.linspace(0, dur, n)
+            t.append(tt); v.append(np.linspace(v0, v1, n)); i.append(np.full(n, sign * current))
+            now += dur
+            tr = now + np.linspace(0, rest_s, 5)[1:]
+            t.append(tr); v.append(np.full(4, v1)); i.append(np.zeros(4))
+            now += rest_s
+            cyc += [k] * (n + 4)
+    kw = {"cycle": np.array(cyc)} if with_cycle_column else {}
+    return from_arrays(np.concatenate(t), np.concatenate(v), np.concatenate(i), **kw)
+
+
+MASSES = ElectrodeMasses(active_g=1.0e-3, substrate_g=0.25e-3, other_g=0.25e-3,
+                         active_label="V8O16", substrate_label="rGO")
+
+
+def test_single_cycle_recovers_capacity_energy_ce_and_voltage():
+    current, td, tc = 1.0e-3, 3600.0, 3700.0
+    res = analyze_cycling(synthetic_cycles([(current, td, tc)]), MASSES)
+    assert len(res.cycles) == 1
+    c = res.cycles[0]
+    q_d = current * td / 3.6  # mAh
+    assert c.discharge.capacity_mAh == pytest.approx(q_d, rel=1e-9)
+    assert c.charge.capacity_mAh == pytest.approx(current * tc / 3.6, rel=1e-9)
+    assert c.discharge.energy_mWh == pytest.approx(q_d * (V_HI + V_LO) / 2, rel=1e-9)
+    assert c.discharge.average_voltage_V == pytest.approx(0.9, rel=1e-9)
+    assert c.coulombic_efficiency_pct == pytest.approx(100 * td / tc, rel=1e-9)
+    d = res.to_dict()["cycles"][0]
+    # 1 mA for 1 h on 1 mg active = 1000 mAh/g; composite 1.25 mg, electrode 1.5 mg
+    assert d["discharge_capacity_mAh_g"] == pytest.approx(
+        {"active": 1000.0, "composite": 800.0, "electrode": 1000 / 1.5}, rel=1e-9)
+    assert d["energy_Wh_kg"]["active"] == pytest.approx(900.0, rel=1e-9)
+    assert d["average_voltage_V"] == pytest.approx(0.9)
+
+
+def test_ce_convention_is_configurable_and_stated():
+    data = synthetic_cycles([(1e-3, 3000.0, 3300.0)])
+    a = analyze_cycling(data, MASSES, ce_convention="discharge/charge")
+    b = analyze_cycling(data, MASSES, ce_convention="charge/discharge")
+    assert a.cycles[0].coulombic_efficiency_pct == pytest.approx(100 * 3000 / 3300)
+    assert b.cycles[0].coulombic_efficiency_pct == pytest.approx(100 * 3300 / 3000)
+    assert "discharge capacity / charge capacity" in a.to_dict()["coulombic_efficiency_convention"]
+    with pytest.raises(InputError, match="convention"):
+        analyze_cycling(data, MASSES, ce_convention="out/in")
+
+
+def test_rate_steps_and_ragone_match_analytic_power():
+    plan = [(1e-3, 3600.0, 3600.0)] * 3 + [(2e-3, 1500.0, 1500.0)] * 3 + [(1e-3, 3400.0, 3500.0)] * 2
+    res = analyze_cycling(synthetic_cycles(plan), MASSES)
+    assert [c.rate_step for c in res.cycles] == [1, 1, 1, 2, 2, 2, 3, 3]
+    steps = res.to_dict()["rate_steps"]
+    assert [s["cycles"] for s in steps] == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    assert steps[1]["current_density_A_g"]["active"] == pytest.approx(2.0)  # 2 mA / 1 mg
+    assert steps[1]["discharge_capacity_mAh_g"]["active"] == pytest.approx(2e-3 * 1500 / 3.6 / 1e-3)
+    rag = {(p.basis, round(p.current_A, 6)): p for p in res.ragone}
+    assert len(res.ragone) == 3 * 3
+    # constant current: mean power = I·V̄ -> 2 mA × 0.9 V / 1.5e-6 kg (electrode) = 1200 W/kg
+    assert rag[("electrode", 0.002)].power_W_kg == pytest.approx(2e-3 * 0.9 / 1.5e-6, rel=1e-9)
+    assert rag[("active", 0.002)].energy_Wh_kg == pytest.approx(2e-3 * 1500 / 3600 * 0.9 / 1e-6, rel=1e-9)
+
+
+def test_file_cycle_column_is_used_when_it_numbers_cycles():
+    data = synthetic_cycles([(1e-3, 1000.0, 1000.0)] * 3, with_cycle_column=True)
+    assert [c.cycle for c in analyze_cycling(data, MASSES).cycles] == [1, 2, 3]
+
+
+def test_interrupted_discharge_is_one_half_cycle():
+    # a discharge interrupted by a rest (as in GITT) still counts as one discharge
+    i = np.array([-1, -1, -1, 0, 0, -1, -1, 1, 1, 1], float) * 1e-3
+    assert segment_half_cycles(i, 1e-7) == [("discharge", 0, 6), ("charge", 7, 9)]
+
+
+def test_detect_rate_steps_tolerance():
+    assert detect_rate_steps([1.0, 1.02, 0.99, 2.0, 2.05, 0.5]).tolist() == [1, 1, 1, 2, 2, 3]
+
+
+def test_curves_end_at_the_half_cycle_capacity():
+    res = analyze_cycling(synthetic_cycles([(1e-3, 3600.0, 3600.0)], n=2001), MASSES)
+    curves = res.to_dict()["curves"]
+    assert [c["kind"] for c in curves] == ["discharge", "charge"]
+    assert len(curves[0]["potential_V"]) <= 400
+    assert curves[0]["capacity_mAh_g"]["active"][-1] == pytest.approx(1000.0)
+    assert curves[0]["potential_V"][0] == pytest.approx(V_HI)
+
+
+def test_zero_current_is_an_input_error():
+    data = from_arrays(np.arange(10.0), np.full(10, 1.0), np.zeros(10), source="flat.csv")
+    with pytest.raises(InputError, match="flat.csv"):
+        analyze_cycling(data, MASSES)
+
+
+def test_real_files_give_positive_capacity_and_sane_ce(shared_data):
+    from interstore.echem.readers import read_measurement
+
+    files = [p for p in sorted(shared_data.rglob("*")) if p.is_file()
+             and any(k in p.name.lower() for k in ("gcd", "galv", "cycl", "charge"))]
+    if not files:
+        pytest.skip("no galvanostatic files in shared data")
+    for path in files:
+        res = analyze_cycling(read_measurement(path), ElectrodeMasses(active_g=1e-3))
+        for c in res.cycles:
+            for h in (c.discharge, c.charge):
+                assert h is None or h.capacity_mAh > 0
+            if c.cycle > 1 and np.isfinite(c.coulombic_efficiency_pct):
+                assert c.coulombic_efficiency_pct <= 105.0, path
