@@ -1,0 +1,195 @@
+"""GITT: galvanostatic intermittent titration (Weppner & Huggins, J. Electrochem. Soc. 1977).
+
+For each current pulse of length τ (s) followed by a rest:
+
+    D = 4/(π τ) · (m_B V_M / (M_B S))² · (ΔE_s / ΔE_t)²  =  4 L²/(π τ) · (ΔE_s / ΔE_t)²   (cm² s⁻¹)
+
+m_B active mass (g), V_M molar volume (cm³ mol⁻¹), M_B molar mass (g mol⁻¹), S electrode area
+(cm²), L = m_B V_M/(M_B S) the diffusion length (cm).  ΔE_s is the change of the relaxed
+(steady-state) potential across the pulse, ΔE_t the potential change during the pulse with the
+IR jump removed.  The IR jump is removed by fitting E = E(0⁺) + b·√t over the pulse and taking
+ΔE_t = |E(τ) − E(0⁺)|.  The method requires E ∝ √t during the pulse (R² of that fit, flagged
+below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..constants import FARADAY, Z_ZINC
+from ..errors import InputError, require_positive
+from .record import Measurement
+
+TRANSIENT_POINTS = 4000  # points of the E(t) transient kept in to_dict()
+
+
+@dataclass(frozen=True)
+class GittGeometry:
+    """Diffusion length ``length_cm`` = m_B V_M/(M_B S), or given directly.
+
+    ``mass_g`` and ``molar_mass_g_mol`` (when known) also give the Zn content x per formula unit."""
+
+    length_cm: float
+    mass_g: float | None = None
+    molar_mass_g_mol: float | None = None
+    molar_volume_cm3_mol: float | None = None
+    area_cm2: float | None = None
+
+    @classmethod
+    def from_electrode(cls, mass_g: float, molar_mass_g_mol: float, molar_volume_cm3_mol: float,
+                       area_cm2: float) -> "GittGeometry":
+        """L = m_B·V_M/(M_B·S) in cm (g, cm³ mol⁻¹, g mol⁻¹, cm²)."""
+        m = require_positive("active mass (g)", mass_g)
+        mm = require_positive("molar mass (g/mol)", molar_mass_g_mol)
+        vm = require_positive("molar volume (cm3/mol)", molar_volume_cm3_mol)
+        s = require_positive("electrode area (cm2)", area_cm2)
+        return cls(m * vm / (mm * s), m, mm, vm, s)
+
+    @classmethod
+    def from_length(cls, length_cm: float, mass_g: float | None = None,
+                    molar_mass_g_mol: float | None = None) -> "GittGeometry":
+        """A diffusion length given directly (cm), e.g. particle radius or film thickness."""
+        return cls(require_positive("diffusion length (cm)", length_cm),
+                   None if mass_g is None else require_positive("active mass (g)", mass_g),
+                   None if molar_mass_g_mol is None else require_positive("molar mass (g/mol)",
+                                                                          molar_mass_g_mol))
+
+
+def weppner_huggins_D(tau_s, delta_Es_V, delta_Et_V, length_cm):
+    """D = 4 L²/(π τ) · (ΔE_s/ΔE_t)²  in cm² s⁻¹ (τ in s, L in cm, potentials in V)."""
+    return 4.0 * np.asarray(length_cm) ** 2 / (np.pi * np.asarray(tau_s)) * \
+        (np.asarray(delta_Es_V) / np.asarray(delta_Et_V)) ** 2
+
+
+def sqrt_time_fit(t_s: np.ndarray, potential_V: np.ndarray) -> tuple[float, float, float]:
+    """Least-squares E = a + b·√t over a pulse (t from the pulse start, s): (a in V, b in V s^-½, R²)."""
+    x = np.sqrt(np.clip(t_s, 0.0, None))
+    b, a = np.polyfit(x, potential_V, 1)
+    resid = potential_V - (a + b * x)
+    ss_tot = float(np.sum((potential_V - potential_V.mean()) ** 2))
+    r2 = 1.0 - float(np.sum(resid ** 2)) / ss_tot if ss_tot > 0 else 0.0
+    return float(a), float(b), r2
+
+
+def detect_pulses(time_s: np.ndarray, current_A: np.ndarray, rest_current_A: float,
+                  pulse_s: float | None = None, tolerance: float = 0.2) -> list[tuple[int, int, int]]:
+    """Titration pulses as ``(first, last, relax_last)`` indices: a run of one current sign with
+    a rest point just before it and a rest after it (ending at ``relax_last``).  With ``pulse_s``,
+    runs whose duration differs from it by more than ``tolerance`` (fraction) are skipped."""
+    on = np.abs(current_A) > rest_current_A
+    sign = np.sign(current_A) * on
+    edges = np.flatnonzero(np.diff(sign) != 0) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges - 1, [sign.size - 1]))
+    pulses = []
+    for k, (a, b) in enumerate(zip(starts, ends)):
+        if not on[a] or a == 0 or on[a - 1] or k + 1 >= len(starts) or on[starts[k + 1]]:
+            continue
+        if pulse_s is not None and abs((time_s[b] - time_s[a]) - pulse_s) > tolerance * pulse_s:
+            continue
+        pulses.append((int(a), int(b), int(ends[k + 1])))
+    return pulses
+
+
+@dataclass(frozen=True)
+class GittPulse:
+    """One titration pulse and its Weppner–Huggins diffusion coefficient."""
+
+    pulse: int
+    start_s: float
+    tau_s: float
+    current_A: float
+    E_before_V: float        # relaxed potential before the pulse
+    E_after_V: float         # relaxed potential at the end of the following rest
+    E_zero_plus_V: float     # E(0⁺): √t-fit intercept (IR jump removed)
+    E_end_V: float           # potential at the end of the pulse
+    iR_drop_V: float         # E(0⁺) − E_before
+    delta_Es_V: float
+    delta_Et_V: float
+    sqrt_t_r2: float
+    D_cm2_s: float
+    tau_D_over_L2: float     # τ·D/L² (must be ≪ 1)
+    depth_fraction: float    # charge passed up to this pulse's end / total titration charge
+    x_Zn_per_formula_unit: float | None
+    flags: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.flags
+
+
+@dataclass(frozen=True, eq=False)
+class GittAnalysis:
+    source: str
+    geometry: GittGeometry
+    r2_min: float
+    max_tau_ratio: float
+    pulses: tuple[GittPulse, ...]
+    time_s: np.ndarray
+    potential_V: np.ndarray
+    current_A: np.ndarray
+
+    def to_dict(self) -> dict:
+        g = self.geometry
+        keep = np.unique(np.linspace(0, self.time_s.size - 1,
+                                     min(self.time_s.size, TRANSIENT_POINTS)).round().astype(int))
+        valid = [p.D_cm2_s for p in self.pulses if p.valid]
+        return {
+            "source": self.source,
+            "method": "Weppner-Huggins: D = 4 L^2/(pi tau) (dEs/dEt)^2, L = m_B V_M/(M_B S)",
+            "geometry": {"length_cm": g.length_cm, "mass_g": g.mass_g, "molar_mass_g_mol": g.molar_mass_g_mol,
+                         "molar_volume_cm3_mol": g.molar_volume_cm3_mol, "area_cm2": g.area_cm2},
+            "checks": {"sqrt_t_r2_min": self.r2_min, "tau_D_over_L2_max": self.max_tau_ratio},
+            "n_pulses": len(self.pulses),
+            "n_valid": len(valid),
+            "D_cm2_s_median_valid": float(np.median(valid)) if valid else None,
+            "pulses": [{**p.__dict__, "flags": list(p.flags), "valid": p.valid} for p in self.pulses],
+            "transient": {"time_s": self.time_s[keep], "potential_V": self.potential_V[keep],
+                          "current_A": self.current_A[keep]},
+        }
+
+
+def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: float | None = None,
+                 rest_current_A: float | None = None, r2_min: float = 0.98,
+                 max_tau_ratio: float = 0.1) -> GittAnalysis:
+    """Weppner–Huggins D for every pulse of a GITT measurement (see module doc for the checks).
+
+    ``rest_current_A``: |I| at or below this is rest (default 1 % of max |I|)."""
+    if pulse_s is not None:
+        require_positive("pulse length (s)", pulse_s)
+    if not 0 < r2_min < 1:
+        raise InputError("parameter 'r2_min'", f"got {r2_min!r}", expected="0 < R² threshold < 1")
+    require_positive("tau ratio threshold", max_tau_ratio)
+    t, v, i = measurement.time_s, measurement.potential_V, measurement.current_A
+    imax = float(np.max(np.abs(i)))
+    if imax == 0:
+        raise InputError(measurement.source, "current is zero everywhere", expected="GITT current pulses")
+    rest = 0.01 * imax if rest_current_A is None else float(rest_current_A)
+    found = detect_pulses(t, i, rest, pulse_s)
+    found = [p for p in found if p[1] - p[0] >= 3 and t[p[1]] > t[p[0]]]
+    if not found:
+        raise InputError(measurement.source, "no current pulse followed by a rest was found",
+                         expected="GITT data: rest, pulse, rest, ... (pulses of >= 4 points"
+                                  + (f" lasting {pulse_s:g} s" if pulse_s else "") + ")")
+    charge = [abs(float(np.trapezoid(i[a:b + 1], t[a:b + 1]))) for a, b, _ in found]  # C
+    cumulative = np.cumsum(charge)
+    x_scale = (geometry.molar_mass_g_mol / (Z_ZINC * FARADAY * geometry.mass_g)
+               if geometry.mass_g and geometry.molar_mass_g_mol else None)
+    pulses = []
+    for k, ((a, b, r), q) in enumerate(zip(found, cumulative), start=1):
+        tau = float(t[b] - t[a])
+        e0, _, r2 = sqrt_time_fit(t[a:b + 1] - t[a], v[a:b + 1])
+        e_before, e_after, e_end = float(v[a - 1]), float(v[r]), float(v[b])
+        d_es, d_et = abs(e_after - e_before), abs(e_end - e0)
+        D = float(weppner_huggins_D(tau, d_es, d_et, geometry.length_cm)) if d_et > 0 else float("nan")
+        ratio = tau * D / geometry.length_cm ** 2
+        flags = tuple(f for f, bad in (("sqrt_t_nonlinear", r2 < r2_min),
+                                       ("tau_not_small_vs_L2_over_D", not ratio <= max_tau_ratio),
+                                       ("no_potential_change", not (d_es > 0 and d_et > 0))) if bad)
+        pulses.append(GittPulse(
+            k, float(t[a]), tau, float(np.median(i[a:b + 1])), e_before, e_after, e0, e_end,
+            e0 - e_before, d_es, d_et, r2, D, ratio, float(q / cumulative[-1]),
+            None if x_scale is None else float(q * x_scale), flags))
+    return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, tuple(pulses), t, v, i)
