@@ -1,0 +1,262 @@
+"""CV kinetics of one electrode at several scan rates: b-values, Dunn split, Trasatti.
+
+Pipeline (one measurement per scan rate):
+
+1. cut each CV into sweeps on the raw potential and pick one cycle
+   (default: the last complete one);
+2. correct the potential for ohmic drop, E_corr = E − i·R_s (before any v-analysis);
+3. bin the anodic current i and the cathodic current −i of every rate onto one
+   common potential grid (the overlap of all windows, 2 % trimmed at the vertices);
+4. track the current peaks across rates and fit i_p = a·v^b (:mod:`.bvalue`);
+5. fit i = k1·v + k2·v^½ on the grid (:mod:`.dunn`);
+6. fit the voltammetric charge q(v) (mean of the anodic and cathodic |charge|) (:mod:`.trasatti`).
+
+Scan rates come from ``scan_rates_mV_s``, else from each file
+(``Measurement.scan_rate_mV_s``), else from the slope dE/dt of its sweeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import InputError, require_positive
+from .bvalue import BValueFit, fit_b_value
+from .cv_segments import (bin_onto_grid, find_branch_peaks, select_cycle, smooth_branch, split_sweeps,
+                          sweep_rate_mV_s)
+from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
+from .record import Measurement
+from .trasatti import R2_THRESHOLD, TrasattiFit, fit_trasatti, voltammetric_charge_C
+
+N_GRID = 500
+VERTEX_TRIM_FRACTION = 0.02
+RATE_SPREAD_LIMIT = 1.10  # sweeps of one file whose dE/dt differ more than this are ambiguous
+PEAK_TRACK_FRACTION = 0.15  # a peak may move by this fraction of the window between neighbouring rates
+BRANCHES = ("anodic", "cathodic")
+
+
+@dataclass(frozen=True)
+class PeakTrack:
+    """One redox peak followed across scan rates; ``current_A`` keeps its sign (cathodic < 0)."""
+
+    name: str
+    branch: str
+    scan_rates_mV_s: np.ndarray
+    potential_V: np.ndarray
+    current_A: np.ndarray
+    fit: BValueFit | None
+
+
+@dataclass(frozen=True)
+class CVAnalysis:
+    """Results of :func:`analyze_cv`.
+
+    Array fields for plotting: ``potential_V`` (common grid, V); ``anodic`` and
+    ``cathodic`` are :class:`~interstore.echem.dunn.DunnFit` objects holding the
+    measured current on the grid (rates × grid, A, cathodic stored as −i),
+    ``k1_F``, ``k2_A_s05_V05``, ``capacitive_current_A`` and ``diffusive_current_A``.
+    """
+
+    sources: tuple[str, ...]
+    scan_rates_mV_s: np.ndarray
+    scan_rate_sources: tuple[str, ...]
+    cycles: tuple[int, ...]
+    r_s_ohm: float
+    mass_g: float | None
+    potential_V: np.ndarray
+    anodic: DunnFit
+    cathodic: DunnFit
+    peaks: tuple[PeakTrack, ...]
+    charge_C: np.ndarray
+    trasatti: TrasattiFit
+    warnings: tuple[str, ...]
+
+    @property
+    def capacitive_fraction(self) -> np.ndarray:
+        """Whole-cycle capacitive fraction per scan rate (both branches)."""
+        return combined_capacitive_fraction([self.anodic, self.cathodic])
+
+    @property
+    def flagged_fraction(self) -> float:
+        """Fraction of (branch, grid potential) points with k1 < 0 or k2 < 0."""
+        return float(np.mean(np.concatenate([self.anodic.flagged, self.cathodic.flagged])))
+
+    def mass_basis(self) -> dict:
+        if self.mass_g is None:
+            return {"basis": "none", "mass_mg": None, "label": "absolute (no mass given)"}
+        return {"basis": "active", "mass_mg": self.mass_g * 1e3,
+                "label": f"active material ({self.mass_g * 1e3:.4g} mg)"}
+
+    def per_gram(self, value: float) -> float | None:
+        return None if self.mass_g is None else value / self.mass_g
+
+    def to_dict(self) -> dict:
+        """JSON-ready results (units in every key)."""
+        t = self.trasatti
+        fits = dict(zip(BRANCHES, (self.anodic, self.cathodic)))
+        return {
+            "files": [{"source": s, "scan_rate_mV_s": float(v), "scan_rate_source": how, "cycle": c}
+                      for s, v, how, c in zip(self.sources, self.scan_rates_mV_s, self.scan_rate_sources,
+                                              self.cycles)],
+            "mass_basis": self.mass_basis(),
+            "r_s_ohm": self.r_s_ohm,
+            "scan_rates_mV_s": self.scan_rates_mV_s.tolist(),
+            "peaks": [{"peak": p.name, "branch": p.branch, "scan_rate_mV_s": p.scan_rates_mV_s.tolist(),
+                       "potential_V": p.potential_V.tolist(), "current_A": p.current_A.tolist(),
+                       "current_A_g": None if self.mass_g is None else (p.current_A / self.mass_g).tolist()}
+                      for p in self.peaks],
+            "b_values": [{"peak": p.name, "branch": p.branch, "b": p.fit.b, "stderr": p.fit.stderr,
+                          "r2": p.fit.r2, "log10_a": p.fit.log10_a, "n_rates": p.fit.n_rates}
+                         for p in self.peaks if p.fit is not None],
+            "dunn": [{"scan_rate_mV_s": float(v), "capacitive_fraction": float(f),
+                      "capacitive_fraction_anodic": float(fa), "capacitive_fraction_cathodic": float(fc)}
+                     for v, f, fa, fc in zip(self.scan_rates_mV_s, self.capacitive_fraction,
+                                             self.anodic.capacitive_fraction, self.cathodic.capacitive_fraction)],
+            "dunn_flags": {"flagged_fraction": self.flagged_fraction,
+                           **{b: {"flagged_fraction": float(np.mean(f.flagged)),
+                                  "ranges_V": [list(r) for r in flagged_ranges_V(f.potential_V, f.flagged)]}
+                              for b, f in fits.items()}},
+            "trasatti": {"q_outer_C_g": self.per_gram(t.q_outer), "q_total_C_g": self.per_gram(t.q_total),
+                         "q_inner_C_g": self.per_gram(t.q_inner), "q_outer_C": t.q_outer, "q_total_C": t.q_total,
+                         "q_inner_C": t.q_inner, "r2_outer": t.r2_outer, "r2_total": t.r2_total,
+                         "r2_threshold": t.r2_threshold, "linear_warning": t.linear_warning},
+            "voltammetric_charge": [{"scan_rate_mV_s": float(v), "charge_C": float(q),
+                                     "charge_C_g": self.per_gram(float(q))}
+                                    for v, q in zip(self.scan_rates_mV_s, self.charge_C)],
+            "warnings": list(self.warnings),
+        }
+
+
+def _resolve_scan_rates(measurements: Sequence[Measurement], sweeps, option) -> tuple[list[float], list[str]]:
+    """Scan rate (mV s⁻¹) of each measurement and where it came from."""
+    if option is not None:
+        rates = [require_positive("scan rate (mV/s)", r) for r in option]
+        if len(rates) != len(measurements):
+            raise InputError("option --scan-rates", f"{len(rates)} scan rate(s) for {len(measurements)} file(s)",
+                             expected="one scan rate in mV/s per file, in file order")
+        return rates, ["option"] * len(rates)
+    rates, how = [], []
+    for m, (an, ca) in zip(measurements, sweeps):
+        if m.scan_rate_mV_s is not None:
+            rates.append(require_positive(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s))
+            how.append("file")
+            continue
+        t, e = m.time_s, m.potential_V
+        est = [sweep_rate_mV_s(t[s.rows], e[s.rows]) for s in (an, ca)]
+        if not all(np.isfinite(est)) or max(est) > RATE_SPREAD_LIMIT * min(est):
+            raise InputError(m.source, f"scan rate is ambiguous: dE/dt of the sweeps gives {est[0]:.4g} and "
+                             f"{est[1]:.4g} mV/s", expected="a file with one scan rate, or give --scan-rates")
+        rates.append(float(np.mean(est)))
+        how.append("estimated from dE/dt")
+    return rates, how
+
+
+def _resolve_mass(measurements: Sequence[Measurement], mass_g: float | None) -> float | None:
+    if mass_g is not None:
+        return require_positive("active mass (g)", mass_g)
+    masses = {m.active_mass_g for m in measurements if m.active_mass_g is not None}
+    if not masses:
+        return None
+    if len(masses) > 1 and max(masses) > 1.01 * min(masses):
+        raise InputError("active mass", f"files record different masses {sorted(masses)} g",
+                         expected="one electrode at all scan rates; give the mass explicitly (--mass-mg)")
+    return require_positive("active mass (g)", masses.pop())
+
+
+def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch: str) -> list[PeakTrack]:
+    """Follow the peaks of the slowest rate through faster rates (nearest peak within tolerance).
+
+    Peak currents are read from the smoothed branch current."""
+    tol = PEAK_TRACK_FRACTION * float(grid[-1] - grid[0])
+    order = np.argsort(rates)
+    found = [find_branch_peaks(curves[k]) for k in order]
+    curves = np.array([smooth_branch(c) for c in curves])
+    sign = 1.0 if branch == "anodic" else -1.0
+    tracks = []
+    for n, start in enumerate(found[0], start=1):
+        pos, idx = grid[start], [(order[0], start)]
+        for k, cand in zip(order[1:], found[1:]):
+            if cand.size == 0:
+                continue
+            j = cand[np.argmin(np.abs(grid[cand] - pos))]
+            if abs(grid[j] - pos) <= tol:
+                idx.append((k, j))
+                pos = grid[j]
+        v = np.array([rates[k] for k, _ in idx])
+        i = np.array([sign * curves[k, j] for k, j in idx])
+        fit = fit_b_value(v, i) if np.unique(v).size >= 2 and np.all(i * sign > 0) else None
+        tracks.append(PeakTrack(f"{branch[0].upper()}{n}", branch, v, np.array([grid[j] for _, j in idx]), i, fit))
+    return tracks
+
+
+def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[float] | None = None, *,
+               mass_g: float | None = None, r_s_ohm: float = 0.0, cycle: int | None = None,
+               n_grid: int = N_GRID, r2_threshold: float = R2_THRESHOLD) -> CVAnalysis:
+    """b-values, Dunn split and Trasatti charges of CVs of one electrode at several scan rates.
+
+    ``mass_g`` is the active mass (g) for specific quantities; ``r_s_ohm`` the series
+    resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file.
+    """
+    measurements = list(measurements)
+    if len(measurements) < 2:
+        raise InputError("CV files", f"{len(measurements)} file(s) given",
+                         expected="CVs at two or more scan rates (one file per rate)")
+    r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
+    if int(n_grid) < 10:
+        raise InputError("parameter 'n_grid'", f"got {n_grid!r}", expected="at least 10 grid points")
+    if not 0 < r2_threshold <= 1:
+        raise InputError("parameter 'r2_threshold'", f"got {r2_threshold!r}", expected="0 < R² threshold <= 1")
+    mass = _resolve_mass(measurements, mass_g)
+
+    sweeps = [select_cycle(split_sweeps(m.potential_V, m.cycle), cycle, m.source) for m in measurements]
+    rates, how = _resolve_scan_rates(measurements, sweeps, scan_rates_mV_s)
+    order = np.argsort(rates, kind="stable")
+    measurements, sweeps = [measurements[k] for k in order], [sweeps[k] for k in order]
+    rates, how = np.asarray(rates)[order], [how[k] for k in order]
+    if np.unique(rates).size < 2:
+        raise InputError("scan rates", f"all files have the scan rate {rates[0]:.4g} mV/s",
+                         expected="at least two distinct scan rates")
+
+    corrected = [m.potential_V - m.current_A * r_s for m in measurements]
+    lows = [min(e[an.rows].min(), e[ca.rows].min()) for e, (an, ca) in zip(corrected, sweeps)]
+    highs = [max(e[an.rows].max(), e[ca.rows].max()) for e, (an, ca) in zip(corrected, sweeps)]
+    lo, hi = max(lows), min(highs)
+    if not hi > lo:
+        raise InputError("CV files", f"potential windows do not overlap ({lo:.4g} V > {hi:.4g} V)",
+                         expected="CVs of one electrode over a common potential window")
+    trim = VERTEX_TRIM_FRACTION * (hi - lo)
+    grid = np.linspace(lo + trim, hi - trim, int(n_grid))
+
+    curves = {b: np.empty((len(measurements), grid.size)) for b in BRANCHES}
+    charge = np.empty(len(measurements))
+    for k, (m, e, (an, ca)) in enumerate(zip(measurements, corrected, sweeps)):
+        i, t = m.current_A, m.time_s
+        curves["anodic"][k] = bin_onto_grid(e[an.rows], i[an.rows], grid)
+        curves["cathodic"][k] = bin_onto_grid(e[ca.rows], -i[ca.rows], grid)
+        charge[k] = 0.5 * (voltammetric_charge_C(t[an.rows], i[an.rows])
+                           + voltammetric_charge_C(t[ca.rows], i[ca.rows]))
+
+    anodic, cathodic = (fit_dunn(grid, rates, curves[b]) for b in BRANCHES)
+    peaks = tuple(p for b in BRANCHES for p in _track_peaks(grid, rates, curves[b], b))
+    trasatti = fit_trasatti(rates, charge, r2_threshold=r2_threshold)
+
+    warnings = []
+    if "estimated from dE/dt" in how:
+        warnings.append("scan rates estimated from dE/dt of the data: "
+                        + ", ".join(f"{s}: {v:.4g} mV/s" for s, v, h in zip(
+                            [m.source for m in measurements], rates, how) if h != "file" and h != "option"))
+    flagged = np.concatenate([anodic.flagged, cathodic.flagged])
+    if flagged.any():
+        warnings.append(f"Dunn fit gives k1 < 0 or k2 < 0 at {100 * flagged.mean():.1f} % of grid points "
+                        "(see dunn_flags); the split is unreliable there")
+    if trasatti.linear_warning:
+        warnings.append(f"Trasatti fits not linear (R² outer {trasatti.r2_outer:.3f}, total "
+                        f"{trasatti.r2_total:.3f}, threshold {r2_threshold}) or q_inner < 0; "
+                        "treat q_outer/q_total as indicative")
+    if not any(p.fit for p in peaks):
+        warnings.append("no current peak could be followed over two or more scan rates: no b-value")
+    return CVAnalysis(tuple(m.source for m in measurements), rates, tuple(how),
+                      tuple(an.cycle for an, _ in sweeps), r_s, mass, grid, anodic, cathodic, peaks,
+                      charge, trasatti, tuple(warnings))

@@ -1,0 +1,122 @@
+"""Matplotlib figures of a :class:`~interstore.echem.cv_analysis.CVAnalysis`.
+
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot state, any
+backend); save them with :func:`interstore.outputs.save_figure`.  Currents are
+shown per gram of active material when the mass is known, else in mA.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .cv_analysis import CVAnalysis
+
+
+def _current_scale(analysis: CVAnalysis) -> tuple[float, str]:
+    """Factor turning A into the plotted unit, and the axis label."""
+    if analysis.mass_g is None:
+        return 1e3, "current (mA)"
+    return 1.0 / analysis.mass_g, "current (A g⁻¹, active)"
+
+
+def b_value_figure(analysis: CVAnalysis) -> Figure:
+    """log|i_p| against log v for each tracked peak with its power-law fit."""
+    fig = Figure(figsize=(5.5, 4.2))
+    ax = fig.add_subplot()
+    for p in analysis.peaks:
+        if p.fit is None:
+            continue
+        line, = ax.loglog(p.scan_rates_mV_s, np.abs(p.current_A) * 1e3, "o")
+        v = np.geomspace(p.scan_rates_mV_s.min(), p.scan_rates_mV_s.max(), 50)
+        ax.loglog(v, p.fit.predict_current_A(v) * 1e3, "-", color=line.get_color(),
+                  label=f"{p.name} ({p.potential_V[0]:.2f} V): b = {p.fit.b:.3f} ± {p.fit.stderr:.3f}")
+    ax.set_xlabel("scan rate v (mV s⁻¹)")
+    ax.set_ylabel("|peak current| (mA)")
+    ax.set_title("b-value: i_p = a·v^b")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+    return fig
+
+
+def dunn_profiles_figure(analysis: CVAnalysis) -> Figure:
+    """k1(V) and k2(V) of both branches, flagged points marked."""
+    fig = Figure(figsize=(6, 6))
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
+    for fit, style, name in ((analysis.anodic, "-", "anodic"), (analysis.cathodic, "--", "cathodic (−i)")):
+        for ax, k, scale in ((ax1, fit.k1_F, 1e3), (ax2, fit.k2_A_s05_V05, 1e3)):
+            ax.plot(fit.potential_V, k * scale, style, label=name)
+            ax.plot(fit.potential_V[fit.flagged], k[fit.flagged] * scale, "x", color="red", ms=3)
+    ax1.set_ylabel("k1 (mF)")
+    ax2.set_ylabel("k2 (mA s^½ V^−½)")
+    ax2.set_xlabel("potential (V)")
+    ax1.set_title("Dunn split i = k1·v + k2·v^½ (× = k1 or k2 < 0)")
+    ax1.legend(fontsize=8)
+    return fig
+
+
+def capacitive_cv_figure(analysis: CVAnalysis, rate_index: int) -> Figure:
+    """Measured CV at one scan rate with the capacitive current k1·v shaded."""
+    scale, label = _current_scale(analysis)
+    fig = Figure(figsize=(5.5, 4.2))
+    ax = fig.add_subplot()
+    e = analysis.potential_V
+    for fit, sign in ((analysis.anodic, 1.0), (analysis.cathodic, -1.0)):
+        ax.plot(e, sign * fit.current_A[rate_index] * scale, color="black", lw=1.2)
+        ax.fill_between(e, 0, sign * fit.capacitive_current_A[rate_index] * scale, color="tab:blue", alpha=0.4)
+    v = analysis.scan_rates_mV_s[rate_index]
+    frac = analysis.capacitive_fraction[rate_index]
+    ax.set_title(f"{v:g} mV s⁻¹: capacitive {100 * frac:.1f} % (shaded)")
+    ax.set_xlabel("potential (V)")
+    ax.set_ylabel(label)
+    return fig
+
+
+def capacitive_fraction_figure(analysis: CVAnalysis) -> Figure:
+    """Stacked bars: capacitive and diffusion-controlled share of charge per scan rate."""
+    fig = Figure(figsize=(5.5, 4.2))
+    ax = fig.add_subplot()
+    pos = np.arange(analysis.scan_rates_mV_s.size)
+    cap = 100 * analysis.capacitive_fraction
+    ax.bar(pos, cap, color="tab:blue", label="capacitive (k1·v)")
+    ax.bar(pos, 100 - cap, bottom=cap, color="tab:orange", label="diffusion-controlled")
+    ax.set_xticks(pos, [f"{v:g}" for v in analysis.scan_rates_mV_s])
+    ax.set_xlabel("scan rate (mV s⁻¹)")
+    ax.set_ylabel("share of voltammetric charge (%)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def trasatti_figure(analysis: CVAnalysis) -> Figure:
+    """q against v^−½ (→ q_outer) and 1/q against v^½ (→ q_total) with the linear fits."""
+    t = analysis.trasatti
+    scale, unit = (1.0, "C") if analysis.mass_g is None else (1.0 / analysis.mass_g, "C g⁻¹")
+    q = analysis.charge_C * scale
+    v = analysis.scan_rates_mV_s
+    fig = Figure(figsize=(9, 4))
+    ax1, ax2 = fig.subplots(1, 2)
+    x1 = np.linspace(0, (v ** -0.5).max(), 50)
+    ax1.plot(v ** -0.5, q, "o")
+    ax1.plot(x1, (t.q_outer + t.slope_outer * x1) * scale, "-")
+    ax1.set_xlabel("v^−½ ((mV s⁻¹)^−½)")
+    ax1.set_ylabel(f"q ({unit})")
+    ax1.set_title(f"q_outer = {t.q_outer * scale:.4g} {unit} (R² {t.r2_outer:.3f})")
+    x2 = np.linspace(0, (v ** 0.5).max(), 50)
+    ax2.plot(v ** 0.5, 1 / q, "o")
+    ax2.plot(x2, (1 / t.q_total + t.slope_total * x2) / scale, "-")
+    ax2.set_xlabel("v^½ ((mV s⁻¹)^½)")
+    ax2.set_ylabel(f"1/q ({unit}⁻¹)")
+    ax2.set_title(f"q_total = {t.q_total * scale:.4g} {unit} (R² {t.r2_total:.3f})")
+    if t.linear_warning:
+        fig.suptitle("warning: Trasatti plots not linear — values indicative only", color="red")
+    return fig
+
+
+def cv_figures(analysis: CVAnalysis) -> dict[str, Figure]:
+    """All CV figures by file stem: b-value, k1/k2 profiles, shaded CV per rate, fractions, Trasatti."""
+    figures = {"cv_b_value": b_value_figure(analysis), "cv_dunn_profiles": dunn_profiles_figure(analysis)}
+    for k, v in enumerate(analysis.scan_rates_mV_s):
+        figures[f"cv_capacitive_{k + 1:02d}_{v:g}mV_s"] = capacitive_cv_figure(analysis, k)
+    figures["cv_capacitive_fraction"] = capacitive_fraction_figure(analysis)
+    figures["cv_trasatti"] = trasatti_figure(analysis)
+    return figures

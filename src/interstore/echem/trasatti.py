@@ -1,0 +1,73 @@
+"""Trasatti analysis of voltammetric charge against scan rate.
+
+(Ardizzone, Fregonara, Trasatti, Electrochim. Acta 1990, 35, 263)
+
+    q(v)   = q_outer + k·v^−½          -> intercept at v → ∞ gives q_outer
+    1/q(v) = 1/q_total + k′·v^½        -> intercept at v → 0 gives q_total
+    q_inner = q_total − q_outer
+
+q may be in C or C g⁻¹ (the results keep the unit of the input); v in mV s⁻¹.
+Both relations are rarely linear over a wide scan-rate range, so each fit
+reports R² and ``linear_warning`` is set when either R² falls below
+``r2_threshold`` (default 0.98) or q_inner comes out negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import trapezoid
+
+from ..errors import InputError
+
+R2_THRESHOLD = 0.98
+
+
+@dataclass(frozen=True)
+class TrasattiFit:
+    """Outer, total and inner charge (unit of the input q) with the two fits' quality."""
+
+    q_outer: float
+    q_total: float
+    slope_outer: float  # k, q-unit (mV s⁻¹)^½
+    slope_total: float  # k′, (q-unit)⁻¹ (mV s⁻¹)^−½
+    r2_outer: float
+    r2_total: float
+    r2_threshold: float
+
+    @property
+    def q_inner(self) -> float:
+        return self.q_total - self.q_outer
+
+    @property
+    def linear_warning(self) -> bool:
+        return bool(min(self.r2_outer, self.r2_total) < self.r2_threshold or self.q_inner < 0)
+
+
+def voltammetric_charge_C(time_s, current_A) -> float:
+    """q = ∫|i| dt over one sweep, C."""
+    return float(trapezoid(np.abs(np.asarray(current_A, float)), np.asarray(time_s, float)))
+
+
+def fit_trasatti(scan_rates_mV_s, charge, *, r2_threshold: float = R2_THRESHOLD) -> TrasattiFit:
+    """Fit q against v^−½ (q_outer) and 1/q against v^½ (q_total); needs ≥ 2 distinct rates."""
+    from scipy.stats import linregress
+
+    v = np.asarray(scan_rates_mV_s, float).ravel()
+    q = np.asarray(charge, float).ravel()
+    if v.size != q.size:
+        raise InputError("Trasatti analysis", f"{v.size} scan rates but {q.size} charges",
+                         expected="one charge per scan rate")
+    if not (np.all(np.isfinite(v)) and np.all(v > 0)) or np.unique(v).size < 2:
+        raise InputError("Trasatti analysis", f"scan rates {v.tolist()} mV/s",
+                         expected="at least two distinct finite scan rates > 0 mV/s")
+    if not (np.all(np.isfinite(q)) and np.all(q > 0)):
+        raise InputError("Trasatti analysis", "zero, negative or non-finite voltammetric charge",
+                         expected="charges > 0")
+    if not 0 < r2_threshold <= 1:
+        raise InputError("parameter 'r2_threshold'", f"got {r2_threshold!r}", expected="0 < R² threshold <= 1")
+    outer = linregress(v ** -0.5, q)
+    total = linregress(v ** 0.5, 1.0 / q)
+    return TrasattiFit(float(outer.intercept), float(1.0 / total.intercept), float(outer.slope),
+                       float(total.slope), float(outer.rvalue ** 2), float(total.rvalue ** 2), float(r2_threshold))
