@@ -1,0 +1,117 @@
+"""The keyword map: clusters (Leiden) and a seeded force-directed layout.
+
+Clustering maximises the generalised modularity of the graph whose link
+weights are the normalised strengths s_ij,
+
+    Q = Σ_ij (s_ij − γ k_i k_j / 2m) δ(σ_i, σ_j),
+
+with resolution γ (``resolution``), using the Leiden algorithm (Traag, Waltman
+& van Eck 2019; ``leidenalg.RBConfigurationVertexPartition``) with a fixed
+seed.  Clusters are numbered 1, 2, … from the largest, as VOSviewer does.
+
+The layout is igraph's Fruchterman–Reingold with attraction ∝ s_ij / mean(s),
+seeded start positions and igraph's random generator seeded for the call, so
+one input and one seed always give the same coordinates.  Coordinates are
+centred and scaled to unit RMS radius (arbitrary units).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from .options import check_int, check_positive
+from .cooccurrence import Cooccurrence, edge_list, normalize
+
+
+@dataclass(frozen=True)
+class KeywordMap:
+    """Nodes (keywords) and links of a keyword association network, ready to draw or export.
+
+    Per node: ``labels``, ``occurrences`` (documents), ``total_link_strength``
+    (documents, or fractional documents), ``links`` (number of neighbours),
+    ``cluster`` (1 = largest), ``xy`` (n × 2, arbitrary units).
+    Per link (i < j): ``source``/``target`` node indices, ``count`` c_ij and
+    ``strength`` s_ij (``normalization``)."""
+
+    labels: tuple[str, ...]
+    occurrences: np.ndarray
+    total_link_strength: np.ndarray
+    links: np.ndarray
+    cluster: np.ndarray
+    xy: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    count: np.ndarray
+    strength: np.ndarray
+    counting: str
+    normalization: str
+    resolution: float
+    seed: int
+
+
+def leiden_clusters(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray, *,
+                    resolution: float, seed: int) -> np.ndarray:
+    """Cluster number (1 = largest) of each of ``n`` nodes."""
+    import igraph as ig
+    import leidenalg
+
+    g = ig.Graph(n=n, edges=np.column_stack([source, target]).tolist())
+    part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition, weights=weight.tolist(),
+                                    resolution_parameter=resolution, seed=seed, n_iterations=-1)
+    membership = np.asarray(part.membership)
+    sizes = np.bincount(membership)
+    rank = np.empty_like(sizes)
+    # largest first; ties by the smallest node index (nodes are sorted by occurrences)
+    first = np.full(len(sizes), n)
+    np.minimum.at(first, membership, np.arange(n))
+    rank[np.lexsort((first, -sizes))] = np.arange(1, len(sizes) + 1)
+    return rank[membership]
+
+
+def force_layout(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray, *,
+                 seed: int, iterations: int = 500) -> np.ndarray:
+    """Seeded Fruchterman–Reingold coordinates (n × 2), centred, unit RMS radius."""
+    import igraph as ig
+
+    if n == 0:
+        return np.zeros((0, 2))
+    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2)) * np.sqrt(n)
+    g = ig.Graph(n=n, edges=np.column_stack([source, target]).tolist())
+    w = (weight / weight.mean()).tolist() if len(weight) else None
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        xy = np.asarray(g.layout_fruchterman_reingold(weights=w, niter=iterations, seed=start.tolist(),
+                                                      grid="auto").coords, dtype=np.float64)
+    finally:
+        ig.set_random_number_generator(random)
+    xy -= xy.mean(axis=0)
+    rms = np.sqrt((xy ** 2).sum(axis=1).mean())
+    return xy / rms if rms > 0 else xy
+
+
+def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolution: float = 1.0,
+                seed: int = 0) -> KeywordMap:
+    """Normalise links, cluster and lay out the keywords of ``co``."""
+    resolution = check_positive("--resolution", resolution)
+    seed = check_int("--seed", seed, 0)
+    strength = normalize(co, normalization)
+    i, j, c = edge_list(co.counts)
+    _, _, s = edge_list(strength)
+    n = len(co.labels)
+    return KeywordMap(
+        labels=co.labels, occurrences=co.occurrences, total_link_strength=co.total_link_strength,
+        links=co.links, cluster=leiden_clusters(n, i, j, s, resolution=resolution, seed=seed),
+        xy=force_layout(n, i, j, s, seed=seed), source=i, target=j, count=c, strength=s,
+        counting=co.counting, normalization=normalization, resolution=float(resolution), seed=seed)
+
+
+def top_subset(m: KeywordMap, *, max_nodes: int, max_links: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ``max_nodes`` most frequent keywords and of the ``max_links`` links among
+    them with the largest counts (VOSviewer draws at most 1000 lines by default)."""
+    nodes = np.arange(min(max_nodes, len(m.labels)))  # nodes are sorted by occurrences
+    inside = np.flatnonzero((m.source < len(nodes)) & (m.target < len(nodes)))
+    order = inside[np.lexsort((inside, -m.count[inside]))]
+    return nodes, order[:max_links]

@@ -1,0 +1,118 @@
+"""Draw a :class:`KeywordMap`: matplotlib (PNG/SVG) and interactive plotly HTML.
+
+Both show the ``max_nodes`` most frequent keywords and the ``max_links``
+links among them with the largest counts (as VOSviewer does): marker AREA
+∝ occurrences, line width ∝ normalised strength s_ij, colour = cluster.
+Every keyword placed in HTML is escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from scipy import sparse
+
+from .network import KeywordMap, top_subset
+
+MAX_NODES = 300
+MAX_LINKS = 1000
+_PALETTE = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+            "#bcbd22", "#7f7f7f", "#aec7e8", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2")
+
+
+def cluster_colour(cluster: int) -> str:
+    """Colour of cluster 1, 2, … (cycling through 16 colours; VOSviewer-like order: red, green, blue…)."""
+    return _PALETTE[(int(cluster) - 1) % len(_PALETTE)]
+
+
+def _widths(strength: np.ndarray, max_width: float) -> np.ndarray:
+    return max_width * strength / strength.max() if len(strength) and strength.max() > 0 else strength
+
+
+def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
+                   max_labels: int = 40, title: str = "Keyword association network"):
+    """Matplotlib figure of the map (Agg backend)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+
+    nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    segs = np.stack([m.xy[m.source[links]], m.xy[m.target[links]]], axis=1) if len(links) else np.zeros((0, 2, 2))
+    ax.add_collection(LineCollection(segs, linewidths=0.2 + _widths(m.strength[links], 3.0),
+                                     colors="#9a9a9a", alpha=0.45, zorder=1))
+    occ = m.occurrences[nodes].astype(float)
+    area = 900.0 * occ / occ.max() if len(occ) else occ
+    ax.scatter(m.xy[nodes, 0], m.xy[nodes, 1], s=area + 8, c=[cluster_colour(c) for c in m.cluster[nodes]],
+               edgecolors="white", linewidths=0.6, zorder=2)
+    for i in nodes[:max_labels]:
+        ax.annotate(m.labels[i], m.xy[i], fontsize=7 + 5 * m.occurrences[i] / m.occurrences[0],
+                    ha="center", va="center", zorder=3)
+    ax.set_title(f"{title}: {len(nodes)} keywords, {len(links)} links "
+                 f"(marker area ∝ occurrences, line width ∝ {m.normalization} strength)", fontsize=9)
+    ax.set_xlabel("layout x (arb. units)")
+    ax.set_ylabel("layout y (arb. units)")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.autoscale_view()
+    return fig
+
+
+def strongest_links(m: KeywordMap, nodes: np.ndarray, k: int = 5) -> list[list[tuple[str, float, float]]]:
+    """For each node, its ``k`` strongest links as (neighbour label, s_ij, c_ij)."""
+    n = len(m.labels)
+    s = sparse.coo_matrix((np.r_[m.strength, m.strength], (np.r_[m.source, m.target], np.r_[m.target, m.source])),
+                          shape=(n, n)).tocsr()
+    c = sparse.coo_matrix((np.r_[m.count, m.count], (np.r_[m.source, m.target], np.r_[m.target, m.source])),
+                          shape=(n, n)).tocsr()
+    out = []
+    for i in nodes:
+        lo, hi = s.indptr[i], s.indptr[i + 1]
+        cols, vals = s.indices[lo:hi], s.data[lo:hi]
+        top = np.lexsort((cols, -vals))[:k]
+        out.append([(m.labels[cols[t]], float(vals[t]), float(c[i, cols[t]])) for t in top])
+    return out
+
+
+def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
+                 title: str = "Keyword association network") -> str:
+    """Self-contained interactive HTML (plotly.js inlined, works offline)."""
+    import plotly.graph_objects as go
+
+    nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
+    fig = go.Figure()
+    widths = 0.5 + _widths(m.strength[links], 5.0)
+    bins = np.digitize(widths, np.linspace(widths.min(), widths.max(), 6)[1:-1]) if len(links) else widths
+    for b in np.unique(bins):
+        sel = links[bins == b]
+        x = np.column_stack([m.xy[m.source[sel], 0], m.xy[m.target[sel], 0], np.full(len(sel), np.nan)]).ravel()
+        y = np.column_stack([m.xy[m.source[sel], 1], m.xy[m.target[sel], 1], np.full(len(sel), np.nan)]).ravel()
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"width": float(widths[bins == b].mean()), "color": "rgba(120,120,120,0.35)"}))
+    hover = []
+    for i, top in zip(nodes, strongest_links(m, nodes)):
+        lines = [f"<b>{html.escape(m.labels[i])}</b>", f"occurrences: {m.occurrences[i]} documents",
+                 f"total link strength: {m.total_link_strength[i]:.4g}", f"cluster: {m.cluster[i]}",
+                 f"strongest links ({html.escape(m.normalization)} strength, co-occurrences):"]
+        lines += [f"&nbsp;&nbsp;{html.escape(lab)}: {s:.3g} ({c:.4g})" for lab, s, c in top]
+        hover.append("<br>".join(lines))
+    hover = np.asarray(hover, dtype=object)
+    size_ref = 2.0 * m.occurrences[0] / 60.0 ** 2 if len(nodes) else 1.0
+    for cl in np.unique(m.cluster[nodes]):
+        sel = np.flatnonzero(m.cluster[nodes] == cl)
+        idx = nodes[sel]
+        fig.add_trace(go.Scatter(
+            x=m.xy[idx, 0], y=m.xy[idx, 1], mode="markers+text", name=f"cluster {cl}",
+            text=[html.escape(m.labels[i]) if r < 40 else "" for r, i in zip(sel, idx)],
+            textposition="top center", hovertext=hover[sel].tolist(), hoverinfo="text",
+            marker={"size": m.occurrences[idx].tolist(), "sizemode": "area", "sizeref": size_ref, "sizemin": 3,
+                    "color": cluster_colour(cl), "line": {"width": 0.5, "color": "white"}}))
+    fig.update_layout(
+        title=html.escape(f"{title}: {len(nodes)} keywords, {len(links)} links ({m.counting} counting, "
+                          f"{m.normalization} strength)"),
+        xaxis={"title": "layout x (arb. units)", "showgrid": False, "zeroline": False},
+        yaxis={"title": "layout y (arb. units)", "showgrid": False, "zeroline": False, "scaleanchor": "x"},
+        plot_bgcolor="white", hovermode="closest", template="plotly_white", height=800)
+    return fig.to_html(include_plotlyjs=True, full_html=True)

@@ -1,0 +1,109 @@
+"""Read bibliographic exports: detect the format (extension + content) and dispatch.
+
+Formats: Scopus CSV, Web of Science plain text and tab-delimited, RIS, BibTeX.
+Text may be UTF-8 (with or without BOM), UTF-16 with BOM (old WoS exports) or
+Latin-1.  Empty, binary and unrecognised files raise :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from .bibtex import read_bibtex
+from .records import Record
+from .tabular import SCOPUS, WOS_TAB, read_table
+from .tagged import read_ris, read_wos_plain
+
+FORMATS = ("scopus-csv", "wos-plain", "wos-tab", "ris", "bibtex")
+_EXTENSIONS = {".csv": "scopus-csv", ".ris": "ris", ".bib": "bibtex", ".bibtex": "bibtex",
+               ".tsv": "wos-tab", ".txt": "wos-plain"}
+
+
+_TEXT_EXPORT = "a text export (CSV, tab-delimited, WoS plain text, RIS or BibTeX)"
+
+
+def _line_at(data: bytes, offset: int) -> str:
+    return "line " + str(data.count(b"\n", 0, offset) + 1)
+
+
+def decode(data: bytes, source: str | Path) -> str:
+    """Bytes of an export → text; raises :class:`InputError` for empty or binary content."""
+    if not data.strip():
+        raise InputError(source, "file is empty", where="line 1", expected="a bibliographic export")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(source, f"binary content (NUL byte at offset {nul})",
+                         where=_line_at(data, nul),
+                         expected=_TEXT_EXPORT)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = data.decode("latin-1")
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n" or 0x7F <= ord(ch) < 0xA0)
+        if controls > 0.01 * len(text):
+            raise InputError(source, f"binary content (undecodable byte at offset {exc.start})",
+                             where=_line_at(data, exc.start),
+                             expected=_TEXT_EXPORT) from None
+        return text
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+_SNIFF: dict[str, Callable[[str], bool]] = {
+    "wos-plain": lambda t: bool(re.match(r"(?:FN |PT )", _first_line(t))),
+    "ris": lambda t: bool(re.search(r"^TY  -", t, re.MULTILINE)),
+    "bibtex": lambda t: bool(re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", t, re.MULTILINE)),
+    "wos-tab": lambda t: "\t" in _first_line(t) and bool({"DE", "ID", "TI"} & set(_first_line(t).split("\t"))),
+    "scopus-csv": lambda t: any(c in _first_line(t) for c in ("Author Keywords", "Index Keywords", "Title")),
+}
+
+
+def detect_format(path: str | Path, text: str) -> str:
+    """Format name from content sniffing, the extension breaking ties; InputError if unknown."""
+    guess = _EXTENSIONS.get(Path(path).suffix.lower())
+    if guess is not None and guess.startswith("wos"):
+        guess = "wos-tab" if _SNIFF["wos-tab"](text) else "wos-plain"
+    if guess is not None and _SNIFF[guess](text):
+        return guess
+    for name, sniff in _SNIFF.items():
+        if sniff(text):
+            return name
+    raise InputError(path, f"unrecognised export format (first line {_first_line(text)[:40]!r})",
+                     where="line 1", expected="Scopus CSV, Web of Science plain text or tab-delimited, RIS or BibTeX")
+
+
+def read_export(path: str | Path, fmt: str | None = None) -> list[Record]:
+    """All records of one export file (format detected unless ``fmt`` names one of FORMATS)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a folder", expected="an export file")
+    if not path.exists():
+        raise InputError(path, "file not found", expected="an existing export file")
+    text = decode(path.read_bytes(), path)
+    if fmt is None:
+        fmt = detect_format(path, text)
+    elif fmt not in FORMATS:
+        raise InputError("option --format", f"unknown format {fmt!r}", expected=" | ".join(FORMATS))
+    if fmt == "bibtex":
+        records = read_bibtex(text, path)
+    else:
+        lines = text.splitlines(keepends=True)
+        records = {"scopus-csv": lambda: read_table(lines, path, SCOPUS),
+                   "wos-tab": lambda: read_table(lines, path, WOS_TAB),
+                   "wos-plain": lambda: read_wos_plain(lines, path),
+                   "ris": lambda: read_ris(lines, path)}[fmt]()
+    if not records:
+        raise InputError(path, f"no records found in this {fmt} export", where="end of file",
+                         expected="at least one record")
+    return records

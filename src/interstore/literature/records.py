@@ -1,0 +1,83 @@
+"""One bibliographic record, and de-duplication of records across exports.
+
+Two records are the same publication when their DOIs match (case-insensitive,
+without a ``https://doi.org/`` prefix) or, failing a DOI, when their titles match
+after :func:`title_key` (case-folded, letters and digits only).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Record:
+    """A publication's title, DOI and keywords as exported (not yet normalised).
+
+    ``author_keywords`` are the authors' own (Scopus "Author Keywords", WoS DE,
+    RIS KW, BibTeX ``keywords``); ``index_keywords`` are assigned by the
+    database (Scopus "Index Keywords", WoS ID = KeyWords Plus).
+    ``source`` and ``line`` locate the record's first line in its file.
+    """
+
+    title: str
+    doi: str | None
+    author_keywords: tuple[str, ...]
+    index_keywords: tuple[str, ...]
+    source: str
+    line: int
+
+    def keywords(self, kind: str = "all") -> tuple[str, ...]:
+        """Keywords of one ``kind``: ``author``, ``index`` or ``all`` (both)."""
+        if kind == "author":
+            return self.author_keywords
+        if kind == "index":
+            return self.index_keywords
+        return self.author_keywords + self.index_keywords
+
+
+def doi_key(doi: str | None) -> str | None:
+    """Canonical DOI: lower case, no resolver prefix; ``None`` if empty."""
+    if not doi:
+        return None
+    key = _DOI_PREFIX.sub("", doi.strip()).strip().lower()
+    return key or None
+
+
+def title_key(title: str) -> str:
+    """Canonical title: NFKC, case-folded, runs of non-alphanumerics removed."""
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+def deduplicate(records: Iterable[Record]) -> tuple[list[Record], int]:
+    """Keep the first of each publication; return (kept records, number removed).
+
+    A record is a duplicate when its DOI key or its (non-empty) title key was
+    already seen."""
+    seen_doi: set[str] = set()
+    seen_title: set[str] = set()
+    kept: list[Record] = []
+    removed = 0
+    for rec in records:
+        d, t = doi_key(rec.doi), title_key(rec.title)
+        if (d is not None and d in seen_doi) or (t and t in seen_title):
+            removed += 1
+            continue
+        if d is not None:
+            seen_doi.add(d)
+        if t:
+            seen_title.add(t)
+        kept.append(rec)
+    return kept, removed
+
+
+def split_keywords(text: str, separators: str = ";") -> tuple[str, ...]:
+    """Split an exported keyword field on any of ``separators``; drop blanks."""
+    parts = re.split("[" + re.escape(separators) + "]", text) if text else []
+    return tuple(p.strip() for p in parts if p.strip())
