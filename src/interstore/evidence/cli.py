@@ -1,0 +1,77 @@
+"""``interstore evidence``: the article's Table 1 and the evidence verdict of a study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..cli_support import JsonOption, OutOption, emit, table
+
+group = typer.Typer(help="Evidence-tiered verdict on interface storage; the focus article's Table 1.",
+                    no_args_is_help=True)
+
+StudyArg = Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")]
+
+
+def _verdict_rows(v: dict) -> list[tuple]:
+    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"]) for r in v["reasons"]]
+
+
+@group.command("table")
+def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Place this study beside Table 1.")] = None,
+              json_path: JsonOption = None, out: OutOption = None) -> None:
+    """Print the focus article's Table 1 systems with their verdicts (and your study beside them)."""
+    import pandas as pd
+
+    from ..outputs import write_csv
+    from .table1 import SOURCE, table1_systems
+    from .verdict import evaluate
+
+    rows = []
+    for s in table1_systems():
+        v = evaluate(s.case())
+        rows.append({"system": s.name, "interface_bonding": s.bonding, "main_claim": s.claim,
+                     "characterisation_evidence": s.table1_evidence, "reference": s.reference,
+                     "apparent_capacity": s.apparent_capacity_note, "verdict": v.verdict, "tier": v.tier,
+                     "source": SOURCE})
+    if study is not None:
+        from ..report.build import analyse_study
+
+        res = analyse_study(study, simulate=False)
+        ev = res.study.manifest.evidence
+        rows.append({"system": f"{res.study.name} (your study)", "interface_bonding": res.study.manifest.material.bonding
+                     or "not stated", "main_claim": res.study.manifest.study.description or "not stated",
+                     "characterisation_evidence": "; ".join(f"{c.technique} ({c.mode})" for c in ev.characterisation)
+                     or "none", "reference": str(study), "apparent_capacity": res.capacity_note,
+                     "verdict": res.verdict.verdict, "tier": res.verdict.tier, "source": str(study)})
+    written = []
+    if out is not None:
+        written.append(write_csv(out / "evidence_table.csv", pd.DataFrame(rows)))
+    cols = ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict", "tier")
+    emit({"systems": rows}, json_path,
+         table(f"Interface-storage evidence ({SOURCE})", cols, [[r[c] for c in cols] for r in rows]),
+         written=written)
+
+
+@group.command("verdict")
+def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = None) -> None:
+    """Evidence verdict of a study: tier, verdict, each reason and what would raise the tier."""
+    from ..outputs import write_json
+    from ..report.build import analyse_study
+
+    res = analyse_study(study, simulate=False)
+    result = res.verdict.to_dict()
+    result["kinetics"] = res.kinetics_summary()
+    written = [write_json(out / "verdict.json", result)] if out is not None else []
+    emit(result, json_path,
+         table(f"Verdict for {res.study.name}: {res.verdict.verdict} (tier {res.verdict.tier})",
+               ("rule", "met", "detail"), _verdict_rows(result)),
+         table("What would raise the tier", ("#", "evidence to add"),
+               [(i + 1, t) for i, t in enumerate(result["to_raise_tier"])]),
+         written=written)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="evidence")
