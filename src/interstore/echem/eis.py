@@ -1,0 +1,233 @@
+"""EIS: equivalent-circuit fit (impedance.py) and the Warburg diffusion coefficient.
+
+Circuits (impedance.py notation), all with a Warburg element in the charge-transfer branch:
+
+    randles         R0-p(R1-W1,C1)      W:  Z = σ_W (1 − j) ω^-½
+    randles-fl      R0-p(R1-Wo1,C1)     Wo: Z = Z0 coth(√(jωτ_d))/√(jωτ_d), τ_d = L²/D; σ_W = Z0/√(2τ_d)
+    randles-cpe, randles-fl-cpe         the same with C1 replaced by a constant-phase element
+
+Diffusion coefficient from the Warburg coefficient σ_W (Ω s^-½):
+
+    D = R² T² / (2 A² n⁴ F⁴ C² σ_W²)       cm² s⁻¹  (A in cm², C in mol cm⁻³, n = 2 for Zn²⁺)
+
+σ_W is also taken from the slope of Z′ against ω^-½ in the low-frequency (diffusion) region
+as a cross-check of the fitted value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
+from ..errors import InputError, require_positive
+from .record import ImpedanceSpectrum
+
+CIRCUITS = {
+    "randles": "R0-p(R1-W1,C1)",
+    "randles-fl": "R0-p(R1-Wo1,C1)",
+    "randles-cpe": "R0-p(R1-W1,CPE1)",
+    "randles-fl-cpe": "R0-p(R1-Wo1,CPE1)",
+}
+
+
+def warburg_D_cm2_s(sigma_ohm_s_half: float, area_cm2: float, conc_mol_cm3: float, *,
+                    temperature_K: float = ROOM_TEMPERATURE, electrons: int = Z_ZINC) -> float:
+    """D = R²T²/(2 A² n⁴ F⁴ C² σ_W²) in cm² s⁻¹ (A cm², C mol cm⁻³, σ_W Ω s^-½)."""
+    return (GAS_CONSTANT * temperature_K) ** 2 / (
+        2.0 * area_cm2 ** 2 * electrons ** 4 * FARADAY ** 4 * conc_mol_cm3 ** 2 * sigma_ohm_s_half ** 2)
+
+
+def warburg_sigma_for_D(D_cm2_s: float, area_cm2: float, conc_mol_cm3: float, *,
+                        temperature_K: float = ROOM_TEMPERATURE, electrons: int = Z_ZINC) -> float:
+    """Inverse of :func:`warburg_D_cm2_s`: σ_W = RT/(√2 A n² F² C √D) in Ω s^-½."""
+    return GAS_CONSTANT * temperature_K / (
+        np.sqrt(2.0) * area_cm2 * electrons ** 2 * FARADAY ** 2 * conc_mol_cm3 * np.sqrt(D_cm2_s))
+
+
+@dataclass(frozen=True)
+class WarburgSlope:
+    """σ_W from Z′ = a + σ_W·ω^-½ over ``frequency_range_Hz`` (lowest, highest)."""
+
+    sigma_ohm_s_half: float
+    r2: float
+    n_points: int
+    frequency_range_Hz: tuple[float, float]
+
+
+def warburg_slope(frequency_Hz, z_real_ohm, z_imag_ohm, *, max_frequency_Hz: float | None = None,
+                   min_frequency_Hz: float = 0.0) -> WarburgSlope:
+    """Fit Z′ against ω^-½ (ω = 2πf) for ``min_frequency_Hz`` ≤ f ≤ ``max_frequency_Hz``.
+
+    By default the region starts below the local minimum of −Z″ that separates the
+    charge-transfer arc from the diffusion tail (the lowest third of the points if there is none).
+    For a finite-length element pass ``min_frequency_Hz`` ≈ 10/(2πτ_d) to stay in the √ω region."""
+    f = np.asarray(frequency_Hz, float)
+    order = np.argsort(f)[::-1]  # high -> low frequency
+    f, zr, mzi = f[order], np.asarray(z_real_ohm, float)[order], -np.asarray(z_imag_ohm, float)[order]
+    if max_frequency_Hz is None:
+        interior = np.flatnonzero((mzi[1:-1] < mzi[:-2]) & (mzi[1:-1] <= mzi[2:])) + 1
+        max_frequency_Hz = f[interior[-1]] if interior.size else f[int(2 * f.size / 3)]
+    sel = (f <= max_frequency_Hz) & (f >= min_frequency_Hz)
+    if sel.sum() < 3:
+        raise InputError("Warburg region", f"only {int(sel.sum())} point(s) between {min_frequency_Hz:g} "
+                         f"and {max_frequency_Hz:g} Hz",
+                         expected="at least 3 low-frequency points in the diffusion tail")
+    x = (2 * np.pi * f[sel]) ** -0.5
+    slope, icpt = np.polyfit(x, zr[sel], 1)
+    resid = zr[sel] - (icpt + slope * x)
+    ss = float(np.sum((zr[sel] - zr[sel].mean()) ** 2))
+    r2 = 1.0 - float(np.sum(resid ** 2)) / ss if ss > 0 else 0.0
+    return WarburgSlope(float(slope), r2, int(sel.sum()), (float(f[sel].min()), float(f[sel].max())))
+
+
+def _initial_guess(circuit: str, f: np.ndarray, z: np.ndarray, slope: WarburgSlope | None) -> list[list[float]]:
+    """Starting values from the spectrum's shape: R0 from the high-frequency intercept, R1 and C1
+    from the arc's apex, σ_W from the low-frequency slope; several τ_d for the finite element."""
+    hi = np.argmax(f)
+    r0 = max(float(z.real[hi]), 1e-6)
+    mzi = -z.imag
+    arc = f >= (slope.frequency_range_Hz[1] if slope else f.min())
+    apex = np.flatnonzero(arc)[np.argmax(mzi[arc])]
+    r1 = max(2.0 * (float(z.real[apex]) - r0), 1e-3 * r0)
+    c1 = 1.0 / (2 * np.pi * f[apex] * r1)
+    sigma = slope.sigma_ohm_s_half if slope and slope.sigma_ohm_s_half > 0 else r1
+    cap = [c1, 0.9] if "CPE" in circuit else [c1]
+    if "Wo" not in circuit:
+        return [[r0, r1, sigma, *cap]]
+    guesses = []
+    for tau in np.logspace(np.log10(0.1 / f.max()), np.log10(10.0 / f.min()), 7):
+        guesses.append([r0, r1, sigma * np.sqrt(2 * tau), tau, *cap])
+    return guesses
+
+
+@dataclass(frozen=True, eq=False)
+class EisFit:
+    """Fitted circuit, its Warburg coefficient and the diffusion coefficient(s) it implies."""
+
+    source: str
+    circuit_name: str
+    circuit: str
+    parameter_names: tuple[str, ...]
+    parameter_units: tuple[str, ...]
+    values: np.ndarray
+    stderr: np.ndarray
+    frequency_Hz: np.ndarray
+    z_measured_ohm: np.ndarray
+    z_fit_ohm: np.ndarray
+    sigma_fit_ohm_s_half: float
+    slope: WarburgSlope | None
+    area_cm2: float | None
+    conc_mol_cm3: float | None
+    temperature_K: float
+    electrons: int
+    length_cm: float | None
+
+    @property
+    def relative_rms(self) -> float:
+        """RMS of |Z_fit − Z|/|Z| over the spectrum (dimensionless)."""
+        return float(np.sqrt(np.mean(np.abs(self.z_fit_ohm - self.z_measured_ohm) ** 2
+                                     / np.abs(self.z_measured_ohm) ** 2)))
+
+    def parameter(self, name: str) -> float:
+        return float(self.values[self.parameter_names.index(name)])
+
+    def D_cm2_s(self, sigma: float | None) -> float | None:
+        """Warburg D for σ_W, or None without area and concentration."""
+        if sigma is None or sigma <= 0 or self.area_cm2 is None or self.conc_mol_cm3 is None:
+            return None
+        return warburg_D_cm2_s(sigma, self.area_cm2, self.conc_mol_cm3,
+                               temperature_K=self.temperature_K, electrons=self.electrons)
+
+    def to_dict(self) -> dict:
+        s = self.slope
+        tau = self.parameter("Wo1_1") if "Wo1_1" in self.parameter_names else None
+        return {
+            "source": self.source,
+            "circuit_name": self.circuit_name,
+            "circuit": self.circuit,
+            "parameters": [{"name": n, "unit": u, "value": float(v), "stderr": float(e)}
+                           for n, u, v, e in zip(self.parameter_names, self.parameter_units,
+                                                 self.values, self.stderr)],
+            "relative_rms_residual": self.relative_rms,
+            "warburg": {
+                "equation": "D = R^2 T^2 / (2 A^2 n^4 F^4 C^2 sigma_W^2)",
+                "area_cm2": self.area_cm2, "conc_mol_cm3": self.conc_mol_cm3,
+                "temperature_K": self.temperature_K, "electrons_n": self.electrons,
+                "sigma_fit_ohm_s_half": self.sigma_fit_ohm_s_half,
+                "D_fit_cm2_s": self.D_cm2_s(self.sigma_fit_ohm_s_half),
+                "sigma_slope_ohm_s_half": s.sigma_ohm_s_half if s else None,
+                "slope_r2": s.r2 if s else None,
+                "slope_frequency_range_Hz": list(s.frequency_range_Hz) if s else None,
+                "D_slope_cm2_s": self.D_cm2_s(s.sigma_ohm_s_half) if s else None,
+                "tau_d_s": tau,
+                "length_cm": self.length_cm,
+                "D_from_tau_cm2_s": self.length_cm ** 2 / tau if tau and self.length_cm else None,
+            },
+            "spectrum": {
+                "frequency_Hz": self.frequency_Hz,
+                "z_real_ohm": self.z_measured_ohm.real, "z_imag_ohm": self.z_measured_ohm.imag,
+                "fit_z_real_ohm": self.z_fit_ohm.real, "fit_z_imag_ohm": self.z_fit_ohm.imag,
+            },
+        }
+
+
+def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: float | None = None,
+            conc_mol_cm3: float | None = None, temperature_K: float = ROOM_TEMPERATURE,
+            electrons: int = Z_ZINC, length_cm: float | None = None,
+            warburg_max_frequency_Hz: float | None = None) -> EisFit:
+    """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
+
+    ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well."""
+    from impedance.models.circuits import CustomCircuit
+
+    if circuit not in CIRCUITS:
+        raise InputError("option --circuit", f"unknown circuit {circuit!r}", expected=" | ".join(CIRCUITS))
+    area = None if area_cm2 is None else require_positive("electrode area (cm2)", area_cm2)
+    conc = None if conc_mol_cm3 is None else require_positive("concentration (mol/cm3)", conc_mol_cm3)
+    require_positive("temperature (K)", temperature_K)
+    if length_cm is not None:
+        require_positive("diffusion length (cm)", length_cm)
+    if warburg_max_frequency_Hz is not None:
+        require_positive("Warburg region upper frequency (Hz)", warburg_max_frequency_Hz)
+    f = np.asarray(spectrum.frequency_Hz, float)
+    z = spectrum.z_complex_ohm
+    if f.size < 6:
+        raise InputError(spectrum.source, f"only {f.size} frequencies", expected="at least 6 for a Randles fit")
+    try:
+        slope = warburg_slope(f, z.real, z.imag, max_frequency_Hz=warburg_max_frequency_Hz)
+    except InputError:
+        if warburg_max_frequency_Hz is not None:
+            raise
+        slope = None
+    string = CIRCUITS[circuit]
+    best, best_cost = None, np.inf
+    for guess in _initial_guess(string, f, z, slope):
+        model = CustomCircuit(string, initial_guess=guess)
+        try:
+            model.fit(f, z)
+        except (RuntimeError, ValueError):  # no convergence from this start
+            continue
+        cost = float(np.sum(np.abs(model.predict(f) - z) ** 2))
+        if cost < best_cost:
+            best, best_cost = model, cost
+    if best is None:
+        raise InputError(spectrum.source, f"the {circuit} circuit ({string}) did not converge",
+                         expected="a spectrum with a charge-transfer arc and a diffusion tail")
+    names, units = best.get_param_names()
+    values = np.asarray(best.parameters_, float)
+    stderr = np.asarray(best.conf_ if best.conf_ is not None else np.full(values.size, np.nan), float)
+    params = dict(zip(names, values))
+    if "W1" in params:
+        sigma = params["W1"]
+    else:  # finite length: σ_W = Z0/√(2τ_d), and the slope only where ωτ_d > 10
+        sigma = params["Wo1_0"] / np.sqrt(2.0 * params["Wo1_1"])
+        try:
+            slope = warburg_slope(f, z.real, z.imag, max_frequency_Hz=warburg_max_frequency_Hz,
+                                  min_frequency_Hz=10.0 / (2 * np.pi * params["Wo1_1"]))
+        except InputError:
+            slope = None
+    return EisFit(spectrum.source, circuit, string, tuple(names), tuple(units), values, stderr, f, z,
+                  best.predict(f), float(sigma), slope, area, conc, float(temperature_K), int(electrons),
+                  length_cm)

@@ -1,0 +1,84 @@
+"""EIS fits checked on spectra generated from Randles circuits with known parameters
+(impedance.py's own element equations, 0.5 % noise), and the Warburg D recovered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interstore.echem.eis import fit_eis, warburg_D_cm2_s, warburg_sigma_for_D, warburg_slope
+from interstore.echem.record import ImpedanceSpectrum
+from interstore.errors import InputError
+
+F = np.logspace(5, -2, 71)  # Hz
+AREA, CONC, D_TRUE = 1.0, 1e-3, 1e-9  # cm2, mol/cm3, cm2/s
+
+
+def spectrum(circuit, params, noise=0.005, seed=1):
+    import warnings
+
+    from impedance.models.circuits import CustomCircuit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "simulating circuit based on initial parameters"
+        z = CustomCircuit(circuit, initial_guess=params).predict(F, use_initial=True)
+    rng = np.random.default_rng(seed)
+    z = z * (1 + noise * rng.standard_normal(F.size)) + 1j * z.imag * noise * rng.standard_normal(F.size)
+    return ImpedanceSpectrum(F, z.real, z.imag, source="synthetic.csv")
+
+
+def test_warburg_D_formula_round_trip_and_magnitude():
+    sigma = warburg_sigma_for_D(D_TRUE, AREA, CONC)
+    # RT/(sqrt2 A n^2 F^2 C sqrt D) = 2478.96/(1.41421*4*9.3094e9*1e-3*3.1623e-5) = 1.489 ohm s^-1/2
+    assert sigma == pytest.approx(1.4886, rel=1e-3)
+    assert warburg_D_cm2_s(sigma, AREA, CONC) == pytest.approx(D_TRUE, rel=1e-12)
+
+
+def test_randles_fit_recovers_parameters_and_D():
+    sigma = warburg_sigma_for_D(D_TRUE, AREA, CONC)  # 1.49 ohm s^-1/2
+    true = {"R0": 5.0, "R1": 10.0, "W1": sigma, "C1": 2e-5}
+    fit = fit_eis(spectrum("R0-p(R1-W1,C1)", list(true.values())), "randles", area_cm2=AREA, conc_mol_cm3=CONC)
+    for name, value in true.items():
+        assert fit.parameter(name) == pytest.approx(value, rel=0.03), name
+    d = fit.to_dict()["warburg"]
+    assert d["D_fit_cm2_s"] == pytest.approx(D_TRUE, rel=0.06)
+    assert d["D_slope_cm2_s"] == pytest.approx(D_TRUE, rel=0.20)
+    # cross-check: slope of Z' vs omega^-1/2 in the diffusion tail
+    assert d["sigma_slope_ohm_s_half"] == pytest.approx(sigma, rel=0.10)
+    assert d["slope_r2"] > 0.98
+    assert fit.relative_rms < 0.02
+
+
+def test_finite_length_fit_recovers_tau_and_D():
+    true = {"R0": 3.0, "R1": 20.0, "Wo1_0": 40.0, "Wo1_1": 10.0, "C1": 5e-5}
+    spec = spectrum("R0-p(R1-Wo1,C1)", list(true.values()))
+    fit = fit_eis(spec, "randles-fl", area_cm2=AREA, conc_mol_cm3=CONC, length_cm=1e-4)
+    for name, value in true.items():
+        assert fit.parameter(name) == pytest.approx(value, rel=0.05), name
+    w = fit.to_dict()["warburg"]
+    assert w["sigma_fit_ohm_s_half"] == pytest.approx(40.0 / np.sqrt(20.0), rel=0.05)
+    assert w["D_from_tau_cm2_s"] == pytest.approx(1e-8 / 10.0, rel=0.05)
+    assert w["sigma_slope_ohm_s_half"] == pytest.approx(40.0 / np.sqrt(20.0), rel=0.15)
+
+
+def test_cpe_variant_recovers_exponent():
+    true = [5.0, 50.0, 30.0, 3e-5, 0.85]
+    fit = fit_eis(spectrum("R0-p(R1-W1,CPE1)", true), "randles-cpe")
+    assert fit.parameter("CPE1_1") == pytest.approx(0.85, rel=0.03)
+    assert fit.to_dict()["warburg"]["D_fit_cm2_s"] is None  # no area/concentration given
+
+
+def test_slope_on_pure_warburg_is_exact():
+    z = 10 + 25.0 * (1 - 1j) / np.sqrt(2 * np.pi * F)
+    s = warburg_slope(F, z.real, z.imag, max_frequency_Hz=1.0)
+    assert s.sigma_ohm_s_half == pytest.approx(25.0) and s.r2 == pytest.approx(1.0)
+
+
+def test_bad_options_are_input_errors():
+    spec = spectrum("R0-p(R1-W1,C1)", [5.0, 50.0, 30.0, 2e-5])
+    with pytest.raises(InputError, match="circuit"):
+        fit_eis(spec, "transmission-line")
+    with pytest.raises(InputError, match="area"):
+        fit_eis(spec, area_cm2=-1.0)
+    with pytest.raises(InputError, match="Warburg region"):
+        fit_eis(spec, warburg_max_frequency_Hz=1e-3)
