@@ -1,0 +1,445 @@
+"""Transient particle-scale model of a heterostructure electrode in a Zn half-cell.
+
+Two reservoirs k share one electrode potential φ (V vs Zn/Zn²⁺):
+
+* ``bulk``: Zn insertion into the V oxide, solid diffusion in a sphere or slab,
+  ∂x/∂t = D ∇²x, x = stoichiometry (fraction of the theoretical capacity Q_b);
+* ``interface``: interface storage at the VOx|substrate junction (capacity Q_i from
+  the atomistic limit or the space-charge capacitance), charged by the job-sharing
+  chemical diffusivity D^δ = σ_amb/(a_v·C_int + c^δ_bulk) over a transport length.
+
+Each reservoir takes Zn at its surface by Butler–Volmer kinetics (insertion positive)
+
+    i_k = 2·i0_k·g_k(x_s)·sinh(n·F·(U_k(x_s) − φ)/(2RT))        (A g⁻¹ of active oxide)
+
+with g = 2√(x_s(1−x_s)) for the bulk and g = 1 for the interface, and the volume
+average obeys Q_k·d⟨x_k⟩/dt = i_k.  The terminal potential is V = φ + R·m·I_an
+(ohmic drop; I_an = −Σ i_k is the anodic current in A g⁻¹, m the active mass in g).
+Galvanostatic steps fix Σ i_k; potentiostatic steps (CV, holds) fix V; φ follows
+from a scalar monotone root solve at every right-hand-side evaluation.
+
+Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative),
+surface value by quadratic extrapolation of the last three cells, scipy BDF with a
+sparse Jacobian pattern, terminal events at the cut-off voltages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..constants import FARADAY, GAS_CONSTANT, Z_ZINC, ELEMENTARY_CHARGE
+from ..errors import InputError
+from ..theoretical import theoretical_capacity
+from .cellconfig import CellConfig
+from .ocp import X_CLIP, LinearOCP, TableOCP, get_ocp
+
+SECONDS_PER_HOUR = 3600.0
+
+
+@dataclass(frozen=True)
+class Mesh:
+    """Uniform cell-centred mesh on ξ = r/L ∈ [0, 1]; volumes normalised to sum to 1."""
+
+    geometry: str
+    n_cells: int
+
+    @property
+    def faces(self) -> np.ndarray:
+        return np.linspace(0.0, 1.0, self.n_cells + 1)
+
+    @property
+    def volumes(self) -> np.ndarray:
+        f = self.faces
+        return np.diff(f ** 3) if self.geometry == "sphere" else np.diff(f)
+
+    def laplacian(self):
+        """Sparse matrix M with d x/dt = (D/L²)·M x for zero flux at both ends."""
+        from scipy.sparse import diags
+
+        f = self.faces
+        area = 3.0 * f ** 2 if self.geometry == "sphere" else np.ones_like(f)
+        h = 1.0 / self.n_cells
+        g = area[1:-1] / h                      # conductance of the inner faces
+        vol = self.volumes
+        main = np.zeros(self.n_cells)
+        main[:-1] -= g
+        main[1:] -= g
+        return diags([g / vol[1:], main / vol, g / vol[:-1]], [-1, 0, 1], format="csr")
+
+    @staticmethod
+    def surface_value(x: np.ndarray) -> float:
+        """Quadratic extrapolation of the last three cell values to ξ = 1."""
+        return 1.875 * x[-1] - 1.25 * x[-2] + 0.375 * x[-3]
+
+
+@dataclass(frozen=True)
+class Reservoir:
+    """One Zn store: capacity (C g⁻¹ active), OCP U(x), diffusion D/L² (s⁻¹), kinetics i0 (A g⁻¹)."""
+
+    name: str
+    capacity_C_g: float
+    ocp: Callable
+    mesh: Mesh
+    rate_s_inv: float                 # D/L²
+    i0_A_g: float
+    kinetic_electrons: float
+    concentration_dependent_i0: bool
+
+    def current_A_g(self, phi: float, x_s: float, u: float, f: float) -> float:
+        """Insertion current i = 2 i0 g(x_s) sinh(n f (U − φ)/2) in A g⁻¹ (f = F/RT)."""
+        g = 1.0
+        if self.concentration_dependent_i0:
+            xs = min(max(x_s, X_CLIP), 1.0 - X_CLIP)
+            g = 2.0 * math.sqrt(xs * (1.0 - xs))
+        arg = max(min(0.5 * self.kinetic_electrons * f * (u - phi), 600.0), -600.0)
+        return 2.0 * self.i0_A_g * g * math.sinh(arg)
+
+
+@dataclass(frozen=True)
+class ElectrodeModel:
+    """Reservoirs plus cell-level parameters; built from a :class:`CellConfig` by :func:`build_model`."""
+
+    reservoirs: tuple[Reservoir, ...]
+    r_ohm_g: float                    # R·m, Ω g (times A g⁻¹ gives V)
+    temperature_K: float
+    v_min_V: float
+    v_max_V: float
+    rtol: float
+    atol: float
+    points_per_segment: int
+    active_mass_g: float
+
+    @property
+    def f(self) -> float:
+        return FARADAY / (GAS_CONSTANT * self.temperature_K)
+
+    @property
+    def slices(self) -> list[slice]:
+        out, start = [], 0
+        for r in self.reservoirs:
+            out.append(slice(start, start + r.mesh.n_cells))
+            start += r.mesh.n_cells
+        return out
+
+    def stored_C_g(self, y: np.ndarray) -> np.ndarray:
+        """Zn charge stored in each reservoir (C g⁻¹ active) for state(s) y (n_state[, n_times])."""
+        return np.array([r.capacity_C_g * (r.mesh.volumes @ y[s]) for r, s in zip(self.reservoirs, self.slices)])
+
+
+def _bulk_reservoir(config: CellConfig) -> Reservoir:
+    host = config.host
+    q = theoretical_capacity(host.formula, host.electrons).capacity_mAh_g * 3.6
+    rho = host.density_g_cm3 * 1e6                         # g m⁻³
+    area_m2_g = (3.0 if host.geometry == "sphere" else 1.0) / (rho * host.size_m)
+    return Reservoir("bulk", q, get_ocp(host.ocp, base_dir=config.base_dir, temperature_K=config.cell.temperature_K),
+                     Mesh(host.geometry, config.numerics.n_cells), host.diffusivity_m2_s / host.size_m ** 2,
+                     host.exchange_current_A_m2 * area_m2_g, host.kinetic_electrons, True)
+
+
+def interface_area_m2_g(config: CellConfig) -> float:
+    """Interface area per gram of active oxide: a_v / ρ (m² g⁻¹)."""
+    from .jobsharing import interface_area_per_volume
+
+    itf = config.interface
+    kw = {"radius_m": itf.cluster_radius_m} if itf.geometry == "sphere" else {"thickness_m": itf.cluster_radius_m}
+    a_v = interface_area_per_volume(itf.geometry, coverage=itf.coverage, **kw)
+    return a_v / (config.host.density_g_cm3 * 1e6)
+
+
+def interface_diffusivity_m2_s(config: CellConfig) -> float:
+    """Job-sharing chemical diffusivity D^δ (m² s⁻¹) that charges the interface reservoir."""
+    from .jobsharing import interface_area_per_volume, job_sharing_diffusivity
+
+    itf = config.interface
+    a_v = interface_area_m2_g(config) * config.host.density_g_cm3 * 1e6
+    return float(job_sharing_diffusivity(
+        itf.sigma_ion_S_m, itf.sigma_eon_S_m, z=Z_ZINC,
+        bulk_chemical_capacitance_F_m3=itf.bulk_chemical_capacitance_F_m3,
+        a_v_m_inv=a_v, interface_capacitance_F_m2=itf.interface_capacitance_F_m2).D_m2_s)
+
+
+def _interface_storage(config: CellConfig, area_m2_g: float):
+    """(capacity C g⁻¹, OCP of the filling fraction) of the interface reservoir."""
+    itf = config.interface
+    lo, hi = itf.window_V
+    if itf.capacity_source == "atomistic":
+        q = Z_ZINC * ELEMENTARY_CHARGE * itf.zn_per_site * itf.sites_per_nm2 * 1e18 * area_m2_g
+        if q <= 0:
+            raise InputError("parameter 'interface.zn_per_site'", "gives zero interface capacity",
+                             expected="n_max > 0 (or interface.enabled = false)")
+        return q, LinearOCP("interface (constant capacitance)", lo, hi)
+    from scipy.integrate import cumulative_trapezoid
+
+    from .spacecharge import interface_capacitance_curve
+
+    e = np.linspace(hi, lo, 401)
+    c = np.asarray(interface_capacitance_curve(itf.spacecharge, e), float)   # F m⁻²
+    if not np.all(np.isfinite(c)) or np.any(c <= 0):
+        raise InputError("parameter 'interface.spacecharge'", "capacitance curve is not finite and positive",
+                         expected="space-charge parameters giving C_int > 0 over interface.window_V")
+    q_e = cumulative_trapezoid(c, -e, initial=0.0) * area_m2_g                # C g⁻¹ stored from hi down to E
+    return float(q_e[-1]), TableOCP("interface (space charge)", q_e / q_e[-1], e)
+
+
+def _interface_reservoir(config: CellConfig) -> Reservoir:
+    itf = config.interface
+    area = interface_area_m2_g(config)
+    q, ocp = _interface_storage(config, area)
+    return Reservoir("interface", q, ocp, Mesh(itf.transport_geometry, config.numerics.n_cells),
+                     interface_diffusivity_m2_s(config) / itf.transport_length_m ** 2,
+                     itf.exchange_current_A_m2 * area, 1.0, False)
+
+
+RESERVOIR_CHOICES = ("all", "bulk", "interface")
+
+
+def build_model(config: CellConfig, *, reservoirs: str = "all") -> ElectrodeModel:
+    """Turn a config into an :class:`ElectrodeModel` with ``all``, ``bulk`` or ``interface`` reservoirs."""
+    if reservoirs not in RESERVOIR_CHOICES:
+        raise InputError("reservoirs", f"unknown choice {reservoirs!r}", expected=" / ".join(RESERVOIR_CHOICES))
+    use_interface = reservoirs != "bulk" and config.interface.enabled
+    if reservoirs == "interface" and not use_interface:
+        raise InputError("parameter 'interface.enabled'", "interface reservoir requested but disabled",
+                         expected="interface.enabled = true")
+    res = ([] if reservoirs == "interface" else [_bulk_reservoir(config)]) + \
+        ([_interface_reservoir(config)] if use_interface else [])
+    c, n = config.cell, config.numerics
+    return ElectrodeModel(tuple(res), c.r_ohm_ohm * c.active_mass_g, c.temperature_K, c.v_min_V, c.v_max_V,
+                          n.rtol, n.atol, n.points_per_segment, c.active_mass_g)
+
+
+# ---------------------------------------------------------------------------- the solver
+
+def _solve_phi(model: ElectrodeModel, x_s: list[float], u: list[float], *, current_A_g: float | None,
+               potential_V: float | None) -> float:
+    """Electrode potential φ (V) with Σ i_k(φ) = demand: the applied insertion current
+    (galvanostatic) or (φ − V)/(R m) (potentiostatic)."""
+    from scipy.optimize import brentq
+
+    f, res = model.f, model.reservoirs
+    if current_A_g is None and model.r_ohm_g == 0.0:
+        return float(potential_V)
+    if current_A_g is not None and len(res) == 1:
+        r = res[0]
+        g = 1.0
+        if r.concentration_dependent_i0:
+            xs = min(max(x_s[0], X_CLIP), 1.0 - X_CLIP)
+            g = 2.0 * math.sqrt(xs * (1.0 - xs))
+        return u[0] - 2.0 / (r.kinetic_electrons * f) * math.asinh(current_A_g / (2.0 * r.i0_A_g * g))
+
+    def h(phi: float) -> float:
+        total = sum(r.current_A_g(phi, xs, uk, f) for r, xs, uk in zip(res, x_s, u))
+        demand = current_A_g if current_A_g is not None else (phi - potential_V) / model.r_ohm_g
+        return total - demand
+
+    centre = potential_V if potential_V is not None else sum(u) / len(u)
+    step = 0.05
+    lo, hi = centre - step, centre + step
+    while h(lo) < 0 or h(hi) > 0:     # h decreases with φ
+        step *= 2.0
+        lo, hi = centre - step, centre + step
+        if step > 50.0:
+            raise InputError("simulation", "no electrode potential carries the requested current",
+                             expected="a current the exchange currents can sustain")
+    return brentq(h, lo, hi, xtol=1e-12, rtol=1e-12)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One programme step: galvanostatic (insertion current, A g⁻¹) or a potential ramp V(t)."""
+
+    current_A_g: float | None = None
+    v_start_V: float | None = None
+    sweep_V_s: float = 0.0
+
+    def potential(self, t: float) -> float | None:
+        return None if self.v_start_V is None else self.v_start_V + self.sweep_V_s * t
+
+
+def _state(model: ElectrodeModel, y: np.ndarray, t: float, step: Step):
+    """(φ, V, insertion currents i_k) for one state vector."""
+    x_s = [Mesh.surface_value(y[s]) for s in model.slices]
+    u = [float(r.ocp(xs)) for r, xs in zip(model.reservoirs, x_s)]
+    v_app = step.potential(t)
+    phi = _solve_phi(model, x_s, u, current_A_g=step.current_A_g, potential_V=v_app)
+    i_k = [r.current_A_g(phi, xs, uk, model.f) for r, xs, uk in zip(model.reservoirs, x_s, u)]
+    v = v_app if v_app is not None else phi - model.r_ohm_g * step.current_A_g
+    return phi, v, i_k
+
+
+def _jac_sparsity(model: ElectrodeModel):
+    from scipy.sparse import lil_matrix
+
+    n = sum(r.mesh.n_cells for r in model.reservoirs)
+    pattern = lil_matrix((n, n), dtype=np.int8)
+    surface_cols = []
+    for s in model.slices:
+        idx = np.arange(s.start, s.stop)
+        pattern[idx, idx] = 1
+        pattern[idx[1:], idx[:-1]] = 1
+        pattern[idx[:-1], idx[1:]] = 1
+        surface_cols += list(idx[-3:])
+    for s in model.slices:
+        for c in surface_cols:
+            pattern[s.stop - 1, c] = 1
+    return pattern.tocsr()
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Raw integrator output for one step: times (s), states, potentials (V), insertion currents (A g⁻¹)."""
+
+    time_s: np.ndarray
+    y: np.ndarray = field(repr=False)
+    potential_V: np.ndarray
+    currents_A_g: np.ndarray          # (n_reservoirs, n_times)
+    hit_cutoff: bool
+
+
+def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: float,
+             cutoff_V: float | None = None) -> Trajectory:
+    """Integrate one programme step with BDF; stops early at ``cutoff_V`` (terminal event)."""
+    from scipy.integrate import solve_ivp
+
+    mats = [r.rate_s_inv * r.mesh.laplacian() for r in model.reservoirs]
+    from scipy.sparse import block_diag
+
+    lap = block_diag(mats, format="csr")
+    surf = [s.stop - 1 for s in model.slices]
+    gain = [1.0 / (r.capacity_C_g * r.mesh.volumes[-1]) for r in model.reservoirs]
+
+    def rhs(t, y):
+        _, _, i_k = _state(model, y, t, step)
+        dy = lap @ y
+        for j, ik, gk in zip(surf, i_k, gain):
+            dy[j] += ik * gk
+        return dy
+
+    events = None
+    if cutoff_V is not None:
+        def cutoff(t, y):
+            return _state(model, y, t, step)[1] - cutoff_V
+        cutoff.terminal = True
+        events = [cutoff]
+    t_eval = np.linspace(0.0, duration_s, model.points_per_segment)
+    sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", t_eval=t_eval, events=events,
+                    jac_sparsity=_jac_sparsity(model), rtol=model.rtol, atol=model.atol)
+    if sol.status == -1:
+        raise InputError("simulation", f"integrator failed: {sol.message}",
+                         expected="physically sensible parameters (check D, i0, cut-offs)")
+    t, y = sol.t, sol.y
+    hit = bool(events is not None and sol.t_events[0].size)
+    if hit:
+        t = np.append(t, sol.t_events[0][0])
+        y = np.column_stack([y, sol.y_events[0][0]])
+    states = [_state(model, y[:, k], t[k], step) for k in range(t.size)]
+    return Trajectory(t, y, np.array([s[1] for s in states]), np.array([s[2] for s in states]).T, hit)
+
+
+def equilibrium_state(model: ElectrodeModel, potential_V: float) -> np.ndarray:
+    """Uniform state with every reservoir at open circuit U_k(x) = potential_V (x clipped to (0, 1))."""
+    from scipy.optimize import brentq
+
+    y = []
+    for r in model.reservoirs:
+        lo, hi = X_CLIP, 1.0 - X_CLIP
+        g = lambda x: float(r.ocp(x)) - potential_V  # noqa: E731 - decreasing in x
+        x0 = lo if g(lo) <= 0 else hi if g(hi) >= 0 else brentq(g, lo, hi, xtol=1e-14)
+        y.append(np.full(r.mesh.n_cells, x0))
+    return np.concatenate(y)
+
+
+# ---------------------------------------------------------------------------- public simulations
+
+@dataclass(frozen=True)
+class Discharge:
+    """One galvanostatic discharge (or charge) on the config's mass basis.
+
+    Capacities in mAh g⁻¹ of ``mass_basis``; ``charge_balance_rel_error`` is
+    |∫I dt − ΔQ_stored| / |∫I dt| over both reservoirs (conservation check)."""
+
+    time_s: np.ndarray
+    potential_V: np.ndarray
+    capacity_mAh_g: np.ndarray
+    bulk_capacity_mAh_g: np.ndarray
+    interface_capacity_mAh_g: np.ndarray
+    current_A_g: float
+    mass_basis: str
+    mass_basis_label: str
+    basis_mass_g: float
+    charge_balance_rel_error: float
+    hit_cutoff: bool
+
+    @property
+    def energy_Wh_kg(self) -> float:
+        """E = ∫V·|I| dt on the basis mass: Wh kg⁻¹ (= mWh g⁻¹)."""
+        from scipy.integrate import trapezoid
+
+        return float(trapezoid(self.potential_V, self.capacity_mAh_g))
+
+    @property
+    def power_W_kg(self) -> float:
+        """Mean power over the step: 3600·E/Δt in W kg⁻¹."""
+        duration = float(self.time_s[-1] - self.time_s[0])
+        return 3600.0 * self.energy_Wh_kg / duration if duration > 0 else float("nan")
+
+    def to_measurement(self, *, source: str = "simulated galvanostatic step") -> "object":
+        """The step as a canonical :class:`~interstore.echem.record.Measurement` (current in A,
+        positive = anodic; discharge is negative)."""
+        from ..echem.record import from_arrays
+
+        sign = -1.0 if self.current_A_g > 0 else 1.0
+        current = np.full(self.time_s.size, sign * abs(self.current_A_g) * self.basis_mass_g)
+        return from_arrays(self.time_s, self.potential_V, current, source=source, instrument="interstore simulator",
+                           active_mass_g=None, technique="galvanostatic")
+
+
+def _basis(config: CellConfig) -> tuple[str, str, float]:
+    masses = config.cell.masses
+    b = config.cell.mass_basis
+    return b, masses.label(b), masses.mass_g(b)
+
+
+def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only: bool = False,
+                           direction: str = "discharge") -> Discharge:
+    """Constant-current discharge (Zn insertion, from the host's initial stoichiometry down to
+    ``cell.v_min_V``) or charge (from equilibrium at ``v_min_V`` up to ``v_max_V``).
+
+    ``current_A_g`` is the magnitude in A per g of the config's mass basis."""
+    if direction not in ("discharge", "charge"):
+        raise InputError("direction", f"unknown {direction!r}", expected="discharge or charge")
+    current = float(current_A_g)
+    if not math.isfinite(current) or current <= 0:
+        raise InputError("current_A_g", f"got {current_A_g!r}", expected="a current > 0 A/g")
+    basis, label, m_basis = _basis(config)
+    model = build_model(config, reservoirs="bulk" if bulk_only else "all")
+    i_active = current * m_basis / config.cell.active_mass_g          # A per g active
+    if direction == "discharge":
+        v0 = float(model.reservoirs[0].ocp(config.host.initial_stoichiometry))
+        cutoff = config.cell.v_min_V
+        if not v0 > cutoff:
+            raise InputError("parameter 'cell.v_min_V'", f"cut-off {cutoff} V is not below the starting "
+                             f"open-circuit potential {v0:.4f} V", expected="v_min_V below the initial OCV")
+    else:
+        v0, cutoff, i_active = config.cell.v_min_V, config.cell.v_max_V, -i_active
+    y0 = equilibrium_state(model, v0)
+    if direction == "discharge":
+        y0[model.slices[0]] = config.host.initial_stoichiometry
+    stored0 = model.stored_C_g(y0).sum()
+    room = sum(r.capacity_C_g for r in model.reservoirs) - stored0 if i_active > 0 else stored0
+    duration = 1.05 * room / abs(i_active)
+    traj = run_step(model, y0, Step(current_A_g=i_active), duration, cutoff_V=cutoff)
+    stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
+    delta = stored - stored[:, :1]
+    passed = i_active * traj.time_s[-1]
+    balance = abs(delta[:, -1].sum() - passed) / abs(passed)
+    to_mAh_g = config.cell.active_mass_g / m_basis / 3.6 * (1 if i_active > 0 else -1)
+    by_name = {r.name: d * to_mAh_g for r, d in zip(model.reservoirs, delta)}
+    zero = np.zeros_like(traj.time_s)
+    return Discharge(traj.time_s, traj.potential_V, abs(i_active) * traj.time_s / 3.6 * config.cell.active_mass_g
+                     / m_basis, by_name.get("bulk", zero), by_name.get("interface", zero), current, basis, label,
+                     m_basis, float(balance), traj.hit_cutoff)
