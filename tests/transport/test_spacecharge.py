@@ -1,0 +1,219 @@
+"""Poisson–Boltzmann space charge: analytic Gouy–Chapman / Mott–Schottky limits, the notes' worked
+numbers, the sinh → exp transition of overlapping zones, site saturation and charge neutrality."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from interstore.constants import FARADAY, GAS_CONSTANT
+from interstore.errors import InputError
+from interstore.transport.spacecharge import (
+    SpaceChargeParams,
+    debye_length_m,
+    gouy_chapman_capacitance_F_m2,
+    gouy_chapman_charge_C_m2,
+    gouy_chapman_potential_V,
+    interface_capacitance_curve,
+    mott_schottky_capacitance_F_m2,
+    mott_schottky_width_m,
+    semi_infinite_charge_C_m2,
+    solve_space_charge,
+)
+
+T = 298.15
+VT = GAS_CONSTANT * T / FARADAY  # RT/F, V
+DILUTE = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T)
+
+
+# ---------------------------------------------------------------- the notes' worked numbers
+def test_debye_length_worked_example():
+    # ε_r = 20, c∞ = 10 mol m⁻³, 298 K: λ = 1.54 nm (z = 1), 0.77 nm (z = 2)
+    assert debye_length_m(20, 10, z=1, temperature_K=298) == pytest.approx(1.54e-9, abs=0.005e-9)
+    assert debye_length_m(20, 10, z=2, temperature_K=298) == pytest.approx(0.77e-9, abs=0.005e-9)
+    assert DILUTE.debye_length_m == pytest.approx(debye_length_m(20, 10, z=2, temperature_K=T), rel=1e-12)
+
+
+def test_worked_charge_and_capacitance_values_are_the_monovalent_ones():
+    # The notes quote Q_sc = 0.020 C m⁻² (0.1 V), 1.0 C m⁻² (0.3 V) and C_sc = 41 µF cm⁻² (0.1 V):
+    # those are the z = 1 numbers; for Zn²⁺ (z = 2) they are much larger.
+    assert abs(gouy_chapman_charge_C_m2(20, 10, -0.1, z=1, temperature_K=298)) == pytest.approx(0.020, abs=5e-4)
+    assert abs(gouy_chapman_charge_C_m2(20, 10, -0.3, z=1, temperature_K=298)) == pytest.approx(1.0, abs=0.03)
+    c_uF_cm2 = gouy_chapman_capacitance_F_m2(20, 10, 0.1, z=1, temperature_K=298) * 100
+    assert c_uF_cm2 == pytest.approx(41, abs=0.5)
+    p1 = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=1, temperature_K=298)
+    prof = solve_space_charge(p1, -0.1)
+    assert prof.charge_C_m2 == pytest.approx(0.020, abs=5e-4)
+    assert prof.capacitance_F_m2 * 100 == pytest.approx(41, abs=0.5)
+    assert abs(gouy_chapman_charge_C_m2(20, 10, -0.1, z=2, temperature_K=298)) > 5 * 0.020
+
+
+# ---------------------------------------------------------------- Gouy–Chapman (dilute, semi-infinite, metal β)
+@pytest.mark.parametrize("dphi", [-0.25, -0.1, -0.01, 0.0, 0.03, 0.15, 0.25])
+def test_gouy_chapman_charge_and_capacitance_within_half_percent(dphi):
+    prof = solve_space_charge(DILUTE, dphi)
+    q_ref = gouy_chapman_charge_C_m2(20, 10, dphi, z=2, temperature_K=T)
+    c_ref = gouy_chapman_capacitance_F_m2(20, 10, dphi, z=2, temperature_K=T)
+    assert prof.charge_C_m2 == pytest.approx(q_ref, rel=5e-3, abs=1e-12)
+    assert prof.capacitance_F_m2 == pytest.approx(c_ref, rel=5e-3)
+    # all of the step falls in α against a metal; Γ_Zn = Q/(zF); neutrality to 1e-8
+    assert prof.delta_phi_alpha_V == pytest.approx(dphi, abs=1e-12)
+    assert prof.zinc_excess_mol_m2 == pytest.approx(prof.charge_C_m2 / (2 * FARADAY), rel=1e-9, abs=1e-18)
+    assert prof.neutrality_error < 1e-8
+
+
+def test_gouy_chapman_potential_profile():
+    prof = solve_space_charge(DILUTE, -0.15)
+    x = prof.x_m
+    inside = x < 10 * DILUTE.debye_length_m
+    ref = gouy_chapman_potential_V(x[inside], 20, 10, -0.15, z=2, temperature_K=T)
+    assert np.max(np.abs(prof.phi_V[inside] - ref)) < 5e-3 * 0.15
+    # concentrations are Boltzmann factors of the local potential
+    zn = prof.concentrations_mol_m3["Zn_i"]
+    assert zn[0] == pytest.approx(10 * math.exp(2 * 0.15 / VT), rel=1e-9)
+    assert prof.concentrations_mol_m3["V_Zn"][-1] == pytest.approx(10, rel=1e-6)
+
+
+def test_capacitance_is_derivative_of_charge():
+    pots = np.linspace(-0.2, 0.2, 9)
+    q, c = interface_capacitance_curve(DILUTE, pots)
+    h = 1e-4
+    for v, cv in zip(pots, c):
+        qp, _ = interface_capacitance_curve(DILUTE, [v + h])
+        qm, _ = interface_capacitance_curve(DILUTE, [v - h])
+        # the mesh follows the potential, so neighbouring solves differ at the 1e-4 level
+        assert cv == pytest.approx(-(qp[0] - qm[0]) / (2 * h), rel=1e-3)
+    assert np.all(np.diff(q) < 0)  # raising the interface potential expels Zn²⁺
+    assert c.argmin() == 4  # minimum at the point of zero charge
+
+
+# ---------------------------------------------------------------- Mott–Schottky
+@pytest.mark.parametrize("dphi", [0.1, 0.3, 0.8])
+def test_mott_schottky_depletion(dphi):
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, mode="mott-schottky", temperature_K=T)
+    prof = solve_space_charge(p, dphi)
+    u = 2 * dphi / VT
+    # exact first integral for one mobile carrier against a fixed dopant: Q² = 2εc_dRT(u − 1 + e^{−u})
+    eps = 20 * 8.8541878128e-12
+    q_exact = -math.sqrt(2 * eps * 10 * GAS_CONSTANT * T * (u - 1 + math.exp(-u)))
+    assert prof.charge_C_m2 == pytest.approx(q_exact, rel=5e-3)
+    assert semi_infinite_charge_C_m2(p, dphi) == pytest.approx(q_exact, rel=1e-12)
+    # equivalent depletion width Q/(zFc_d) → ℓ = √(2ε|Δφ|/zFc_d), with the −RT/zF correction
+    width = -prof.charge_C_m2 / (2 * FARADAY * 10)
+    ell = mott_schottky_width_m(20, 10, dphi, z=2)
+    assert width / ell == pytest.approx(math.sqrt(1 - 1 / u), rel=5e-3)
+    assert prof.capacitance_F_m2 == pytest.approx(mott_schottky_capacitance_F_m2(20, 10, dphi, z=2)
+                                                  / math.sqrt(1 - 1 / u) * (1 - math.exp(-u)), rel=5e-3)
+    # the mobile interstitials are depleted within ℓ (φ ≈ Δφ(1 − x/ℓ)², so c(ℓ/2) ≈ c_d e^{−u/4})
+    # and back to c_d far beyond it
+    zn = prof.concentrations_mol_m3["Zn_i"]
+    assert zn[prof.x_m < 0.5 * ell].max() < 2 * 10 * math.exp(-u / 4)
+    assert zn[prof.x_m > 3 * ell].min() > 0.95 * 10
+    assert prof.neutrality_error < 1e-8
+
+
+def test_mott_schottky_width_tends_to_depletion_formula():
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, mode="mott-schottky", temperature_K=T)
+    ratios = [-solve_space_charge(p, v).charge_C_m2 / (2 * FARADAY * 10) / mott_schottky_width_m(20, 10, v, z=2)
+              for v in (0.1, 0.4, 1.2)]
+    assert ratios[0] < ratios[1] < ratios[2] < 1.0
+    assert ratios[2] == pytest.approx(1.0, abs=6e-3)
+
+
+# ---------------------------------------------------------------- finite thickness: sinh → exp
+def _log_slope(params, u1, u2):
+    """d lnΓ / d(zF|Δφ|/RT) between two accumulation steps."""
+    g = [solve_space_charge(params, -u * VT / 2).zinc_excess_mol_m2 for u in (u1, u2)]
+    return math.log(g[1] / g[0]) / (u2 - u1)
+
+
+def test_overlapping_zones_transition_from_sinh_to_exp():
+    lam = DILUTE.debye_length_m
+    slopes = {}
+    for ratio in (None, 1.0, 0.1, 1e-3):
+        p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T,
+                              thickness_m=None if ratio is None else ratio * lam)
+        slopes[ratio] = _log_slope(p, 5.0, 6.0)
+    # semi-infinite: Γ ∝ sinh(u/2) → slope zF/2RT; overlapping zones: Γ ∝ sinh(u) → zF/RT
+    exact_semi = math.log(math.sinh(3.0) / math.sinh(2.5))
+    exact_meso = math.log(math.sinh(6.0) / math.sinh(5.0))
+    assert slopes[None] == pytest.approx(exact_semi, rel=2e-3)
+    assert slopes[None] == pytest.approx(0.5, rel=0.02)
+    assert slopes[1e-3] == pytest.approx(exact_meso, rel=2e-3)
+    assert slopes[1e-3] == pytest.approx(1.0, rel=0.02)
+    assert slopes[None] < slopes[1.0] < slopes[0.1] < slopes[1e-3]
+
+
+def test_thin_film_concentration_is_uniform_and_exponential():
+    L = 1e-3 * DILUTE.debye_length_m
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, thickness_m=L)
+    prof = solve_space_charge(p, -0.1)
+    u = 2 * 0.1 / VT
+    zn = prof.concentrations_mol_m3["Zn_i"]
+    assert np.ptp(zn) / zn.mean() < 1e-3
+    assert zn.mean() == pytest.approx(10 * math.exp(u), rel=1e-3)
+    assert prof.zinc_excess_mol_m2 == pytest.approx(2 * L * 10 * math.sinh(u), rel=1e-3)
+    assert prof.thickness_m == pytest.approx(L)
+    assert prof.neutrality_error < 1e-8
+
+
+# ---------------------------------------------------------------- site restriction and semiconducting β
+def test_site_restriction_saturates_and_matches_first_integral():
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, site_concentration_mol_m3=1000)
+    for dphi in (-0.05, -0.3, -0.6):
+        prof = solve_space_charge(p, dphi)
+        assert prof.charge_C_m2 == pytest.approx(semi_infinite_charge_C_m2(p, dphi), rel=5e-3)
+        assert np.nanmax(prof.concentrations_mol_m3["Zn_i"]) <= 1000 * (1 + 1e-12)
+        assert prof.charge_C_m2 < gouy_chapman_charge_C_m2(20, 10, dphi, z=2, temperature_K=T)
+    assert np.nanmax(solve_space_charge(p, -0.6).concentrations_mol_m3["Zn_i"]) == pytest.approx(1000, rel=1e-6)
+    # sparse sites: the dilute limit is recovered
+    wide = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, site_concentration_mol_m3=1e9)
+    assert solve_space_charge(wide, -0.1).charge_C_m2 == pytest.approx(
+        gouy_chapman_charge_C_m2(20, 10, -0.1, z=2, temperature_K=T), rel=5e-3)
+
+
+def test_semiconducting_beta_splits_the_step_like_series_capacitors():
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, beta_eps_r=5, beta_c_bulk_mol_m3=1)
+    dphi = -0.2
+    prof = solve_space_charge(p, dphi)
+    # analytic: φ(0) such that Q_α(φ(0)) + Q_β(φ(0) − Δφ) = 0, each from its Gouy–Chapman first integral
+    phi0 = brentq(lambda v: semi_infinite_charge_C_m2(p, v) + semi_infinite_charge_C_m2(p, v - dphi, "beta"),
+                  dphi, 0.0, xtol=1e-14)
+    assert prof.delta_phi_alpha_V == pytest.approx(phi0, rel=5e-3)
+    assert prof.charge_C_m2 == pytest.approx(semi_infinite_charge_C_m2(p, phi0), rel=5e-3)
+    assert prof.charge_C_m2 + prof.beta_charge_C_m2 == pytest.approx(0.0, abs=1e-8 * abs(prof.charge_C_m2))
+    assert prof.neutrality_error < 1e-8
+    # near the point of zero charge 1/C = 1/C_α + 1/C_β
+    small = solve_space_charge(p, 1e-4)
+    c_a = 20 * 8.8541878128e-12 / debye_length_m(20, 10, z=2, temperature_K=T)
+    c_b = 5 * 8.8541878128e-12 / debye_length_m(5, 1, z=1, temperature_K=T)
+    assert small.capacitance_F_m2 == pytest.approx(1 / (1 / c_a + 1 / c_b), rel=5e-3)
+    assert np.all(np.isnan(prof.concentrations_mol_m3["electron"][prof.x_m > 0]))
+
+
+# ---------------------------------------------------------------- validation before solving
+@pytest.mark.parametrize("kwargs", [
+    dict(eps_r=0, c_bulk_mol_m3=10),
+    dict(eps_r=20, c_bulk_mol_m3=-1),
+    dict(eps_r=20, c_bulk_mol_m3=float("nan")),
+    dict(eps_r=20, c_bulk_mol_m3=10, thickness_m=0.0),
+    dict(eps_r=20, c_bulk_mol_m3=10, z=0),
+    dict(eps_r=20, c_bulk_mol_m3=10, mode="debye"),
+    dict(eps_r=20, c_bulk_mol_m3=10, site_concentration_mol_m3=5),
+    dict(eps_r=20, c_bulk_mol_m3=10, beta_c_bulk_mol_m3=1.0),
+    dict(eps_r=20, c_bulk_mol_m3=10, temperature_K=-5),
+])
+def test_bad_parameters_raise_input_error(kwargs):
+    with pytest.raises(InputError):
+        SpaceChargeParams(**kwargs)
+
+
+@pytest.mark.parametrize("dphi", [float("nan"), 3.0, "abc"])
+def test_bad_potential_raises_input_error(dphi):
+    with pytest.raises(InputError):
+        solve_space_charge(DILUTE, dphi)
+    with pytest.raises(InputError):
+        interface_capacitance_curve(DILUTE, [0.1, dphi])
