@@ -1,0 +1,136 @@
+"""BioLogic EC-Lab files: ``.mpt`` text exports and ``.mpr`` binaries (through galvani).
+
+``.mpt`` layout: ``EC-Lab ASCII FILE`` / ``Nb header lines : N`` / settings
+(``dE/dt  20,000`` with ``dE/dt unit  mV/s`` for CV) / a tab-separated table
+whose header is line N (``time/s``, ``Ewe/V``, ``<I>/mA``, ``cycle number``,
+``Ns`` …; PEIS: ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``).  Numbers may use a
+decimal comma.  ``cycle number`` counts from 0 in EC-Lab and becomes 1, 2, …;
+``Ns`` (sequence number) is the step.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ...errors import InputError
+from ..record import ImpedanceSpectrum, Measurement
+from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .textfile import is_number, load_bytes, load_text, read_columns, sniff_decimal, split_fields
+from .units import unit_factor
+
+MPT_MAGIC = "EC-Lab ASCII FILE"
+MPR_MAGIC_START = b"BIO-LOGIC MODULAR FILE"
+_REQUIRED = ("time", "potential", "current")
+
+
+def _header_count(lines: Sequence[str], source: str) -> int:
+    """N from ``Nb header lines : N`` (the table header is line N)."""
+    m = re.match(r"\s*Nb header lines\s*:\s*(\d+)\s*$", lines[1]) if len(lines) > 1 else None
+    if m is None:
+        raise InputError(source, "second line is not 'Nb header lines : N'", where="line 2",
+                         expected="an EC-Lab .mpt export")
+    n = int(m.group(1))
+    if not 2 < n <= len(lines) - 1:
+        raise InputError(source, f"header says {n} header lines but the file has {len(lines)} lines",
+                         where="line 2", expected="a complete (not truncated) .mpt file")
+    return n
+
+
+def _setting(lines: Sequence[str], name: str) -> list[str]:
+    """Values of a settings line such as ``dE/dt               20,000`` (one per technique column)."""
+    pattern = re.compile(rf"^{re.escape(name)}\s{{2,}}(.*)$")
+    for line in lines:
+        m = pattern.match(line.rstrip())
+        if m:
+            return m.group(1).split()
+    return []
+
+
+def scan_rate_mV_s(settings: Sequence[str], source: str) -> float | None:
+    """Scan rate from ``dE/dt`` and ``dE/dt unit`` (mV/s or V/s); ``None`` if absent or ambiguous."""
+    values = [float(v.replace(",", ".")) for v in _setting(settings, "dE/dt") if is_number(v)]
+    if not values or len(set(values)) > 1:
+        return None
+    unit = (_setting(settings, "dE/dt unit") or ["mV/s"])[0]
+    per_second = unit.split("/")
+    if len(per_second) != 2 or per_second[1] != "s":
+        raise InputError(source, f"unknown scan-rate unit {unit!r} in 'dE/dt unit'", expected="mV/s or V/s")
+    return values[0] * unit_factor("potential", per_second[0], source=source, header="dE/dt unit") * 1e3
+
+
+def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
+         columns: dict[str, str] | None) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Converted columns and the settings lines of an ``.mpt`` file."""
+    source = str(path)
+    lines = load_text(path).splitlines()
+    if lines[0].strip() == MPT_MAGIC:
+        n = _header_count(lines, source)
+        header_at, settings = n - 1, lines[:n - 1]
+    else:  # exported without the settings block: the table header is line 1
+        header_at, settings = 0, []
+    headers = split_fields(lines[header_at], "\t")
+    first = split_fields(lines[header_at + 1], "\t") if header_at + 1 < len(lines) else []
+    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
+    decimal = sniff_decimal("\n".join(lines[header_at + 1: header_at + 6]), "\t")
+    values = read_columns(lines[header_at + 1:], header_at + 2, chosen, source, sep="\t", decimal=decimal,
+                          n_fields=max(len(headers), len(first)))
+    return values, settings
+
+
+def read_mpt(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from an EC-Lab ``.mpt`` export; scan rate from ``dE/dt`` when present."""
+    values, settings = _mpt(path, MEASUREMENT_KEYS, _REQUIRED, columns)
+    technique = settings[3].strip() if len(settings) > 3 and settings[3].strip() else None
+    meta.setdefault("scan_rate_mV_s", scan_rate_mV_s(settings, str(path)))
+    return build_measurement(values, str(path), "biologic", technique=technique, **meta)
+
+
+def read_mpt_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
+    """An :class:`ImpedanceSpectrum` from a PEIS/GEIS ``.mpt`` (``-Im(Z)/Ohm`` is sign-flipped)."""
+    values, _ = _mpt(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns)
+    return build_spectrum(values, str(path), "biologic")
+
+
+def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
+                columns: dict[str, str] | None) -> dict[str, np.ndarray]:
+    """Converted columns of an ``.mpr`` binary read by :class:`galvani.BioLogic.MPRfile`."""
+    from galvani.BioLogic import MPRfile
+
+    source = str(path)
+    raw = load_bytes(path)
+    if not raw.startswith(MPR_MAGIC_START):
+        raise InputError(source, "not an EC-Lab binary (no 'BIO-LOGIC MODULAR FILE' signature)",
+                         where="byte 0", expected="a BioLogic .mpr file")
+    try:
+        data = MPRfile(str(path)).data
+    except Exception as exc:  # galvani signals damage with assorted exceptions
+        raise InputError(source, f"damaged or unsupported .mpr file ({type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:120]})",
+                         expected="a complete EC-Lab .mpr file that galvani can read") from None
+    headers = [h for h in data.dtype.names if h != "flags"]
+    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
+    out: dict[str, np.ndarray] = {}
+    for key, col in chosen.items():
+        values = np.asarray(data[col.header], float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise InputError(source, f"NaN or infinite value in field '{col.header}'",
+                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
+        out[key] = values * col.factor
+    return out
+
+
+def read_mpr(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from an EC-Lab ``.mpr`` binary (galvani).  The binary settings
+    are not decoded, so the scan rate stays ``None`` unless passed in ``meta``."""
+    values = _mpr_fields(path, MEASUREMENT_KEYS, _REQUIRED, columns)
+    return build_measurement(values, str(path), "biologic", **meta)
+
+
+def read_mpr_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
+    """An :class:`ImpedanceSpectrum` from a PEIS ``.mpr`` binary (galvani)."""
+    return build_spectrum(_mpr_fields(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns), str(path), "biologic")

@@ -1,0 +1,178 @@
+"""Choosing the time / potential / current / cycle / step (or frequency / Z′ / Z″)
+columns of an instrument table from its headers, and the ``--columns`` mapping.
+
+A column is found either by an explicit mapping (``time=Time (h)``; append
+``@UNIT`` when the header carries no unit: ``time=t@min``) or by the header
+names the instruments write (BioLogic ``Ewe/V``, ``<I>/mA``, ``cycle number``,
+``Ns``; Neware ``Voltage(V)``; Gamry ``Vf``, ``Im``; generic ``time``,
+``potential``, ``voltage``, ``current`` …).  A leading ``-`` in a header
+(``-Im(Z)/Ohm``, ``-Z''``) flips the sign, so values are always as measured.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from ..record import ImpedanceSpectrum, Measurement
+from .units import split_header, unit_factor
+
+# key -> quantity whose unit the header must carry (None: a plain count).
+QUANTITY = {
+    "time": "time", "potential": "potential", "current": "current",
+    "cycle": None, "step": None, "capacity": "capacity",
+    "frequency": "frequency", "z_real": "impedance", "z_imag": "impedance",
+}
+MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity")
+IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag")
+MAPPING_KEYS = MEASUREMENT_KEYS + IMPEDANCE_KEYS
+
+# Header names (normalised by :func:`_normalise_name`) in order of preference.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "time": ("total time", "test time", "elapsed time", "relative time", "run time", "time", "t"),
+    "potential": ("ewe", "ecell", "potential", "voltage", "cell potential", "cell voltage",
+                  "working electrode potential", "we potential", "e", "vf", "u", "v"),
+    "current": ("i", "current", "im", "cell current"),
+    "cycle": ("cycle number", "cycle", "cycle index", "cycle no", "cycle id"),
+    "step": ("ns", "step", "step index", "step number", "step no", "segment"),
+    "capacity": ("capacity", "q charge/discharge", "(q-qo)"),
+    "frequency": ("freq", "frequency", "f"),
+    "z_real": ("re(z)", "z'", "zreal", "z real", "zre", "real(z)", "re z", "zr"),
+    "z_imag": ("im(z)", "z''", 'z"', "zimag", "z imag", "zim", "imag(z)", "im z", "zi"),
+}
+
+
+def _normalise_name(name: str) -> tuple[str, float]:
+    """Lower-case name without ``<…>`` averaging marks, ``_`` as space; a leading ``-`` → sign −1."""
+    n = name.strip()
+    sign = 1.0
+    if n.startswith("-") and len(n) > 1:
+        sign, n = -1.0, n[1:]
+    n = re.sub(r"[<>]", "", n).replace("_", " ").replace("’", "'").replace("′", "'").replace("″", "''")
+    return " ".join(n.lower().split()), sign
+
+
+@dataclass(frozen=True)
+class Column:
+    """Where one canonical quantity sits in a table and how to convert it: value·factor."""
+
+    key: str
+    header: str
+    index: int
+    factor: float
+
+
+def parse_column_mapping(text: str) -> dict[str, str]:
+    """Parse ``"time=Time (h),potential=Ewe/V,current=<I>/mA"`` into a dict.
+
+    Keys: time, potential, current, cycle, step, capacity (measurements) and
+    frequency, z_real, z_imag (impedance).  Values are header names, optionally
+    ``HEADER@UNIT`` for headers without a unit."""
+    source = "option --columns"
+    mapping: dict[str, str] = {}
+    for part in (p for p in text.split(",") if p.strip()):
+        key, eq, header = part.partition("=")
+        key = key.strip().lower()
+        if not eq or not header.strip():
+            raise InputError(source, f"cannot parse {part.strip()!r}",
+                             expected="KEY=HEADER pairs separated by commas, e.g. time=time/s,potential=Ewe/V")
+        if key not in MAPPING_KEYS:
+            raise InputError(source, f"unknown key {key!r}", expected=f"one of {', '.join(MAPPING_KEYS)}")
+        if key in mapping:
+            raise InputError(source, f"key {key!r} given twice", expected="each key once")
+        mapping[key] = header.strip()
+    if not mapping:
+        raise InputError(source, f"no KEY=HEADER pairs in {text!r}", expected="e.g. time=time/s,potential=Ewe/V")
+    return mapping
+
+
+def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], required: Sequence[str],
+                   mapping: dict[str, str] | None = None,
+                   units: Sequence[str | None] | None = None) -> dict[str, Column]:
+    """Pick the column for each key in ``keys`` (``required`` ones must exist).
+
+    ``units`` gives per-column units for formats that keep them in a separate
+    row (Gamry); otherwise the unit is read from each header."""
+    mapping = dict(mapping or {})
+    unknown = [k for k in mapping if k not in keys]
+    if unknown:
+        raise InputError("option --columns", f"key(s) {', '.join(unknown)} do not apply here",
+                         expected=f"keys among {', '.join(keys)}")
+    parsed = [split_header(h) for h in headers]
+    names = [_normalise_name(name) for name, _ in parsed]
+    chosen: dict[str, Column] = {}
+    for key in keys:
+        if key in mapping:
+            index, unit, sign = _mapped_index(mapping[key], headers, source, key)
+            unit = unit or (units[index] if units else parsed[index][1])
+        else:
+            found = next(((i, s) for alias in ALIASES[key] for i, (n, s) in enumerate(names) if n == alias), None)
+            if found is None:
+                if key in required:
+                    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
+                    raise InputError(source, f"no {key} column among the headers {shown}",
+                                     expected=f"a header such as {ALIASES[key][0]!r} or --columns {key}=HEADER")
+                continue
+            index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
+            unit = units[index] if units else parsed[index][1]
+        quantity = QUANTITY[key]
+        factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
+        chosen[key] = Column(key, headers[index], index, sign * factor)
+    return chosen
+
+
+def _mapped_index(spec: str, headers: Sequence[str], source: str, key: str) -> tuple[int, str | None, float]:
+    """Column index, explicit unit (from ``HEADER@UNIT``) and sign for one mapping value."""
+    header, at, unit = spec.rpartition("@") if "@" in spec else (spec, "", "")
+    header = header.strip()
+    stripped = [h.strip() for h in headers]
+    for candidates in (stripped, [h.lower() for h in stripped]):
+        target = header if candidates is stripped else header.lower()
+        if target in candidates:
+            index = candidates.index(target)
+            sign = -1.0 if key in IMPEDANCE_KEYS and header.startswith("-") else 1.0
+            return index, (unit.strip() or None) if at else None, sign
+    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
+    raise InputError(source, f"--columns {key}={spec!r}: no such column", expected=f"one of {shown}")
+
+
+def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:
+    """Cycle/step numbers rounded to int; NaN raises :class:`InputError`."""
+    v = np.asarray(values, float)
+    bad = np.flatnonzero(~np.isfinite(v))
+    if bad.size:
+        raise InputError(source, f"non-numeric or NaN value in '{name}'",
+                         where=f"data row {int(bad[0]) + 1}", expected="integer indices")
+    return np.rint(v).astype(int)
+
+
+def build_measurement(values: dict[str, np.ndarray], source: str, instrument: str, **meta) -> Measurement:
+    """A :class:`Measurement` from converted columns (keys of :data:`MEASUREMENT_KEYS`).
+
+    Missing cycle/step become 1; cycle numbers counted from 0 are shifted to start at 1."""
+    n = len(values["time"])
+    cycle = as_index(values["cycle"], source, "cycle") if "cycle" in values else np.ones(n, int)
+    if cycle.size and cycle.min() == 0:
+        cycle = cycle + 1
+    step = as_index(values["step"], source, "step") if "step" in values else np.ones(n, int)
+    frame = pd.DataFrame({
+        "time_s": np.asarray(values["time"], float),
+        "potential_V": np.asarray(values["potential"], float),
+        "current_A": np.asarray(values["current"], float),
+        "cycle": cycle,
+        "step": step,
+    })
+    if "capacity" in values:
+        frame["capacity_mAh"] = np.asarray(values["capacity"], float)
+    return Measurement(frame, source=source, instrument=instrument, **meta)
+
+
+def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str) -> ImpedanceSpectrum:
+    """An :class:`ImpedanceSpectrum` from converted frequency / Z′ / Z″ columns."""
+    return ImpedanceSpectrum(np.asarray(values["frequency"], float), np.asarray(values["z_real"], float),
+                             np.asarray(values["z_imag"], float), source=source, instrument=instrument)

@@ -1,0 +1,42 @@
+"""Plain CSV / TSV / semicolon tables with unit-carrying headers (any instrument's
+export or a hand-made table), optionally with a ``--columns`` mapping.
+
+Lines before the header (metadata, ``#`` comments) are skipped; the header is
+the first row of names followed by a row of numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..record import ImpedanceSpectrum, Measurement
+from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .textfile import find_header, load_text, read_columns, sniff_decimal, split_fields
+
+
+def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str],
+               columns: dict[str, str] | None = None) -> dict[str, np.ndarray]:
+    """Chosen columns of a delimited text table, in canonical units."""
+    source = str(path)
+    lines = load_text(path).splitlines()
+    header_at, sep = find_header(lines, source)
+    headers = split_fields(lines[header_at], sep)
+    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
+    decimal = sniff_decimal("\n".join(lines[header_at + 1: header_at + 6]), sep)
+    return read_columns(lines[header_at + 1:], header_at + 2, chosen, source, sep=sep, decimal=decimal,
+                        n_fields=len(headers))
+
+
+def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from a CSV/TSV table with time, potential and current columns."""
+    values = read_table(path, keys=MEASUREMENT_KEYS, required=("time", "potential", "current"), columns=columns)
+    return build_measurement(values, str(path), "csv", **meta)
+
+
+def read_csv_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
+    """An :class:`ImpedanceSpectrum` from a CSV/TSV table with frequency, Z′ and Z″ columns."""
+    values = read_table(path, keys=IMPEDANCE_KEYS, required=IMPEDANCE_KEYS, columns=columns)
+    return build_spectrum(values, str(path), "csv")

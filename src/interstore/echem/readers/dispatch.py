@@ -1,0 +1,77 @@
+"""Choosing the reader for a file: by ``instrument=``, else by extension, else by content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ...errors import InputError, require_positive
+from ..record import ImpedanceSpectrum, Measurement
+from . import biologic, delimited
+from .textfile import load_bytes
+
+INSTRUMENTS = ("biologic", "neware", "chi", "gamry", "csv")
+_BY_EXTENSION = {".mpt": "biologic", ".mpr": "biologic", ".nda": "neware", ".ndax": "neware", ".dta": "gamry"}
+
+
+def detect_instrument(path: str | Path) -> str:
+    """``'biologic'``, ``'neware'``, ``'chi'``, ``'gamry'`` or ``'csv'`` from the extension or the first bytes."""
+    by_ext = _BY_EXTENSION.get(Path(path).suffix.lower())
+    if by_ext:
+        return by_ext
+    head = load_bytes(path)[:4096].decode("latin-1")
+    first = head.lstrip("\ufeff").splitlines()[0].strip() if head.strip() else ""
+    if first == biologic.MPT_MAGIC or head.startswith(biologic.MPR_MAGIC_START.decode()):
+        return "biologic"
+    if first == "EXPLAIN":
+        return "gamry"
+    if "Scan Rate (V/s)" in head or "Instrument Model:  CHI" in head or "Instrument Model: CHI" in head:
+        return "chi"
+    return "csv"
+
+
+def _choose(path: str | Path, instrument: str | None) -> str:
+    if instrument is None:
+        return detect_instrument(path)
+    name = instrument.strip().lower()
+    if name not in INSTRUMENTS:
+        raise InputError("option --instrument", f"unknown instrument {instrument!r}",
+                         expected=f"one of {', '.join(INSTRUMENTS)}")
+    return name
+
+
+def _biologic(path: str | Path, mpr: Callable, mpt: Callable):
+    """The .mpr reader for EC-Lab binaries (by signature), else the .mpt reader."""
+    return mpr if load_bytes(path).startswith(biologic.MPR_MAGIC_START) else mpt
+
+
+def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
+                     active_mass_g: float | None = None) -> Measurement:
+    """Read one instrument file into a :class:`Measurement` (time_s, potential_V, current_A, cycle, step).
+
+    ``instrument`` forces a format (biologic, neware, chi, gamry, csv); ``columns`` maps
+    keys (time, potential, current, cycle, step, capacity) to header names; ``active_mass_g``
+    is stored on the record (g of active oxide)."""
+    meta = {}
+    if active_mass_g is not None:
+        meta["active_mass_g"] = require_positive("active mass (g)", active_mass_g)
+    name = _choose(path, instrument)
+    if name == "biologic":
+        reader = _biologic(path, biologic.read_mpr, biologic.read_mpt)
+    else:
+        reader = {"csv": delimited.read_csv_measurement}[name]
+    return reader(path, columns=columns, **meta)
+
+
+def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None,
+                   instrument: str | None = None) -> ImpedanceSpectrum:
+    """Read an EIS export into an :class:`ImpedanceSpectrum` (frequency_Hz, z_real_ohm, z_imag_ohm as measured).
+
+    ``columns`` maps frequency, z_real, z_imag to header names; a header starting with
+    ``-`` (``-Im(Z)/Ohm``, ``-Z''``) is sign-flipped."""
+    name = _choose(path, instrument)
+    if name == "biologic":
+        reader = _biologic(path, biologic.read_mpr_impedance, biologic.read_mpt_impedance)
+    else:
+        reader = {"csv": delimited.read_csv_impedance}[name]
+    return reader(path, columns=columns)

@@ -1,0 +1,145 @@
+"""Text exports: loading a file safely and parsing its numeric table with pandas,
+reporting bad cells by file line number.
+
+Every loop here is bounded by the number of lines in the file; nothing waits
+on input, so a damaged file gives an :class:`InputError`, never a hang.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from .columns import Column
+
+_NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
+_SNIFF_BYTES = 8192
+
+
+def load_bytes(path: str | Path) -> bytes:
+    """File contents; missing, folder and empty files raise :class:`InputError`."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "file not found", expected="an existing instrument file")
+    if not p.is_file():
+        raise InputError(p, "not a regular file", expected="an instrument data file")
+    raw = p.read_bytes()
+    if not raw.strip():
+        raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
+    return raw
+
+
+def load_text(path: str | Path) -> str:
+    """Decode a text export (UTF-8, else Latin-1 as EC-Lab writes); binary content raises."""
+    raw = load_bytes(path)
+    head = raw[:_SNIFF_BYTES]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    if b"\x00" in head or controls > 0.01 * len(head):
+        raise InputError(path, "binary content where a text export was expected",
+                         expected="a text file (or the instrument's binary format with its own extension)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def is_number(token: str) -> bool:
+    """True for ``'1.5'``, ``'-2,0E-03'`` (decimal comma) and the like."""
+    return bool(_NUMBER.match(token.strip()))
+
+
+def split_fields(line: str, sep: str | None) -> list[str]:
+    """Fields of one line (``sep=None``: runs of white space)."""
+    return line.split() if sep is None else [f.strip() for f in line.split(sep)]
+
+
+def sniff_separator(header: str, sample: str) -> str | None:
+    """Tab, semicolon or comma: the one that splits header and first data row alike (else ``None``)."""
+    present = [sep for sep in ("\t", ";", ",") if sep in header]
+    same = [sep for sep in present if len(split_fields(header, sep)) == len(split_fields(sample, sep))]
+    return (same or present or [None])[0]
+
+
+def find_header(lines: Sequence[str], source: str, *, start: int = 0, max_lines: int = 500) -> tuple[int, str]:
+    """Index and separator of the first row of names followed by a row of mostly numbers."""
+    stop = min(len(lines) - 1, start + max_lines)
+    for i in range(start, stop):
+        line, sample = lines[i], lines[i + 1]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        sep = sniff_separator(line, sample)
+        if sep is None:
+            continue
+        head, data = split_fields(line, sep), split_fields(sample, sep)
+        numeric = sum(is_number(d) for d in data)
+        if len(head) >= 2 and len(head) == len(data) and numeric >= max(2, len(data) / 2) \
+                and sum(is_number(h) for h in head) < len(head) / 2:
+            return i, sep
+    raise InputError(source, "no header row followed by numeric data rows", where=f"lines {start + 1}-{stop + 1}",
+                     expected="a table: one header row of column names (with units), then numeric rows")
+
+
+def sniff_decimal(sample: str, sep: str | None) -> str:
+    """``','`` when numbers use a decimal comma (EC-Lab in many locales), else ``'.'``."""
+    if sep == ",":
+        return "."
+    return "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
+
+
+def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Column], source: str, *,
+                 sep: str | None, decimal: str, n_fields: int) -> dict[str, np.ndarray]:
+    """Parse the data rows ``lines`` (file line of ``lines[0]`` is ``first_line``) and return
+    each chosen column converted to canonical units (value·factor).
+
+    A row with too many or too few fields, an empty row or a non-numeric cell raises
+    :class:`InputError` with the file line number."""
+    body = list(lines)
+    while body and not body[-1].strip():
+        body.pop()
+    if len(body) < 2:
+        raise InputError(source, f"only {len(body)} data row(s) after the header", where=f"line {first_line}",
+                         expected="at least 2 data rows")
+    if len(split_fields(body[-1], sep)) < len(split_fields(body[0], sep)):
+        raise InputError(source, "last data row is incomplete (file truncated?)",
+                         where=f"line {first_line + len(body) - 1}", expected="complete rows")
+    text = "\n".join(body)
+    try:
+        frame = _read_frame(text, sep, decimal, n_fields, float)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = f"line {first_line + int(m.group(1)) - 1}" if m else None
+        raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
+                         where=where, expected="the same number of fields in every row") from None
+    except ValueError:  # a non-numeric cell somewhere: read as text, convert only the chosen columns
+        frame = _read_frame(text, sep, decimal, n_fields, str)
+    out: dict[str, np.ndarray] = {}
+    for key, col in columns.items():
+        cells = frame[col.index]
+        values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            cell = cells.iloc[int(bad[0])]
+            problem = (f"empty, missing or NaN value in column '{col.header}'"
+                       if pd.isna(cell) or not str(cell).strip() or str(cell).strip().lower() in ("nan", "inf", "-inf")
+                       else f"non-numeric value {str(cell)[:30]!r} in column '{col.header}'")
+            raise InputError(source, problem, where=f"line {first_line + int(bad[0])}",
+                             expected="a finite number in every row")
+        out[key] = values * col.factor
+    return out
+
+
+def _read_frame(text: str, sep: str | None, decimal: str, n_fields: int, dtype) -> pd.DataFrame:
+    """pandas' C parser on the data rows; blank rows are kept so row i is file line first_line+i,
+    and every row must have at most ``n_fields`` fields."""
+    frame = pd.read_csv(io.StringIO(text), sep=sep if sep is not None else r"\s+", header=None,
+                        names=range(n_fields), decimal=decimal, skip_blank_lines=False, index_col=False,
+                        dtype=dtype, engine="c" if sep is not None else "python")
+    if dtype is str and decimal != ".":
+        frame = frame.apply(lambda c: c.str.replace(decimal, ".", regex=False))
+    return frame

@@ -1,0 +1,140 @@
+"""Readers against small realistic exports in tests/echem/data (header layouts of real
+EC-Lab / Neware-BTS / ZView files) and analytic expectations for their contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interstore.echem.readers import detect_instrument, parse_column_mapping, read_impedance, read_measurement
+from interstore.echem.readers.units import split_header, unit_factor
+from interstore.errors import InputError
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("header, name, unit", [
+    ("Ewe/V", "Ewe", "V"), ("<I>/mA", "<I>", "mA"), ("-Im(Z)/Ohm", "-Im(Z)", "Ohm"),
+    ("Current (µA)", "Current", "µA"), ("Time [h]", "Time", "h"), ("Voltage(V)", "Voltage", "V"),
+    ("Q charge/discharge/mA.h", "Q charge/discharge", "mA.h"), ("time_s", "time", "s"),
+    ("current_mA", "current", "mA"), ("cycle number", "cycle number", None), ("cycle_index", "cycle_index", None),
+    ("Re(Z)", "Re(Z)", None), ("Current (furlongs)", "Current", "furlongs"),
+])
+def test_split_header(header, name, unit):
+    assert split_header(header) == (name, unit)
+
+
+@pytest.mark.parametrize("quantity, unit, factor", [
+    ("time", "s", 1.0), ("time", "min", 60.0), ("time", "h", 3600.0),
+    ("potential", "V", 1.0), ("potential", "mV", 1e-3),
+    ("current", "A", 1.0), ("current", "mA", 1e-3), ("current", "µA", 1e-6), ("current", "μA", 1e-6),
+    ("current", "uA", 1e-6), ("capacity", "Ah", 1e3), ("capacity", "mA.h", 1.0), ("capacity", "mAh", 1.0),
+    ("capacity", "C", 1 / 3.6), ("frequency", "kHz", 1e3), ("impedance", "ohm", 1.0), ("impedance", "Ω", 1.0),
+    ("impedance", "kOhm", 1e3),
+])
+def test_unit_factor(quantity, unit, factor):
+    assert unit_factor(quantity, unit, source="f.csv", header="h") == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("quantity, unit", [("current", "furlongs"), ("current", "V"), ("time", None),
+                                            ("frequency", "mhz")])
+def test_unit_factor_rejects(quantity, unit):
+    with pytest.raises(InputError, match="f.csv"):
+        unit_factor(quantity, unit, source="f.csv", header="h")
+
+
+def test_parse_column_mapping():
+    assert parse_column_mapping("time=Time (h), potential=Ewe/V,current=<I>/mA") == {
+        "time": "Time (h)", "potential": "Ewe/V", "current": "<I>/mA"}
+    assert parse_column_mapping("time=t@min") == {"time": "t@min"}
+    for bad in ("", "time", "speed=v", "time=a,time=b", "time="):
+        with pytest.raises(InputError, match="--columns"):
+            parse_column_mapping(bad)
+
+
+def test_biologic_cv_mpt_decimal_comma_and_scan_rate():
+    m = read_measurement(DATA / "biologic_cv_10mVs.mpt")
+    assert m.instrument == "biologic" and m.technique == "Cyclic Voltammetry"
+    assert m.scan_rate_mV_s == pytest.approx(10.0)
+    assert len(m.data) == 113
+    # the file's own time and potential agree with its dE/dt: |dE/dt| = 10 mV/s
+    rate = np.abs(np.diff(m.data["potential_V"].to_numpy()[:20] * 1e3) / np.diff(m.time_s[:20]))
+    assert np.allclose(rate, 10.0, rtol=0.01)
+    assert m.potential_V.min() == pytest.approx(0.2, abs=2e-3) and m.potential_V.max() == pytest.approx(1.6, abs=2e-3)
+    # <I>/mA → A; EC-Lab cycle number 0, 1 → 1, 2
+    assert np.abs(m.current_A).max() == pytest.approx(3.5e-4, rel=0.05)
+    assert sorted(set(m.cycle)) == [1, 2]
+    # (Q-Qo)/C → mAh: charge is the time integral of current
+    q_mAh = np.concatenate([[0], np.cumsum(0.5 * (m.current_A[1:] + m.current_A[:-1]) * np.diff(m.time_s))]) / 3.6
+    assert np.allclose(m.data["capacity_mAh"], q_mAh, atol=1e-9)
+
+
+def test_biologic_gcpl_mpt_steps_cycles_capacity():
+    m = read_measurement(DATA / "biologic_gcpl.mpt", active_mass_g=0.001)
+    assert m.active_mass_g == 0.001 and m.scan_rate_mV_s is None
+    assert set(m.step) == {0, 1, 2} and sorted(set(m.cycle)) == [1, 2]
+    discharge = m.step == 1
+    assert np.allclose(m.current_A[discharge], -1e-4) and np.allclose(m.current_A[m.step == 2], 1e-4)
+    # 0.1 mA for 600 s = 0.01667 mAh per half cycle (Q charge/discharge/mA.h)
+    assert m.data["capacity_mAh"].iloc[-1] == pytest.approx(0.1 * 600 / 3600, rel=1e-6)
+
+
+def test_csv_units_in_parentheses_total_time_preferred():
+    m = read_measurement(DATA / "neware_export.csv")
+    assert m.instrument == "csv"
+    # 'Total Time(h)' is chosen over the per-step 'Time(h:min:s.ms)' and converted to s
+    assert m.time_s[1] == pytest.approx(360.0) and np.all(np.diff(m.time_s) > 0)
+    assert m.current_A[0] == pytest.approx(-1e-4) and sorted(set(m.cycle)) == [1, 2]
+    assert list(np.unique(m.step)) == [1, 2, 3, 4]
+
+
+def test_csv_column_mapping_with_unit_override(tmp_path):
+    f = tmp_path / "hand.csv"
+    f.write_text("t,E,I\n0,1.0,2\n1,1.1,2\n2,1.2,-2\n")
+    m = read_measurement(f, columns=parse_column_mapping("time=t@min,potential=E@V,current=I@uA"))
+    assert m.time_s.tolist() == [0.0, 60.0, 120.0]
+    assert m.current_A.tolist() == pytest.approx([2e-6, 2e-6, -2e-6])
+
+
+def test_csv_without_units_asks_for_them(tmp_path):
+    f = tmp_path / "nounits.csv"
+    f.write_text("time,potential,current\n0,1,2\n1,1,2\n")
+    with pytest.raises(InputError, match=r"nounits.csv: no unit in column header 'time'"):
+        read_measurement(f)
+
+
+def test_biologic_peis_mpt_matches_randles_circuit():
+    s = read_impedance(DATA / "biologic_peis.mpt")
+    z = 5.0 + 50.0 / (1 + 1j * 2 * np.pi * s.frequency_Hz * 50.0 * 20e-6)
+    # -Im(Z)/Ohm is flipped back: capacitive arc has negative imaginary part
+    assert np.all(s.z_imag_ohm < 0)
+    assert np.allclose(s.z_complex_ohm, z, rtol=1e-5)
+
+
+def test_impedance_csv_semicolon_decimal_comma_minus_z2():
+    s = read_impedance(DATA / "eis_semicolon.csv")
+    ref = read_impedance(DATA / "biologic_peis.mpt")
+    assert np.allclose(s.z_complex_ohm, ref.z_complex_ohm, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, instrument", [("biologic_cv_10mVs.mpt", "biologic"), ("neware_export.csv", "csv")])
+def test_detect_instrument(name, instrument):
+    assert detect_instrument(DATA / name) == instrument
+
+
+def test_shared_data_files_read(shared_data):
+    """Every instrument file in ../shared/data reads with sensible values."""
+    exts = {".mpt", ".mpr", ".nda", ".ndax", ".dta", ".csv", ".txt", ".tsv"}
+    files = [p for p in sorted(shared_data.rglob("*")) if p.suffix.lower() in exts]
+    if not files:
+        pytest.skip("no instrument files in shared data")
+    for path in files:
+        try:
+            m = read_measurement(path)
+        except InputError:
+            read_impedance(path)  # an EIS file: must read as a spectrum instead
+            continue
+        assert np.all(np.diff(m.time_s) >= 0)
+        assert np.all(np.abs(m.potential_V) < 10) and np.all(np.abs(m.current_A) < 10)

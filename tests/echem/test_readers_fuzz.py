@@ -1,0 +1,142 @@
+"""Damaged input never crashes or hangs a reader: it gives a one-line InputError naming the file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interstore.echem.readers import read_impedance, read_measurement
+from interstore.errors import InputError
+
+DATA = Path(__file__).parent / "data"
+EXTENSIONS = (".csv", ".tsv", ".txt", ".mpt", ".mpr", ".dat")
+MEASUREMENT_FILES = ("biologic_cv_10mVs.mpt", "biologic_gcpl.mpt", "neware_export.csv")
+IMPEDANCE_FILES = ("biologic_peis.mpt", "eis_semicolon.csv")
+
+
+def _one_line_error(exc: InputError, path: Path) -> str:
+    msg = str(exc)
+    assert "\n" not in msg and path.name in msg
+    return msg
+
+
+@pytest.mark.parametrize("ext", EXTENSIONS)
+def test_empty_file(tmp_path, ext):
+    f = tmp_path / f"empty{ext}"
+    f.write_bytes(b"")
+    with pytest.raises(InputError, match="empty") as err:
+        read_measurement(f)
+    _one_line_error(err.value, f)
+
+
+@pytest.mark.parametrize("ext", EXTENSIONS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_bytes(tmp_path, ext, seed):
+    f = tmp_path / f"garbage{ext}"
+    f.write_bytes(np.random.default_rng(seed).bytes(3000))
+    for reader in (read_measurement, read_impedance):
+        with pytest.raises(InputError) as err:
+            reader(f)
+        _one_line_error(err.value, f)
+
+
+@pytest.mark.parametrize("ext", EXTENSIONS)
+def test_printable_garbage(tmp_path, ext):
+    rng = np.random.default_rng(7)
+    letters = np.array(list("abcdefghij ,;\t\n0123456789.-"))
+    f = tmp_path / f"words{ext}"
+    f.write_text("".join(rng.choice(letters, 4000)))
+    with pytest.raises(InputError) as err:
+        read_measurement(f)
+    _one_line_error(err.value, f)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read_measurement(tmp_path / "nope.mpt")
+    with pytest.raises(InputError, match="not a regular file"):
+        read_measurement(tmp_path)
+
+
+@pytest.mark.parametrize("name", MEASUREMENT_FILES + IMPEDANCE_FILES)
+def test_truncated_anywhere_reads_or_raises_input_error(tmp_path, name):
+    """Cut a good file at 25 places: each either still reads (cut in the last row between
+    complete fields is indistinguishable from a shorter file) or raises InputError."""
+    raw = (DATA / name).read_bytes()
+    reader = read_impedance if name in IMPEDANCE_FILES else read_measurement
+    cuts = np.random.default_rng(3).integers(1, len(raw) - 1, 25)
+    for cut in cuts:
+        f = tmp_path / f"cut{Path(name).suffix}"
+        f.write_bytes(raw[:cut])
+        try:
+            reader(f)
+        except InputError as exc:
+            _one_line_error(exc, f)
+
+
+def test_mpt_truncated_in_header(tmp_path):
+    raw = (DATA / "biologic_cv_10mVs.mpt").read_bytes()
+    f = tmp_path / "short.mpt"
+    f.write_bytes(raw[:600])
+    with pytest.raises(InputError, match=r"short.mpt: line 2: header says 51 header lines"):
+        read_measurement(f)
+
+
+def test_mpt_truncated_mid_row(tmp_path):
+    raw = (DATA / "biologic_gcpl.mpt").read_bytes()
+    f = tmp_path / "mid.mpt"
+    f.write_bytes(raw[: raw.rindex(b"\t", 0, len(raw) - 40)])
+    with pytest.raises(InputError, match=r"mid.mpt: line \d+: last data row is incomplete"):
+        read_measurement(f)
+
+
+BAD_CSV = [
+    ("nan.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,NaN,0.1\n2,1.2,0.1\n",
+     r"nan.csv: line 3: empty, missing or NaN value in column 'Ewe/V'"),
+    ("blank.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n\n2,1.2,0.1\n", r"blank.csv: line 3: empty"),
+    ("text.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1.1,overload\n2,1.2,0.1\n",
+     r"text.csv: line 3: non-numeric value 'overload' in column 'I/mA'"),
+    ("extra.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1.1,0.1,9\n2,1.2,0.1\n",
+     r"extra.csv: line 3: row has 4 fields where the header has 3"),
+    ("comma.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1,1,0.1\n", r"comma.csv: line 3: row has 4 fields"),
+    ("nocurrent.csv", "time/s,Ewe/V,T/degC\n0,1.0,25\n1,1.1,25\n",
+     r"nocurrent.csv: no current column among the headers"),
+    ("furlong.csv", "time (s),potential (V),current (furlongs)\n0,1.0,1\n1,1.1,1\n",
+     r"furlong.csv: unknown current unit 'furlongs' in column header 'current \(furlongs\)'"),
+    ("back.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n5,1.1,0.1\n2,1.2,0.1\n", r"back.csv: data row 3: time goes backwards"),
+    ("header.csv", "time/s,Ewe/V,I/mA\n", r"header.csv: .*no header row followed by numeric data"),
+    ("onerow.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n", r"onerow.csv: line 2: only 1 data row"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", BAD_CSV, ids=[b[0] for b in BAD_CSV])
+def test_bad_csv_one_line_error(tmp_path, name, text, message):
+    f = tmp_path / name
+    f.write_text(text)
+    with pytest.raises(InputError, match=message) as err:
+        read_measurement(f)
+    _one_line_error(err.value, f)
+
+
+def test_bad_parameters(tmp_path):
+    f = tmp_path / "ok.mpt"
+    shutil.copy(DATA / "biologic_gcpl.mpt", f)
+    with pytest.raises(InputError, match="active mass"):
+        read_measurement(f, active_mass_g=-1.0)
+    with pytest.raises(InputError, match="unknown instrument 'keithley'"):
+        read_measurement(f, instrument="keithley")
+    with pytest.raises(InputError, match="no such column"):
+        read_measurement(f, columns={"time": "Zeit/s"})
+    with pytest.raises(InputError, match="do not apply"):
+        read_measurement(f, columns={"frequency": "freq/Hz"})
+
+
+def test_input_files_are_not_modified(tmp_path):
+    f = tmp_path / "cv.mpt"
+    shutil.copy(DATA / "biologic_cv_10mVs.mpt", f)
+    before = (f.read_bytes(), f.stat().st_mtime_ns)
+    read_measurement(f)
+    assert (f.read_bytes(), f.stat().st_mtime_ns) == before
