@@ -1,0 +1,124 @@
+"""Matplotlib (Agg) figures for galvanostatic cycling, Ragone, GITT and EIS.
+
+Each function returns ``{name: Figure}``; the CLI saves them as ``<name>.png`` with
+:func:`interstore.outputs.save_figure`.  Axis labels carry units and the mass basis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..massbasis import BASES
+from .eis import EisFit
+from .galvanostatic import CyclingAnalysis
+from .gitt import GittAnalysis
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def cycling_figures(analysis: CyclingAnalysis) -> dict:
+    """Voltage vs capacity per cycle, capacity and CE vs cycle, and the Ragone plot."""
+    plt = _pyplot()
+    d = analysis.to_dict()
+    active = d["mass_basis"]["active"]["label"]
+    cmap = plt.get_cmap("viridis")
+    ncyc = max(len(d["cycles"]), 1)
+
+    fig_v, ax = plt.subplots(figsize=(6, 4.5))
+    for c in d["curves"]:
+        colour = cmap((c["cycle"] - 1) / max(ncyc - 1, 1)) if ncyc > 1 else "C0"
+        ax.plot(c["capacity_mAh_g"]["active"], c["potential_V"], color=colour, lw=1,
+                ls="-" if c["kind"] == "discharge" else "--")
+    ax.set_xlabel(f"specific capacity (mAh g⁻¹, {active})")
+    ax.set_ylabel("potential (V)")
+    ax.set_title("galvanostatic curves (solid: discharge, dashed: charge)")
+    if ncyc > 1:
+        sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(1, ncyc))
+        fig_v.colorbar(sm, ax=ax, label="cycle")
+
+    fig_c, ax1 = plt.subplots(figsize=(6, 4.5))
+    cyc = [c["cycle"] for c in d["cycles"]]
+    for kind, marker in (("discharge", "o"), ("charge", "s")):
+        q = [np.nan if c[f"{kind}_capacity_mAh_g"] is None else c[f"{kind}_capacity_mAh_g"]["active"]
+             for c in d["cycles"]]
+        ax1.plot(cyc, q, marker, ms=4, label=f"{kind} capacity")
+    ax1.set_xlabel("cycle")
+    ax1.set_ylabel(f"specific capacity (mAh g⁻¹, {active})")
+    ax2 = ax1.twinx()
+    ce = [np.nan if c["coulombic_efficiency_pct"] is None else c["coulombic_efficiency_pct"] for c in d["cycles"]]
+    ax2.plot(cyc, ce, "k^", ms=3, label="Coulombic efficiency")
+    ax2.set_ylabel("Coulombic efficiency (%)")
+    handles = ax1.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax1.legend(handles=handles, loc="lower left")
+    ax1.set_title(d["coulombic_efficiency_convention"], fontsize=8)
+
+    fig_r, ax = plt.subplots(figsize=(6, 4.5))
+    for basis, marker in zip(BASES, "os^"):
+        pts = [p for p in d["ragone"] if p["basis"] == basis]
+        if pts:
+            ax.loglog([p["power_W_kg"] for p in pts], [p["energy_Wh_kg"] for p in pts], marker + "-",
+                      label=d["mass_basis"][basis]["label"])
+    ax.set_xlabel("power density (W kg⁻¹)")
+    ax.set_ylabel("energy density (Wh kg⁻¹)")
+    ax.set_title("Ragone plot from measured discharges (per mass basis)")
+    ax.legend()
+    return {"gcd_voltage_capacity": fig_v, "gcd_capacity_ce": fig_c, "gcd_ragone": fig_r}
+
+
+def gitt_figures(analysis: GittAnalysis) -> dict:
+    """The E(t) transient with the pulses marked, and D vs depth of titration."""
+    plt = _pyplot()
+    fig_t, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(analysis.time_s / 3600.0, analysis.potential_V, lw=0.8)
+    for p in analysis.pulses:
+        ax.axvspan(p.start_s / 3600.0, (p.start_s + p.tau_s) / 3600.0,
+                   color="C2" if p.valid else "C3", alpha=0.25, lw=0)
+    ax.set_xlabel("time (h)")
+    ax.set_ylabel("potential (V)")
+    ax.set_title("GITT transient (green: valid pulse, red: flagged)")
+
+    fig_d, ax = plt.subplots(figsize=(6, 4.5))
+    x = np.array([p.depth_fraction for p in analysis.pulses])
+    D = np.array([p.D_cm2_s for p in analysis.pulses])
+    ok = np.array([p.valid for p in analysis.pulses])
+    ax.semilogy(x[ok], D[ok], "o", label="valid")
+    if (~ok).any():
+        ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t or τ ≪ L²/D fails)")
+    ax.set_xlabel("depth of titration (fraction of total pulse charge)")
+    ax.set_ylabel("D (cm² s⁻¹)")
+    ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
+    ax.legend()
+    return {"gitt_transient": fig_t, "gitt_D_vs_soc": fig_d}
+
+
+def eis_figures(fit: EisFit) -> dict:
+    """Nyquist plot and Bode plots (|Z| and phase) with the fitted circuit."""
+    plt = _pyplot()
+    from impedance.visualization import plot_nyquist
+
+    f, z, zf = fit.frequency_Hz, fit.z_measured_ohm, fit.z_fit_ohm
+    fig_n, ax = plt.subplots(figsize=(5.5, 5.5))
+    style = {"scale": 1, "units": "Ohms", "ax": ax, "labelsize": 11, "ticksize": 9}
+    plot_nyquist(z, fmt="o", markersize=4, label="measured", **style)
+    plot_nyquist(zf, fmt="-", label=f"fit {fit.circuit}", **style)
+    ax.set_xlabel("Z′ (Ω)")
+    ax.set_ylabel("−Z″ (Ω)")
+    ax.legend()
+
+    fig_b, (a1, a2) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
+    a1.loglog(f, np.abs(z), "o", ms=3, label="measured")
+    a1.loglog(f, np.abs(zf), "-", label="fit")
+    a1.set_ylabel("|Z| (Ω)")
+    a1.legend()
+    a2.semilogx(f, -np.angle(z, deg=True), "o", ms=3)
+    a2.semilogx(f, -np.angle(zf, deg=True), "-")
+    a2.set_ylabel("−phase (°)")
+    a2.set_xlabel("frequency (Hz)")
+    return {"eis_nyquist": fig_n, "eis_bode": fig_b}
