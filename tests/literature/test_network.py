@@ -1,0 +1,99 @@
+"""Clusters, layout determinism and the exported files of a keyword map."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from interstore.errors import InputError
+from interstore.literature.cooccurrence import cooccurrence, incidence
+from interstore.literature.export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
+from interstore.literature.network import keyword_map, top_subset
+from interstore.literature.records import Record
+
+# Two topics: {a, b, c, d} always together (4 documents), {x, y, z} always together (3 documents),
+# and one document bridging d and x.
+DOCS = [["a", "b", "c", "d"]] * 4 + [["x", "y", "z"]] * 3 + [["d", "x"]]
+
+
+def _map(docs=DOCS, **kw):
+    recs = [Record(f"t{i}", None, tuple(d), (), "mem", i + 1) for i, d in enumerate(docs)]
+    return keyword_map(cooccurrence(incidence(recs)), **kw)
+
+
+def test_two_topics_give_two_clusters_numbered_by_size():
+    m = _map()
+    cl = dict(zip(m.labels, m.cluster.tolist()))
+    assert {cl[k] for k in "abcd"} == {1} and {cl[k] for k in "xyz"} == {2}
+
+
+def test_resolution_controls_the_number_of_clusters():
+    assert _map(resolution=0.05).cluster.max() == 1     # γ → 0: one community
+    assert _map(resolution=50.0).cluster.max() == 7     # γ large: every keyword alone
+    with pytest.raises(InputError, match="--resolution"):
+        _map(resolution=0)
+    with pytest.raises(InputError, match="--seed"):
+        _map(seed=-1)
+
+
+def test_same_input_and_seed_give_identical_layout():
+    a, b = _map(seed=7), _map(seed=7)
+    np.testing.assert_array_equal(a.xy, b.xy)
+    np.testing.assert_array_equal(a.cluster, b.cluster)
+    assert not np.array_equal(a.xy, _map(seed=8).xy)
+    # normalised: centred, unit RMS radius
+    np.testing.assert_allclose(a.xy.mean(axis=0), 0, atol=1e-12)
+    assert np.sqrt((a.xy ** 2).sum(axis=1).mean()) == pytest.approx(1.0)
+
+
+def test_layout_places_linked_topics_together():
+    m = _map(seed=3)
+    idx = {k: i for i, k in enumerate(m.labels)}
+    d = lambda p, q: np.linalg.norm(m.xy[idx[p]] - m.xy[idx[q]])  # noqa: E731
+    within = np.mean([d("a", "b"), d("a", "c"), d("b", "c"), d("x", "y"), d("y", "z")])
+    across = np.mean([d("a", "y"), d("b", "z"), d("c", "y")])
+    assert within < 0.6 * across
+
+
+def test_top_subset_keeps_frequent_nodes_and_largest_links():
+    m = _map()
+    nodes, links = top_subset(m, max_nodes=4, max_links=3)
+    assert [m.labels[i] for i in nodes] == ["d", "a", "b", "c"]  # d is in 5 documents
+    assert len(links) == 3 and all(m.source[k] < 4 and m.target[k] < 4 for k in links)
+    assert (m.count[links] == 4).all()
+    nodes, links = top_subset(m, max_nodes=100, max_links=0)
+    assert len(nodes) == 7 and len(links) == 0
+
+
+def test_vosviewer_files_round_trip():
+    m = _map()
+    mp = pd.read_csv(io.StringIO(vosviewer_map(m)), sep="\t")
+    assert list(mp.columns) == ["id", "label", "x", "y", "cluster", "weight<Links>",
+                                "weight<Total link strength>", "weight<Occurrences>"]
+    row = mp.set_index("label").loc["d"]
+    # d: 4 documents with a,b,c (count 4 each) + 1 with x -> 4 links, total link strength 13, 5 occurrences
+    assert (row["weight<Links>"], row["weight<Total link strength>"], row["weight<Occurrences>"]) == (4, 13, 5)
+    net = pd.read_csv(io.StringIO(vosviewer_network(m)), sep="\t", header=None, names=["id1", "id2", "strength"])
+    assert len(net) == 6 + 3 + 1
+    ids = dict(zip(mp["label"], mp["id"]))
+    bridge = net[(net.id1 == min(ids["d"], ids["x"])) & (net.id2 == max(ids["d"], ids["x"]))]
+    assert bridge["strength"].tolist() == [1]
+
+
+def test_graphml_csv_and_payload_agree():
+    import networkx as nx
+
+    m = _map()
+    g = nx.read_graphml(io.StringIO(graphml(m)))
+    assert g.number_of_nodes() == 7 and g.number_of_edges() == 10
+    labels = {d["label"]: d for _, d in g.nodes(data=True)}
+    assert labels["d"]["occurrences"] == 5 and labels["x"]["cluster"] == 2
+    frame = keywords_frame(m)
+    assert frame.loc[frame.keyword == "d", "total_link_strength_documents"].item() == 13
+    payload = network_payload(m)
+    assert payload["n_keywords"] == 7 and payload["n_links"] == 10 and payload["n_clusters"] == 2
+    edge = next(e for e in payload["edges"] if {e["source"], e["target"]} == {"d", "x"})
+    assert edge["count"] == 1
