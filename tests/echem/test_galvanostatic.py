@@ -94,6 +94,21 @@ def test_interrupted_discharge_is_one_half_cycle():
     assert segment_half_cycles(i, 1e-7) == [("discharge", 0, 6), ("charge", 7, 9)]
 
 
+def test_noise_in_rests_does_not_split_cycles():
+    # 2 µA instrument noise in rests and a switching spike do not create extra half-cycles
+    clean = synthetic_cycles([(1e-3, 3600.0, 3600.0)] * 2)
+    i = clean.current_A.copy()
+    rest = np.flatnonzero(i == 0)
+    i[rest] = np.random.default_rng(0).normal(0, 2e-6, rest.size)
+    i[rest[4]] = -1e-3  # one-sample discharge-sign spike in the rest after the first charge
+    noisy = from_arrays(clean.time_s, clean.potential_V, i)
+    res = analyze_cycling(noisy, MASSES)
+    assert [c.cycle for c in res.cycles] == [1, 2]
+    # the spike now opens the 2nd discharge, adding its own 1 mA × 7.5 s (0.2 %)
+    assert res.cycles[1].discharge.capacity_mAh == pytest.approx(1.0, rel=5e-3)
+    assert len(analyze_cycling(noisy, MASSES, min_fraction=0.0).cycles) > 2  # what the filter prevents
+
+
 def test_detect_rate_steps_tolerance():
     assert detect_rate_steps([1.0, 1.02, 0.99, 2.0, 2.05, 0.5]).tolist() == [1, 1, 1, 2, 2, 3]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.integrate import trapezoid
 
-from ..errors import InputError
+from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
 from .energy_power import RagonePoint, ragone_points
 from .record import Measurement
@@ -182,6 +182,23 @@ def segment_half_cycles(current_A: np.ndarray, rest_current_A: float) -> list[tu
             for s, e in zip(starts, ends)]
 
 
+def drop_blips(segments: list[tuple[str, int, int]], time_s: np.ndarray, current_A: np.ndarray,
+               min_fraction: float) -> list[tuple[str, int, int]]:
+    """Remove segments passing less than ``min_fraction`` of the largest segment's charge
+    (∫|I|dt) and join the neighbours of one kind that they separated."""
+    charge = [abs(float(trapezoid(current_A[a:b + 1], time_s[a:b + 1]))) for _, a, b in segments]
+    if not charge:
+        return []
+    keep = [seg for seg, q in zip(segments, charge) if q > min_fraction * max(charge)]
+    joined: list[tuple[str, int, int]] = []
+    for kind, a, b in keep:
+        if joined and joined[-1][0] == kind:
+            joined[-1] = (kind, joined[-1][1], b)
+        else:
+            joined.append((kind, a, b))
+    return joined
+
+
 def half_cycle_integrals(time_s: np.ndarray, potential_V: np.ndarray, current_A: np.ndarray
                          ) -> tuple[np.ndarray, float]:
     """Cumulative capacity Q(t) = ∫|I|dt/3.6 (mAh) and energy E = ∫V|I|dt/3.6 (mWh), trapezoidal."""
@@ -235,13 +252,17 @@ def _merge(parts: list[HalfCycle]) -> HalfCycle:
 
 def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                     ce_convention: str = "discharge/charge", rest_current_A: float | None = None,
-                    rate_tolerance: float = 0.05) -> CyclingAnalysis:
+                    rate_tolerance: float = 0.05, min_fraction: float = 0.01) -> CyclingAnalysis:
     """Capacity, CE, energy and average voltage per cycle and per rate step (see module doc).
 
-    ``rest_current_A``: |I| at or below this counts as rest (default 10⁻⁴ × max |I|)."""
+    ``rest_current_A``: |I| at or below this counts as rest (default 10⁻³ × max |I|).
+    ``min_fraction``: half-cycles passing less charge than this fraction of the largest one
+    (noise spikes, current switching transients) are dropped and their neighbours rejoined."""
     if ce_convention not in CE_CONVENTIONS:
         raise InputError("coulombic efficiency convention", f"got {ce_convention!r}",
                          expected=" or ".join(CE_CONVENTIONS))
+    if not 0 <= min_fraction < 1:
+        raise InputError("parameter 'min_fraction'", f"got {min_fraction!r}", expected="0 <= fraction < 1")
     if not 0 < rate_tolerance < 1:
         raise InputError("parameter 'rate_tolerance'", f"got {rate_tolerance!r}", expected="0 < tolerance < 1")
     t, v, i = measurement.time_s, measurement.potential_V, measurement.current_A
@@ -249,9 +270,8 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     if imax == 0:
         raise InputError(measurement.source, "current is zero everywhere",
                          expected="galvanostatic charge/discharge data with non-zero current")
-    rest = 1e-4 * imax if rest_current_A is None else float(rest_current_A)
-    segments = segment_half_cycles(i, rest)
-    segments = [s for s in segments if t[s[2]] > t[s[1]]]
+    rest = 1e-3 * imax if rest_current_A is None else require_positive("rest current (A)", rest_current_A)
+    segments = drop_blips(segment_half_cycles(i, rest), t, i, min_fraction)
     if not segments:
         raise InputError(measurement.source, "no charge or discharge segment lasting > 0 s",
                          expected="galvanostatic data with at least one current step")
