@@ -68,8 +68,10 @@ def synthetic_cv(scan_rate_mV_s: float, model: CurrentModel | None = None, *, n_
     """
     model = model or dunn_current()
     v = scan_rate_mV_s * 1e-3
-    full = [e_low_V, e_high_V] * n_cycles + [e_low_V]
-    vertices = [0.5 * (e_low_V + e_high_V)] + full[1:] if start_mid else full
+    if start_mid:  # partial sweep up from mid-window, then cycles swept down first
+        vertices = [0.5 * (e_low_V + e_high_V)] + [e_high_V, e_low_V] * n_cycles + [e_high_V]
+    else:
+        vertices = [e_low_V, e_high_V] * n_cycles + [e_low_V]
     pieces, direction, cycles = [], [], []
     for k, (a, b) in enumerate(zip(vertices[:-1], vertices[1:])):
         n = points_per_sweep if not (start_mid and k == 0) else points_per_sweep // 2

@@ -107,8 +107,9 @@ class CVAnalysis:
                        "potential_V": p.potential_V.tolist(), "current_A": p.current_A.tolist(),
                        "current_A_g": None if self.mass_g is None else (p.current_A / self.mass_g).tolist()}
                       for p in self.peaks],
-            "b_values": [{"peak": p.name, "branch": p.branch, "b": p.fit.b, "stderr": p.fit.stderr,
-                          "r2": p.fit.r2, "log10_a": p.fit.log10_a, "n_rates": p.fit.n_rates}
+            "b_values": [{"peak": p.name, "branch": p.branch, "potential_V": float(p.potential_V[0]),
+                          "b": p.fit.b, "stderr": p.fit.stderr, "r2": p.fit.r2, "log10_a": p.fit.log10_a,
+                          "n_rates": p.fit.n_rates}
                          for p in self.peaks if p.fit is not None],
             "dunn": [{"scan_rate_mV_s": float(v), "capacitive_fraction": float(f),
                       "capacitive_fraction_anodic": float(fa), "capacitive_fraction_cathodic": float(fc)}

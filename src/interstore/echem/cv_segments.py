@@ -76,6 +76,8 @@ def vertex_indices(potential_V: np.ndarray, *, hysteresis_V: float | None = None
         k = a + int(np.argmax(window) if kind > 0 else np.argmin(window))
         if k > vertices[-1]:
             vertices.append(k)
+    if len(vertices) > 1 and abs(e[vertices[1]] - e[0]) <= h:
+        del vertices[1]  # a "vertex" in the start-up noise, not a reversal of the programme
     if vertices[-1] != n - 1:
         vertices.append(n - 1)
     return np.asarray(vertices)

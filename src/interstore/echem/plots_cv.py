@@ -90,7 +90,7 @@ def capacitive_fraction_figure(analysis: CVAnalysis) -> Figure:
 def trasatti_figure(analysis: CVAnalysis) -> Figure:
     """q against v^−½ (→ q_outer) and 1/q against v^½ (→ q_total) with the linear fits."""
     t = analysis.trasatti
-    scale, unit = (1.0, "C") if analysis.mass_g is None else (1.0 / analysis.mass_g, "C g⁻¹")
+    scale, unit, inverse = (1.0, "C", "C⁻¹") if analysis.mass_g is None else (1.0 / analysis.mass_g, "C g⁻¹", "g C⁻¹")
     q = analysis.charge_C * scale
     v = analysis.scan_rates_mV_s
     fig = Figure(figsize=(9, 4))
@@ -105,7 +105,7 @@ def trasatti_figure(analysis: CVAnalysis) -> Figure:
     ax2.plot(v ** 0.5, 1 / q, "o")
     ax2.plot(x2, (1 / t.q_total + t.slope_total * x2) / scale, "-")
     ax2.set_xlabel("v^½ ((mV s⁻¹)^½)")
-    ax2.set_ylabel(f"1/q ({unit}⁻¹)")
+    ax2.set_ylabel(f"1/q ({inverse})")
     ax2.set_title(f"q_total = {t.q_total * scale:.4g} {unit} (R² {t.r2_total:.3f})")
     if t.linear_warning:
         fig.suptitle("warning: Trasatti plots not linear — values indicative only", color="red")

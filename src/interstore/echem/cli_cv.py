@@ -1,0 +1,100 @@
+"""``interstore cv``: CV kinetics (b-value, Dunn split, Trasatti) of one electrode at several scan rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
+from ..errors import InputError, require_positive
+from .cli_cycling import ColumnsOption, InstrumentOption  # the echem commands share these reader options
+
+group = typer.Typer(help="Cyclic voltammetry kinetics: b-values, Dunn capacitive split, Trasatti charges.",
+                    no_args_is_help=True)
+
+
+def _tables(result: dict) -> list:
+    basis = result["mass_basis"]
+    per_g = basis["mass_mg"] is not None
+    qunit = f"C g⁻¹, {basis['label']}" if per_g else "C, absolute: no mass given"
+    b_rows = [(r["peak"], r["branch"], r["potential_V"], r["b"], r["stderr"], r["r2"], r["n_rates"])
+              for r in result["b_values"]]
+    t = result["trasatti"]
+    q = [t[f"q_{k}_C_g"] if per_g else t[f"q_{k}_C"] for k in ("outer", "total", "inner")]
+    return [
+        table("b-values, i_p = a·v^b", ("peak", "branch", "E_p at slowest rate (V)", "b", "± stderr", "R²",
+                                        "n rates"), b_rows),
+        table("Dunn split i = k1·v + k2·v^½", ("scan rate (mV s⁻¹)", "capacitive (%)", "diffusive (%)"),
+              [(d["scan_rate_mV_s"], 100 * d["capacitive_fraction"], 100 * (1 - d["capacitive_fraction"]))
+               for d in result["dunn"]]),
+        table(f"Trasatti charges ({qunit})", ("q_outer", "q_total", "q_inner", "R² outer", "R² total", "linear?"),
+              [(*q, t["r2_outer"], t["r2_total"], "no (warning)" if t["linear_warning"] else "yes")]),
+    ]
+
+
+def _write_outputs(analysis, out: Path) -> list[Path]:
+    """Figures (PNG) and CSV tables of the k1/k2 profiles and capacitive fractions."""
+    import pandas as pd
+
+    from ..outputs import save_figure, write_csv
+    from .plots_cv import cv_figures
+
+    written = [save_figure(fig, out / f"{name}.png") for name, fig in cv_figures(analysis).items()]
+    profiles = {"potential_V": analysis.potential_V}
+    for name, fit in (("anodic", analysis.anodic), ("cathodic", analysis.cathodic)):
+        profiles |= {f"k1_{name}_F": fit.k1_F, f"k2_{name}_A_s05_V05": fit.k2_A_s05_V05,
+                     f"flagged_{name}": fit.flagged}
+    written.append(write_csv(out / "cv_dunn_profiles.csv", pd.DataFrame(profiles)))
+    written.append(write_csv(out / "cv_capacitive_fraction.csv", pd.DataFrame(analysis.to_dict()["dunn"])))
+    return written
+
+
+@group.command("analyze")
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="CV files, one per scan rate (any format the readers know).")],
+    scan_rates: Annotated[Optional[str], typer.Option(
+        "--scan-rates", help="Scan rates in mV/s, one per file in order, e.g. 0.1,0.2,0.5,1.0 "
+        "(default: from the files, else estimated from dE/dt).")] = None,
+    mass_mg: Annotated[Optional[float], typer.Option(
+        "--mass-mg", help="Active-material mass in mg (specific currents and charges).")] = None,
+    rs_ohm: Annotated[float, typer.Option("--rs-ohm", help="Series resistance R_s in ohm: E_corr = E - i·R_s.")] = 0.0,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle to analyse (default: last complete).")] = None,
+    r2_threshold: Annotated[float, typer.Option(
+        "--r2-threshold", help="Trasatti fits with R² below this are flagged non-linear.")] = 0.98,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """b-value of each peak, Dunn capacitive fraction per scan rate and Trasatti q_outer/q_total."""
+    from rich.progress import track
+
+    from .cv_analysis import analyze_cv
+    from .readers import parse_column_mapping, read_measurement
+
+    rates = parse_float_list(scan_rates, "--scan-rates")
+    if rates is not None and len(rates) != len(files):
+        raise InputError("option --scan-rates", f"{len(rates)} scan rate(s) for {len(files)} file(s)",
+                         expected="one scan rate in mV/s per file, in file order")
+    mass_g = None if mass_mg is None else require_positive("--mass-mg", mass_mg) * 1e-3
+    require_positive("--rs-ohm", rs_ohm, allow_zero=True)
+    if cycle is not None and cycle < 0:
+        raise InputError("option --cycle", f"got {cycle}", expected="a cycle number >= 0")
+    mapping = parse_column_mapping(columns) if columns else None
+
+    measurements = [read_measurement(f, columns=mapping, instrument=instrument) for f in
+                    track(files, description="reading CV files", console=console, transient=True)]
+    analysis = analyze_cv(measurements, rates, mass_g=mass_g, r_s_ohm=rs_ohm, cycle=cycle,
+                          r2_threshold=r2_threshold)
+    result = analysis.to_dict()
+    written = _write_outputs(analysis, out) if out is not None else []
+    emit(result, json_path, *_tables(result), written=written)
+    for w in result["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``cv`` command group to the root app."""
+    app.add_typer(group, name="cv")

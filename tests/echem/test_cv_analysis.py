@@ -1,0 +1,127 @@
+"""analyze_cv end to end: b-values through the whole pipeline, scan-rate sources, masses, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from synthetic_cv import ANODIC_PEAKS_V, CATHODIC_PEAKS_V, power_law_current, synthetic_cv
+
+from interstore.echem.cv_analysis import analyze_cv
+from interstore.echem.record import from_arrays
+from interstore.errors import InputError
+
+RATES = [0.1, 0.2, 0.5, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("b", [0.5, 0.68, 0.9, 1.0])
+def test_power_law_cvs_recover_b_within_0_01(b):
+    ms = [synthetic_cv(v, power_law_current(b), noise_A=5e-3 * 1e-2 * (1e-3 * v) ** b, seed=k)
+          for k, v in enumerate(RATES)]
+    result = analyze_cv(ms, RATES).to_dict()
+    found = {r["peak"]: r for r in result["b_values"]}
+    assert sorted(found) == ["A1", "A2", "C1", "C2"]
+    for r in found.values():
+        assert r["b"] == pytest.approx(b, abs=0.01)
+        assert r["r2"] > 0.999
+    peaks = {p["peak"]: p for p in result["peaks"]}
+    np.testing.assert_allclose([peaks["A1"]["potential_V"][0], peaks["A2"]["potential_V"][0]], ANODIC_PEAKS_V,
+                               atol=0.01)
+    np.testing.assert_allclose([peaks["C1"]["potential_V"][0], peaks["C2"]["potential_V"][0]], CATHODIC_PEAKS_V,
+                               atol=0.01)
+    assert all(c < 0 for c in peaks["C1"]["current_A"])
+
+
+def test_ohmic_correction_puts_peaks_back_at_their_potential():
+    """Recorded through R_s = 300 ohm, the anodic peak shifts by +i_p·R_s; E − i·R_s undoes it."""
+    ms = [synthetic_cv(v, power_law_current(0.9, a=3e-2), r_s_ohm=300.0) for v in RATES]
+    raw = {p.name: p for p in analyze_cv(ms, RATES).peaks}
+    corr = {p.name: p for p in analyze_cv(ms, RATES, r_s_ohm=300.0).peaks}
+    shift = raw["A1"].potential_V - corr["A1"].potential_V
+    np.testing.assert_allclose(shift, corr["A1"].current_A * 300.0, atol=0.004)
+    assert shift[-1] > 0.02
+    np.testing.assert_allclose(corr["A1"].potential_V, ANODIC_PEAKS_V[0], atol=0.004)
+    assert corr["A1"].fit.b == pytest.approx(0.9, abs=0.01)
+
+
+def test_scan_rates_from_file_or_estimated_from_dE_dt():
+    recorded = analyze_cv([synthetic_cv(v, record_rate=True) for v in RATES])
+    assert recorded.scan_rate_sources == ("file",) * 5
+    estimated = analyze_cv([synthetic_cv(v, staircase_V=0.001) for v in RATES[::-1]])
+    np.testing.assert_allclose(estimated.scan_rates_mV_s, RATES, rtol=2e-3)  # sorted by rate
+    assert set(estimated.scan_rate_sources) == {"estimated from dE/dt"}
+    assert any("estimated from dE/dt" in w for w in estimated.warnings)
+
+
+def test_file_with_two_scan_rates_is_ambiguous():
+    """Anodic sweep at 0.5 mV/s, cathodic at 2 mV/s and no rate given: refuse to guess."""
+    slow, fast = synthetic_cv(0.5, n_cycles=1), synthetic_cv(2.0, n_cycles=1)
+    n = slow.time_s.size // 2  # the upper vertex
+    t = np.concatenate([slow.time_s[: n + 1], slow.time_s[n] + fast.time_s[n + 1:] - fast.time_s[n]])
+    e = np.concatenate([slow.potential_V[: n + 1], fast.potential_V[n + 1:]])
+    i = np.concatenate([slow.current_A[: n + 1], fast.current_A[n + 1:]])
+    mixed = from_arrays(t, e, i, source="mixed.csv")
+    with pytest.raises(InputError, match="mixed.csv: scan rate is ambiguous"):
+        analyze_cv([mixed, synthetic_cv(1.0)])
+    assert analyze_cv([mixed, synthetic_cv(1.0)], [0.5, 1.0]).scan_rates_mV_s.tolist() == [0.5, 1.0]
+
+
+def test_mass_gives_specific_values_and_basis():
+    ms = [synthetic_cv(v, active_mass_g=2e-3) for v in RATES]
+    a = analyze_cv(ms, RATES)
+    d = a.to_dict()
+    assert d["mass_basis"]["basis"] == "active" and d["mass_basis"]["mass_mg"] == pytest.approx(2.0)
+    t = d["trasatti"]
+    assert t["q_outer_C_g"] == pytest.approx(t["q_outer_C"] / 2e-3)
+    assert t["q_inner_C_g"] == pytest.approx(t["q_total_C_g"] - t["q_outer_C_g"])
+    assert analyze_cv(ms, RATES, mass_g=1e-3).to_dict()["trasatti"]["q_total_C_g"] == pytest.approx(
+        t["q_total_C"] / 1e-3)
+    no_mass = analyze_cv([synthetic_cv(v) for v in RATES], RATES).to_dict()
+    assert no_mass["mass_basis"]["basis"] == "none" and no_mass["trasatti"]["q_outer_C_g"] is None
+
+
+def test_json_keys_and_dunn_flags():
+    d = analyze_cv([synthetic_cv(v, power_law_current(0.8)) for v in RATES], RATES).to_dict()
+    assert {"b_values", "dunn", "dunn_flags", "trasatti", "peaks", "mass_basis"} <= set(d)
+    assert [x["scan_rate_mV_s"] for x in d["dunn"]] == RATES
+    assert set(d["b_values"][0]) >= {"peak", "b", "stderr", "r2"}
+    assert set(d["trasatti"]) >= {"q_outer_C_g", "q_total_C_g", "q_inner_C_g", "r2_outer", "r2_total",
+                                  "linear_warning"}
+    # i ∝ v^0.8 lies between the Dunn exponents 1/2 and 1: the capacitive share rises with rate
+    fractions = [x["capacitive_fraction"] for x in d["dunn"]]
+    assert all(np.diff(fractions) > 0)
+    assert 0.0 <= d["dunn_flags"]["flagged_fraction"] <= 1.0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"r_s_ohm": -1.0}, "series resistance"),
+    ({"mass_g": 0.0}, "active mass"),
+    ({"cycle": 9}, "cycle 9 not found"),
+    ({"r2_threshold": 0.0}, "r2_threshold"),
+])
+def test_bad_parameters_raise_before_solving(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        analyze_cv([synthetic_cv(v) for v in RATES[:2]], RATES[:2], **kwargs)
+
+
+def test_too_few_files_or_rates_or_no_overlap():
+    with pytest.raises(InputError, match="1 file"):
+        analyze_cv([synthetic_cv(1.0)], [1.0])
+    with pytest.raises(InputError, match="2 distinct|distinct scan rates"):
+        analyze_cv([synthetic_cv(1.0), synthetic_cv(1.0)], [1.0, 1.0])
+    with pytest.raises(InputError, match="do not overlap"):
+        analyze_cv([synthetic_cv(1.0, e_low_V=0.0, e_high_V=0.5), synthetic_cv(2.0, e_low_V=0.6, e_high_V=1.2)],
+                   [1.0, 2.0])
+    with pytest.raises(InputError, match="--scan-rates"):
+        analyze_cv([synthetic_cv(1.0), synthetic_cv(2.0)], [1.0])
+
+
+def test_real_files_give_b_between_0_3_and_1_1(shared_data):
+    from interstore.echem.readers import read_measurement
+
+    files = sorted(p for p in shared_data.rglob("*") if p.is_file() and "cv" in p.name.lower())
+    if len(files) < 2:
+        pytest.skip("no CV series in the shared data")
+    result = analyze_cv([read_measurement(p) for p in files]).to_dict()
+    assert result["b_values"]
+    for r in result["b_values"]:
+        assert 0.3 <= r["b"] <= 1.1

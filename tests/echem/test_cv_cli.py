@@ -1,0 +1,97 @@
+"""``interstore cv analyze`` end to end on CSV exports of synthetic CVs with known kinetics."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from synthetic_cv import k1_profile_F, k2_profile, power_law_current, synthetic_cv
+
+RATES = [0.1, 0.2, 0.5, 1.0]
+
+
+def _write_csv(path, m, *, current_unit="mA"):
+    scale = {"mA": 1e3, "A": 1.0}[current_unit]
+    pd.DataFrame({"time/s": m.time_s, "Ewe/V": m.potential_V, f"<I>/{current_unit}": m.current_A * scale}
+                 ).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture()
+def cv_files(tmp_path):
+    return [_write_csv(tmp_path / f"cv_{v:g}mVs.csv", synthetic_cv(v)) for v in RATES]
+
+
+def test_analyze_recovers_dunn_fractions_and_trasatti(run_cli, cv_files, tmp_path):
+    out, js = tmp_path / "figs", tmp_path / "out.json"
+    code, stdout, stderr = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0",
+                                   "--mass-mg", "1.0", "--json", js, "--out", out)
+    assert code == 0, stderr
+    result = json.loads(js.read_text())
+    # analytic capacitive fraction of i = k1·v + k2·v^½ over the analysed window
+    g = np.linspace(0.2 + 0.028, 1.6 - 0.028, 4001)  # the window less the 2 % vertex trims
+    v = np.array(RATES) * 1e-3
+    cap = np.trapezoid(k1_profile_F(g, 1), g) * v
+    expected = cap / (cap + np.trapezoid(k2_profile(g, 1), g) * np.sqrt(v))
+    got = [d["capacitive_fraction"] for d in result["dunn"]]
+    np.testing.assert_allclose(got, expected, rtol=0.01)
+    assert [d["scan_rate_mV_s"] for d in result["dunn"]] == RATES
+    assert result["dunn_flags"]["flagged_fraction"] == 0.0
+    e = np.linspace(0.2, 1.6, 20001)
+    assert result["trasatti"]["q_outer_C_g"] == pytest.approx(np.trapezoid(k1_profile_F(e, 1), e) / 1e-3, rel=3e-3)
+    assert result["mass_basis"]["mass_mg"] == pytest.approx(1.0)
+    assert {b["peak"] for b in result["b_values"]} == {"A1", "A2", "C1", "C2"}
+    names = {p.name for p in out.iterdir()}
+    assert {"cv_b_value.png", "cv_dunn_profiles.png", "cv_capacitive_fraction.png", "cv_trasatti.png",
+            "cv_dunn_profiles.csv", "cv_capacitive_fraction.csv"} <= names
+    assert sum(n.startswith("cv_capacitive_0") for n in names) == len(RATES)
+    profiles = pd.read_csv(out / "cv_dunn_profiles.csv")
+    assert {"potential_V", "k1_anodic_F", "k2_cathodic_A_s05_V05"} <= set(profiles.columns)
+    assert "mV s⁻¹" in stdout and "C g⁻¹" in stdout
+
+
+def test_power_law_b_and_estimated_scan_rates(run_cli, tmp_path):
+    files = [_write_csv(tmp_path / f"pl_{v:g}.csv", synthetic_cv(v, power_law_current(0.75)), current_unit="A")
+             for v in RATES]
+    js = tmp_path / "b.json"
+    code, stdout, stderr = run_cli("cv", "analyze", *files, "--json", js)
+    assert code == 0, stderr
+    result = json.loads(js.read_text())
+    assert [f["scan_rate_source"] for f in result["files"]] == ["estimated from dE/dt"] * 4
+    np.testing.assert_allclose(result["scan_rates_mV_s"], RATES, rtol=1e-3)
+    for b in result["b_values"]:
+        assert b["b"] == pytest.approx(0.75, abs=0.01)
+    assert result["trasatti"]["q_outer_C_g"] is None and result["mass_basis"]["basis"] == "none"
+    assert "estimated from dE/dt" in stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--scan-rates", "0.1,0.2"], "--scan-rates"),
+    (["--scan-rates", "0.1,abc,0.5,1"], "--scan-rates"),
+    (["--mass-mg", "-1"], "--mass-mg"),
+    (["--rs-ohm", "-5"], "--rs-ohm"),
+    (["--cycle", "5"], "cycle 5 not found"),
+    (["--columns", "bogus"], "--columns"),
+])
+def test_bad_options_give_one_line_and_exit_2(run_cli, cv_files, args, fragment):
+    code, stdout, stderr = run_cli("cv", "analyze", *cv_files, *args)
+    assert code == 2
+    assert fragment in stderr and len(stderr.strip().splitlines()) == 1
+    assert "Traceback" not in stderr
+
+
+def test_missing_or_truncated_file_exits_2(run_cli, cv_files, tmp_path):
+    code, _, stderr = run_cli("cv", "analyze", cv_files[0], tmp_path / "nope.csv")
+    assert code == 2 and "nope.csv" in stderr
+    bad = tmp_path / "trunc.csv"
+    bad.write_text("time/s,Ewe/V,<I>/mA\n0,0.2,0.1\n")
+    code, _, stderr = run_cli("cv", "analyze", cv_files[0], bad)
+    assert code == 2 and "trunc.csv" in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def test_input_files_are_not_modified(run_cli, cv_files, tmp_path):
+    before = [p.read_bytes() for p in cv_files]
+    run_cli("cv", "analyze", *cv_files, "--out", tmp_path / "o")
+    assert [p.read_bytes() for p in cv_files] == before

@@ -1,0 +1,80 @@
+"""CV segmentation: vertices, sweeps, cycles, scan rate from dE/dt, potential binning, peaks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from synthetic_cv import ANODIC_PEAKS_V, E_HIGH_V, E_LOW_V, synthetic_cv
+
+from interstore.echem.cv_segments import (bin_onto_grid, find_branch_peaks, select_cycle, split_sweeps,
+                                          sweep_rate_mV_s, vertex_indices)
+from interstore.errors import InputError
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"noise_A": 1e-6}, {"staircase_V": 0.005}, {"points_per_sweep": 40}])
+def test_three_cycles_give_six_full_sweeps_alternating(kwargs):
+    m = synthetic_cv(1.0, n_cycles=3, **kwargs)
+    sweeps = split_sweeps(m.potential_V)
+    assert [s.direction for s in sweeps] == [1, -1] * 3
+    assert all(s.full for s in sweeps)
+    assert [s.cycle for s in sweeps] == [1, 1, 2, 2, 3, 3]
+    e = m.potential_V
+    for s in sweeps:
+        assert e[s.rows].min() == pytest.approx(E_LOW_V, abs=0.006)
+        assert e[s.rows].max() == pytest.approx(E_HIGH_V, abs=0.006)
+
+
+def test_vertices_survive_potential_noise():
+    """5 mV of noise on the potential must not create extra vertices."""
+    m = synthetic_cv(1.0, n_cycles=2)
+    noisy = m.potential_V + np.random.default_rng(1).normal(0, 0.005, m.potential_V.size)
+    assert vertex_indices(noisy).size == 5
+
+
+def test_partial_first_sweep_is_not_a_cycle():
+    m = synthetic_cv(1.0, n_cycles=2, start_mid=True)
+    sweeps = split_sweeps(m.potential_V)
+    assert not sweeps[0].full and sweeps[0].direction == 1
+    an, ca = select_cycle(sweeps, None, "x")
+    assert an.cycle == ca.cycle == 2 and an.full and ca.full
+    assert select_cycle(sweeps, 1, "x")[0].direction == 1
+
+
+def test_instrument_cycle_column_numbers_the_cycles():
+    m = synthetic_cv(1.0, n_cycles=3, cycle_column=True)
+    labels = m.cycle + 10
+    sweeps = split_sweeps(m.potential_V, labels)
+    assert [s.cycle for s in sweeps] == [11, 11, 12, 12, 13, 13]
+    assert select_cycle(sweeps, 12, "f.csv")[0].cycle == 12
+
+
+def test_missing_cycle_names_the_file_and_the_choices():
+    sweeps = split_sweeps(synthetic_cv(1.0, n_cycles=2).potential_V)
+    with pytest.raises(InputError, match=r"f\.csv: --cycle: cycle 7 not found .*1, 2"):
+        select_cycle(sweeps, 7, "f.csv")
+
+
+def test_no_full_cycle_is_an_input_error():
+    e = np.linspace(0.2, 1.6, 500)  # one linear sweep only
+    with pytest.raises(InputError, match="no complete CV cycle"):
+        select_cycle(split_sweeps(e), None, "ramp.csv")
+
+
+def test_sweep_rate_from_time_and_potential():
+    m = synthetic_cv(0.5, staircase_V=0.001)
+    s = split_sweeps(m.potential_V)[1]
+    assert sweep_rate_mV_s(m.time_s[s.rows], m.potential_V[s.rows]) == pytest.approx(0.5, rel=1e-3)
+
+
+def test_binning_is_exact_for_linear_data_and_unsorted_potential():
+    rng = np.random.default_rng(0)
+    e = rng.uniform(0.0, 1.0, 20000)
+    grid = np.linspace(0.05, 0.95, 91)
+    np.testing.assert_allclose(bin_onto_grid(e, 3.0 * e - 1.0, grid), 3.0 * grid - 1.0, atol=1e-12)
+
+
+def test_peaks_found_at_the_gaussian_centres():
+    grid = np.linspace(0.3, 1.5, 600)
+    y = sum(np.exp(-0.5 * ((grid - c) / 0.05) ** 2) for c in ANODIC_PEAKS_V) + 0.2 * grid
+    y += np.random.default_rng(3).normal(0, 0.01, grid.size)
+    np.testing.assert_allclose(grid[find_branch_peaks(y)], ANODIC_PEAKS_V, atol=0.01)
