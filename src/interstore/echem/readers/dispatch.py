@@ -7,7 +7,7 @@ from typing import Callable
 
 from ...errors import InputError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
-from . import biologic, delimited
+from . import biologic, chi, delimited, gamry, neware
 from .textfile import load_bytes
 
 INSTRUMENTS = ("biologic", "neware", "chi", "gamry", "csv")
@@ -45,6 +45,11 @@ def _biologic(path: str | Path, mpr: Callable, mpt: Callable):
     return mpr if load_bytes(path).startswith(biologic.MPR_MAGIC_START) else mpt
 
 
+def _no_neware_impedance(path: str | Path, **_) -> ImpedanceSpectrum:
+    raise InputError(path, "Neware cyclers do not record impedance spectra",
+                     expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
+
+
 def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
                      active_mass_g: float | None = None) -> Measurement:
     """Read one instrument file into a :class:`Measurement` (time_s, potential_V, current_A, cycle, step).
@@ -59,7 +64,8 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
     if name == "biologic":
         reader = _biologic(path, biologic.read_mpr, biologic.read_mpt)
     else:
-        reader = {"csv": delimited.read_csv_measurement}[name]
+        reader = {"csv": delimited.read_csv_measurement, "chi": chi.read_chi, "gamry": gamry.read_dta,
+                  "neware": neware.read_neware}[name]
     return reader(path, columns=columns, **meta)
 
 
@@ -73,5 +79,6 @@ def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None,
     if name == "biologic":
         reader = _biologic(path, biologic.read_mpr_impedance, biologic.read_mpt_impedance)
     else:
-        reader = {"csv": delimited.read_csv_impedance}[name]
+        reader = {"csv": delimited.read_csv_impedance, "chi": chi.read_chi_impedance,
+                  "gamry": gamry.read_dta_impedance, "neware": _no_neware_impedance}[name]
     return reader(path, columns=columns)

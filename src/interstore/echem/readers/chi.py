@@ -1,0 +1,119 @@
+"""CH Instruments (CHI 600/700 series) text exports.
+
+Layout: date line / technique (``Cyclic Voltammetry``, ``Amperometric i-t Curve``,
+``A.C. Impedance`` …) / ``Instrument Model:  CHI660E`` / parameters ``Name (unit) = value``
+(``Scan Rate (V/s) = 0.001``, ``Init E (V) = 1.0``) / optional ``Results:`` / a header
+``Potential/V, Current/A`` (or ``Time/sec, Current/A``; EIS ``Freq/Hz, Z'/ohm, Z"/ohm, …``)
+and comma-separated rows.
+
+CV/LSV exports carry no time column: time is rebuilt from the programmed sweep,
+t = Σ|ΔE| / v, and the segment (step) number increases at every reversal of the
+sweep direction; cycle = ⌈segment / 2⌉.  An i–t export carries no potential: it is
+the constant ``Init E (V)``.  Currents are kept with the sign the CHI software
+wrote (its polarity option decides whether anodic current is positive), except in
+CV/LSV, where the convention is recognised from the data: in any voltammogram the
+current on anodic sweeps (dE/dt > 0) exceeds the current on cathodic sweeps, so a
+file with the opposite ordering was written cathodic-positive and is flipped
+(``extra['current_sign_flipped']``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ...errors import InputError
+from ..record import ImpedanceSpectrum, Measurement
+from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .textfile import load_text, read_columns, split_fields
+
+_PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+0-9.eE]+)\s*$")
+_TABLE_HEADER = re.compile(r"^\s*(Potential/V|Time/s|Time/sec|Freq/Hz)\s*,", re.IGNORECASE)
+
+
+def _layout(path: str | Path) -> tuple[list[str], dict[str, float], int, str | None]:
+    """Lines, numeric parameters, index of the table header and technique name."""
+    source = str(path)
+    lines = load_text(path).splitlines()
+    header_at = next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
+    if header_at is None:
+        raise InputError(source, "no data header such as 'Potential/V, Current/A'",
+                         expected="a CHI text export (File > Save As > Text)")
+    params = {m.group("name"): float(m.group("value"))
+              for m in (_PARAM.match(line) for line in lines[:header_at]) if m}
+    technique = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
+    return lines, params, header_at, technique
+
+
+def _table(path: str | Path, keys: Sequence[str], required: Sequence[str],
+           columns: dict[str, str] | None) -> tuple[dict[str, np.ndarray], dict[str, float], str | None]:
+    source = str(path)
+    lines, params, header_at, technique = _layout(path)
+    headers = split_fields(lines[header_at], ",")
+    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
+    first = header_at + 1
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    values = read_columns(lines[first:], first + 1, chosen, source, sep=",", decimal=".", n_fields=len(headers))
+    return values, params, technique
+
+
+def sweep_segments(potential_V: np.ndarray) -> np.ndarray:
+    """Segment number (1, 2, …) of each point of a potential sweep: +1 at every reversal
+    of the sweep direction (points with ΔE = 0 keep the current direction)."""
+    step = np.sign(np.diff(potential_V))
+    nonzero = np.flatnonzero(step)
+    if nonzero.size == 0:
+        return np.ones(len(potential_V), int)
+    # carry the last non-zero direction forward over flat points
+    filled = step[nonzero][np.maximum(np.searchsorted(nonzero, np.arange(step.size), side="right") - 1, 0)]
+    reversals = np.concatenate([[0], np.cumsum(np.abs(np.diff(filled)) > 0)])
+    return np.concatenate([[1], reversals + 1])
+
+
+def anodic_positive(potential_V: np.ndarray, current_A: np.ndarray) -> bool:
+    """True when mean current on anodic sweeps (ΔE > 0) exceeds that on cathodic sweeps,
+    i.e. the data follow the IUPAC sign (anodic current positive)."""
+    rising = np.diff(potential_V)
+    mid_current = 0.5 * (current_A[1:] + current_A[:-1])
+    if not (np.any(rising > 0) and np.any(rising < 0)):
+        return True  # a single sweep cannot tell; keep the sign as written
+    return bool(mid_current[rising > 0].mean() >= mid_current[rising < 0].mean())
+
+
+def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from a CHI text export (CV/LSV, i–t, or any export with
+    time, potential and current columns)."""
+    source = str(path)
+    values, params, technique = _table(path, MEASUREMENT_KEYS, (), columns)
+    rate_V_s = params.get("Scan Rate (V/s)")
+    if "current" not in values:
+        raise InputError(source, "no current column", expected="a header with 'Current/A'")
+    n = len(values["current"])
+    if "potential" not in values:
+        if "Init E (V)" not in params:
+            raise InputError(source, "no potential column and no 'Init E (V) = …' line",
+                             expected="a CV/LSV or i-t export")
+        values["potential"] = np.full(n, params["Init E (V)"])
+    if "time" not in values:
+        if not rate_V_s or rate_V_s <= 0:
+            raise InputError(source, "no time column and no positive 'Scan Rate (V/s) = …' line",
+                             expected="a CV/LSV export with its scan rate")
+        values["time"] = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(values["potential"])))]) / rate_V_s
+        segment = sweep_segments(values["potential"])
+        values.setdefault("step", segment)
+        values.setdefault("cycle", (segment + 1) // 2)
+        if not anodic_positive(values["potential"], values["current"]):
+            values["current"] = -values["current"]
+            meta.setdefault("extra", {})["current_sign_flipped"] = True
+    meta.setdefault("scan_rate_mV_s", rate_V_s * 1e3 if rate_V_s else None)
+    return build_measurement(values, source, "chi", technique=technique, **meta)
+
+
+def read_chi_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
+    """An :class:`ImpedanceSpectrum` from a CHI ``A.C. Impedance`` export (Z″ as written, signed)."""
+    values, _, _ = _table(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns)
+    return build_spectrum(values, str(path), "chi")

@@ -1,0 +1,99 @@
+"""Neware BTS binaries ``.nda`` / ``.ndax`` through NewareNDA.
+
+NewareNDA returns ``Time`` (s within the step), ``Voltage`` (V), ``Current(mA)``,
+``Cycle``, ``Step`` and per-step ``Charge_/Discharge_Capacity(mAh)``.  Total time
+is rebuilt by adding the durations of all earlier steps:
+t = t_step + Σ_{earlier steps} t_step,end.  ``capacity_mAh`` = charge − discharge
+capacity of the current step.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import InputError
+from ..record import Measurement
+from .columns import build_measurement
+from .textfile import load_bytes
+
+NDA_MAGIC = b"NEWARE"
+_NDA29_RECORD = 86
+_NDA29_MARK = b"\x00\x00\x00\x00\x55\x00"
+
+
+def _check_nda29_start(raw: bytes, source: str) -> None:
+    """Reject v29 files in which no record start satisfies NewareNDA's search (its loop
+    would otherwise wrap around forever).  Visits each candidate once: bounded."""
+    at = raw.find(_NDA29_MARK)
+    while at != -1:
+        nxt = at + 4 + _NDA29_RECORD
+        if nxt >= len(raw) or (raw[nxt] == 0x55 and raw[at + 4 + 12] != 0):
+            return
+        at = raw.find(_NDA29_MARK, at + 4)
+    raise InputError(source, "no valid data record in this .nda (version 29) file",
+                     expected="a complete Neware .nda file")
+
+
+def _validate(path: Path, raw: bytes) -> None:
+    source = str(path)
+    ext = path.suffix.lower()
+    if ext == ".nda":
+        if not raw.startswith(NDA_MAGIC):
+            raise InputError(source, "no 'NEWARE' signature", where="byte 0", expected="a Neware .nda file")
+        if len(raw) > 14 and raw[14] == 29:
+            _check_nda29_start(raw, source)
+    elif ext == ".ndax":
+        if not zipfile.is_zipfile(path):
+            raise InputError(source, "not a zip archive", expected="a Neware .ndax file (a zip archive)")
+    else:
+        raise InputError(source, f"extension {ext or '(none)'!r} is not a Neware binary",
+                         expected=".nda or .ndax (use --instrument csv for a Neware CSV/Excel export)")
+
+
+def total_time_s(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Test time from step time: each step starts where the previous step ended."""
+    new = np.concatenate([[True], step[1:] != step[:-1]])
+    starts = np.flatnonzero(new)
+    durations = step_time_s[np.concatenate([starts[1:] - 1, [len(step) - 1]])]
+    offsets = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
+    return step_time_s + offsets[np.cumsum(new) - 1]
+
+
+def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from a Neware ``.nda``/``.ndax`` file (cycle numbers as
+    Neware's charge-first cycle statistic)."""
+    import NewareNDA
+
+    path = Path(path)
+    source = str(path)
+    if columns:
+        raise InputError("option --columns", "does not apply to Neware binaries (their columns are fixed)",
+                         expected="no --columns for .nda/.ndax")
+    _validate(path, load_bytes(path))
+    logging.getLogger("newarenda").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():  # NewareNDA's pandas deprecation warnings are not the user's business
+            warnings.simplefilter("ignore")
+            frame = NewareNDA.read(source, log_level="ERROR")
+    except Exception as exc:  # NewareNDA signals damage with assorted exceptions
+        raise InputError(source, f"damaged or unsupported Neware file ({type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:120]})",
+                         expected="a complete .nda/.ndax file that NewareNDA can read") from None
+    if len(frame) < 2:
+        raise InputError(source, f"{len(frame)} data record(s)", expected="at least 2 records")
+    step = frame["Step"].to_numpy(int)
+    values = {
+        "time": total_time_s(frame["Time"].to_numpy(float), step),
+        "potential": frame["Voltage"].to_numpy(float),
+        "current": frame["Current(mA)"].to_numpy(float) * 1e-3,
+        "cycle": frame["Cycle"].to_numpy(float),
+        "step": step,
+        "capacity": (frame["Charge_Capacity(mAh)"].to_numpy(float)
+                     - frame["Discharge_Capacity(mAh)"].to_numpy(float)),
+    }
+    return build_measurement(values, source, "neware", **meta)
