@@ -1,0 +1,72 @@
+"""Reversible interface-storage limit n_max from per-n criteria.
+
+For each n ≥ 1 three criteria are reported (none is hidden behind the verdict):
+
+1. ``eb_per_zn_ok``:  E_b(n)/n < ``eb_threshold_eV`` (default 0 eV: binding is
+   favourable with respect to the chosen Zn reference);
+2. ``voltage_ok``:     the voltage of the step into n, V̄(n_prev → n) > 0 V;
+3. ``bonds_reform``:   after removing the Zn and relaxing, no interfacial bond
+   is left broken (``None`` when not assessed, e.g. energies from DFT files).
+
+n_max is the largest n such that every loading 1…n passes every assessed
+criterion (Zn fills sequentially: a loading that fails blocks the ones above).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .binding import BindingCurve
+
+
+@dataclass(frozen=True)
+class NCriteria:
+    """The three reversibility criteria at one Zn count n."""
+
+    n_zn: int
+    eb_per_zn_eV: float
+    eb_per_zn_ok: bool
+    voltage_V: float
+    voltage_ok: bool
+    bonds_reform: bool | None
+
+    @property
+    def passes(self) -> bool:
+        return self.eb_per_zn_ok and self.voltage_ok and self.bonds_reform is not False
+
+
+@dataclass(frozen=True)
+class ReversibleLimit:
+    """n_max, the criteria per n, the E_b/n threshold and whether bond reformation was assessed."""
+
+    n_max: int
+    criteria: tuple[NCriteria, ...]
+    eb_threshold_eV: float
+    bonds_assessed: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "n_max": self.n_max,
+            "eb_threshold_eV": self.eb_threshold_eV,
+            "bonds_assessed": self.bonds_assessed,
+            "criteria": [{"n_zn": c.n_zn, "eb_per_zn_eV": c.eb_per_zn_eV, "eb_per_zn_ok": c.eb_per_zn_ok,
+                          "voltage_V": c.voltage_V, "voltage_ok": c.voltage_ok,
+                          "bonds_reform": c.bonds_reform, "passes": c.passes} for c in self.criteria],
+        }
+
+
+def reversible_limit(curve: BindingCurve, bonds_reform: dict[int, bool] | None = None, *,
+                     eb_threshold_eV: float = 0.0) -> ReversibleLimit:
+    """n_max and the per-n criteria from a binding curve and the bond-reformation outcome per n."""
+    reform = bonds_reform or {}
+    criteria = []
+    for k, n in enumerate(curve.n_zn[1:]):
+        per_zn = curve.eb_per_zn_eV[k + 1]
+        volt = curve.voltage_V[k]
+        criteria.append(NCriteria(n, per_zn, per_zn < eb_threshold_eV, volt, volt > 0, reform.get(n)))
+    n_max = 0
+    for c in criteria:
+        if not c.passes:
+            break
+        n_max = c.n_zn
+    return ReversibleLimit(n_max, tuple(criteria), float(eb_threshold_eV), bool(reform))
