@@ -108,3 +108,51 @@ def test_bad_geometry_raises_input_error(kwargs):
 def test_bad_parameters_raise_input_error(args, kwargs):
     with pytest.raises(InputError):
         job_sharing_diffusivity(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- CLI end to end
+def test_cli_jobsharing_cluster_illustration(run_cli, tmp_path):
+    out_json = tmp_path / "js.json"
+    code, out, err = run_cli("diffusion", "jobsharing", "--sigma-ion-S-m", "0.2", "--sigma-eon-S-m", "0.2",
+                             "--geometry", "cluster", "--radius-nm", "5", "--c-int-uF-cm2", "40",
+                             "--json", out_json, "--out", tmp_path / "figs")
+    assert code == 0, err
+    import json
+    r = json.loads(out_json.read_text())
+    assert r["a_v_m_inv"] == pytest.approx(6e8)
+    assert r["D_m2_s"] == pytest.approx(4.17e-10, rel=1e-2)
+    assert r["sigma_ambipolar_S_m"] == pytest.approx(0.1)
+    assert r["bulk_term_J_m3_mol2"] is None  # infinite: no bulk storage path
+    assert r["electrostatic_term_J_m3_mol2"] == pytest.approx(4 * FARADAY**2 / (6e8 * 0.4))
+    assert r["dominant_storage_path"].startswith("interface")
+    assert "m² s⁻¹" in out
+    assert (tmp_path / "figs" / "jobsharing_D_vs_size.png").stat().st_size > 1000
+    assert (tmp_path / "figs" / "jobsharing_terms.csv").exists()
+
+
+def test_cli_jobsharing_sheet_with_ideal_bulk_terms(run_cli, tmp_path):
+    out_json = tmp_path / "js.json"
+    code, _, err = run_cli("diffusion", "jobsharing", "--sigma-ion-S-m", "1e-3", "--sigma-eon-S-m", "10",
+                           "--geometry", "sheet", "--thickness-nm", "2", "--coverage", "0.5",
+                           "--c-int-uF-cm2", "40", "--c-ion-mol-m3", "1000", "--c-eon-mol-m3", "100",
+                           "--json", out_json)
+    assert code == 0, err
+    import json
+    r = json.loads(out_json.read_text())
+    assert r["a_v_m_inv"] == pytest.approx(0.5e9)
+    assert r["dmu_ion_dc_J_m3_mol2"] == pytest.approx(RT / 1000)
+    assert r["dmu_eon_dc_J_m3_mol2"] == pytest.approx(4 * RT / 100)
+    bulk = 4 * FARADAY**2 / (RT / 1000 + 4 * RT / 100)
+    assert r["D_m2_s"] == pytest.approx((1e-3 * 10 / (10 + 1e-3)) / (bulk + 0.5e9 * 0.4), rel=1e-9)
+
+
+@pytest.mark.parametrize("args", [
+    ("--sigma-ion-S-m", "-1", "--sigma-eon-S-m", "1", "--c-bulk-F-m3", "1"),
+    ("--sigma-ion-S-m", "1", "--sigma-eon-S-m", "1", "--geometry", "cube", "--radius-nm", "1"),
+    ("--sigma-ion-S-m", "1", "--sigma-eon-S-m", "1", "--c-ion-mol-m3", "1"),
+    ("--sigma-ion-S-m", "1", "--sigma-eon-S-m", "1"),
+])
+def test_cli_jobsharing_bad_input_is_one_line_exit_2(run_cli, args):
+    code, _, err = run_cli("diffusion", "jobsharing", *args)
+    assert code == 2
+    assert err.strip().startswith("error:") and len(err.strip().splitlines()) == 1

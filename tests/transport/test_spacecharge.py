@@ -217,3 +217,58 @@ def test_bad_potential_raises_input_error(dphi):
         solve_space_charge(DILUTE, dphi)
     with pytest.raises(InputError):
         interface_capacitance_curve(DILUTE, [0.1, dphi])
+
+
+# ---------------------------------------------------------------- CLI end to end
+def test_cli_profile_gouy_chapman(run_cli, tmp_path):
+    import json
+    out_json = tmp_path / "sc.json"
+    code, out, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V",
+                             "-0.1", "--cv-points", "21", "--json", out_json, "--out", tmp_path / "figs")
+    assert code == 0, err
+    r = json.loads(out_json.read_text())
+    q_ref = gouy_chapman_charge_C_m2(20, 10, -0.1, z=2)
+    assert r["charge_C_m2"] == pytest.approx(q_ref, rel=5e-3)
+    assert r["analytic"]["gouy_chapman_charge_C_m2"] == pytest.approx(q_ref, rel=1e-12)
+    assert r["debye_length_m"] == pytest.approx(0.768e-9, rel=2e-3)
+    assert r["zinc_excess_mol_m2"] == pytest.approx(q_ref / (2 * FARADAY), rel=5e-3)
+    assert r["capacitance_uF_cm2"] == pytest.approx(100 * gouy_chapman_capacitance_F_m2(20, 10, -0.1, z=2), rel=5e-3)
+    cv = r["cv_curve"]
+    assert len(cv["delta_phi_V"]) == 21 and cv["delta_phi_V"][0] == pytest.approx(-0.1)
+    assert cv["capacitance_F_m2"][10] == pytest.approx(20 * 8.8541878128e-12 / 0.7677e-9, rel=5e-3)
+    assert len(r["profile"]["x_m"]) == len(r["profile"]["c_Zn_i_mol_m3"]) > 100
+    assert "nm" in out and "C m⁻²" in out
+    for name in ("spacecharge_profile.png", "spacecharge_cv.png", "spacecharge_profile.csv", "spacecharge_cv.csv"):
+        assert (tmp_path / "figs" / name).stat().st_size > 100
+
+
+def test_cli_profile_thin_mott_schottky(run_cli, tmp_path):
+    import json
+    out_json = tmp_path / "sc.json"
+    code, _, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V",
+                           "0.3", "--mode", "mott-schottky", "--cv-points", "5", "--json", out_json)
+    assert code == 0, err
+    r = json.loads(out_json.read_text())
+    assert r["analytic"]["mott_schottky_width_m"] == pytest.approx(mott_schottky_width_m(20, 10, 0.3, z=2))
+    assert r["charge_C_m2"] == pytest.approx(r["analytic"]["semi_infinite_charge_C_m2"], rel=5e-3)
+    code, _, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V",
+                           "-0.1", "--thickness-nm", "0.001", "--cv-points", "3", "--json", out_json)
+    assert code == 0, err
+    r = json.loads(out_json.read_text())
+    assert r["analytic"] == {}
+    assert r["zinc_excess_mol_m2"] == pytest.approx(2 * 1e-12 * 10 * math.sinh(2 * 0.1 / VT), rel=2e-3)
+
+
+@pytest.mark.parametrize("args", [
+    ("--eps-r", "-20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "0.1"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "0", "--delta-phi-V", "0.1"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "0.1", "--thickness-nm", "0"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "9"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "0.1", "--mode", "stern"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "0.1", "--cv-points", "1"),
+    ("--eps-r", "20", "--c-bulk-mol-m3", "10", "--delta-phi-V", "nan"),
+])
+def test_cli_profile_bad_input_is_one_line_exit_2(run_cli, args):
+    code, _, err = run_cli("spacecharge", "profile", *args)
+    assert code == 2
+    assert err.strip().startswith("error:") and len(err.strip().splitlines()) == 1

@@ -351,7 +351,8 @@ def _system(params, grid, phi, delta_phi_V):
     return res, ab, charge
 
 
-def _check_potential(delta_phi_V: float) -> float:
+def validate_potential_V(delta_phi_V: float) -> float:
+    """Return the potential step (V) if finite and |Δφ| <= MAX_ABS_DELTA_PHI_V, else raise InputError."""
     try:
         v = float(delta_phi_V)
     except (TypeError, ValueError):
@@ -369,7 +370,7 @@ def solve_space_charge(params: SpaceChargeParams, delta_phi_V: float, *, max_ite
     """
     if not isinstance(params, SpaceChargeParams):
         raise InputError("parameter 'params'", f"got {type(params).__name__}", expected="SpaceChargeParams")
-    dphi = _check_potential(delta_phi_V)
+    dphi = validate_potential_V(delta_phi_V)
     grid = _grid(params, dphi)
     vt = params.thermal_voltage_V
     phi = np.where(grid.x_m < 0, dphi, 0.0)
@@ -423,7 +424,7 @@ def interface_capacitance_curve(params: SpaceChargeParams, potentials_V: Sequenc
 
     ``progress(i)`` is called after each solve (for a progress bar).
     """
-    potentials = [_check_potential(v) for v in potentials_V]
+    potentials = [validate_potential_V(v) for v in potentials_V]
     if not potentials:
         raise InputError("parameter 'potentials_V'", "is empty", expected="at least one potential in V")
     charge = np.empty(len(potentials))
