@@ -98,7 +98,8 @@ def split_sweeps(potential_V: np.ndarray, cycle_labels: np.ndarray | None = None
     if not raw:
         return []
     widest = max(abs(d) for *_, d in raw)
-    use_labels = cycle_labels is not None and np.unique(cycle_labels).size > 1
+    labels = None if cycle_labels is None else np.asarray(cycle_labels)
+    use_labels = labels is not None and labels.size > 0 and labels.min() != labels.max()
     counters = {+1: 0, -1: 0}
     sweeps = []
     for a, b, delta in raw:
@@ -107,8 +108,8 @@ def split_sweeps(potential_V: np.ndarray, cycle_labels: np.ndarray | None = None
         if not full:
             cycle = 0
         elif use_labels:
-            labels, counts = np.unique(np.asarray(cycle_labels)[a:b], return_counts=True)
-            cycle = int(labels[np.argmax(counts)])
+            values, counts = np.unique(labels[a:b], return_counts=True)
+            cycle = int(values[np.argmax(counts)])
         else:
             counters[direction] += 1
             cycle = counters[direction]

@@ -1,0 +1,103 @@
+"""Benchmark: CV kinetics on 10 scan rates × 200 000 points, and reading a ~1e6-row CSV.
+
+Stages (each timed once, then repeated under tracemalloc for the peak of the
+Python/numpy allocations made inside the stage):
+
+1. ``fit_dunn`` alone: one lstsq for the whole potential grid;
+2. ``analyze_cv``: segmentation, iR correction, binning onto the grid, peaks,
+   b-values, Dunn split and Trasatti for 10 CVs of 200 000 points each;
+3. ``read_measurement`` of a 1 000 000-row CSV export (time/s, Ewe/V, <I>/mA,
+   cycle number) written into a temporary folder.
+
+The synthetic CVs come from ``tests/echem/synthetic_cv.py`` (known k1, k2).
+
+    python benchmarks/echem.py [--points 200000] [--rates 10] [--csv-rows 1000000]
+
+Target (2-core machine): stage 2 under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "echem"))
+from synthetic_cv import synthetic_cv  # noqa: E402
+
+
+def _measure(label: str, fn, rows: list) -> object:
+    """Time one call of ``fn``, then repeat it under tracemalloc for the peak allocation."""
+    t0 = time.perf_counter()
+    result = fn()
+    wall = time.perf_counter() - t0
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows.append((label, wall, peak / 2**20))
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=200_000, help="points per CV file")
+    parser.add_argument("--rates", type=int, default=10, help="number of scan rates")
+    parser.add_argument("--csv-rows", type=int, default=1_000_000, help="rows of the CSV to read")
+    args = parser.parse_args(argv)
+
+    import pandas as pd
+
+    from interstore.echem.cv_analysis import analyze_cv
+    from interstore.echem.dunn import fit_dunn
+
+    rates = np.geomspace(0.1, 10.0, args.rates)
+    per_sweep = args.points // 4  # two cycles = four sweeps
+    measurements = [synthetic_cv(v, points_per_sweep=per_sweep, noise_A=1e-8, seed=k)
+                    for k, v in enumerate(rates)]
+    rows: list[tuple[str, float, float]] = []
+
+    grid = np.linspace(0.2, 1.6, 500)
+    currents = np.outer(rates * 1e-3, np.full(grid.size, 2e-3)) + np.outer(np.sqrt(rates * 1e-3),
+                                                                              np.full(grid.size, 1e-3))
+    _measure(f"fit_dunn ({args.rates} rates x {grid.size} potentials)",
+             lambda: fit_dunn(grid, rates, currents), rows)
+    t0 = time.perf_counter()
+    import scipy.signal  # noqa: F401  imported lazily by the analyses: timed separately
+    import scipy.stats  # noqa: F401
+    rows.append(("import scipy.signal + scipy.stats (once per process)", time.perf_counter() - t0, float("nan")))
+    analysis = _measure(f"analyze_cv ({args.rates} rates x {measurements[0].data.shape[0]} points)",
+                        lambda: analyze_cv(measurements, rates, r_s_ohm=5.0), rows)
+    fractions = analysis.capacitive_fraction
+
+    try:
+        from interstore.echem.readers import read_measurement
+    except ImportError:
+        read_measurement = None
+    if read_measurement is not None:
+        big = synthetic_cv(1.0, points_per_sweep=args.csv_rows // 4, n_cycles=2)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "big_cv.csv"
+            pd.DataFrame({"time/s": big.time_s, "Ewe/V": big.potential_V, "<I>/mA": big.current_A * 1e3,
+                          "cycle number": big.cycle}).to_csv(path, index=False)
+            size_mb = path.stat().st_size / 1e6
+            m = _measure(f"read_measurement CSV ({big.data.shape[0]} rows, {size_mb:.0f} MB)",
+                         lambda: read_measurement(path), rows)
+            assert m.data.shape[0] == big.data.shape[0]
+
+    print(f"{'stage':<52} {'wall time (s)':>14} {'peak traced memory (MiB)':>26}")
+    for label, wall, mem in rows:
+        print(f"{label:<52} {wall:>14.3f} {mem:>26.1f}")
+    print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(f"capacitive fraction at {rates[0]:.3g} / {rates[-1]:.3g} mV s⁻¹: "
+          f"{fractions[0]:.3f} / {fractions[-1]:.3f} (target analyze_cv < 2 s)")
+
+
+if __name__ == "__main__":
+    main()
