@@ -88,10 +88,8 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     """A :class:`Measurement` from a CHI text export (CV/LSV, i–t, or any export with
     time, potential and current columns)."""
     source = str(path)
-    values, params, technique = _table(path, MEASUREMENT_KEYS, (), columns)
+    values, params, technique = _table(path, MEASUREMENT_KEYS, ("current",), columns)
     rate_V_s = params.get("Scan Rate (V/s)")
-    if "current" not in values:
-        raise InputError(source, "no current column", expected="a header with 'Current/A'")
     n = len(values["current"])
     if "potential" not in values:
         if "Init E (V)" not in params:

@@ -45,6 +45,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "z_real": ("re(z)", "z'", "zreal", "z real", "zre", "real(z)", "re z", "zr"),
     "z_imag": ("im(z)", "z''", 'z"', "zimag", "z imag", "zim", "imag(z)", "im z", "zi"),
 }
+EXAMPLE_HEADER = {"time": "time/s", "potential": "Ewe/V", "current": "I/mA", "cycle": "cycle number",
+                  "step": "Ns", "capacity": "Capacity (mAh)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
+                  "z_imag": "-Im(Z)/Ohm"}
 
 
 def _normalise_name(name: str) -> tuple[str, float]:
@@ -115,8 +118,10 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             if found is None:
                 if key in required:
                     shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
-                    raise InputError(source, f"no {key} column among the headers {shown}",
-                                     expected=f"a header such as {ALIASES[key][0]!r} or --columns {key}=HEADER")
+                    eis = key in MEASUREMENT_KEYS and any(n in ALIASES["frequency"] for n, _ in names)
+                    hint = "; this looks like an impedance spectrum: read it with --impedance" if eis else ""
+                    raise InputError(source, f"no {key} column among the headers {shown}{hint}",
+                                     expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
             unit = units[index] if units else parsed[index][1]
