@@ -65,6 +65,17 @@ def test_file_with_two_scan_rates_is_ambiguous():
     assert analyze_cv([mixed, synthetic_cv(1.0)], [0.5, 1.0]).scan_rates_mV_s.tolist() == [0.5, 1.0]
 
 
+def test_galvanostatic_record_is_not_taken_for_a_cv():
+    """Charge/discharge curves (E ∝ √t within each half cycle) are refused with the file's name."""
+    phase = np.linspace(0, 1, 1000, endpoint=False)
+    half = 0.4 + 0.8 * np.sqrt(phase)
+    e = np.concatenate([half, half[::-1]] * 3)
+    gcd = from_arrays(np.arange(e.size) * 10.0, e, np.where(np.diff(e, append=e[-1]) >= 0, 1e-3, -1e-3),
+                      source="gcd.csv")
+    with pytest.raises(InputError, match="gcd.csv: the potential is not swept linearly"):
+        analyze_cv([gcd, synthetic_cv(1.0)], [0.5, 1.0])
+
+
 def test_mass_gives_specific_values_and_basis():
     ms = [synthetic_cv(v, active_mass_g=2e-3) for v in RATES]
     a = analyze_cv(ms, RATES)

@@ -7,7 +7,7 @@ import pytest
 from synthetic_cv import ANODIC_PEAKS_V, E_HIGH_V, E_LOW_V, synthetic_cv
 
 from interstore.echem.cv_segments import (bin_onto_grid, find_branch_peaks, select_cycle, split_sweeps,
-                                          sweep_rate_mV_s, vertex_indices)
+                                          ramp_fit, vertex_indices)
 from interstore.errors import InputError
 
 
@@ -60,10 +60,13 @@ def test_no_full_cycle_is_an_input_error():
         select_cycle(split_sweeps(e), None, "ramp.csv")
 
 
-def test_sweep_rate_from_time_and_potential():
+def test_ramp_fit_gives_scan_rate_and_linearity():
     m = synthetic_cv(0.5, staircase_V=0.001)
     s = split_sweeps(m.potential_V)[1]
-    assert sweep_rate_mV_s(m.time_s[s.rows], m.potential_V[s.rows]) == pytest.approx(0.5, rel=1e-3)
+    rate, r2 = ramp_fit(m.time_s[s.rows], m.potential_V[s.rows])
+    assert rate == pytest.approx(0.5, rel=1e-3) and r2 > 0.9999
+    t = np.linspace(0, 3600, 500)  # a galvanostatic charge: E rises as sqrt(t), not a ramp
+    assert ramp_fit(t, 0.4 + 0.8 * np.sqrt(t / 3600))[1] < 0.98
 
 
 def test_binning_is_exact_for_linear_data_and_unsorted_potential():

@@ -24,14 +24,14 @@ import numpy as np
 
 from ..errors import InputError, require_positive
 from .bvalue import BValueFit, fit_b_value
-from .cv_segments import (bin_onto_grid, find_branch_peaks, select_cycle, smooth_branch, split_sweeps,
-                          sweep_rate_mV_s)
+from .cv_segments import bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch, split_sweeps
 from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
 from .record import Measurement
 from .trasatti import R2_THRESHOLD, TrasattiFit, fit_trasatti, voltammetric_charge_C
 
 N_GRID = 500
 VERTEX_TRIM_FRACTION = 0.02
+MIN_RAMP_R2 = 0.98  # below this a "sweep" is not a linear potential ramp (not a CV)
 RATE_SPREAD_LIMIT = 1.10  # sweeps of one file whose dE/dt differ more than this are ambiguous
 PEAK_TRACK_FRACTION = 0.15  # a peak may move by this fraction of the window between neighbouring rates
 BRANCHES = ("anodic", "cathodic")
@@ -130,8 +130,9 @@ class CVAnalysis:
         }
 
 
-def _resolve_scan_rates(measurements: Sequence[Measurement], sweeps, option) -> tuple[list[float], list[str]]:
-    """Scan rate (mV s⁻¹) of each measurement and where it came from."""
+def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits, option) -> tuple[list[float], list[str]]:
+    """Scan rate (mV s⁻¹) of each measurement and where it came from (``ramp_fits``: per
+    measurement, the :func:`ramp_fit` of its anodic and cathodic sweep)."""
     if option is not None:
         rates = [require_positive("scan rate (mV/s)", r) for r in option]
         if len(rates) != len(measurements):
@@ -139,13 +140,12 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], sweeps, option) -> 
                              expected="one scan rate in mV/s per file, in file order")
         return rates, ["option"] * len(rates)
     rates, how = [], []
-    for m, (an, ca) in zip(measurements, sweeps):
+    for m, ramps in zip(measurements, ramp_fits):
         if m.scan_rate_mV_s is not None:
             rates.append(require_positive(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s))
             how.append("file")
             continue
-        t, e = m.time_s, m.potential_V
-        est = [sweep_rate_mV_s(t[s.rows], e[s.rows]) for s in (an, ca)]
+        est = [ramp[0] for ramp in ramps]
         if not all(np.isfinite(est)) or max(est) > RATE_SPREAD_LIMIT * min(est):
             raise InputError(m.source, f"scan rate is ambiguous: dE/dt of the sweeps gives {est[0]:.4g} and "
                              f"{est[1]:.4g} mV/s", expected="a file with one scan rate, or give --scan-rates")
@@ -212,7 +212,14 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     mass = _resolve_mass(measurements, mass_g)
 
     sweeps = [select_cycle(split_sweeps(m.potential_V, m.cycle), cycle, m.source) for m in measurements]
-    rates, how = _resolve_scan_rates(measurements, sweeps, scan_rates_mV_s)
+    ramp_fits = [[ramp_fit(m.time_s[s.rows], m.potential_V[s.rows]) for s in pair]
+                 for m, pair in zip(measurements, sweeps)]
+    for m, ramps in zip(measurements, ramp_fits):
+        worst = float(np.min([r2 for _, r2 in ramps]))  # NaN (flat E or t) fails too
+        if not worst >= MIN_RAMP_R2:
+            raise InputError(m.source, f"the potential is not swept linearly in time (R² of E(t) = {worst:.3f})",
+                             expected="a cyclic voltammogram: potential ramps at a constant scan rate")
+    rates, how = _resolve_scan_rates(measurements, ramp_fits, scan_rates_mV_s)
     order = np.argsort(rates, kind="stable")
     measurements, sweeps = [measurements[k] for k in order], [sweeps[k] for k in order]
     rates, how = np.asarray(rates)[order], [how[k] for k in order]

@@ -133,13 +133,19 @@ def select_cycle(sweeps: list[Sweep], cycle: int | None, source: str) -> tuple[S
     return anodic, cathodic
 
 
-def sweep_rate_mV_s(time_s: np.ndarray, potential_V: np.ndarray) -> float:
-    """|dE/dt| of one sweep in mV s⁻¹: the least-squares slope of E(t) × 1000."""
+def ramp_fit(time_s: np.ndarray, potential_V: np.ndarray) -> tuple[float, float]:
+    """Least-squares line E(t) of one sweep: (|dE/dt| in mV s⁻¹, R² of the line).
+
+    A CV sweep is a linear ramp (R² ≈ 1, also for staircases); a galvanostatic or
+    potentiostatic-step record is not."""
     t = np.asarray(time_s, float)
     e = np.asarray(potential_V, float)
-    tc = t - t.mean()
-    denom = float(np.dot(tc, tc))
-    return abs(float(np.dot(tc, e - e.mean())) / denom) * 1e3 if denom > 0 else float("nan")
+    tc, ec = t - t.mean(), e - e.mean()
+    stt, see = float(np.dot(tc, tc)), float(np.dot(ec, ec))
+    if stt <= 0 or see <= 0:
+        return float("nan"), float("nan")
+    ste = float(np.dot(tc, ec))
+    return abs(ste / stt) * 1e3, ste * ste / (stt * see)
 
 
 def bin_onto_grid(potential_V: np.ndarray, values: np.ndarray, grid_V: np.ndarray) -> np.ndarray:
