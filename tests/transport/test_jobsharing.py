@@ -35,10 +35,11 @@ def test_homogeneous_reduces_to_wagner_transference_form(z):
                                   bulk_chemical_capacitance_F_m3=ideal_chemical_capacitance(c_ion, c_eon, z=z,
                                                                                             temperature_K=T))
     assert res.D_m2_s == pytest.approx(expected, rel=1e-12)
-    # the bracket terms are RT/c_ion and z²RT/c_eon
-    assert res.dmu_ion_dc_J_m3_mol2 == pytest.approx(RT / c_ion, rel=1e-12)
-    assert res.dmu_eon_dc_J_m3_mol2 == pytest.approx(z * z * RT / c_eon, rel=1e-12)
+    # the bulk terms are RT/c_ion and z²RT/c_eon; no interface path
+    assert res.bulk_dmu_ion_dc_J_m3_mol2 == pytest.approx(RT / c_ion, rel=1e-12)
+    assert res.bulk_dmu_eon_dc_J_m3_mol2 == pytest.approx(z * z * RT / c_eon, rel=1e-12)
     assert math.isinf(res.electrostatic_term_J_m3_mol2)
+    assert res.dmu_dc_effective_J_m3_mol2 == pytest.approx(RT / c_ion + z * z * RT / c_eon, rel=1e-12)
     assert res.interfacial_storage_fraction == 0.0
 
 
@@ -65,6 +66,27 @@ def test_interfacial_term_vanishes_as_av_goes_to_zero():
         assert d.electrostatic_term_J_m3_mol2 == pytest.approx(4 * FARADAY**2 / (a_v * 0.4))
     assert prev == pytest.approx(wagner.D_m2_s, rel=1e-5)
     assert wagner.D_m2_s == pytest.approx((1.0 * 0.2 / 1.2) / bulk)
+
+
+def test_article_bracket_sums_in_series_on_the_job_sharing_path():
+    # ions in α and electrons in β charged in series with the interface: the article's bracket
+    carriers = ideal_chemical_capacitance(20.0, 5.0, z=2, temperature_K=T)
+    a_v, c_int = 1e9, 0.05
+    res = job_sharing_diffusivity(1e-2, 1e2, bulk_chemical_capacitance_F_m3=0.0, a_v_m_inv=a_v,
+                                  interface_capacitance_F_m2=c_int, carrier_chemical_capacitance=carriers)
+    bracket = RT / 20.0 + 4 * RT / 5.0 + 4 * FARADAY**2 / (a_v * c_int)
+    assert res.interface_path_term_J_m3_mol2 == pytest.approx(bracket, rel=1e-12)
+    sigma_amb = 1e-2 * 1e2 / (1e-2 + 1e2)
+    assert res.D_m2_s == pytest.approx(sigma_amb / (4 * FARADAY**2) * bracket, rel=1e-12)
+    # a very large interfacial capacitance: only the chemical terms are left (chemical capacitor)
+    big = job_sharing_diffusivity(1e-2, 1e2, bulk_chemical_capacitance_F_m3=0.0, a_v_m_inv=a_v,
+                                  interface_capacitance_F_m2=1e9, carrier_chemical_capacitance=carriers)
+    assert big.D_m2_s == pytest.approx(sigma_amb / carriers.total_F_m3, rel=1e-6)
+    # and the path still vanishes with a_v → 0
+    none = job_sharing_diffusivity(1e-2, 1e2, bulk_chemical_capacitance_F_m3=1e6, a_v_m_inv=0.0,
+                                   interface_capacitance_F_m2=c_int, carrier_chemical_capacitance=carriers)
+    assert none.interfacial_storage_fraction == 0.0
+    assert none.D_m2_s == pytest.approx(sigma_amb / 1e6)
 
 
 def test_notes_illustration_cluster_5nm():
@@ -140,8 +162,9 @@ def test_cli_jobsharing_sheet_with_ideal_bulk_terms(run_cli, tmp_path):
     import json
     r = json.loads(out_json.read_text())
     assert r["a_v_m_inv"] == pytest.approx(0.5e9)
-    assert r["dmu_ion_dc_J_m3_mol2"] == pytest.approx(RT / 1000)
-    assert r["dmu_eon_dc_J_m3_mol2"] == pytest.approx(4 * RT / 100)
+    assert r["bulk_dmu_ion_dc_J_m3_mol2"] == pytest.approx(RT / 1000)
+    assert r["bulk_dmu_eon_dc_J_m3_mol2"] == pytest.approx(4 * RT / 100)
+    assert r["dmu_ion_dc_J_m3_mol2"] is None  # job-sharing chemical terms: included in C_int
     bulk = 4 * FARADAY**2 / (RT / 1000 + 4 * RT / 100)
     assert r["D_m2_s"] == pytest.approx((1e-3 * 10 / (10 + 1e-3)) / (bulk + 0.5e9 * 0.4), rel=1e-9)
 

@@ -176,10 +176,10 @@ def profile(
     emit(result, json_path, *_profile_tables(result), written=written)
 
 
-def _fmt(value: float | None, scale: float = 1.0) -> str | float:
+def _fmt(value: float | None) -> str | float:
     if value is None:
-        return "not split (give --c-ion/--c-eon)"
-    return "∞ (no storage on this path)" if math.isinf(value) else value * scale
+        return "not given separately"
+    return "∞ (no storage on this path)" if math.isinf(value) else value
 
 
 def _write_diffusion_outputs(out: Path, rows, geometry, size_kw: dict, kw: dict, res) -> list[Path]:
@@ -229,11 +229,16 @@ def jobsharing(
         "--c-ion-mol-m3", help="Ionic carrier concentration for an ideal c^δ, mol m⁻³.")] = None,
     c_eon_mol_m3: Annotated[Optional[float], typer.Option(
         "--c-eon-mol-m3", help="Electronic carrier concentration for an ideal c^δ, mol m⁻³.")] = None,
+    carrier_c_ion_mol_m3: Annotated[Optional[float], typer.Option(
+        "--carrier-c-ion-mol-m3", help="Ions in α charged in series with the interface (mesoscopic), "
+        "mol m⁻³; default: included in C_int.")] = None,
+    carrier_c_eon_mol_m3: Annotated[Optional[float], typer.Option(
+        "--carrier-c-eon-mol-m3", help="Electrons in β charged in series with the interface, mol m⁻³.")] = None,
     temperature_K: TemperatureOption = ROOM_TEMPERATURE,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """D^δ = σ_amb/(c^δ_bulk + a_v·C_int) and the terms of ∂μ_Zn/∂c that set it."""
+    """D^δ = σ_amb/(c^δ_bulk + c^δ_js) and the terms of ∂μ_Zn/∂c that set it (c^δ_js = a_v·C_int by default)."""
     from dataclasses import asdict
 
     from .jobsharing import ideal_chemical_capacitance, interface_area_per_volume, job_sharing_diffusivity
@@ -241,8 +246,13 @@ def jobsharing(
     if c_bulk_F_m3 is not None and (c_ion_mol_m3 is not None or c_eon_mol_m3 is not None):
         raise InputError("options --c-bulk-F-m3 / --c-ion-mol-m3 / --c-eon-mol-m3", "both forms given",
                          expected="either --c-bulk-F-m3 or both --c-ion-mol-m3 and --c-eon-mol-m3")
-    if (c_ion_mol_m3 is None) != (c_eon_mol_m3 is None):
-        raise InputError("options --c-ion-mol-m3 / --c-eon-mol-m3", "only one given", expected="both")
+    for a, b, names in ((c_ion_mol_m3, c_eon_mol_m3, "--c-ion-mol-m3 / --c-eon-mol-m3"),
+                        (carrier_c_ion_mol_m3, carrier_c_eon_mol_m3,
+                         "--carrier-c-ion-mol-m3 / --carrier-c-eon-mol-m3")):
+        if (a is None) != (b is None):
+            raise InputError(f"options {names}", "only one given", expected="both or neither")
+    carriers = None if carrier_c_ion_mol_m3 is None else ideal_chemical_capacitance(
+        carrier_c_ion_mol_m3, carrier_c_eon_mol_m3, z=z, temperature_K=temperature_K)
     bulk = (ideal_chemical_capacitance(c_ion_mol_m3, c_eon_mol_m3, z=z, temperature_K=temperature_K)
             if c_ion_mol_m3 is not None else (0.0 if c_bulk_F_m3 is None else c_bulk_F_m3))
     size_kw = {"radius_m": None if radius_nm is None else radius_nm * 1e-9,
@@ -251,7 +261,8 @@ def jobsharing(
     a_v = 0.0 if geometry is None else interface_area_per_volume(geometry, **size_kw)
     c_int = require_positive("--c-int-uF-cm2", c_int_uF_cm2, allow_zero=True) * 1e-2
     res = job_sharing_diffusivity(sigma_ion_S_m, sigma_eon_S_m, z=z, bulk_chemical_capacitance_F_m3=bulk,
-                                  a_v_m_inv=a_v, interface_capacitance_F_m2=c_int)
+                                  a_v_m_inv=a_v, interface_capacitance_F_m2=c_int,
+                                  carrier_chemical_capacitance=carriers)
     result = {"inputs": {"sigma_ion_S_m": sigma_ion_S_m, "sigma_eon_S_m": sigma_eon_S_m, "z": z,
                          "geometry": geometry, **size_kw, "interface_capacitance_F_m2": c_int, "temperature_K": temperature_K},
               "a_v_m_inv": a_v, "D_cm2_s": res.D_m2_s * 1e4} | asdict(res)
@@ -262,16 +273,19 @@ def jobsharing(
         ("D^δ", res.D_m2_s * 1e4, "cm² s⁻¹"),
         ("σ_amb = σ_ionσ_eon/(σ_ion+σ_eon)", res.sigma_ambipolar_S_m, "S m⁻¹"),
         ("a_v (interface area per composite volume)", a_v, "m⁻¹"),
-        ("∂μ_ion/∂c", _fmt(res.dmu_ion_dc_J_m3_mol2), "J m³ mol⁻²"),
-        (f"{z}·∂μ_eon/∂c", _fmt(res.dmu_eon_dc_J_m3_mol2), "J m³ mol⁻²"),
-        (f"{z}F·∂Δφ/∂c = z²F²/(a_v C_int)", _fmt(res.electrostatic_term_J_m3_mol2), "J m³ mol⁻²"),
+        ("job sharing: ∂μ_ion^α/∂c", _fmt(res.dmu_ion_dc_J_m3_mol2), "J m³ mol⁻²"),
+        (f"job sharing: {z}·∂μ_eon^β/∂c", _fmt(res.dmu_eon_dc_J_m3_mol2), "J m³ mol⁻²"),
+        (f"job sharing: {z}F·∂Δφ/∂c = z²F²/(a_v C_int)", _fmt(res.electrostatic_term_J_m3_mol2), "J m³ mol⁻²"),
+        ("job-sharing path, sum of the three", _fmt(res.interface_path_term_J_m3_mol2), "J m³ mol⁻²"),
+        ("bulk: ∂μ_ion/∂c", _fmt(res.bulk_dmu_ion_dc_J_m3_mol2), "J m³ mol⁻²"),
+        (f"bulk: {z}·∂μ_eon/∂c", _fmt(res.bulk_dmu_eon_dc_J_m3_mol2), "J m³ mol⁻²"),
         ("bulk path z²F²/c^δ_bulk", _fmt(res.bulk_term_J_m3_mol2), "J m³ mol⁻²"),
-        ("chemical capacitance c^δ_bulk + a_v C_int", res.total_chemical_capacitance_F_m3, "F m⁻³"),
+        ("chemical capacitance c^δ_bulk + c^δ_js", res.total_chemical_capacitance_F_m3, "F m⁻³"),
         ("interfacial share of storage", 100 * res.interfacial_storage_fraction, f"% (dominant: {dominant})"),
     ]
     written = [] if out is None else _write_diffusion_outputs(out, rows, geometry, size_kw, dict(
         sigma_ion_S_m=sigma_ion_S_m, sigma_eon_S_m=sigma_eon_S_m, z=z, bulk_chemical_capacitance_F_m3=bulk,
-        interface_capacitance_F_m2=c_int), res)
+        interface_capacitance_F_m2=c_int, carrier_chemical_capacitance=carriers), res)
     emit(result, json_path, table(f"job-sharing chemical diffusion (z = {z})", ("quantity", "value", "unit"), rows),
          written=written)
 

@@ -10,14 +10,23 @@ Wagner / Maier (homogeneous mixed conductor)::
 
 with μ_M = μ_ion + z·μ_eon (z = 2 for Zn²⁺: one Zn brings two electrons).
 
-Heterostructure: M is stored by two paths in parallel, in the bulk (ion and
-electron terms in series) and at the α|β interfaces, whose electrostatic term
-is zF·∂Δφ/∂c = z²F² / (a_v·C_int).  Storage capacitances add::
+Heterostructure (the focus article's bracket, Maier's job sharing): M stored with its ions in α
+and its electrons in β charges, in series, the ionic and electronic chemical terms and the
+electrostatic term of the interface::
 
-    D^δ = σ_amb / (c^δ_bulk + a_v·C_int)
+    ∂μ_M/∂c|_js = ∂μ_ion^α/∂c + z·∂μ_eon^β/∂c + zF·∂(φ^α − φ^β)/∂c,   zF·∂Δφ/∂c = z²F²/(a_v·C_int)
 
-so the interfacial contribution vanishes as a_v → 0 and the Wagner form is
-recovered.  a_v (m⁻¹) is the interface area per composite volume.
+This job-sharing path stores in parallel with the bulk path (ions and electrons in the same
+phase), so the chemical capacitances add::
+
+    c^δ_js = z²F² / (∂μ_M/∂c|_js),   D^δ = σ_amb / (c^δ_bulk + c^δ_js)
+
+With C_int the full space-charge capacitance of :mod:`interstore.transport.spacecharge` (which
+already holds the chemical part of the space-charge defects, semi-infinite regime) the first two
+terms are left out and c^δ_js = a_v·C_int, the notes' D^δ ≈ σ_amb/(a_v·C_int + c^δ_bulk).  Give
+``carrier_chemical_capacitance`` to add them (mesoscopic particles, geometric C_int).  Either way
+the interfacial contribution vanishes as a_v → 0 and the Wagner form is recovered.  a_v (m⁻¹) is
+the interface area per composite volume; all c^δ are per composite volume.
 """
 
 from __future__ import annotations
@@ -108,10 +117,12 @@ def ideal_chemical_capacitance(c_ion_mol_m3: float, c_eon_mol_m3: float, *, z: i
 class JobSharingDiffusivity:
     """D^δ and the terms of ∂μ_M/∂c_M (J m³ mol⁻²) that set it.
 
-    ``dmu_ion_dc_J_m3_mol2`` and ``dmu_eon_dc_J_m3_mol2`` are ``None`` when only the
-    total bulk chemical capacitance was given; terms that are infinite (no storage
-    on that path) are ``math.inf``.  The path with the *smaller* term stores more
-    and dominates D^δ; ``interfacial_storage_fraction`` says how much.
+    ``dmu_ion_dc_J_m3_mol2``, ``dmu_eon_dc_J_m3_mol2`` and ``electrostatic_term_J_m3_mol2`` are the
+    three bracket terms of the job-sharing path (their sum ``interface_path_term_J_m3_mol2``); the
+    ``bulk_*`` terms those of the bulk path.  A term is ``None`` when not given separately (chemical
+    terms included in C_int, or a bulk c^δ given as one number) and ``math.inf`` when that path
+    stores nothing.  The path with the *smaller* term stores more and dominates D^δ;
+    ``interfacial_storage_fraction`` says by how much.
     """
 
     D_m2_s: float
@@ -120,6 +131,9 @@ class JobSharingDiffusivity:
     dmu_ion_dc_J_m3_mol2: float | None
     dmu_eon_dc_J_m3_mol2: float | None
     electrostatic_term_J_m3_mol2: float
+    interface_path_term_J_m3_mol2: float
+    bulk_dmu_ion_dc_J_m3_mol2: float | None
+    bulk_dmu_eon_dc_J_m3_mol2: float | None
     bulk_term_J_m3_mol2: float
     dmu_dc_effective_J_m3_mol2: float
     bulk_chemical_capacitance_F_m3: float
@@ -129,37 +143,44 @@ class JobSharingDiffusivity:
 
 
 def _inverse(capacitance_F_m3: float, z: int) -> float:
-    """z²F²/c^δ (J m³ mol⁻²); infinite for c^δ = 0."""
+    """z²F²/c^δ (J m³ mol⁻²) and back; infinite for 0."""
     return z * z * FARADAY**2 / capacitance_F_m3 if capacitance_F_m3 > 0 else math.inf
+
+
+def _split(cap: float | ChemicalCapacitance, name: str, z: int) -> tuple[float, float | None, float | None]:
+    """(total c^δ F m⁻³, ion term, eon term) of a capacitance given as a number or split."""
+    if isinstance(cap, ChemicalCapacitance):
+        if cap.z != z:
+            raise InputError(f"parameter '{name}'", f"built for z={cap.z} but z={z}", expected="the same charge number")
+        return cap.total_F_m3, _inverse(cap.ion_F_m3, z), _inverse(cap.eon_F_m3, z)
+    return require_positive(name, cap, allow_zero=True), None, None
 
 
 def job_sharing_diffusivity(sigma_ion_S_m: float, sigma_eon_S_m: float, *, z: int = Z_ZINC,
                             bulk_chemical_capacitance_F_m3: float | ChemicalCapacitance,
-                            a_v_m_inv: float = 0.0,
-                            interface_capacitance_F_m2: float = 0.0) -> JobSharingDiffusivity:
-    """D^δ = σ_amb / (c^δ_bulk + a_v·C_int)  (m² s⁻¹), σ_amb = σ_ionσ_eon/(σ_ion + σ_eon).
+                            a_v_m_inv: float = 0.0, interface_capacitance_F_m2: float = 0.0,
+                            carrier_chemical_capacitance: ChemicalCapacitance | None = None
+                            ) -> JobSharingDiffusivity:
+    """D^δ = σ_amb / (c^δ_bulk + c^δ_js)  (m² s⁻¹), σ_amb = σ_ionσ_eon/(σ_ion + σ_eon).
 
-    σ in S m⁻¹, c^δ_bulk in F m⁻³ (a float, or a :class:`ChemicalCapacitance` to see
-    the ionic and electronic terms separately), a_v in m⁻¹, C_int in F m⁻².
+    σ in S m⁻¹; c^δ_bulk in F m⁻³ (a number, or a :class:`ChemicalCapacitance` to see its ionic and
+    electronic terms); a_v in m⁻¹; C_int in F m⁻² (interface area).  c^δ_js = a_v·C_int, or, with
+    ``carrier_chemical_capacitance`` (ions in α, electrons in β, F m⁻³), the series combination
+    1/c^δ_js = 1/c^δ_ion + 1/c^δ_eon + 1/(a_v·C_int).
     """
     z = _require_z(z)
     s_ion = require_positive("sigma_ion_S_m", sigma_ion_S_m)
     s_eon = require_positive("sigma_eon_S_m", sigma_eon_S_m)
     a_v = require_positive("a_v_m_inv", a_v_m_inv, allow_zero=True)
     c_int = require_positive("interface_capacitance_F_m2", interface_capacitance_F_m2, allow_zero=True)
-    if isinstance(bulk_chemical_capacitance_F_m3, ChemicalCapacitance):
-        split = bulk_chemical_capacitance_F_m3
-        if split.z != z:
-            raise InputError("parameter 'bulk_chemical_capacitance_F_m3'",
-                             f"built for z={split.z} but z={z}", expected="the same charge number")
-        c_bulk = split.total_F_m3
-        dmu_ion, dmu_eon = _inverse(split.ion_F_m3, z), _inverse(split.eon_F_m3, z)
-    else:
-        c_bulk = require_positive("bulk_chemical_capacitance_F_m3", bulk_chemical_capacitance_F_m3,
-                                  allow_zero=True)
-        dmu_ion = dmu_eon = None
-    c_interface = a_v * c_int
-    c_total = c_bulk + c_interface
+    c_bulk, bulk_ion, bulk_eon = _split(bulk_chemical_capacitance_F_m3, "bulk_chemical_capacitance_F_m3", z)
+    electrostatic = _inverse(a_v * c_int, z)
+    js_ion = js_eon = None
+    if carrier_chemical_capacitance is not None:
+        _, js_ion, js_eon = _split(carrier_chemical_capacitance, "carrier_chemical_capacitance", z)
+    js_term = electrostatic + (js_ion or 0.0) + (js_eon or 0.0)
+    c_js = _inverse(js_term, z)
+    c_total = c_bulk + c_js
     if c_total <= 0:
         raise InputError("job-sharing diffusivity", "no storage: bulk chemical capacitance and a_v*C_int are both 0",
                          expected="bulk_chemical_capacitance_F_m3 > 0 or a_v_m_inv*interface_capacitance_F_m2 > 0")
@@ -168,13 +189,16 @@ def job_sharing_diffusivity(sigma_ion_S_m: float, sigma_eon_S_m: float, *, z: in
         D_m2_s=sigma_amb / c_total,
         sigma_ambipolar_S_m=sigma_amb,
         z=z,
-        dmu_ion_dc_J_m3_mol2=dmu_ion,
-        dmu_eon_dc_J_m3_mol2=dmu_eon,
-        electrostatic_term_J_m3_mol2=_inverse(c_interface, z),
+        dmu_ion_dc_J_m3_mol2=js_ion,
+        dmu_eon_dc_J_m3_mol2=js_eon,
+        electrostatic_term_J_m3_mol2=electrostatic,
+        interface_path_term_J_m3_mol2=js_term,
+        bulk_dmu_ion_dc_J_m3_mol2=bulk_ion,
+        bulk_dmu_eon_dc_J_m3_mol2=bulk_eon,
         bulk_term_J_m3_mol2=_inverse(c_bulk, z),
         dmu_dc_effective_J_m3_mol2=_inverse(c_total, z),
         bulk_chemical_capacitance_F_m3=c_bulk,
-        interfacial_capacitance_F_m3=c_interface,
+        interfacial_capacitance_F_m3=c_js,
         total_chemical_capacitance_F_m3=c_total,
-        interfacial_storage_fraction=c_interface / c_total,
+        interfacial_storage_fraction=c_js / c_total,
     )

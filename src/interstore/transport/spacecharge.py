@@ -32,8 +32,9 @@ discrete solution (one extra banded solve), not from finite differences.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from scipy.linalg import solve_banded
@@ -91,6 +92,22 @@ class SpaceChargeParams:
         if self.beta_c_bulk_mol_m3 is not None and self.beta_eps_r is None:
             raise InputError("parameter 'beta_eps_r'", "missing for a semiconducting β",
                              expected="the permittivity of β when beta_c_bulk_mol_m3 is given")
+
+    @classmethod
+    def coerce(cls, params: "SpaceChargeParams | Mapping[str, Any]", source: str = "space-charge parameters"
+               ) -> "SpaceChargeParams":
+        """Accept a SpaceChargeParams or a mapping of its field names (e.g. a config section)."""
+        if isinstance(params, cls):
+            return params
+        if not isinstance(params, Mapping):
+            raise InputError(source, f"got {type(params).__name__}", expected="SpaceChargeParams or a mapping")
+        names = [f.name for f in fields(cls)]
+        unknown = sorted(set(params) - set(names))
+        missing = [n for n in ("eps_r", "c_bulk_mol_m3") if n not in params]
+        if unknown or missing:
+            raise InputError(source, f"unknown keys {unknown}" if unknown else f"missing keys {missing}",
+                             expected=f"keys among {', '.join(names)} (eps_r and c_bulk_mol_m3 required)")
+        return cls(**params)
 
     @property
     def metallic_beta(self) -> bool:
@@ -363,13 +380,14 @@ def validate_potential_V(delta_phi_V: float) -> float:
     return v
 
 
-def solve_space_charge(params: SpaceChargeParams, delta_phi_V: float, *, max_iterations: int = 400) -> SpaceChargeProfile:
+def solve_space_charge(params: SpaceChargeParams | Mapping[str, Any], delta_phi_V: float, *,
+                       max_iterations: int = 400) -> SpaceChargeProfile:
     """Solve Poisson–Boltzmann across α|β for a Galvani step φ_β∞ − φ_α∞ = ``delta_phi_V`` (V).
 
     Negative ``delta_phi_V`` lowers the interface potential and accumulates Zn²⁺ in α (storage).
+    ``params`` may be a mapping of :class:`SpaceChargeParams` field names.
     """
-    if not isinstance(params, SpaceChargeParams):
-        raise InputError("parameter 'params'", f"got {type(params).__name__}", expected="SpaceChargeParams")
+    params = SpaceChargeParams.coerce(params)
     dphi = validate_potential_V(delta_phi_V)
     grid = _grid(params, dphi)
     vt = params.thermal_voltage_V
@@ -418,12 +436,14 @@ def solve_space_charge(params: SpaceChargeParams, delta_phi_V: float, *, max_ite
     )
 
 
-def interface_capacitance_curve(params: SpaceChargeParams, potentials_V: Sequence[float], *,
+def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], potentials_V: Sequence[float], *,
                                 progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Stored charge Q_α (C m⁻²) and differential capacitance −dQ_α/dΔφ (F m⁻²) at each potential.
+    """Stored charge Q_α (C m⁻²) and differential capacitance −dQ_α/dΔφ (F m⁻²) at each Galvani step
+    Δφ (V, see :func:`solve_space_charge`); returns the tuple (charge, capacitance).
 
     ``progress(i)`` is called after each solve (for a progress bar).
     """
+    params = SpaceChargeParams.coerce(params)
     potentials = [validate_potential_V(v) for v in potentials_V]
     if not potentials:
         raise InputError("parameter 'potentials_V'", "is empty", expected="at least one potential in V")
