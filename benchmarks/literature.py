@@ -1,0 +1,133 @@
+"""Benchmark: 50 000 synthetic Scopus records → keyword network → all written outputs.
+
+Keywords follow a Zipf law over a synthetic vocabulary (rank r drawn with
+p ∝ r^−s), 3–8 author keywords and 0–6 index keywords per record, 2 % of the
+records repeated (duplicates).  Prints wall time and the process's peak
+resident memory (``resource.getrusage`` maxrss) after every stage, plus the
+stage's CPU time (``time.process_time``) to tell slowness from a busy machine.
+
+    python benchmarks/literature.py [--records 50000] [--min-occurrences 10]
+
+Targets (2-core machine): total < 30 s, peak memory < 2 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def synthetic_scopus_csv(path: Path, n_records: int, *, vocabulary: int = 40_000, zipf_s: float = 1.1,
+                         seed: int = 1) -> None:
+    """Write ``n_records`` Scopus-style rows with Zipf-distributed keywords."""
+    rng = np.random.default_rng(seed)
+    stems = ["zinc ion", "vanadium oxide", "interface", "cathode", "MXene", "rGO", "diffusion", "capacity",
+             "electrolyte", "heterostructure", "kinetics", "vacancy", "DFT", "layered", "RuO2", "anode"]
+    words = [f"{stems[i % len(stems)]} {i // len(stems)}" if i >= len(stems) else stems[i] for i in range(vocabulary)]
+    p = 1.0 / np.arange(1, vocabulary + 1) ** zipf_s
+    p /= p.sum()
+    n_author = rng.integers(3, 9, n_records)
+    n_index = rng.integers(0, 7, n_records)
+    draws = rng.choice(vocabulary, size=int(n_author.sum() + n_index.sum()), p=p)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Authors", "Title", "Year", "DOI", "Author Keywords", "Index Keywords"])
+        pos = 0
+        for i in range(n_records):
+            a = draws[pos:pos + n_author[i]]
+            pos += n_author[i]
+            x = draws[pos:pos + n_index[i]]
+            pos += n_index[i]
+            row = [f"Author {i}", f"Synthetic record {i}", "2024", f"10.5555/bench.{i}",
+                   "; ".join(words[k] for k in a), "; ".join(words[k].upper() for k in x)]
+            w.writerow(row)
+            if i % 50 == 0:  # 2 % duplicates, DOI in upper case
+                w.writerow(row[:3] + [row[3].upper()] + row[4:])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=50_000)
+    ap.add_argument("--min-occurrences", type=int, default=10)
+    args = ap.parse_args(argv)
+
+    from interstore.literature.cooccurrence import cooccurrence, edge_list, incidence, normalize
+    from interstore.literature.export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
+    from interstore.literature.network import KeywordMap, force_layout, leiden_clusters
+    from interstore.literature.plot import network_figure, network_html
+    from interstore.literature.readers import read_export
+    from interstore.literature.records import deduplicate
+    from interstore.outputs import save_figure, write_csv, write_json, write_text
+
+    rows: list[tuple[str, float, float, float, str]] = []
+    cpu = [time.process_time()]
+
+    def stage(name: str, t0: float, note: str = "") -> float:
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        now_cpu = time.process_time()
+        rows.append((name, time.perf_counter() - t0, now_cpu - cpu[-1], peak_mib, note))
+        cpu.append(now_cpu)
+        return time.perf_counter()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        src = tmp / "scopus.csv"
+        t = time.perf_counter()
+        synthetic_scopus_csv(src, args.records)
+        t = stage("write synthetic CSV (not counted)", t, f"{src.stat().st_size / 2**20:.1f} MiB")
+        t_all, cpu_all = t, time.process_time()
+        records = read_export(src)
+        t = stage("read Scopus CSV", t, f"{len(records)} records")
+        unique, removed = deduplicate(records)
+        t = stage("deduplicate", t, f"{removed} removed")
+        inc = incidence(unique)
+        t = stage("normalise keywords + incidence", t, f"{inc.matrix.shape[1]} distinct keywords")
+        co = cooccurrence(inc, min_occurrences=args.min_occurrences)
+        t = stage("co-occurrence (sparse XᵀX)", t, f"{len(co.labels)} keywords ≥ {args.min_occurrences}, "
+                  f"{co.counts.nnz // 2} links")
+        s = normalize(co, "association")
+        i, j, c = edge_list(co.counts)
+        _, _, w = edge_list(s)
+        t = stage("association strength", t)
+        cl = leiden_clusters(len(co.labels), i, j, w, resolution=1.0, seed=0)
+        t = stage("Leiden clustering", t, f"{cl.max()} clusters")
+        xy = force_layout(len(co.labels), i, j, w, seed=0)
+        t = stage("Fruchterman-Reingold layout", t)
+        m = KeywordMap(co.labels, co.occurrences, co.total_link_strength, co.links, cl, xy, i, j, c, w,
+                       "full", "association", 1.0, 0)
+        out = tmp / "out"
+        write_json(out / "network.json", network_payload(m))
+        t = stage("JSON (all nodes and links)", t, f"{(out / 'network.json').stat().st_size / 2**20:.1f} MiB")
+        write_text(out / "vosviewer_map.txt", vosviewer_map(m))
+        write_text(out / "vosviewer_network.txt", vosviewer_network(m))
+        write_text(out / "keyword_network.graphml", graphml(m))
+        write_csv(out / "keywords.csv", keywords_frame(m))
+        t = stage("VOSviewer + GraphML + CSV", t)
+        fig = network_figure(m)
+        save_figure(fig, out / "keyword_network.png")
+        save_figure(fig, out / "keyword_network.svg")
+        t = stage("PNG + SVG (top 300 nodes / 1000 links)", t)
+        write_text(out / "keyword_network.html", network_html(m))
+        t = stage("HTML (top 300 nodes / 1000 links)", t,
+                  f"{(out / 'keyword_network.html').stat().st_size / 2**20:.1f} MiB")
+    total, total_cpu = time.perf_counter() - t_all, time.process_time() - cpu_all
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"interstore literature benchmark: {args.records} synthetic records (Zipf keywords), "
+          f"Python {sys.version.split()[0]}")
+    print(f"{'stage':42s} {'wall_s':>8s} {'cpu_s':>8s} {'peak_RSS_MiB':>13s}  note")
+    for name, dt, dcpu, mib, note in rows:
+        print(f"{name:42s} {dt:8.2f} {dcpu:8.2f} {mib:13.0f}  {note}")
+    print(f"{'TOTAL read → HTML':42s} {total:8.2f} {total_cpu:8.2f} {peak:13.0f}  target < 30 s and < 2048 MiB: "
+          f"{'OK' if total < 30 and peak < 2048 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
