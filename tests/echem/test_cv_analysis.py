@@ -31,6 +31,18 @@ def test_power_law_cvs_recover_b_within_0_01(b):
     assert all(c < 0 for c in peaks["C1"]["current_A"])
 
 
+def test_peaks_moving_with_scan_rate_are_followed():
+    """Peaks shifting 60 mV per decade (quasi-reversible) over 0.1–10 mV/s are tracked; b is kept."""
+    rates = [0.1, 0.3, 1.0, 3.0, 10.0]
+    a = analyze_cv([synthetic_cv(v, power_law_current(0.6, shift_V_per_decade=0.06)) for v in rates], rates)
+    peaks = {p.name: p for p in a.peaks}
+    assert sorted(peaks) == ["A1", "A2", "C1", "C2"]
+    expected = ANODIC_PEAKS_V[0] + 0.06 * np.log10(rates)
+    np.testing.assert_allclose(peaks["A1"].potential_V, expected, atol=0.006)
+    for p in peaks.values():
+        assert p.fit.n_rates == 5 and p.fit.b == pytest.approx(0.6, abs=0.01)
+
+
 def test_ohmic_correction_puts_peaks_back_at_their_potential():
     """Recorded through R_s = 300 ohm, the anodic peak shifts by +i_p·R_s; E − i·R_s undoes it."""
     ms = [synthetic_cv(v, power_law_current(0.9, a=3e-2), r_s_ohm=300.0) for v in RATES]
@@ -49,7 +61,15 @@ def test_scan_rates_from_file_or_estimated_from_dE_dt():
     estimated = analyze_cv([synthetic_cv(v, staircase_V=0.001) for v in RATES[::-1]])
     np.testing.assert_allclose(estimated.scan_rates_mV_s, RATES, rtol=2e-3)  # sorted by rate
     assert set(estimated.scan_rate_sources) == {"estimated from dE/dt"}
-    assert any("estimated from dE/dt" in w for w in estimated.warnings)
+    assert sum("estimated from dE/dt" in w for w in estimated.warnings) == 5
+    assert not any("dE/dt" in w for w in recorded.warnings)
+
+
+def test_given_scan_rate_contradicting_dE_dt_is_warned_about():
+    """A rate typed in V/s instead of mV/s (1000× off) is kept as given but flagged."""
+    a = analyze_cv([synthetic_cv(v) for v in RATES[:3]], [0.1, 0.2, 0.0005])
+    assert a.scan_rates_mV_s.tolist() == [0.0005, 0.1, 0.2]
+    assert len(a.warnings) >= 1 and "0.0005 mV/s (option) but dE/dt of the data gives 0.5 mV/s" in a.warnings[0]
 
 
 def test_file_with_two_scan_rates_is_ambiguous():

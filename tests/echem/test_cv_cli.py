@@ -93,5 +93,6 @@ def test_missing_or_truncated_file_exits_2(run_cli, cv_files, tmp_path):
 
 def test_input_files_are_not_modified(run_cli, cv_files, tmp_path):
     before = [p.read_bytes() for p in cv_files]
-    run_cli("cv", "analyze", *cv_files, "--out", tmp_path / "o")
+    code, _, stderr = run_cli("cv", "analyze", *cv_files, "--json", tmp_path / "r.json")
+    assert code == 0, stderr
     assert [p.read_bytes() for p in cv_files] == before

@@ -92,7 +92,7 @@ def analyze(
     written = _write_outputs(analysis, out) if out is not None else []
     emit(result, json_path, *_tables(result), written=written)
     for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ N_GRID = 500
 VERTEX_TRIM_FRACTION = 0.02
 MIN_RAMP_R2 = 0.98  # below this a "sweep" is not a linear potential ramp (not a CV)
 RATE_SPREAD_LIMIT = 1.10  # sweeps of one file whose dE/dt differ more than this are ambiguous
+RATE_MISMATCH = 0.10  # relative difference between a given scan rate and dE/dt that is warned about
 PEAK_TRACK_FRACTION = 0.15  # a peak may move by this fraction of the window between neighbouring rates
 BRANCHES = ("anodic", "cathodic")
 
@@ -130,28 +131,38 @@ class CVAnalysis:
         }
 
 
-def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits, option) -> tuple[list[float], list[str]]:
-    """Scan rate (mV s⁻¹) of each measurement and where it came from (``ramp_fits``: per
-    measurement, the :func:`ramp_fit` of its anodic and cathodic sweep)."""
+def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
+                        option) -> tuple[list[float], list[str], list[str]]:
+    """Scan rate (mV s⁻¹) of each measurement, where it came from, and warnings.
+
+    ``ramp_fits`` holds, per measurement, the :func:`ramp_fit` of its anodic and
+    cathodic sweep; a given rate that disagrees with their dE/dt by more than
+    RATE_MISMATCH is kept but warned about (a unit slip is the usual cause)."""
     if option is not None:
-        rates = [require_positive("scan rate (mV/s)", r) for r in option]
-        if len(rates) != len(measurements):
-            raise InputError("option --scan-rates", f"{len(rates)} scan rate(s) for {len(measurements)} file(s)",
+        option = [require_positive("scan rate (mV/s)", r) for r in option]
+        if len(option) != len(measurements):
+            raise InputError("option --scan-rates", f"{len(option)} scan rate(s) for {len(measurements)} file(s)",
                              expected="one scan rate in mV/s per file, in file order")
-        return rates, ["option"] * len(rates)
-    rates, how = [], []
-    for m, ramps in zip(measurements, ramp_fits):
-        if m.scan_rate_mV_s is not None:
-            rates.append(require_positive(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s))
-            how.append("file")
-            continue
-        est = [ramp[0] for ramp in ramps]
-        if not all(np.isfinite(est)) or max(est) > RATE_SPREAD_LIMIT * min(est):
+    rates, how, notes = [], [], []
+    for k, (m, ramps) in enumerate(zip(measurements, ramp_fits)):
+        est = [r for r, _ in ramps]
+        consistent = all(np.isfinite(est)) and max(est) <= RATE_SPREAD_LIMIT * min(est)
+        if option is not None:
+            rate, source = option[k], "option"
+        elif m.scan_rate_mV_s is not None:
+            rate, source = require_positive(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s), "file"
+        elif consistent:
+            rate, source = float(np.mean(est)), "estimated from dE/dt"
+            notes.append(f"{m.source}: scan rate estimated from dE/dt of the data: {rate:.4g} mV/s")
+        else:
             raise InputError(m.source, f"scan rate is ambiguous: dE/dt of the sweeps gives {est[0]:.4g} and "
                              f"{est[1]:.4g} mV/s", expected="a file with one scan rate, or give --scan-rates")
-        rates.append(float(np.mean(est)))
-        how.append("estimated from dE/dt")
-    return rates, how
+        if source != "estimated from dE/dt" and consistent and abs(np.mean(est) / rate - 1) > RATE_MISMATCH:
+            notes.append(f"{m.source}: scan rate {rate:.4g} mV/s ({source}) but dE/dt of the data gives "
+                         f"{np.mean(est):.4g} mV/s")
+        rates.append(rate)
+        how.append(source)
+    return rates, how, notes
 
 
 def _resolve_mass(measurements: Sequence[Measurement], mass_g: float | None) -> float | None:
@@ -219,7 +230,7 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
         if not worst >= MIN_RAMP_R2:
             raise InputError(m.source, f"the potential is not swept linearly in time (R² of E(t) = {worst:.3f})",
                              expected="a cyclic voltammogram: potential ramps at a constant scan rate")
-    rates, how = _resolve_scan_rates(measurements, ramp_fits, scan_rates_mV_s)
+    rates, how, warnings = _resolve_scan_rates(measurements, ramp_fits, scan_rates_mV_s)
     order = np.argsort(rates, kind="stable")
     measurements, sweeps = [measurements[k] for k in order], [sweeps[k] for k in order]
     rates, how = np.asarray(rates)[order], [how[k] for k in order]
@@ -250,11 +261,6 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     peaks = tuple(p for b in BRANCHES for p in _track_peaks(grid, rates, curves[b], b))
     trasatti = fit_trasatti(rates, charge, r2_threshold=r2_threshold)
 
-    warnings = []
-    if "estimated from dE/dt" in how:
-        warnings.append("scan rates estimated from dE/dt of the data: "
-                        + ", ".join(f"{s}: {v:.4g} mV/s" for s, v, h in zip(
-                            [m.source for m in measurements], rates, how) if h != "file" and h != "option"))
     flagged = np.concatenate([anodic.flagged, cathodic.flagged])
     if flagged.any():
         warnings.append(f"Dunn fit gives k1 < 0 or k2 < 0 at {100 * flagged.mean():.1f} % of grid points "
