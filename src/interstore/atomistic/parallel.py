@@ -1,0 +1,75 @@
+"""Run independent calculations serially or on a dask.distributed cluster, with a progress bar.
+
+``workers <= 1`` and no scheduler: in-process, one task after another.
+``workers > 1``: a ``LocalCluster`` of that many single-threaded processes
+(each loads the potential once).  ``scheduler="tcp://host:port"``: an existing
+dask scheduler.  The runner is a context manager so a cluster lives for a
+whole scan.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..errors import InputError
+
+SCHEDULER_TIMEOUT_S = 5  # s to wait for an existing scheduler before giving up
+
+
+class TaskRunner:
+    """Map a function over items with a rich progress bar; serial or through dask.distributed."""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None, *, show_progress: bool = True) -> None:
+        if int(workers) != workers or workers < 1:
+            raise InputError("option --workers", f"got {workers!r}", expected="an integer >= 1")
+        self.workers = int(workers)
+        self.scheduler = scheduler
+        self.show_progress = show_progress
+        self._client = None
+        self._cluster = None
+
+    @property
+    def distributed(self) -> bool:
+        return self.workers > 1 or bool(self.scheduler)
+
+    def __enter__(self) -> "TaskRunner":
+        if self.distributed:
+            from dask.distributed import Client, LocalCluster
+
+            if self.scheduler:
+                try:
+                    self._client = Client(self.scheduler, timeout=SCHEDULER_TIMEOUT_S)
+                except OSError as exc:
+                    raise InputError("option --scheduler", f"cannot reach {self.scheduler!r} ({exc})",
+                                     expected="the address of a running dask scheduler, e.g. tcp://host:8786") from None
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def map(self, fn: Callable, items: Sequence, description: str = "working") -> list:
+        """``[fn(x) for x in items]`` in order, with a progress bar."""
+        from rich.progress import Progress
+
+        with Progress(transient=True, disable=not self.show_progress) as progress:
+            task = progress.add_task(description, total=len(items))
+            if self._client is None:
+                results = []
+                for item in items:
+                    results.append(fn(item))
+                    progress.advance(task)
+                return results
+            from dask.distributed import as_completed
+
+            futures = self._client.map(fn, items, pure=False)
+            for _ in as_completed(futures):
+                progress.advance(task)
+            return self._client.gather(futures)

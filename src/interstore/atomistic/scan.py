@@ -1,0 +1,236 @@
+"""Greedy Zn loading of a heterointerface with an interatomic potential: E_b(n), voltages, breathing.
+
+For n = 1 … N:
+  1. find interfacial voids in the current relaxed cell (:mod:`.sites`);
+  2. single-point screen a Zn at each candidate (independent -> parallel);
+  3. relax the lowest one -> E(sub + nZn), bond state of the V–O–X bridges.
+Then, for every n (independent -> parallel), remove the Zn, relax again and
+check whether the broken bridges reform.  The binding curve, the per-n
+reversibility criteria, n_max, the work of adhesion of the bare interface and
+the limit capacity on every mass basis follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from .adhesion import Adhesion, work_of_adhesion
+from .binding import BindingCurve, binding_curve
+from .bonds import BondState, Bridges, bond_state, find_bridges
+from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, check_calculator, relax, single_point,
+                         zn_reference)
+from .limit import LimitCapacity, limit_capacity
+from .parallel import TaskRunner
+from .reversible import ReversibleLimit, reversible_limit
+from .sites import SiteSearch, candidate_sites, interface_window
+from .structures import OXIDE_TAG, SUBSTRATE_TAG, ZN_TAG
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """Everything a scan needs besides the structure; validated on construction (before any solve)."""
+
+    max_zn: int = 4
+    relax: RelaxSettings = field(default_factory=RelaxSettings)
+    substrate_relax: RelaxSettings = field(default_factory=lambda: RelaxSettings(steps=150))
+    sites: SiteSearch = field(default_factory=SiteSearch)
+    zn_reference: str = "bulk"  # "bulk", "atom" or a DFT output file of a Zn-only cell
+    eb_threshold_eV: float = 0.0
+    formula: str = "V8O16"
+    calculator: str = "chgnet"
+
+    def __post_init__(self) -> None:
+        if int(self.max_zn) != self.max_zn or not 1 <= self.max_zn <= 60:
+            raise InputError("option --max-zn", f"got {self.max_zn!r}", expected="an integer from 1 to 60")
+        if self.zn_reference not in ZN_REFERENCES and not Path(self.zn_reference).is_file():
+            raise InputError("option --zn-reference", f"got {self.zn_reference!r} (no such file)",
+                             expected="bulk / atom / a DFT output file of a Zn-only cell")
+        check_calculator(self.calculator)
+
+
+@dataclass(frozen=True)
+class ZnStep:
+    """One loading step n: the chosen site, the screening and relaxed energies and the bond metrics."""
+
+    n_zn: int
+    site_A: tuple[float, float, float]
+    candidates: int
+    screen_energy_eV: float
+    loaded: Relaxed
+    bonds_loaded: BondState
+    unloaded: Relaxed
+    bonds_unloaded: BondState
+
+    @property
+    def bonds_reform(self) -> bool:
+        return self.bonds_unloaded.broken == 0
+
+    def to_dict(self) -> dict:
+        return {"n_zn": self.n_zn, "site_A": list(self.site_A), "candidate_sites": self.candidates,
+                "screen_energy_eV": self.screen_energy_eV, "energy_eV": self.loaded.energy_eV,
+                "relax_steps": self.loaded.steps, "relax_fmax_eV_A": self.loaded.fmax_eV_A,
+                "relax_converged": self.loaded.converged, "bonds_loaded": self.bonds_loaded.to_dict(),
+                "energy_after_zn_removal_eV": self.unloaded.energy_eV,
+                "removal_relax_steps": self.unloaded.steps,
+                "bonds_after_zn_removal": self.bonds_unloaded.to_dict(), "bonds_reform": self.bonds_reform}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A finished scan; ``structures[n]`` is the relaxed cell with n Zn (index 0: bare interface)."""
+
+    name: str
+    calculator: dict
+    reference: ZnReference
+    substrate: Relaxed
+    bridges: Bridges
+    adhesion: Adhesion
+    steps: tuple[ZnStep, ...]
+    curve: BindingCurve
+    limit: ReversibleLimit
+    formula_units: float
+    capacity: LimitCapacity
+    settings: ScanSettings
+    stopped_early: str | None
+
+    @property
+    def structures(self) -> list:
+        return [self.substrate.atoms] + [s.loaded.atoms for s in self.steps]
+
+    def to_dict(self) -> dict:
+        labels = sorted(set(self.bridges.labels))
+        return {
+            "structure": {"name": self.name, "n_atoms": len(self.substrate.atoms),
+                          "formula": self.substrate.atoms.get_chemical_formula(),
+                          "oxide_formula_units": self.formula_units, "oxide_formula": self.settings.formula,
+                          "interfacial_bridges": len(self.bridges), "bridge_types": labels},
+            "calculator": self.calculator,
+            "reference": self.reference.to_dict(),
+            "eb_eV": list(self.curve.eb_eV),
+            "eb_per_zn_eV": list(self.curve.eb_per_zn_eV),
+            "voltage_V": list(self.curve.voltage_V),
+            "n_max": self.limit.n_max,
+            "n_max_per_formula_unit": self.limit.n_max / self.formula_units,
+            "capacity_mAh_g": dict(self.capacity.capacity_mAh_g),
+            "capacity": self.capacity.to_dict(),
+            "binding": self.curve.to_dict(),
+            "criteria": self.limit.to_dict(),
+            "per_n": [s.to_dict() for s in self.steps],
+            "substrate": {"energy_eV": self.substrate.energy_eV, "relax_steps": self.substrate.steps,
+                          "relax_fmax_eV_A": self.substrate.fmax_eV_A, "relax_converged": self.substrate.converged},
+            "adhesion": self.adhesion.to_dict(),
+            "settings": {"max_zn": self.settings.max_zn, "fmax_eV_A": self.settings.relax.fmax_eV_A,
+                         "relax_steps": self.settings.relax.steps,
+                         "substrate_relax_steps": self.settings.substrate_relax.steps, "maxstep_A": self.settings.relax.maxstep_A,
+                         "optimizer": self.settings.relax.optimizer, "candidate_sites": self.settings.sites.max_sites,
+                         "site_min_distance_A": self.settings.sites.min_distance_A,
+                         "eb_threshold_eV": self.settings.eb_threshold_eV},
+            "stopped_early": self.stopped_early,
+        }
+
+
+def _oxide_formula_units(atoms, formula: str) -> tuple[float, str]:
+    """Number of ``formula`` units in the oxide part and the substrate formula per unit."""
+    from pymatgen.core import Composition
+
+    from ..theoretical import molar_mass_g_mol
+
+    molar_mass_g_mol(formula)  # validates the formula
+    tags = atoms.get_tags()
+    sym = np.array(atoms.get_chemical_symbols())
+    oxide = Composition(" ".join(sym[tags == OXIDE_TAG]))
+    target = Composition(formula)
+    if oxide.reduced_formula != target.reduced_formula:
+        raise InputError("option --formula", f"{formula} does not match the cell's oxide {oxide.formula}",
+                         expected=f"a formula of composition {oxide.reduced_formula}")
+    units = oxide.num_atoms / target.num_atoms
+    substrate = Composition(" ".join(sym[tags == SUBSTRATE_TAG])) / units
+    return units, substrate.formula.replace(" ", "")
+
+
+def _with_zn(atoms, position) -> object:
+    from ase import Atom
+
+    out = atoms.copy()
+    out.append(Atom("Zn", position, tag=ZN_TAG))
+    return out
+
+
+def _without_zn(atoms) -> object:
+    return atoms[atoms.get_tags() != ZN_TAG]
+
+
+def _energy_task(job: tuple) -> float:
+    atoms, calculator = job
+    return single_point(atoms, calculator)
+
+
+def _relax_task(job: tuple) -> Relaxed:
+    atoms, settings, calculator = job
+    return relax(atoms, settings, calculator)
+
+
+def _adhesion(atoms, calculator: str, e_interface: float) -> Adhesion:
+    tags = atoms.get_tags()
+    e_alpha = single_point(atoms[tags == OXIDE_TAG], calculator)
+    e_beta = single_point(atoms[tags == SUBSTRATE_TAG], calculator)
+    area = float(np.linalg.norm(np.cross(atoms.cell[0], atoms.cell[1])))
+    return work_of_adhesion(e_alpha, e_beta, e_interface, area)
+
+
+def scan_reference(settings: ScanSettings) -> ZnReference:
+    """The Zn reference of a scan: computed with its calculator, or read from a DFT file."""
+    from .dft_io import zn_energy_per_atom
+
+    if settings.zn_reference in ZN_REFERENCES:
+        return zn_reference(settings.zn_reference, settings.calculator, settings.relax)
+    return ZnReference("file", zn_energy_per_atom(settings.zn_reference),
+                       f"per-atom energy read from {settings.zn_reference} (it must come from the same "
+                       f"level of theory as the {settings.calculator} energies)")
+
+
+def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "structure",
+             runner: TaskRunner | None = None) -> ScanResult:
+    """Greedy Zn loading n = 1…max_zn of ``atoms`` (tags: 1 substrate, 2 oxide); see module docstring."""
+    from .calculator import calculator_info
+
+    if np.any(atoms.get_tags() == ZN_TAG) or "Zn" in atoms.get_chemical_symbols():
+        raise InputError(name, "already contains Zn", expected="the bare interface (n = 0)")
+    units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
+    interface_window(atoms)  # raises on a structure that is not substrate-below-oxide
+    runner = runner or TaskRunner(show_progress=False)
+    calc = settings.calculator
+    info = calculator_info(calc)
+    reference = scan_reference(settings)
+    substrate = relax(atoms, settings.substrate_relax, calc)
+    bridges = find_bridges(substrate.atoms)
+    adhesion = _adhesion(substrate.atoms, calc, substrate.energy_eV)
+    loaded_steps: list[tuple] = []
+    current, stopped = substrate.atoms, None
+    for n in range(1, settings.max_zn + 1):
+        sites = candidate_sites(current, settings.sites)
+        if len(sites) == 0:
+            stopped = f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å for Zn number {n}"
+            break
+        trials = [_with_zn(current, p) for p in sites]
+        energies = runner.map(_energy_task, [(t, calc) for t in trials], f"screening {len(sites)} sites for Zn {n}")
+        best = int(np.argmin(energies))
+        loaded = relax(trials[best], settings.relax, calc)
+        loaded_steps.append((n, tuple(float(x) for x in sites[best]), len(sites), float(energies[best]), loaded))
+        current = loaded.atoms
+    unloaded = runner.map(_relax_task, [(_without_zn(s[4].atoms), settings.relax, calc) for s in loaded_steps],
+                          "relaxing after Zn removal")
+    steps = tuple(ZnStep(n, site, k, e_sp, loaded, bond_state(bridges, loaded.atoms), un, bond_state(bridges, un.atoms))
+                  for (n, site, k, e_sp, loaded), un in zip(loaded_steps, unloaded))
+    if not steps:
+        raise InputError(name, stopped or "no Zn could be placed", expected="an interfacial gap with room for Zn")
+    curve = binding_curve({s.n_zn: s.loaded.energy_eV for s in steps}, substrate.energy_eV,
+                          reference.energy_eV_per_atom)
+    limit = reversible_limit(curve, {s.n_zn: s.bonds_reform for s in steps}, eb_threshold_eV=settings.eb_threshold_eV)
+    capacity = limit_capacity(limit.n_max / units, settings.formula, substrate_formula=substrate_formula)
+    return ScanResult(name, info, reference, substrate, bridges, adhesion, steps, curve, limit, units,
+                      capacity, settings, stopped)

@@ -1,0 +1,112 @@
+"""``interstore interface …`` end to end (no ML potential): capacity, energies, build, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+F = 96485.33212
+M_V8O16 = 8 * 50.9415 + 16 * 15.9994
+
+
+def test_capacity_cli_every_basis_and_717(run_cli, tmp_path):
+    out = tmp_path / "cap.json"
+    code, stdout, err = run_cli("interface", "capacity", "--n-zn", "7", "--formula", "V8O16",
+                                "--substrate-formula", "C", "--substrate-mass-fraction", "0.25",
+                                "--json", out, "--out", tmp_path)
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    q = 14 * F / (3.6 * M_V8O16)
+    assert data["capacity_mAh_g"]["active"] == pytest.approx(q, rel=1e-9)
+    assert data["capacity_mAh_g"]["composite"] == pytest.approx(0.75 * q, rel=1e-9)
+    assert data["quoted_comparison"]["quoted_mAh_g"] == 717.06
+    assert data["quoted_comparison"]["matches"] is False
+    assert data["quoted_comparison"]["quoted_requires_electrons_per_formula"] == pytest.approx(17.75, abs=0.005)
+    assert "565.5" in stdout and "717.06" in stdout and "523.28" in stdout
+    assert (tmp_path / "limit_capacity.csv").read_text().startswith("basis,basis_label,capacity_mAh_g")
+
+
+def _dft_cell(path, symbols, energy):
+    from ase import Atoms
+    from ase.calculators.singlepoint import SinglePointCalculator
+    from ase.io import write
+
+    atoms = Atoms(symbols, cell=[30, 30, 30], pbc=True)
+    atoms.positions[:, 0] = [2.5 * i for i in range(len(atoms))]
+    atoms.calc = SinglePointCalculator(atoms, energy=energy)
+    write(path, atoms, format="extxyz")
+    return path
+
+
+def test_energies_cli_from_files(run_cli, tmp_path):
+    # V16O32 cell = 2 V8O16; E_Zn = -1.25 eV; E_b(1) = -1.0, E_b(2) = -1.6, E_b(3) = -1.5 eV
+    sub = _dft_cell(tmp_path / "sub.extxyz", "V16O32C48", -800.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn2", -2.5)
+    loaded = [_dft_cell(tmp_path / f"n{n}.extxyz", "V16O32C48" + f"Zn{n}", -800.0 - 1.25 * n + eb)
+              for n, eb in ((1, -1.0), (2, -1.6), (3, -1.5))]
+    out = tmp_path / "e.json"
+    code, stdout, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn,
+                                *sum((["--loaded", f"{n}={p}"] for n, p in zip((1, 2, 3), loaded)), []),
+                                "--json", out, "--out", tmp_path)
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert data["eb_eV"] == pytest.approx([0.0, -1.0, -1.6, -1.5], abs=1e-9)
+    assert data["voltage_V"] == pytest.approx([0.5, 0.3, -0.05], abs=1e-9)
+    assert data["n_max"] == 2 and data["n_max_per_formula_unit"] == 1.0
+    assert data["capacity_mAh_g"]["active"] == pytest.approx(2 * F / (3.6 * M_V8O16), rel=1e-9)
+    assert data["reference"]["energy_eV_per_atom"] == pytest.approx(-1.25)
+    assert all(c["bonds_reform"] is None for c in data["criteria"]["criteria"])
+    assert (tmp_path / "interface_binding.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("loaded_arg,match", [("x=foo", "n=FILE"), ("1=missing.xml", "not found")])
+def test_energies_cli_bad_input_is_one_line(run_cli, tmp_path, loaded_arg, match):
+    sub = _dft_cell(tmp_path / "sub.extxyz", "V2O4", -50.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.2)
+    code, stdout, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", loaded_arg)
+    assert code == 2
+    assert match in err and len(err.strip().splitlines()) == 1
+
+
+def test_energies_cli_wrong_composition(run_cli, tmp_path):
+    sub = _dft_cell(tmp_path / "sub.extxyz", "V2O4", -50.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.2)
+    bad = _dft_cell(tmp_path / "n1.extxyz", "V2O5Zn", -60.0)
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={bad}")
+    assert code == 2 and "n1.extxyz" in err and "O4V2Zn1" in err
+
+
+def test_build_cli_writes_readable_structures(run_cli, tmp_path):
+    from ase.io import read
+
+    out = tmp_path / "b.json"
+    code, stdout, err = run_cli("interface", "build", "vo2-ti3c2", "--out", tmp_path, "--json", out)
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert data["n_atoms"] == 72 and data["interfacial_bridges"] == 27 and data["bridge_type"] == "V–O–Ti"
+    assert len(read(tmp_path / "vo2-ti3c2.cif")) == 72
+    assert read(tmp_path / "vo2-ti3c2.extxyz").get_chemical_formula() == "C18O18Ti27V9"
+    code, _, err = run_cli("interface", "build", "nothing")
+    assert code == 2 and "unknown built-in" in err
+
+
+@pytest.mark.parametrize("args,match", [
+    (["--n-zn", "-1"], "n_max"),
+    (["--n-zn", "7", "--formula", "Qq2"], "Qq2"),
+    (["--n-zn", "7", "--substrate-mass-fraction", "1.5"], "substrate mass fraction"),
+])
+def test_capacity_cli_nonsense(run_cli, args, match):
+    code, _, err = run_cli("interface", "capacity", *args)
+    assert code == 2 and match in err
+
+
+def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--max-zn", "0")
+    assert code == 2 and "--max-zn" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--fmax", "-1")
+    assert code == 2 and "fmax" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--formula", "V2O5")
+    assert code == 2 and "V2O5" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--workers", "0")
+    assert code == 2 and "--workers" in err
