@@ -288,29 +288,32 @@ def _graded(length: float, h0: float, h_max: float) -> np.ndarray:
     return np.append(x, length)
 
 
-def _phase_mesh(params: SpaceChargeParams, phase: str, delta_phi_V: float, length: float | None) -> np.ndarray:
-    """Graded nodes of one phase; the first cell resolves the screening length at the interface,
-    where the accumulating defect is at most c∞·e^{|z u|} (or c_site), u = FΔφ/RT."""
+def _phase_mesh(params: SpaceChargeParams, phase: str, potentials_V: Sequence[float],
+                length: float | None) -> np.ndarray:
+    """Graded nodes of one phase for every step in ``potentials_V``: the first cell resolves the
+    screening length at the interface, where the accumulating defect is at most c∞·e^{|z u|}
+    (or c_site), u = FΔφ/RT; a semi-infinite phase extends 30 λ plus the depletion width."""
     lam = _debye_length(params, phase)
-    drop = delta_phi_V if phase == "alpha" else -delta_phi_V  # sign of this phase's own drop
-    u = drop / params.thermal_voltage_V
+    sign = 1.0 if phase == "alpha" else -1.0  # sign of this phase's own drop
+    u = [sign * v / params.thermal_voltage_V for v in potentials_V]
     mobile = [sp for sp in species_of(params) if sp.phase == phase and sp.mobile]
-    peak = sum(sp.z**2 * min(sp.c_bulk_mol_m3 * math.exp(min(-sp.z * u, 600.0)), sp.c_site_mol_m3)
-               for sp in mobile)
+    peak = max(sum(sp.z**2 * min(sp.c_bulk_mol_m3 * math.exp(min(-sp.z * ui, 600.0)), sp.c_site_mol_m3)
+                   for sp in mobile) for ui in u)
     bulk = sum(sp.z**2 * sp.c_bulk_mol_m3 * (1.0 - sp.c_bulk_mol_m3 / sp.c_site_mol_m3) for sp in mobile)
     local = lam * math.sqrt(bulk / max(peak, bulk))
     if length is None:
-        length = (SEMI_INFINITE_DEBYE_LENGTHS + math.sqrt(2 * max(abs(sp.z) for sp in mobile) * abs(u))) * lam
+        u_max = max(abs(ui) for ui in u)
+        length = (SEMI_INFINITE_DEBYE_LENGTHS + math.sqrt(2 * max(abs(sp.z) for sp in mobile) * u_max)) * lam
     return _graded(length, min(local / _CELLS_PER_LOCAL_LENGTH, length / 400),
                    min(lam / _CELLS_PER_DEBYE_LENGTH, length / 60))
 
 
-def _grid(params: SpaceChargeParams, delta_phi_V: float) -> _Grid:
-    xa = _phase_mesh(params, "alpha", delta_phi_V, params.thickness_m)
+def _grid(params: SpaceChargeParams, potentials_V: Sequence[float]) -> _Grid:
+    xa = _phase_mesh(params, "alpha", potentials_V, params.thickness_m)
     if params.metallic_beta:
         x = xa
     else:
-        xb = _phase_mesh(params, "beta", delta_phi_V, None)
+        xb = _phase_mesh(params, "beta", potentials_V, None)
         x = np.concatenate((-xb[:0:-1], xa))
     h = np.diff(x)
     in_alpha = x[:-1] >= 0.0
@@ -389,9 +392,14 @@ def solve_space_charge(params: SpaceChargeParams | Mapping[str, Any], delta_phi_
     """
     params = SpaceChargeParams.coerce(params)
     dphi = validate_potential_V(delta_phi_V)
-    grid = _grid(params, dphi)
+    return _solve(params, _grid(params, [dphi]), dphi, None, max_iterations)
+
+
+def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.ndarray | None,
+           max_iterations: int = 400) -> SpaceChargeProfile:
+    """Damped Newton on ``grid`` from ``phi_start`` (default: the bulk potentials of each phase)."""
     vt = params.thermal_voltage_V
-    phi = np.where(grid.x_m < 0, dphi, 0.0)
+    phi = np.where(grid.x_m < 0, dphi, 0.0) if phi_start is None else phi_start.copy()
     if grid.dirichlet:
         phi[0] = dphi
     for iteration in range(1, max_iterations + 1):
@@ -447,10 +455,13 @@ def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], p
     potentials = [validate_potential_V(v) for v in potentials_V]
     if not potentials:
         raise InputError("parameter 'potentials_V'", "is empty", expected="at least one potential in V")
+    grid = _grid(params, [min(potentials), max(potentials)])  # one mesh: Q(Δφ) is smooth along the curve
     charge = np.empty(len(potentials))
     capacitance = np.empty(len(potentials))
+    phi = None
     for i, v in enumerate(potentials):
-        prof = solve_space_charge(params, v)
+        prof = _solve(params, grid, v, phi)  # warm start from the previous potential
+        phi = prof.phi_V
         charge[i], capacitance[i] = prof.charge_C_m2, prof.capacitance_F_m2
         if progress is not None:
             progress(i)
