@@ -171,6 +171,13 @@ def test_bad_parameters(kw, option):
         cooccurrence(incidence(_records(["a", "b"])), **kw)
 
 
+def test_threshold_above_every_keyword_and_records_without_keywords():
+    with pytest.raises(InputError, match="no keyword occurs in 3 or more documents .the most frequent occurs in 2"):
+        cooccurrence(incidence(_records(["a", "b"], ["a"])), min_occurrences=3)
+    with pytest.raises(InputError, match="no keywords in any of the 2 records"):
+        cooccurrence(incidence(_records([], [])))
+
+
 def test_keyword_kind_selection():
     from .conftest import SMALL
 

@@ -58,6 +58,28 @@ def test_layout_places_linked_topics_together():
     assert within < 0.6 * across
 
 
+def test_strongest_links_for_hover():
+    from interstore.literature.plot import strongest_links
+
+    m = _map()
+    d = m.labels.index("d")
+    # k: a = b = c = 4+4+4 = 12, d = 13, x = 1+3+3 = 7, y = z = 6; 2m = 3·12 + 13 + 7 + 2·6 = 68
+    # s(d,a) = 68·4/(13·12) = 1.744 > s(d,x) = 68·1/(13·7) = 0.747
+    [top] = strongest_links(m, np.array([d]), k=4)
+    assert [t[0] for t in top] == ["a", "b", "c", "x"]
+    assert top[0][1] == pytest.approx(68 * 4 / (13 * 12)) and top[0][2] == 4
+    assert top[3][1] == pytest.approx(68 / (13 * 7)) and top[3][2] == 1
+
+
+def test_single_keyword_map_draws():
+    from interstore.literature.plot import network_figure, network_html
+
+    m = _map([["solo"], ["solo"]])
+    assert m.cluster.tolist() == [1] and len(m.source) == 0
+    assert "solo" in network_html(m)
+    network_figure(m)
+
+
 def test_top_subset_keeps_frequent_nodes_and_largest_links():
     m = _map()
     nodes, links = top_subset(m, max_nodes=4, max_links=3)

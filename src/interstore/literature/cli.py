@@ -85,7 +85,7 @@ def network_cmd(
         f"Keyword network: {len(unique)} records ({removed} duplicates removed), {result['n_keywords']} keywords, "
         f"{result['n_links']} links, {result['n_clusters']} clusters",
         ["keyword", "occurrences (documents)", "cluster", f"total link strength ({counting} counting, documents)",
-         "links"],
+         "links (neighbour keywords)"],
         [(escape(n["keyword"]), n["count"], n["cluster"], n["total_link_strength"], n["links"])
          for n in result["nodes"][:20]])
     emit(result, json_path, summary, written=written)

@@ -31,6 +31,7 @@ from typing import Iterable
 import numpy as np
 from scipy import sparse
 
+from ..errors import InputError
 from .normalize import Thesaurus, keyword_key
 from .options import COUNTING, KEYWORD_KINDS, NORMALIZATIONS, check_choice, check_int
 from .records import Record
@@ -116,7 +117,14 @@ def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "f
     check_choice("--counting", counting, COUNTING)
     min_occurrences = check_int("--min-occurrences", min_occurrences, 1)
     occ = np.asarray(inc.matrix.sum(axis=0)).ravel()
+    if len(occ) == 0:
+        raise InputError("exports", f"no keywords in any of the {inc.matrix.shape[0]} records",
+                         expected="records with keywords (Scopus Author/Index Keywords, WoS DE/ID, RIS KW, "
+                                  "BibTeX keywords)")
     keep = np.flatnonzero(occ >= min_occurrences)
+    if len(keep) == 0:
+        raise InputError("option --min-occurrences", f"no keyword occurs in {min_occurrences} or more documents "
+                         f"(the most frequent occurs in {int(occ.max())})", expected="a smaller threshold")
     order = keep[np.lexsort((np.asarray(inc.labels, dtype=object)[keep].astype(str), -occ[keep]))]
     x = inc.matrix[:, order].tocsr()
     if counting == "full":
