@@ -19,6 +19,38 @@ def _write_csv(path, m, *, current_unit="mA"):
     return path
 
 
+def _write_mpt(path, m, scan_rate_mV_s):
+    """An EC-Lab 11.x CV export (French locale: decimal comma, Latin-1, CRLF) of ``m``."""
+    settings = ["EC-Lab ASCII FILE", "", "", "Cyclic Voltammetry", "",
+                "Characteristic mass : 1,000 mg", "Cycle Definition : Charge/Discharge alternance",
+                "Ei (V)              0,900               ", f"dE/dt               {scan_rate_mV_s:.3f}".replace(".", ","),
+                "dE/dt unit          mV/s                ", "E1 (V)              1,600               ",
+                "E2 (V)              0,200               ", "nc cycles           1                   ", ""]
+    settings[1] = f"Nb header lines : {len(settings) + 1}"
+    table = ["mode\tox/red\ttime/s\tcontrol/V\tEwe/V\t<I>/mA\tcycle number\t"]
+    for t, e, i, c in zip(m.time_s, m.potential_V, m.current_A * 1e3, m.cycle - 1):
+        table.append(f"2\t{int(i > 0)}\t{t:.9E}\t{e:.7E}\t{e:.7E}\t{i:.15E}\t{c:.15E}\t".replace(".", ","))
+    path.write_bytes("\r\n".join(settings + table).encode("latin-1") + b"\r\n")
+    return path
+
+
+def test_biologic_exports_carry_their_scan_rates(run_cli, tmp_path):
+    """EC-Lab .mpt files at four rates, no --scan-rates: rates come from dE/dt in the headers."""
+    files = [_write_mpt(tmp_path / f"V8O16-rGO_CV_{v:g}mVs_C03.mpt",
+                        synthetic_cv(v, n_cycles=2, start_mid=True, cycle_column=True, points_per_sweep=800), v)
+             for v in RATES]
+    js = tmp_path / "mpt.json"
+    code, _, stderr = run_cli("cv", "analyze", *files, "--mass-mg", "1.0", "--cycle", "1", "--json", js)
+    assert code == 0, stderr
+    result = json.loads(js.read_text())
+    assert [f["scan_rate_source"] for f in result["files"]] == ["file"] * 4
+    assert [f["cycle"] for f in result["files"]] == [1] * 4  # EC-Lab counts cycles from 0
+    assert result["scan_rates_mV_s"] == RATES
+    e = np.linspace(0.2, 1.6, 20001)
+    assert result["trasatti"]["q_outer_C_g"] == pytest.approx(np.trapezoid(k1_profile_F(e, 1), e) / 1e-3, rel=5e-3)
+    assert not result["warnings"]
+
+
 @pytest.fixture()
 def cv_files(tmp_path):
     return [_write_csv(tmp_path / f"cv_{v:g}mVs.csv", synthetic_cv(v)) for v in RATES]
