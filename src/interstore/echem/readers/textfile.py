@@ -108,38 +108,28 @@ def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Colum
     if len(split_fields(body[-1], sep)) < len(split_fields(body[0], sep)):
         raise InputError(source, "last data row is incomplete (file truncated?)",
                          where=f"line {first_line + len(body) - 1}", expected="complete rows")
-    text = "\n".join(body)
     try:
-        frame = _read_frame(text, sep, decimal, n_fields, float)
+        frame = pd.read_csv(io.StringIO("\n".join(body)), sep=sep if sep is not None else r"\s+", header=None,
+                            names=range(n_fields), decimal=decimal, skip_blank_lines=False, index_col=False,
+                            engine="c" if sep is not None else "python")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first_line + int(m.group(1)) - 1}" if m else None
         raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
                          where=where, expected="the same number of fields in every row") from None
-    except ValueError:  # a non-numeric cell somewhere: read as text, convert only the chosen columns
-        frame = _read_frame(text, sep, decimal, n_fields, str)
     out: dict[str, np.ndarray] = {}
     for key, col in columns.items():
         cells = frame[col.index]
+        if not pd.api.types.is_numeric_dtype(cells):  # text somewhere in the column (or a decimal comma)
+            cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
         values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             cell = cells.iloc[int(bad[0])]
             problem = (f"empty, missing or NaN value in column '{col.header}'"
-                       if pd.isna(cell) or not str(cell).strip() or str(cell).strip().lower() in ("nan", "inf", "-inf")
+                       if pd.isna(cell) or str(cell).strip().lower() in ("", "nan", "inf", "-inf")
                        else f"non-numeric value {str(cell)[:30]!r} in column '{col.header}'")
             raise InputError(source, problem, where=f"line {first_line + int(bad[0])}",
                              expected="a finite number in every row")
         out[key] = values * col.factor
     return out
-
-
-def _read_frame(text: str, sep: str | None, decimal: str, n_fields: int, dtype) -> pd.DataFrame:
-    """pandas' C parser on the data rows; blank rows are kept so row i is file line first_line+i,
-    and every row must have at most ``n_fields`` fields."""
-    frame = pd.read_csv(io.StringIO(text), sep=sep if sep is not None else r"\s+", header=None,
-                        names=range(n_fields), decimal=decimal, skip_blank_lines=False, index_col=False,
-                        dtype=dtype, engine="c" if sep is not None else "python")
-    if dtype is str and decimal != ".":
-        frame = frame.apply(lambda c: c.str.replace(decimal, ".", regex=False))
-    return frame
