@@ -85,6 +85,24 @@ def test_file_with_two_scan_rates_is_ambiguous():
     assert analyze_cv([mixed, synthetic_cv(1.0)], [0.5, 1.0]).scan_rates_mV_s.tolist() == [0.5, 1.0]
 
 
+def _concatenate(ms, source="all_rates.csv"):
+    """One record of CVs run one after the other (time continues, cycle column as recorded)."""
+    t0 = np.cumsum([0.0] + [m.time_s[-1] + 1.0 for m in ms[:-1]])
+    return from_arrays(np.concatenate([m.time_s + t for m, t in zip(ms, t0)]),
+                       np.concatenate([m.potential_V for m in ms]), np.concatenate([m.current_A for m in ms]),
+                       source=source)
+
+
+def test_one_record_holding_several_rates_equals_separate_files():
+    separate = analyze_cv([synthetic_cv(v) for v in RATES])
+    single = analyze_cv([_concatenate([synthetic_cv(v) for v in RATES])])
+    np.testing.assert_allclose(single.scan_rates_mV_s, RATES, rtol=1e-3)
+    np.testing.assert_allclose(single.capacitive_fraction, separate.capacitive_fraction, rtol=1e-3)
+    np.testing.assert_allclose([p.fit.b for p in single.peaks], [p.fit.b for p in separate.peaks], atol=1e-3)
+    assert single.sources[2] == "all_rates.csv [block 3: 0.5 mV/s]"
+    assert "all_rates.csv: holds 5 scan rates" in single.warnings[0]
+
+
 def test_galvanostatic_record_is_not_taken_for_a_cv():
     """Charge/discharge curves (E ∝ √t within each half cycle) are refused with the file's name."""
     phase = np.linspace(0, 1, 1000, endpoint=False)
@@ -135,7 +153,7 @@ def test_bad_parameters_raise_before_solving(kwargs, match):
 
 
 def test_too_few_files_or_rates_or_no_overlap():
-    with pytest.raises(InputError, match="1 file"):
+    with pytest.raises(InputError, match="1 CV"):
         analyze_cv([synthetic_cv(1.0)], [1.0])
     with pytest.raises(InputError, match="2 distinct|distinct scan rates"):
         analyze_cv([synthetic_cv(1.0), synthetic_cv(1.0)], [1.0, 1.0])

@@ -13,6 +13,8 @@ Pipeline (one measurement per scan rate):
 
 Scan rates come from ``scan_rates_mV_s``, else from each file
 (``Measurement.scan_rate_mV_s``), else from the slope dE/dt of its sweeps.
+Without ``scan_rates_mV_s``, a record holding CVs at several rates one after
+the other is first cut into one block per rate (:func:`.cv_segments.split_by_scan_rate`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import numpy as np
 
 from ..errors import InputError, require_positive
 from .bvalue import BValueFit, fit_b_value
-from .cv_segments import bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch, split_sweeps
+from .cv_segments import (bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch,
+                          split_by_scan_rate, split_sweeps)
 from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
 from .record import Measurement
 from .trasatti import R2_THRESHOLD, TrasattiFit, fit_trasatti, voltammetric_charge_C
@@ -211,15 +214,20 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     ``mass_g`` is the active mass (g) for specific quantities; ``r_s_ohm`` the series
     resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file.
     """
-    measurements = list(measurements)
-    if len(measurements) < 2:
-        raise InputError("CV files", f"{len(measurements)} file(s) given",
-                         expected="CVs at two or more scan rates (one file per rate)")
     r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
     if int(n_grid) < 10:
         raise InputError("parameter 'n_grid'", f"got {n_grid!r}", expected="at least 10 grid points")
     if not 0 < r2_threshold <= 1:
         raise InputError("parameter 'r2_threshold'", f"got {r2_threshold!r}", expected="0 < R² threshold <= 1")
+    measurements, split_notes = list(measurements), []
+    if scan_rates_mV_s is None:
+        blocks = [split_by_scan_rate(m) for m in measurements]
+        split_notes = [f"{m.source}: holds {len(b)} scan rates, analysed as {len(b)} blocks"
+                       for m, b in zip(measurements, blocks) if len(b) > 1]
+        measurements = [block for b in blocks for block in b]
+    if len(measurements) < 2:
+        raise InputError("CV files", f"{len(measurements)} CV(s) at one scan rate given",
+                         expected="CVs at two or more scan rates (one file per rate, or one file holding several)")
     mass = _resolve_mass(measurements, mass_g)
 
     sweeps = [select_cycle(split_sweeps(m.potential_V, m.cycle), cycle, m.source) for m in measurements]
@@ -230,7 +238,8 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
         if not worst >= MIN_RAMP_R2:
             raise InputError(m.source, f"the potential is not swept linearly in time (R² of E(t) = {worst:.3f})",
                              expected="a cyclic voltammogram: potential ramps at a constant scan rate")
-    rates, how, warnings = _resolve_scan_rates(measurements, ramp_fits, scan_rates_mV_s)
+    rates, how, rate_notes = _resolve_scan_rates(measurements, ramp_fits, scan_rates_mV_s)
+    warnings = split_notes + rate_notes
     order = np.argsort(rates, kind="stable")
     measurements, sweeps = [measurements[k] for k in order], [sweeps[k] for k in order]
     rates, how = np.asarray(rates)[order], [how[k] for k in order]

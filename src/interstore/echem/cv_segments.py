@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from .record import Measurement
 
 FULL_SWEEP_FRACTION = 0.9  # a sweep is "full" when it spans >= 90 % of the widest sweep
 _MAX_COARSE_POINTS = 4096  # vertices are searched on at most this many block means
@@ -146,6 +147,35 @@ def ramp_fit(time_s: np.ndarray, potential_V: np.ndarray) -> tuple[float, float]
         return float("nan"), float("nan")
     ste = float(np.dot(tc, ec))
     return abs(ste / stt) * 1e3, ste * ste / (stt * see)
+
+
+def split_by_scan_rate(m: Measurement, *, spread: float = 1.10) -> list[Measurement]:
+    """One measurement per block of consecutive full sweeps at one scan rate.
+
+    A record of CVs run one after the other at several scan rates is cut into
+    blocks (rows from the first to the last sweep of the block; rates within a
+    factor ``spread`` of the block's first sweep), keeping the blocks that hold
+    a complete cycle.  A record at one rate is returned unchanged.  Sweeps at
+    different rates that form no complete cycle at one rate are ambiguous."""
+    t, e = m.time_s, m.potential_V
+    groups: list[tuple[float, list[Sweep]]] = []
+    for s in (s for s in split_sweeps(e, m.cycle) if s.full):
+        rate = ramp_fit(t[s.rows], e[s.rows])[0]
+        if groups and groups[-1][0] / spread <= rate <= groups[-1][0] * spread:
+            groups[-1][1].append(s)
+        else:
+            groups.append((rate, [s]))
+    if len(groups) <= 1:
+        return [m]
+    blocks = [(rate, g) for rate, g in groups if {s.direction for s in g} == {1, -1}]
+    if not blocks:
+        raise InputError(m.source, "scan rate is ambiguous: its sweeps run at "
+                         + ", ".join(f"{rate:.4g}" for rate, _ in groups) + " mV/s and form no complete cycle "
+                         "at one rate", expected="a file with one scan rate, or give --scan-rates")
+    return [Measurement(m.data.iloc[g[0].start:g[-1].stop].reset_index(drop=True),
+                        source=f"{m.source} [block {k}: {rate:.4g} mV/s]", instrument=m.instrument,
+                        active_mass_g=m.active_mass_g, technique=m.technique, extra=dict(m.extra))
+            for k, (rate, g) in enumerate(blocks, start=1)]
 
 
 def bin_onto_grid(potential_V: np.ndarray, values: np.ndarray, grid_V: np.ndarray) -> np.ndarray:
