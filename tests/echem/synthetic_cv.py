@@ -100,3 +100,11 @@ def synthetic_cv(scan_rate_mV_s: float, model: CurrentModel | None = None, *, n_
     return from_arrays(t, e_app, i, cycle=cycles if cycle_column else None,
                        source=f"synthetic_{scan_rate_mV_s:g}mV_s.csv",
                        scan_rate_mV_s=scan_rate_mV_s if record_rate else None, active_mass_g=active_mass_g)
+
+
+def concatenate_cvs(ms: list[Measurement], source: str = "all_rates.csv") -> Measurement:
+    """One record of the CVs ``ms`` run one after the other (time continues)."""
+    t0 = np.cumsum([0.0] + [m.time_s[-1] + 1.0 for m in ms[:-1]])
+    return from_arrays(np.concatenate([m.time_s + t for m, t in zip(ms, t0)]),
+                       np.concatenate([m.potential_V for m in ms]), np.concatenate([m.current_A for m in ms]),
+                       source=source)

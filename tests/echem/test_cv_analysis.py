@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic_cv import ANODIC_PEAKS_V, CATHODIC_PEAKS_V, power_law_current, synthetic_cv
+from synthetic_cv import ANODIC_PEAKS_V, CATHODIC_PEAKS_V, concatenate_cvs, power_law_current, synthetic_cv
 
 from interstore.echem.cv_analysis import analyze_cv
 from interstore.echem.record import from_arrays
@@ -85,17 +85,9 @@ def test_file_with_two_scan_rates_is_ambiguous():
     assert analyze_cv([mixed, synthetic_cv(1.0)], [0.5, 1.0]).scan_rates_mV_s.tolist() == [0.5, 1.0]
 
 
-def _concatenate(ms, source="all_rates.csv"):
-    """One record of CVs run one after the other (time continues, cycle column as recorded)."""
-    t0 = np.cumsum([0.0] + [m.time_s[-1] + 1.0 for m in ms[:-1]])
-    return from_arrays(np.concatenate([m.time_s + t for m, t in zip(ms, t0)]),
-                       np.concatenate([m.potential_V for m in ms]), np.concatenate([m.current_A for m in ms]),
-                       source=source)
-
-
 def test_one_record_holding_several_rates_equals_separate_files():
     separate = analyze_cv([synthetic_cv(v) for v in RATES])
-    single = analyze_cv([_concatenate([synthetic_cv(v) for v in RATES])])
+    single = analyze_cv([concatenate_cvs([synthetic_cv(v) for v in RATES])])
     np.testing.assert_allclose(single.scan_rates_mV_s, RATES, rtol=1e-3)
     np.testing.assert_allclose(single.capacitive_fraction, separate.capacitive_fraction, rtol=1e-3)
     np.testing.assert_allclose([p.fit.b for p in single.peaks], [p.fit.b for p in separate.peaks], atol=1e-3)
@@ -165,12 +157,18 @@ def test_too_few_files_or_rates_or_no_overlap():
 
 
 def test_real_files_give_b_between_0_3_and_1_1(shared_data):
+    """Every folder of real CV files (names containing 'cv') is one electrode at several rates."""
     from interstore.echem.readers import read_measurement
 
-    files = sorted(p for p in shared_data.rglob("*") if p.is_file() and "cv" in p.name.lower())
-    if len(files) < 2:
-        pytest.skip("no CV series in the shared data")
-    result = analyze_cv([read_measurement(p) for p in files]).to_dict()
-    assert result["b_values"]
-    for r in result["b_values"]:
-        assert 0.3 <= r["b"] <= 1.1
+    folders: dict = {}
+    for p in sorted(shared_data.rglob("*")):
+        if p.is_file() and "cv" in p.name.lower():
+            folders.setdefault(p.parent, []).append(p)
+    if not folders:
+        pytest.skip("no CV files in the shared data")
+    b_values = []
+    for files in folders.values():
+        result = analyze_cv([read_measurement(p) for p in files]).to_dict()
+        b_values += [r["b"] for r in result["b_values"]]
+    assert b_values
+    assert all(0.3 <= b <= 1.1 for b in b_values), b_values

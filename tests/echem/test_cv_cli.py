@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_cv import k1_profile_F, k2_profile, power_law_current, synthetic_cv
+from synthetic_cv import concatenate_cvs, k1_profile_F, k2_profile, power_law_current, synthetic_cv
 
 RATES = [0.1, 0.2, 0.5, 1.0]
 
@@ -97,6 +97,16 @@ def test_power_law_b_and_estimated_scan_rates(run_cli, tmp_path):
         assert b["b"] == pytest.approx(0.75, abs=0.01)
     assert result["trasatti"]["q_outer_C_g"] is None and result["mass_basis"]["basis"] == "none"
     assert "estimated from dE/dt" in stdout
+
+
+def test_one_file_with_all_rates(run_cli, tmp_path):
+    path = _write_csv(tmp_path / "all.csv", concatenate_cvs([synthetic_cv(v) for v in RATES]))
+    js = tmp_path / "all.json"
+    code, stdout, stderr = run_cli("cv", "analyze", path, "--json", js)
+    assert code == 0, stderr
+    result = json.loads(js.read_text())
+    np.testing.assert_allclose([d["scan_rate_mV_s"] for d in result["dunn"]], RATES, rtol=1e-3)
+    assert "holds 4 scan rates" in stdout
 
 
 @pytest.mark.parametrize("args, fragment", [
