@@ -59,6 +59,7 @@ def test_biologic_cv_mpt_decimal_comma_and_scan_rate():
     m = read_measurement(DATA / "biologic_cv_10mVs.mpt")
     assert m.instrument == "biologic" and m.technique == "Cyclic Voltammetry"
     assert m.scan_rate_mV_s == pytest.approx(10.0)
+    assert m.extra["characteristic_mass_g"] == pytest.approx(1.2e-3) and m.active_mass_g is None
     assert len(m.data) == 113
     # the file's own time and potential agree with its dE/dt: |dE/dt| = 10 mV/s
     rate = np.abs(np.diff(m.data["potential_V"].to_numpy()[:20] * 1e3) / np.diff(m.time_s[:20]))
@@ -169,3 +170,11 @@ def test_installed_packages_example_files():
     if not found:
         pytest.skip("no instrument example files in site-packages")
     assert_all_read(found)
+
+
+def test_csv_units_row_under_header(tmp_path):
+    f = tmp_path / "origin.csv"
+    f.write_text("Time,Potential,Current,Cycle\ns,mV,µA,#\n0,1200,50,1\n30,1250,50,1\n60,1300,-50,2\n")
+    m = read_measurement(f)
+    assert m.time_s.tolist() == [0, 30, 60] and m.potential_V.tolist() == pytest.approx([1.2, 1.25, 1.3])
+    assert m.current_A.tolist() == pytest.approx([5e-5, 5e-5, -5e-5]) and m.cycle.tolist() == [1, 1, 2]

@@ -5,7 +5,9 @@
 whose header is line N (``time/s``, ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 ``Ns`` …; PEIS: ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``).  Numbers may use a
 decimal comma.  ``cycle number`` counts from 0 in EC-Lab and becomes 1, 2, …;
-``Ns`` (sequence number) is the step.
+``Ns`` (sequence number) is the step.  EC-Lab's ``Characteristic mass`` goes to
+``extra['characteristic_mass_g']`` (not to ``active_mass_g``: EC-Lab fills in 1 mg
+when the user leaves the field alone).
 """
 
 from __future__ import annotations
@@ -62,6 +64,19 @@ def scan_rate_mV_s(settings: Sequence[str], source: str) -> float | None:
     return values[0] * unit_factor("potential", per_second[0], source=source, header="dE/dt unit") * 1e3
 
 
+def characteristic_mass_g(settings: Sequence[str], source: str) -> float | None:
+    """EC-Lab's ``Characteristic mass : 1,200 mg`` in g (``None`` if absent or not a mass)."""
+    for line in settings:
+        m = re.match(r"^Characteristic mass\s*:\s*([-+0-9.,eE]+)\s*(\S+)\s*$", line.strip())
+        if m and is_number(m.group(1)):
+            try:
+                return float(m.group(1).replace(",", ".")) * unit_factor("mass", m.group(2), source=source,
+                                                                          header="Characteristic mass")
+            except InputError:
+                return None
+    return None
+
+
 def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
          columns: dict[str, str] | None) -> tuple[dict[str, np.ndarray], list[str]]:
     """Converted columns and the settings lines of an ``.mpt`` file."""
@@ -86,7 +101,9 @@ def read_mpt(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     values, settings = _mpt(path, MEASUREMENT_KEYS, _REQUIRED, columns)
     technique = settings[3].strip() if len(settings) > 3 and settings[3].strip() else None
     meta.setdefault("scan_rate_mV_s", scan_rate_mV_s(settings, str(path)))
-    return build_measurement(values, str(path), "biologic", technique=technique, **meta)
+    mass = characteristic_mass_g(settings, str(path))
+    extra = {} if mass is None else {"characteristic_mass_g": mass}
+    return build_measurement(values, str(path), "biologic", technique=technique, extra=extra, **meta)
 
 
 def read_mpt_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:

@@ -100,7 +100,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
     """Pick the column for each key in ``keys`` (``required`` ones must exist).
 
     ``units`` gives per-column units for formats that keep them in a separate
-    row (Gamry); otherwise the unit is read from each header."""
+    row (Gamry, Origin-style CSV); a blank entry falls back to the header's unit."""
     mapping = dict(mapping or {})
     unknown = [k for k in mapping if k not in keys]
     if unknown:
@@ -112,7 +112,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
     for key in keys:
         if key in mapping:
             index, unit, sign = _mapped_index(mapping[key], headers, source, key)
-            unit = unit or (units[index] if units else parsed[index][1])
+            unit = unit or (units[index] if units else None) or parsed[index][1]
         else:
             found = next(((i, s) for alias in ALIASES[key] for i, (n, s) in enumerate(names) if n == alias), None)
             if found is None:
@@ -124,7 +124,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
-            unit = units[index] if units else parsed[index][1]
+            unit = (units[index] if units else None) or parsed[index][1]
         quantity = QUANTITY[key]
         factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
         chosen[key] = Column(key, headers[index], index, sign * factor)

@@ -2,7 +2,8 @@
 export or a hand-made table), optionally with a ``--columns`` mapping.
 
 Lines before the header (metadata, ``#`` comments) are skipped; the header is
-the first row of names followed by a row of numbers.
+the first row of names followed by a row of numbers, optionally with a row of
+units in between (``time,E,I`` / ``s,V,mA``).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str]
     """Chosen columns of a delimited text table, in canonical units."""
     source = str(path)
     lines = load_text(path).splitlines()
-    header_at, sep = find_header(lines, source)
+    header_at, sep, units = find_header(lines, source)
     headers = split_fields(lines[header_at], sep)
-    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
-    decimal = sniff_decimal("\n".join(lines[header_at + 1: header_at + 6]), sep)
-    return read_columns(lines[header_at + 1:], header_at + 2, chosen, source, sep=sep, decimal=decimal,
-                        n_fields=len(headers))
+    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns, units=units)
+    first = header_at + (2 if units else 1)
+    decimal = sniff_decimal("\n".join(lines[first: first + 5]), sep)
+    return read_columns(lines[first:], first + 1, chosen, source, sep=sep, decimal=decimal, n_fields=len(headers))
 
 
 def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:

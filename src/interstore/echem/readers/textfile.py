@@ -17,6 +17,7 @@ import pandas as pd
 
 from ...errors import InputError
 from .columns import Column
+from .units import known_unit
 
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _SNIFF_BYTES = 8192
@@ -66,21 +67,30 @@ def sniff_separator(header: str, sample: str) -> str | None:
     return (same or present or [None])[0]
 
 
-def find_header(lines: Sequence[str], source: str, *, start: int = 0, max_lines: int = 500) -> tuple[int, str]:
-    """Index and separator of the first row of names followed by a row of mostly numbers."""
+def _units_row(fields: list[str]) -> bool:
+    """A row of units under the header (``s, V, mA`` …): every field blank, ``#`` or a known unit."""
+    return any(known_unit(f) for f in fields if f) and all(not f or f == "#" or known_unit(f) for f in fields)
+
+
+def find_header(lines: Sequence[str], source: str, *, start: int = 0,
+                max_lines: int = 500) -> tuple[int, str, list[str] | None]:
+    """Index and separator of the first row of names followed by a row of mostly numbers,
+    and the units row between them when there is one (Origin-style ``time,E,I`` / ``s,V,mA``)."""
     stop = min(len(lines) - 1, start + max_lines)
     for i in range(start, stop):
-        line, sample = lines[i], lines[i + 1]
+        line = lines[i]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        sep = sniff_separator(line, sample)
+        sep = sniff_separator(line, lines[i + 1])
         if sep is None:
             continue
-        head, data = split_fields(line, sep), split_fields(sample, sep)
+        head, units = split_fields(line, sep), split_fields(lines[i + 1], sep)
+        has_units = len(units) == len(head) and _units_row(units) and i + 2 < len(lines)
+        data = split_fields(lines[i + 2 if has_units else i + 1], sep)
         numeric = sum(is_number(d) for d in data)
         if len(head) >= 2 and len(head) == len(data) and numeric >= max(2, len(data) / 2) \
                 and sum(is_number(h) for h in head) < len(head) / 2:
-            return i, sep
+            return i, sep, units if has_units else None
     raise InputError(source, "no header row followed by numeric data rows", where=f"lines {start + 1}-{stop + 1}",
                      expected="a table: one header row of column names (with units), then numeric rows")
 

@@ -2,7 +2,7 @@
 ``name [unit]`` or ``name_unit`` and converting to the canonical unit.
 
 Canonical units: time s, potential V, current A, capacity mAh, frequency Hz,
-impedance Ω.  A value ``x`` in unit ``u`` becomes ``x · FACTORS[quantity][u]``.
+impedance Ω, mass g.  A value ``x`` in unit ``u`` becomes ``x · FACTORS[quantity][u]``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ CANONICAL_UNIT = {
     "capacity": "mAh",
     "frequency": "Hz",
     "impedance": "Ohm",
+    "mass": "g",
 }
 
 # Factors to the canonical unit; keys are normalised by :func:`normalise_unit`.
@@ -31,6 +32,7 @@ FACTORS: dict[str, dict[str, float]] = {
                  "As": 1.0 / 3.6, "mAs": 1e-3 / 3.6},
     "frequency": {"Hz": 1.0, "mHz": 1e-3, "kHz": 1e3, "MHz": 1e6},
     "impedance": {"Ohm": 1.0, "mOhm": 1e-3, "kOhm": 1e3, "MOhm": 1e6},
+    "mass": {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "kg": 1e3},
 }
 
 _OHM_WORDS = re.compile(r"(ohms?|Ω)$", re.IGNORECASE)
