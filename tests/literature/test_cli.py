@@ -65,6 +65,14 @@ def test_fractional_jaccard_and_threshold(run_cli, tmp_path):
     assert res["counting"] == "fractional" and res["normalization"] == "jaccard"
 
 
+def test_max_keywords_selects_by_total_link_strength(run_cli, tmp_path):
+    res, _ = _run(run_cli, tmp_path, str(SMALL["wos-tab"]), "--min-occurrences", "1", "--max-keywords", "3", out=False)
+    # k = MXene 6, V2O5 7, Zinc 7, built-in 3, oxygen 3 -> the top 3, k recomputed among them (hand count)
+    assert res["max_keywords"] == 3 and res["n_keywords"] == 3
+    assert [(n["keyword"], n["total_link_strength"]) for n in res["nodes"]] == [
+        ("MXene", 4), ("V2O5", 5), ("Zinc-ion batteries", 5)]
+
+
 def test_same_input_and_seed_same_coordinates(run_cli, tmp_path):
     args = [str(REPO / "examples/literature/demo_scopus.csv"), "--seed", "11"]
     a, _ = _run(run_cli, tmp_path, *args, out=False)

@@ -171,6 +171,20 @@ def test_bad_parameters(kw, option):
         cooccurrence(incidence(_records(["a", "b"])), **kw)
 
 
+def test_max_keywords_keeps_the_largest_total_link_strength():
+    from interstore.literature.cooccurrence import strongest_keywords
+
+    from .conftest import SMALL
+
+    co = strongest_keywords(_network(SMALL["bibtex"]), 3)
+    # k = M 6, V 7, Z 7, B 3, O 3 -> keep V, Z, M (in node order M, V, Z); k recomputed: M 2+2, V 2+3, Z 2+3
+    assert co.labels == LABELS[:3]
+    assert co.total_link_strength.tolist() == [4, 5, 5]
+    assert strongest_keywords(co, None) is co
+    with pytest.raises(InputError, match="--max-keywords"):
+        strongest_keywords(co, 0)
+
+
 def test_threshold_above_every_keyword_and_records_without_keywords():
     with pytest.raises(InputError, match="no keyword occurs in 3 or more documents .the most frequent occurs in 2"):
         cooccurrence(incidence(_records(["a", "b"], ["a"])), min_occurrences=3)

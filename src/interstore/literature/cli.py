@@ -22,6 +22,8 @@ OUTPUT_FILES = {
 def network_cmd(
     exports: Annotated[list[Path], typer.Argument(help="Scopus CSV, WoS plain/tab-delimited, RIS or BibTeX files.")],
     min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents.")] = 2,
+    max_keywords: Annotated[Optional[int], typer.Option(
+        help="Keep only the N keywords with the largest total link strength (VOSviewer's selection).")] = None,
     thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
     counting: Annotated[str, typer.Option(help="full | fractional")] = "full",
     normalization: Annotated[str, typer.Option(help="association | cosine | jaccard")] = "association",
@@ -38,7 +40,7 @@ def network_cmd(
     from rich.progress import Progress
 
     from ..outputs import save_figure, write_csv, write_text
-    from .cooccurrence import cooccurrence, incidence
+    from .cooccurrence import cooccurrence, incidence, strongest_keywords
     from .export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
     from .network import keyword_map
     from .normalize import read_thesaurus
@@ -47,7 +49,8 @@ def network_cmd(
     from .records import deduplicate
 
     check_options(min_occurrences=min_occurrences, counting=counting, normalization=normalization,
-                  keywords=keywords, resolution=resolution, seed=seed, max_nodes=max_nodes, max_links=max_links)
+                  keywords=keywords, resolution=resolution, seed=seed, max_nodes=max_nodes, max_links=max_links,
+                  max_keywords=max_keywords)
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
@@ -58,14 +61,15 @@ def network_cmd(
             progress.advance(task)
         unique, removed = deduplicate(records)
         progress.update(task, description="counting co-occurrences")
-        co = cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences, counting=counting)
+        co = strongest_keywords(cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences,
+                                             counting=counting), max_keywords)
         progress.advance(task)
         progress.update(task, description="clustering and layout")
         m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed)
         progress.advance(task)
         result = {"exports": [str(p) for p in exports], "records_read": len(records),
                   "duplicates_removed": removed, "records_used": len(unique), "keywords": keywords,
-                  "min_occurrences": min_occurrences, **network_payload(m)}
+                  "min_occurrences": min_occurrences, "max_keywords": max_keywords, **network_payload(m)}
         if out is not None:
             progress.update(task, description="writing figures and tables")
             from .plot import network_figure, network_html

@@ -138,6 +138,19 @@ def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "f
     return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting)
 
 
+def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurrence:
+    """Keep the ``max_keywords`` keywords with the largest total link strength k_i (VOSviewer's
+    "number of keywords to be selected"; ties: more occurrences first); ``None`` keeps all.
+    k_i is then recomputed among the kept keywords."""
+    if max_keywords is None or max_keywords >= len(co.labels):
+        return co
+    max_keywords = check_int("--max-keywords", max_keywords, 1)
+    k = co.total_link_strength
+    keep = np.sort(np.lexsort((np.arange(len(k)), -k))[:max_keywords])
+    return Cooccurrence(tuple(co.labels[i] for i in keep), co.occurrences[keep],
+                        co.counts[keep][:, keep].tocsr(), co.counting)
+
+
 def normalize(co: Cooccurrence, method: str = "association") -> sparse.csr_matrix:
     """Normalised link strengths s_ij (same sparsity as ``co.counts``; see module docstring)."""
     check_choice("--normalization", method, NORMALIZATIONS)

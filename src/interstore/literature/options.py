@@ -35,7 +35,8 @@ def check_positive(option: str, value: float) -> float:
 
 
 def check_options(*, min_occurrences: int, counting: str, normalization: str, keywords: str,
-                  resolution: float, seed: int, max_nodes: int, max_links: int) -> None:
+                  resolution: float, seed: int, max_nodes: int, max_links: int,
+                  max_keywords: int | None = None) -> None:
     """Check every parameter of ``interstore literature network`` at once."""
     check_int("--min-occurrences", min_occurrences, 1)
     check_choice("--counting", counting, COUNTING)
@@ -45,3 +46,5 @@ def check_options(*, min_occurrences: int, counting: str, normalization: str, ke
     check_int("--seed", seed, 0)
     check_int("--max-nodes", max_nodes, 1)
     check_int("--max-links", max_links, 0)
+    if max_keywords is not None:
+        check_int("--max-keywords", max_keywords, 1)

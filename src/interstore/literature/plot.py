@@ -48,9 +48,10 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     area = 900.0 * occ / occ.max() if len(occ) else occ
     ax.scatter(m.xy[nodes, 0], m.xy[nodes, 1], s=area + 8, c=[cluster_colour(c) for c in m.cluster[nodes]],
                edgecolors="white", linewidths=0.6, zorder=2)
-    for i in nodes[:max_labels]:
-        ax.annotate(m.labels[i], m.xy[i], fontsize=7 + 5 * m.occurrences[i] / m.occurrences[0],
-                    ha="center", va="center", zorder=3)
+    radius_pt = np.sqrt((area + 8) / np.pi)  # marker radius in points
+    for i, r in zip(nodes[:max_labels], radius_pt):
+        ax.annotate(m.labels[i], m.xy[i], xytext=(0, r + 1), textcoords="offset points",
+                    fontsize=7 + 5 * m.occurrences[i] / m.occurrences[0], ha="center", va="bottom", zorder=3)
     ax.set_title(f"{title}: {len(nodes)} keywords, {len(links)} links "
                  f"(marker area ∝ occurrences, line width ∝ {m.normalization} strength)", fontsize=9)
     ax.set_xlabel("layout x (arb. units)")
