@@ -280,3 +280,33 @@ def test_params_from_mapping():
     for bad in ({"eps_r": 20}, {"eps_r": 20, "c_bulk_mol_m3": 10, "epsilon": 3}, [20, 10]):
         with pytest.raises(InputError):
             solve_space_charge(bad, 0.1)
+
+
+def test_thick_film_equals_semi_infinite_with_few_nodes():
+    semi = solve_space_charge(DILUTE, -0.12)
+    thick = solve_space_charge(SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T,
+                                                 thickness_m=1e-3), -0.12)  # 1 mm ≈ 1.3e6 λ
+    assert thick.charge_C_m2 == pytest.approx(semi.charge_C_m2, rel=1e-6)
+    assert thick.capacitance_F_m2 == pytest.approx(semi.capacitance_F_m2, rel=1e-6)
+    assert thick.x_m[-1] == pytest.approx(1e-3) and thick.x_m.size < semi.x_m.size + 100
+
+
+def test_intermediate_thickness_against_scipy_solve_bvp():
+    # L = λ: no closed form; an independent adaptive collocation solution (scipy.integrate.solve_bvp)
+    from scipy.integrate import solve_bvp
+
+    lam = DILUTE.debye_length_m
+    dphi, u_scale = -0.1, 2 / VT
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, thickness_m=lam)
+    prof = solve_space_charge(p, dphi)
+    # dimensionless: ψ = zFφ/RT, s = x/λ  →  ψ'' = sinh ψ, ψ(0) = zFΔφ/RT, ψ'(1) = 0
+    s = np.concatenate(([0.0], np.geomspace(1e-4, 1, 200)))
+    guess = gouy_chapman_potential_V(s * lam, 20, 10, dphi, z=2, temperature_K=T) * u_scale  # semi-infinite
+    sol = solve_bvp(lambda s, y: np.vstack((y[1], np.sinh(y[0]))),
+                    lambda ya, yb: np.array([ya[0] - u_scale * dphi, yb[1]]),
+                    s, np.vstack((guess, np.gradient(guess, s))), tol=1e-6, max_nodes=100_000)
+    assert sol.success
+    eps = 20 * 8.8541878128e-12
+    q_bvp = eps * sol.sol(0.0)[1] / (u_scale * lam)  # Q_α = ε φ'(0)
+    assert prof.charge_C_m2 == pytest.approx(q_bvp, rel=5e-3)
+    assert prof.phi_V[-1] == pytest.approx(sol.sol(1.0)[0] / u_scale, rel=5e-3)

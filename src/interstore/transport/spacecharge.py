@@ -48,6 +48,7 @@ SEMI_INFINITE_DEBYE_LENGTHS = 30.0  # domain length of a "semi-infinite" phase, 
 _MESH_RATIO = 1.05  # geometric growth of the cell size away from the interface
 _CELLS_PER_LOCAL_LENGTH = 40.0  # first cell = local screening length / this
 _CELLS_PER_DEBYE_LENGTH = 12.0  # largest cell = λ / this
+_FAR_RATIO = 1.3  # cell growth beyond the space-charge zone of a thick phase
 
 
 def _optional_positive(name: str, value: float | None) -> float | None:
@@ -273,15 +274,20 @@ class _Grid:
     dirichlet: bool  # node 0 is the metallic interface
 
 
-def _graded(length: float, h0: float, h_max: float) -> np.ndarray:
-    """Nodes 0 … length, first cell h0 growing geometrically (ratio _MESH_RATIO) up to h_max."""
+def _graded(length: float, h0: float, h_max: float, resolved: float) -> np.ndarray:
+    """Nodes 0 … length: first cell h0 growing geometrically (ratio _MESH_RATIO) up to h_max within
+    ``resolved`` (the space-charge zone); beyond it, where the potential is flat, cells keep growing
+    by _FAR_RATIO, so a thick phase costs a few nodes more, not millions."""
     h0 = min(h0, h_max)
     n_geo = max(int(math.ceil(math.log(h_max / h0) / math.log(_MESH_RATIO))), 0)
-    cells = h0 * _MESH_RATIO ** np.arange(n_geo + 1)
-    cells = np.minimum(cells, h_max)
+    cells = np.minimum(h0 * _MESH_RATIO ** np.arange(n_geo + 1), h_max)
     x = np.concatenate(([0.0], np.cumsum(cells)))
+    end = min(length, resolved)
+    if x[-1] < end:
+        x = np.concatenate((x, x[-1] + h_max * np.arange(1, int(math.ceil((end - x[-1]) / h_max)) + 1)))
     if x[-1] < length:
-        x = np.concatenate((x, x[-1] + h_max * np.arange(1, int(math.ceil((length - x[-1]) / h_max)) + 1)))
+        n_far = int(math.ceil(math.log1p((length - x[-1]) * (_FAR_RATIO - 1) / h_max) / math.log(_FAR_RATIO)))
+        x = np.concatenate((x, x[-1] + h_max * np.cumsum(_FAR_RATIO ** np.arange(1, n_far + 1))))
     x = x[x < length]
     if length - x[-1] < 0.5 * (x[-1] - x[-2] if x.size > 1 else length):
         x = x[:-1] if x.size > 1 else x
@@ -301,11 +307,11 @@ def _phase_mesh(params: SpaceChargeParams, phase: str, potentials_V: Sequence[fl
                    for sp in mobile) for ui in u)
     bulk = sum(sp.z**2 * sp.c_bulk_mol_m3 * (1.0 - sp.c_bulk_mol_m3 / sp.c_site_mol_m3) for sp in mobile)
     local = lam * math.sqrt(bulk / max(peak, bulk))
-    if length is None:
-        u_max = max(abs(ui) for ui in u)
-        length = (SEMI_INFINITE_DEBYE_LENGTHS + math.sqrt(2 * max(abs(sp.z) for sp in mobile) * u_max)) * lam
+    u_max = max(abs(ui) for ui in u)
+    zone = (SEMI_INFINITE_DEBYE_LENGTHS + math.sqrt(2 * max(abs(sp.z) for sp in mobile) * u_max)) * lam
+    length = zone if length is None else length
     return _graded(length, min(local / _CELLS_PER_LOCAL_LENGTH, length / 400),
-                   min(lam / _CELLS_PER_DEBYE_LENGTH, length / 60))
+                   min(lam / _CELLS_PER_DEBYE_LENGTH, length / 60), zone)
 
 
 def _grid(params: SpaceChargeParams, potentials_V: Sequence[float]) -> _Grid:
