@@ -1,7 +1,8 @@
 """Benchmark: CV kinetics on 10 scan rates × 200 000 points, and reading a ~1e6-row CSV.
 
-Stages (each timed once, then repeated under tracemalloc for the peak of the
-Python/numpy allocations made inside the stage):
+Stages (each timed once — wall and CPU time, since the machine may be shared —
+then repeated under tracemalloc for the peak of the Python/numpy allocations made
+inside the stage):
 
 1. ``fit_dunn`` alone: one lstsq for the whole potential grid;
 2. ``analyze_cv``: segmentation, iR correction, binning onto the grid, peaks,
@@ -19,6 +20,7 @@ Target (2-core machine): stage 2 under 2 s.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -34,14 +36,14 @@ from synthetic_cv import synthetic_cv  # noqa: E402
 
 def _measure(label: str, fn, rows: list) -> object:
     """Time one call of ``fn``, then repeat it under tracemalloc for the peak allocation."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = fn()
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     tracemalloc.start()
     fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rows.append((label, wall, peak / 2**20))
+    rows.append((label, wall, cpu, peak / 2**20))
     return result
 
 
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     per_sweep = args.points // 4  # two cycles = four sweeps
     measurements = [synthetic_cv(v, points_per_sweep=per_sweep, noise_A=1e-8, seed=k)
                     for k, v in enumerate(rates)]
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
 
     grid = np.linspace(0.2, 1.6, 500)
     currents = np.outer(rates * 1e-3, np.full(grid.size, 2e-3)) + np.outer(np.sqrt(rates * 1e-3),
@@ -71,7 +73,8 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     import scipy.signal  # noqa: F401  imported lazily by the analyses: timed separately
     import scipy.stats  # noqa: F401
-    rows.append(("import scipy.signal + scipy.stats (once per process)", time.perf_counter() - t0, float("nan")))
+    rows.append(("import scipy.signal + scipy.stats (once per process)", time.perf_counter() - t0, float("nan"),
+                 float("nan")))
     analysis = _measure(f"analyze_cv ({args.rates} rates x {measurements[0].data.shape[0]} points)",
                         lambda: analyze_cv(measurements, rates, r_s_ohm=5.0), rows)
     fractions = analysis.capacitive_fraction
@@ -91,9 +94,10 @@ def main(argv: list[str] | None = None) -> None:
                          lambda: read_measurement(path), rows)
             assert m.data.shape[0] == big.data.shape[0]
 
-    print(f"{'stage':<52} {'wall time (s)':>14} {'peak traced memory (MiB)':>26}")
-    for label, wall, mem in rows:
-        print(f"{label:<52} {wall:>14.3f} {mem:>26.1f}")
+    print(f"{'stage':<52} {'wall time (s)':>14} {'CPU time (s)':>13} {'peak traced memory (MiB)':>26}")
+    for label, wall, cpu, mem in rows:
+        print(f"{label:<52} {wall:>14.3f} {cpu:>13.3f} {mem:>26.1f}")
+    print(f"load average (1 min) during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print(f"capacitive fraction at {rates[0]:.3g} / {rates[-1]:.3g} mV s⁻¹: "
           f"{fractions[0]:.3f} / {fractions[-1]:.3f} (target analyze_cv < 2 s)")
