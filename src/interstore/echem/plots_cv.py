@@ -31,6 +31,13 @@ def b_value_figure(analysis: CVAnalysis) -> Figure:
         v = np.geomspace(p.scan_rates_mV_s.min(), p.scan_rates_mV_s.max(), 50)
         ax.loglog(v, p.fit.predict_current_A(v) * 1e3, "-", color=line.get_color(),
                   label=f"{p.name} ({p.potential_V[0]:.2f} V): b = {p.fit.b:.3f} ± {p.fit.stderr:.3f}")
+    fitted = [p for p in analysis.peaks if p.fit is not None]
+    if fitted:  # guide lines of slope 1/2 (diffusion) and 1 (capacitive) through the first peak's slowest point
+        p = fitted[0]
+        v = np.geomspace(p.scan_rates_mV_s.min(), p.scan_rates_mV_s.max(), 2)
+        for b, style in ((0.5, ":"), (1.0, "--")):
+            ax.loglog(v, abs(p.current_A[0]) * 1e3 * (v / v[0]) ** b, style, color="grey", lw=0.8,
+                      label=f"slope b = {b:g}")
     ax.set_xlabel("scan rate v (mV s⁻¹)")
     ax.set_ylabel("|peak current| (mA)")
     ax.set_title("b-value: i_p = a·v^b")
