@@ -178,3 +178,15 @@ def test_csv_units_row_under_header(tmp_path):
     m = read_measurement(f)
     assert m.time_s.tolist() == [0, 30, 60] and m.potential_V.tolist() == pytest.approx([1.2, 1.25, 1.3])
     assert m.current_A.tolist() == pytest.approx([5e-5, 5e-5, -5e-5]) and m.cycle.tolist() == [1, 1, 2]
+
+
+def test_csv_clock_time_column(tmp_path):
+    """Neware-style 'Total Time(h:min:s.ms)' cells such as 1:02:03.500 become seconds."""
+    f = tmp_path / "clock.csv"
+    f.write_text("Total Time(h:min:s.ms),Voltage(V),Current(mA)\n0:00:00.000,1.0,1\n1:02:03.500,1.1,1\n"
+                 "24:00:01.000,1.2,1\n")
+    m = read_measurement(f)
+    assert m.time_s.tolist() == pytest.approx([0.0, 3723.5, 86401.0])
+    f.write_text("Total Time(h:min:s.ms),Voltage(V),Current(mA)\n0:00:00.000,1.0,1\n1:02:xx,1.1,1\n")
+    with pytest.raises(InputError, match=r"clock.csv: line 3: non-numeric value '1:02:xx'"):
+        read_measurement(f)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .units import split_header, unit_factor
+from .units import CLOCK_UNIT, split_header, unit_factor
 
 # key -> quantity whose unit the header must carry (None: a plain count).
 QUANTITY = {
@@ -62,12 +62,14 @@ def _normalise_name(name: str) -> tuple[str, float]:
 
 @dataclass(frozen=True)
 class Column:
-    """Where one canonical quantity sits in a table and how to convert it: value·factor."""
+    """Where one canonical quantity sits in a table and how to convert it: value·factor
+    (``clock``: cells are clock times such as ``1:02:03.5``, converted to seconds)."""
 
     key: str
     header: str
     index: int
     factor: float
+    clock: bool = False
 
 
 def parse_column_mapping(text: str) -> dict[str, str]:
@@ -126,6 +128,9 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
             unit = (units[index] if units else None) or parsed[index][1]
         quantity = QUANTITY[key]
+        if quantity == "time" and unit and CLOCK_UNIT.match(unit.strip()):
+            chosen[key] = Column(key, headers[index], index, 1.0, clock=True)
+            continue
         factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
         chosen[key] = Column(key, headers[index], index, sign * factor)
     return chosen

@@ -130,9 +130,12 @@ def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Colum
     out: dict[str, np.ndarray] = {}
     for key, col in columns.items():
         cells = frame[col.index]
-        if not pd.api.types.is_numeric_dtype(cells):  # text somewhere in the column (or a decimal comma)
-            cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
-        values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
+        if col.clock:
+            values = pd.to_timedelta(cells.astype(str).str.strip(), errors="coerce").dt.total_seconds().to_numpy(float)
+        else:
+            if not pd.api.types.is_numeric_dtype(cells):  # text somewhere in the column (or a decimal comma)
+                cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
+            values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             cell = cells.iloc[int(bad[0])]

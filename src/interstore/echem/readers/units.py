@@ -35,6 +35,8 @@ FACTORS: dict[str, dict[str, float]] = {
     "mass": {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "kg": 1e3},
 }
 
+# Time written as a clock (cells like 1:02:03.5), e.g. Neware's 'Total Time(h:min:s.ms)'.
+CLOCK_UNIT = re.compile(r"^h+\s*:\s*m+(in)?\s*:\s*s+(\.m?s+)?$", re.IGNORECASE)
 _OHM_WORDS = re.compile(r"(ohms?|Ω)$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
 _SLASHED = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<unit>[^/()\[\]]+?)\s*$")
@@ -82,7 +84,7 @@ def split_header(header: str) -> tuple[str, str | None]:
     m = _BRACKETED.match(h)
     if m and m.group("name"):
         glued = not h[len(m.group("name"))].isspace() and h[len(m.group("name"))] == "("
-        if not glued or known_unit(m.group("unit")):
+        if not glued or known_unit(m.group("unit")) or CLOCK_UNIT.match(m.group("unit")):
             return m.group("name").strip(), m.group("unit").strip()
     m = _SUFFIXED.match(h)
     if m and known_unit(m.group("unit")):
