@@ -47,6 +47,8 @@ def test_all_formats_plus_overlap_end_to_end(run_cli, tmp_path):
     assert "Plotly.newPlot" in html and not re.search(r"<script[^>]+src=", html)  # plotly.js inlined
     vos = pd.read_csv(tmp_path / "out" / "vosviewer_map.txt", sep="\t")
     assert len(vos) == res["n_keywords"] and vos["weight<Occurrences>"].tolist() == [n["count"] for n in res["nodes"]]
+    svg = (tmp_path / "out" / "keyword_network.svg").read_text(encoding="utf-8")
+    assert all(f">{n['keyword']}<" in svg for n in res["nodes"])  # labels kept as SVG text
     table = pd.read_csv(tmp_path / "out" / "keywords.csv")
     assert table["cluster"].tolist() == [n["cluster"] for n in res["nodes"]]
     assert "occurrences" in stdout and "(documents)" in stdout and "MXene" in stdout
@@ -111,6 +113,7 @@ def test_demo_thesaurus_merges_all_zinc_ion_battery_spellings(run_cli, tmp_path)
 
 
 @pytest.mark.parametrize("args,words", [
+    (["--out", str(DATA / "ris_small.ris")], ["--out", "is a file"]),
     (["--counting", "half"], ["--counting", "full | fractional"]),
     (["--normalization", "pmi"], ["--normalization"]),
     (["--resolution", "0"], ["--resolution", "> 0"]),

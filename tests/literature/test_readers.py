@@ -68,6 +68,16 @@ def test_keys_used_for_deduplication():
     assert deduplicate([rec, rec]) == ([rec], 1)
 
 
+def test_same_title_different_dois_are_different_papers():
+    ed1 = Record("Editorial", "10.1/ed.2023", (), (), "s", 1)
+    ed2 = Record("EDITORIAL.", "10.1/ed.2024", (), (), "s", 2)
+    no_doi = Record("Editorial", None, (), (), "s", 3)
+    kept, removed = deduplicate([ed1, ed2, no_doi])
+    assert kept == [ed1, ed2] and removed == 1  # the DOI-less copy matches by title
+    kept, removed = deduplicate([no_doi, ed1])
+    assert kept == [no_doi] and removed == 1
+
+
 BAD = {
     # name: (content, words the one-line message must contain)
     "empty.csv": (b"", ["empty.csv", "file is empty", "line 1"]),

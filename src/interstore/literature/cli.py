@@ -39,6 +39,7 @@ def network_cmd(
     from rich.markup import escape
     from rich.progress import Progress
 
+    from ..errors import InputError
     from ..outputs import save_figure, write_csv, write_text
     from .cooccurrence import cooccurrence, incidence, strongest_keywords
     from .export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
@@ -51,6 +52,8 @@ def network_cmd(
     check_options(min_occurrences=min_occurrences, counting=counting, normalization=normalization,
                   keywords=keywords, resolution=resolution, seed=seed, max_nodes=max_nodes, max_links=max_links,
                   max_keywords=max_keywords)
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError("option --out", f"{out} is a file", expected="a folder (created if missing)")
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
@@ -72,6 +75,8 @@ def network_cmd(
                   "min_occurrences": min_occurrences, "max_keywords": max_keywords, **network_payload(m)}
         if out is not None:
             progress.update(task, description="writing figures and tables")
+            import matplotlib
+
             from .plot import network_figure, network_html
 
             written.append(write_text(out / OUTPUT_FILES["html"], network_html(m, max_nodes=max_nodes,
@@ -79,7 +84,8 @@ def network_cmd(
             progress.advance(task)
             fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
             written.append(save_figure(fig, out / OUTPUT_FILES["png"]))
-            written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
+            with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
+                written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
             written.append(write_text(out / OUTPUT_FILES["vos_map"], vosviewer_map(m)))
             written.append(write_text(out / OUTPUT_FILES["vos_network"], vosviewer_network(m)))
             written.append(write_text(out / OUTPUT_FILES["graphml"], graphml(m)))

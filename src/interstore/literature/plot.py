@@ -38,6 +38,7 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
 
     nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
     fig, ax = plt.subplots(figsize=(9, 7.5))
@@ -52,6 +53,13 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     for i, r in zip(nodes[:max_labels], radius_pt):
         ax.annotate(m.labels[i], m.xy[i], xytext=(0, r + 1), textcoords="offset points",
                     fontsize=7 + 5 * m.occurrences[i] / m.occurrences[0], ha="center", va="bottom", zorder=3)
+    shown = m.cluster[nodes]
+    handles = [Line2D([], [], marker="o", linestyle="", color=cluster_colour(c),
+                      label=f"{c} ({int((shown == c).sum())} keywords): {m.labels[nodes[np.argmax(shown == c)]]}")
+               for c in np.unique(shown)[:12]]
+    if handles:
+        ax.legend(handles=handles, title="cluster (size): most frequent keyword", fontsize=7, title_fontsize=7,
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_title(f"{title}: {len(nodes)} keywords, {len(links)} links "
                  f"(marker area ∝ occurrences, line width ∝ {m.normalization} strength)", fontsize=9)
     ax.set_xlabel("layout x (arb. units)")

@@ -1,8 +1,8 @@
 """One bibliographic record, and de-duplication of records across exports.
 
 Two records are the same publication when their DOIs match (case-insensitive,
-without a ``https://doi.org/`` prefix) or, failing a DOI, when their titles match
-after :func:`title_key` (case-folded, letters and digits only).
+without a ``https://doi.org/`` prefix) or, when one of them has no DOI, when
+their titles match after :func:`title_key` (case-folded, letters and digits only).
 """
 
 from __future__ import annotations
@@ -58,21 +58,23 @@ def title_key(title: str) -> str:
 def deduplicate(records: Iterable[Record]) -> tuple[list[Record], int]:
     """Keep the first of each publication; return (kept records, number removed).
 
-    A record is a duplicate when its DOI key or its (non-empty) title key was
-    already seen."""
+    A record is a duplicate when its DOI key was already seen, or when its
+    (non-empty) title key was seen and one of the two records has no DOI
+    (two different DOIs under one title, e.g. two "Editorial"s, stay apart)."""
     seen_doi: set[str] = set()
-    seen_title: set[str] = set()
+    seen_title: dict[str, set[str | None]] = {}
     kept: list[Record] = []
     removed = 0
     for rec in records:
         d, t = doi_key(rec.doi), title_key(rec.title)
-        if (d is not None and d in seen_doi) or (t and t in seen_title):
+        dois = seen_title.get(t) if t else None
+        if (d is not None and d in seen_doi) or (dois is not None and (d is None or None in dois)):
             removed += 1
             continue
         if d is not None:
             seen_doi.add(d)
         if t:
-            seen_title.add(t)
+            seen_title.setdefault(t, set()).add(d)
         kept.append(rec)
     return kept, removed
 
