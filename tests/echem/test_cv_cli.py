@@ -81,6 +81,9 @@ def test_analyze_recovers_dunn_fractions_and_trasatti(run_cli, cv_files, tmp_pat
     assert sum(n.startswith("cv_capacitive_0") for n in names) == len(RATES)
     profiles = pd.read_csv(out / "cv_dunn_profiles.csv")
     assert {"potential_V", "k1_anodic_F", "k2_cathodic_A_s05_V05"} <= set(profiles.columns)
+    peaks = pd.read_csv(out / "cv_peaks.csv")
+    assert len(peaks) == 4 * len(RATES) and set(peaks["peak"]) == {"A1", "A2", "C1", "C2"}
+    assert (peaks.loc[peaks["branch"] == "cathodic", "current_A"] < 0).all()
     assert "mV s⁻¹" in stdout and "C g⁻¹" in stdout
 
 

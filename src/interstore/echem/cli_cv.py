@@ -35,7 +35,7 @@ def _tables(result: dict) -> list:
 
 
 def _write_outputs(analysis, out: Path) -> list[Path]:
-    """Figures (PNG) and CSV tables of the k1/k2 profiles and capacitive fractions."""
+    """Figures (PNG) and CSV tables: k1/k2 profiles, capacitive fractions, peaks per rate."""
     import pandas as pd
 
     from ..outputs import save_figure, write_csv
@@ -47,7 +47,12 @@ def _write_outputs(analysis, out: Path) -> list[Path]:
         profiles |= {f"k1_{name}_F": fit.k1_F, f"k2_{name}_A_s05_V05": fit.k2_A_s05_V05,
                      f"flagged_{name}": fit.flagged}
     written.append(write_csv(out / "cv_dunn_profiles.csv", pd.DataFrame(profiles)))
-    written.append(write_csv(out / "cv_capacitive_fraction.csv", pd.DataFrame(analysis.to_dict()["dunn"])))
+    result = analysis.to_dict()
+    written.append(write_csv(out / "cv_capacitive_fraction.csv", pd.DataFrame(result["dunn"])))
+    written.append(write_csv(out / "cv_peaks.csv", pd.DataFrame(
+        [{"peak": p["peak"], "branch": p["branch"], "scan_rate_mV_s": v, "potential_V": e, "current_A": i}
+         for p in result["peaks"] for v, e, i in zip(p["scan_rate_mV_s"], p["potential_V"], p["current_A"])],
+        columns=["peak", "branch", "scan_rate_mV_s", "potential_V", "current_A"])))
     return written
 
 
