@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import InputError, require_positive
 from .bvalue import BValueFit, fit_b_value
-from .cv_segments import (bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch,
+from .cv_segments import (RATE_SPREAD, bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch,
                           split_by_scan_rate, split_sweeps)
 from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
 from .record import Measurement
@@ -35,7 +35,6 @@ from .trasatti import R2_THRESHOLD, TrasattiFit, fit_trasatti, voltammetric_char
 N_GRID = 500
 VERTEX_TRIM_FRACTION = 0.02
 MIN_RAMP_R2 = 0.98  # below this a "sweep" is not a linear potential ramp (not a CV)
-RATE_SPREAD_LIMIT = 1.10  # sweeps of one file whose dE/dt differ more than this are ambiguous
 RATE_MISMATCH = 0.10  # relative difference between a given scan rate and dE/dt that is warned about
 PEAK_TRACK_FRACTION = 0.15  # a peak may move by this fraction of the window between neighbouring rates
 BRANCHES = ("anodic", "cathodic")
@@ -149,7 +148,7 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
     rates, how, notes = [], [], []
     for k, (m, ramps) in enumerate(zip(measurements, ramp_fits)):
         est = [r for r, _ in ramps]
-        consistent = all(np.isfinite(est)) and max(est) <= RATE_SPREAD_LIMIT * min(est)
+        consistent = all(np.isfinite(est)) and max(est) <= RATE_SPREAD * min(est)
         if option is not None:
             rate, source = option[k], "option"
         elif m.scan_rate_mV_s is not None:

@@ -18,6 +18,7 @@ from ..errors import InputError
 from .record import Measurement
 
 FULL_SWEEP_FRACTION = 0.9  # a sweep is "full" when it spans >= 90 % of the widest sweep
+RATE_SPREAD = 1.10  # sweeps whose dE/dt differ by less than this factor run at one scan rate
 _MAX_COARSE_POINTS = 4096  # vertices are searched on at most this many block means
 
 
@@ -149,7 +150,7 @@ def ramp_fit(time_s: np.ndarray, potential_V: np.ndarray) -> tuple[float, float]
     return abs(ste / stt) * 1e3, ste * ste / (stt * see)
 
 
-def split_by_scan_rate(m: Measurement, *, spread: float = 1.10) -> list[Measurement]:
+def split_by_scan_rate(m: Measurement, *, spread: float = RATE_SPREAD) -> list[Measurement]:
     """One measurement per block of consecutive full sweeps at one scan rate.
 
     A record of CVs run one after the other at several scan rates is cut into
