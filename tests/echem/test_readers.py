@@ -190,3 +190,26 @@ def test_csv_clock_time_column(tmp_path):
     f.write_text("Total Time(h:min:s.ms),Voltage(V),Current(mA)\n0:00:00.000,1.0,1\n1:02:xx,1.1,1\n")
     with pytest.raises(InputError, match=r"clock.csv: line 3: non-numeric value '1:02:xx'"):
         read_measurement(f)
+
+
+def test_impedance_file_with_two_sweeps(tmp_path):
+    lines = (DATA / "eis_semicolon.csv").read_text().splitlines()
+    f = tmp_path / "two.csv"
+    f.write_text("\n".join(lines + lines[2:]) + "\n")    # the same 25-point sweep written twice
+    with pytest.raises(InputError, match=r"two.csv: the file holds 2 frequency sweeps, no sweep chosen"):
+        read_impedance(f)
+    second = read_impedance(f, spectrum=2)
+    assert len(second.frequency_Hz) == 25 and second.frequency_Hz[0] == pytest.approx(1e5)
+    with pytest.raises(InputError, match="sweep 3 asked for"):
+        read_impedance(f, spectrum=3)
+
+
+@pytest.mark.parametrize("freq, bounds", [
+    ([1e5, 1e4, 1e3, 1e5, 1e4], [(0, 3), (3, 5)]),
+    ([0.1, 1, 10, 0.1, 1], [(0, 3), (3, 5)]),
+    ([1e5, 1e4, 1e3], [(0, 3)]),
+])
+def test_sweep_bounds(freq, bounds):
+    from interstore.echem.readers.sweeps import sweep_bounds
+
+    assert sweep_bounds(np.array(freq)) == bounds

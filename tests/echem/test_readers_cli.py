@@ -57,6 +57,18 @@ def test_read_impedance(run_cli, tmp_path):
     assert list(pd.read_csv(r["csv"]).columns) == ["frequency_Hz", "z_real_ohm", "z_imag_ohm"]
 
 
+def test_read_impedance_second_sweep(run_cli, tmp_path):
+    lines = (DATA / "eis_semicolon.csv").read_text().splitlines()
+    f = tmp_path / "two.csv"
+    f.write_text("\n".join(lines + [ln.replace(";5,", ";6,") for ln in lines[2:]]) + "\n")
+    code, _, err = run_cli("read", f, "--impedance", "--spectrum", "2", "--json", tmp_path / "z.json")
+    assert code == 0, err
+    r = json.loads((tmp_path / "z.json").read_text())
+    assert r["rows"] == 25 and r["z_real_range_ohm"][0] == pytest.approx(6.0, abs=1e-3)
+    code, _, err = run_cli("read", f, "--impedance")
+    assert code == 2 and "2 frequency sweeps" in err
+
+
 @pytest.mark.parametrize("args, message", [
     (("read", "missing.mpt"), "missing.mpt: file not found"),
     (("read", DATA / "chi_eis.txt"), "looks like an impedance spectrum"),

@@ -48,6 +48,8 @@ def read(
         "--mass-mg", help="Active-material mass in mg, stored with the record.")] = None,
     impedance: Annotated[bool, typer.Option(
         "--impedance", help="Read an EIS export (frequency, Z′, Z″) instead of a time series.")] = False,
+    spectrum: Annotated[Optional[int], typer.Option(
+        "--spectrum", help="With --impedance: which frequency sweep (1, 2, …) of a multi-sweep file.")] = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
@@ -66,7 +68,7 @@ def read(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(f"reading {file.name}", total=2)
         if impedance:
-            record = read_impedance(file, columns=mapping, instrument=instrument)
+            record = read_impedance(file, columns=mapping, instrument=instrument, spectrum=spectrum)
             result = spectrum_summary(record)
             frame = pd.DataFrame({"frequency_Hz": record.frequency_Hz, "z_real_ohm": record.z_real_ohm,
                                   "z_imag_ohm": record.z_imag_ohm})

@@ -8,6 +8,7 @@ from typing import Callable
 from ...errors import InputError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from . import biologic, chi, delimited, gamry, neware
+from .sweeps import select_sweep
 from .textfile import load_bytes
 
 INSTRUMENTS = ("biologic", "neware", "chi", "gamry", "csv")
@@ -69,16 +70,19 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
     return reader(path, columns=columns, **meta)
 
 
-def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None,
-                   instrument: str | None = None) -> ImpedanceSpectrum:
+def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
+                   spectrum: int | None = None) -> ImpedanceSpectrum:
     """Read an EIS export into an :class:`ImpedanceSpectrum` (frequency_Hz, z_real_ohm, z_imag_ohm as measured).
 
     ``columns`` maps frequency, z_real, z_imag to header names; a header starting with
-    ``-`` (``-Im(Z)/Ohm``, ``-Z''``) is sign-flipped."""
+    ``-`` (``-Im(Z)/Ohm``, ``-Z''``) is sign-flipped.  A file holding several frequency
+    sweeps needs ``spectrum`` (1-based) to choose one."""
+    if spectrum is not None and (not isinstance(spectrum, int) or spectrum < 1):
+        raise InputError("parameter 'spectrum'", f"got {spectrum!r}", expected="a sweep number 1, 2, ...")
     name = _choose(path, instrument)
     if name == "biologic":
         reader = _biologic(path, biologic.read_mpr_impedance, biologic.read_mpt_impedance)
     else:
         reader = {"csv": delimited.read_csv_impedance, "chi": chi.read_chi_impedance,
                   "gamry": gamry.read_dta_impedance, "neware": _no_neware_impedance}[name]
-    return reader(path, columns=columns)
+    return select_sweep(reader(path, columns=columns), spectrum)
