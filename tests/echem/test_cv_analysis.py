@@ -43,6 +43,23 @@ def test_peaks_moving_with_scan_rate_are_followed():
         assert p.fit.n_rates == 5 and p.fit.b == pytest.approx(0.6, abs=0.01)
 
 
+def test_peak_seen_at_few_rates_gets_no_b_value():
+    """A third anodic peak present only in the two slowest of five CVs is listed but not fitted,
+    and A2 at 1.25 V, within tracking distance, is not handed to it at the faster rates."""
+    base = power_law_current(0.7)
+
+    def model(e, d, v):
+        extra = 1e-2 * v ** 0.7 * np.exp(-0.5 * ((e - 1.42) / 0.04) ** 2) * (d > 0) * (v < 0.3e-3)
+        return base(e, d, v) + extra
+
+    a = analyze_cv([synthetic_cv(v, model) for v in RATES], RATES)
+    peaks = {p.name: p for p in a.peaks}
+    assert peaks["A3"].potential_V[0] == pytest.approx(1.42, abs=0.01) and peaks["A3"].fit is None
+    assert sorted(r["peak"] for r in a.to_dict()["b_values"]) == ["A1", "A2", "C1", "C2"]
+    assert peaks["A3"].scan_rates_mV_s.tolist() == RATES[:2]
+    assert peaks["A2"].scan_rates_mV_s.tolist() == RATES and peaks["A2"].fit.b == pytest.approx(0.7, abs=0.01)
+
+
 def test_ohmic_correction_puts_peaks_back_at_their_potential():
     """Recorded through R_s = 300 ohm, the anodic peak shifts by +i_p·R_s; E − i·R_s undoes it."""
     ms = [synthetic_cv(v, power_law_current(0.9, a=3e-2), r_s_ohm=300.0) for v in RATES]

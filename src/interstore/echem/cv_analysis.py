@@ -180,27 +180,40 @@ def _resolve_mass(measurements: Sequence[Measurement], mass_g: float | None) -> 
 
 
 def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch: str) -> list[PeakTrack]:
-    """Follow the peaks of the slowest rate through faster rates (nearest peak within tolerance).
+    """Follow the peaks of the slowest rate through faster rates.
 
-    Peak currents are read from the smoothed branch current."""
+    At each faster rate, the tracks and the peaks found there are paired closest
+    first, each peak claimed by one track at most and only within the tolerance.
+    Peak currents are read from the smoothed branch current.  A b-value is fitted
+    only for a peak found at half of the scan rates or more (at least two), so a
+    feature of one or two CVs (or noise) gets no b."""
     tol = PEAK_TRACK_FRACTION * float(grid[-1] - grid[0])
     order = np.argsort(rates)
     found = [find_branch_peaks(curves[k]) for k in order]
     curves = np.array([smooth_branch(c) for c in curves])
+    positions = grid[found[0]].astype(float)
+    members = [[(order[0], j)] for j in found[0]]
+    for k, cand in zip(order[1:], found[1:]):
+        dist = np.abs(positions[:, None] - grid[cand][None, :])
+        used_tracks, used_peaks = set(), set()
+        for flat in np.argsort(dist, axis=None):
+            t, c = divmod(int(flat), cand.size)
+            if dist[t, c] > tol:
+                break
+            if t in used_tracks or c in used_peaks:
+                continue
+            used_tracks.add(t)
+            used_peaks.add(c)
+            members[t].append((k, cand[c]))
+            positions[t] = grid[cand[c]]
     sign = 1.0 if branch == "anodic" else -1.0
     tracks = []
-    for n, start in enumerate(found[0], start=1):
-        pos, idx = grid[start], [(order[0], start)]
-        for k, cand in zip(order[1:], found[1:]):
-            if cand.size == 0:
-                continue
-            j = cand[np.argmin(np.abs(grid[cand] - pos))]
-            if abs(grid[j] - pos) <= tol:
-                idx.append((k, j))
-                pos = grid[j]
+    for n, idx in enumerate(members, start=1):
+        idx.sort(key=lambda kj: rates[kj[0]])
         v = np.array([rates[k] for k, _ in idx])
         i = np.array([sign * curves[k, j] for k, j in idx])
-        fit = fit_b_value(v, i) if np.unique(v).size >= 2 and np.all(i * sign > 0) else None
+        enough = np.unique(v).size >= max(2, -(-rates.size // 2))
+        fit = fit_b_value(v, i) if enough and np.all(i * sign > 0) else None
         tracks.append(PeakTrack(f"{branch[0].upper()}{n}", branch, v, np.array([grid[j] for _, j in idx]), i, fit))
     return tracks
 
@@ -278,7 +291,7 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
                         f"{trasatti.r2_total:.3f}, threshold {r2_threshold}) or q_inner < 0; "
                         "treat q_outer/q_total as indicative")
     if not any(p.fit for p in peaks):
-        warnings.append("no current peak could be followed over two or more scan rates: no b-value")
+        warnings.append("no current peak could be followed over half of the scan rates: no b-value")
     return CVAnalysis(tuple(m.source for m in measurements), rates, tuple(how),
                       tuple(an.cycle for an, _ in sweeps), r_s, mass, grid, anodic, cathodic, peaks,
                       charge, trasatti, tuple(warnings))
