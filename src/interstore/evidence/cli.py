@@ -15,7 +15,7 @@ group = typer.Typer(help="Evidence-tiered verdict on interface storage; the focu
 StudyArg = Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")]
 
 
-def _verdict_rows(v: dict) -> list[tuple]:
+def verdict_rows(v: dict) -> list[tuple]:
     return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"]) for r in v["reasons"]]
 
 
@@ -26,26 +26,13 @@ def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Pla
     import pandas as pd
 
     from ..outputs import write_csv
-    from .table1 import SOURCE, table1_systems
-    from .verdict import evaluate
+    from .table1 import SOURCE, comparison_rows
 
-    rows = []
-    for s in table1_systems():
-        v = evaluate(s.case())
-        rows.append({"system": s.name, "interface_bonding": s.bonding, "main_claim": s.claim,
-                     "characterisation_evidence": s.table1_evidence, "reference": s.reference,
-                     "apparent_capacity": s.apparent_capacity_note, "verdict": v.verdict, "tier": v.tier,
-                     "source": SOURCE})
+    rows = comparison_rows()
     if study is not None:
-        from ..report.build import analyse_study
+        from ..report.build import analyse_study, study_row
 
-        res = analyse_study(study, simulate=False)
-        ev = res.study.manifest.evidence
-        rows.append({"system": f"{res.study.name} (your study)", "interface_bonding": res.study.manifest.material.bonding
-                     or "not stated", "main_claim": res.study.manifest.study.description or "not stated",
-                     "characterisation_evidence": "; ".join(f"{c.technique} ({c.mode})" for c in ev.characterisation)
-                     or "none", "reference": str(study), "apparent_capacity": res.capacity_note,
-                     "verdict": res.verdict.verdict, "tier": res.verdict.tier, "source": str(study)})
+        rows.append(study_row(analyse_study(study, simulate=False)))
     written = []
     if out is not None:
         written.append(write_csv(out / "evidence_table.csv", pd.DataFrame(rows)))
@@ -58,6 +45,8 @@ def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Pla
 @group.command("verdict")
 def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = None) -> None:
     """Evidence verdict of a study: tier, verdict, each reason and what would raise the tier."""
+    from rich.markup import escape
+
     from ..outputs import write_json
     from ..report.build import analyse_study
 
@@ -66,8 +55,8 @@ def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = 
     result["kinetics"] = res.kinetics_summary()
     written = [write_json(out / "verdict.json", result)] if out is not None else []
     emit(result, json_path,
-         table(f"Verdict for {res.study.name}: {res.verdict.verdict} (tier {res.verdict.tier})",
-               ("rule", "met", "detail"), _verdict_rows(result)),
+         table(f"Verdict for {escape(res.study.name)}: {res.verdict.verdict} (tier {res.verdict.tier})",
+               ("rule", "met", "detail"), verdict_rows(result)),
          table("What would raise the tier", ("#", "evidence to add"),
                [(i + 1, t) for i, t in enumerate(result["to_raise_tier"])]),
          written=written)

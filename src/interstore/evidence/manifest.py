@@ -102,6 +102,7 @@ class LedgerEstimates(_Model):
     capacitive_fraction_sigma: float = Field(default=0.1, ge=0, le=1)
     capacity_relative_sigma: float = Field(default=0.03, ge=0, le=1)
     interface_charge_C_m2: Optional[float] = Field(default=None, ge=0)
+    interface_limit_relative_sigma: float = Field(default=0.25, ge=0, le=1)
 
 
 class Characterisation(_Model):

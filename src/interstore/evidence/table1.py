@@ -51,3 +51,16 @@ def table1_systems() -> tuple[Table1System, ...]:
     """The three Table 1 systems, validated."""
     text = resources.files("interstore.evidence").joinpath("data/table1.toml").read_text(encoding="utf-8")
     return tuple(Table1System.model_validate(s) for s in tomllib.loads(text)["system"])
+
+
+def comparison_rows() -> list[dict]:
+    """One row per Table 1 system with its verdict and tier (keys name the columns)."""
+    from .verdict import evaluate
+
+    rows = []
+    for s in table1_systems():
+        v = evaluate(s.case())
+        rows.append({"system": s.name, "interface_bonding": s.bonding, "main_claim": s.claim,
+                     "characterisation_evidence": s.table1_evidence, "reference": s.reference,
+                     "apparent_capacity": s.apparent_capacity_note, "verdict": v.verdict, "tier": v.tier})
+    return rows

@@ -119,10 +119,11 @@ def evaluate(case: EvidenceCase) -> Verdict:
         Reason("alternatives addressed (proton, pseudocapacitance, parasitic)", not missing_alt,
                "missing: " + ", ".join(missing_alt) if missing_alt else "all three addressed"),
         Reason("DFT support", bool(dft), _names(dft) if dft else "none"),
-        Reason("kinetics alone (b ≈ 1 / capacitive) is not interface evidence", None if not surface_kinetics else False,
-               f"b = {case.b_mean:.2f}" if case.b_mean is not None else
-               (f"capacitive fraction {case.capacitive_fraction:.2f}" if case.capacitive_fraction is not None
-                else "no kinetic data")),
+        Reason("surface-controlled kinetics (b ≥ 0.8 or capacitive fraction ≥ 0.5): never interface evidence alone",
+               None if case.b_mean is None and case.capacitive_fraction is None else surface_kinetics,
+               "; ".join(filter(None, [f"b = {case.b_mean:.2f}" if case.b_mean is not None else "",
+                                       f"capacitive fraction {case.capacitive_fraction:.2f}"
+                                       if case.capacitive_fraction is not None else ""])) or "no kinetic data"),
     ]
 
     if breathing and c1 and c2 and c3:

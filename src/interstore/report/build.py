@@ -1,0 +1,278 @@
+"""Whole-study orchestration: manifest → echem, atomistic, simulation → ledger → verdict → report.
+
+:func:`analyse_study` runs every analysis the manifest asks for, in the stages
+of :data:`STAGES`; :func:`build_report` writes ``report.html`` (self-contained),
+``report.json`` and one PNG per figure into the output folder.  Inputs are only
+read; outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..errors import InputError
+from ..evidence.ledger import (CapacityLedger, RatePoint, StorageLimits, Uncertain, capacity_ledger,
+                               interface_capacity_atomistic, interface_capacity_spacecharge,
+                               interface_site_fraction, match_capacitive_fraction)
+from ..evidence.manifest import Study, load_study
+from ..evidence.verdict import Verdict, case_from_study, evaluate
+from ..massbasis import BASES
+from ..theoretical import TheoreticalCapacity, theoretical_capacity
+
+STAGES = ("manifest", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
+          "capacity ledger", "verdict")
+
+
+@dataclass(frozen=True, eq=False)
+class StudyResults:
+    """Everything computed for one study (``None`` where the manifest gave no input)."""
+
+    study: Study
+    bulk: TheoreticalCapacity
+    cv: object | None
+    cycling: tuple
+    rate_points: tuple[RatePoint, ...]
+    binding: object | None
+    limit: object | None
+    ragone_simulated: dict | None
+    ledger: CapacityLedger | None
+    verdict: Verdict
+    site_fraction: float
+
+    def kinetics_summary(self) -> dict:
+        """Mean b, b per peak and the Dunn capacitive fraction per scan rate (empty without CV)."""
+        if self.cv is None:
+            return {"b_mean": None, "b_values": [], "dunn": []}
+        d = self.cv.to_dict()
+        return {"b_mean": _b_mean(self.cv), "b_values": d["b_values"], "dunn": d["dunn"]}
+
+    @property
+    def capacity_note(self) -> str:
+        """One line: lowest-rate measured capacity on the active basis, or 'no galvanostatic data'."""
+        if not self.rate_points:
+            return "no galvanostatic data"
+        p = min(self.rate_points, key=lambda r: r.current_A_g)
+        return (f"{p.capacity_mAh_g.value:.1f} mAh g⁻¹ (active {self.study.manifest.material.active_formula}) "
+                f"at {p.current_A_g:.3g} A g⁻¹")
+
+    def to_dict(self) -> dict:
+        """The JSON written as report.json (keys documented in docs/study-manifest.md)."""
+        m, masses = self.study.manifest, self.study.masses
+        return {
+            "study": {"name": m.study.name, "description": m.study.description, "simulated_data": m.study.simulated,
+                      "manifest": str(self.study.path)},
+            "masses_mg": {"active": masses.active_g * 1e3, "substrate": masses.substrate_g * 1e3,
+                          "binder_additive": masses.other_g * 1e3, "composite": masses.composite_g * 1e3,
+                          "electrode": masses.electrode_g * 1e3},
+            "basis_labels": {b: masses.label(b) for b in BASES},
+            "bulk_theoretical": {"formula": self.bulk.formula, "electrons_per_formula": self.bulk.electrons,
+                                 "molar_mass_g_mol": self.bulk.molar_mass_g_mol,
+                                 "capacity_mAh_g": {b: self.bulk.capacity_mAh_g * masses.active_g / masses.mass_g(b)
+                                                    for b in BASES}},
+            "interface_site_fraction": self.site_fraction,
+            "kinetics": self.kinetics_summary(),
+            "cv": self.cv.to_dict() if self.cv is not None else None,
+            "rates": [{"current_A_g_active": p.current_A_g,
+                       "discharge_capacity_mAh_g": {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b)
+                                                    for b in BASES},
+                       "discharge_capacity_sigma_mAh_g_active": p.capacity_mAh_g.sigma,
+                       "coulombic_efficiency_pct": None if p.coulombic_efficiency is None
+                       else 100 * p.coulombic_efficiency,
+                       "capacitive_fraction": None if p.capacitive_fraction is None else p.capacitive_fraction.value}
+                      for p in self.rate_points],
+            "cycling": [c.to_dict() for c in self.cycling],
+            "atomistic": {"binding": self.binding.to_dict() if self.binding is not None else None,
+                          "limit": self.limit.to_dict() if self.limit is not None else None},
+            "simulation": self.ragone_simulated,
+            "ledger": self.ledger.to_dict() if self.ledger is not None else None,
+            "verdict": self.verdict.to_dict(),
+        }
+
+
+def _b_mean(cv) -> float | None:
+    bs = [p.fit.b for p in cv.peaks if p.fit is not None and np.isfinite(p.fit.b)]
+    return float(np.mean(bs)) if bs else None
+
+
+def _analyse_cv(study: Study):
+    from ..echem.cv_analysis import analyze_cv
+    from ..echem.readers import read_measurement
+
+    d = study.manifest.data
+    ms = [read_measurement(study.resolve(f.path), instrument=d.instrument, active_mass_g=study.masses.active_g)
+          for f in d.cv]
+    rates = [f.scan_rate_mV_s for f in d.cv]
+    return analyze_cv(ms, rates if all(r is not None for r in rates) else None,
+                      mass_g=study.masses.active_g, r_s_ohm=d.r_s_ohm)
+
+
+def _analyse_cycling(study: Study) -> tuple:
+    from ..echem.galvanostatic import analyze_cycling
+    from ..echem.readers import read_measurement
+
+    d = study.manifest.data
+    return tuple(analyze_cycling(read_measurement(study.resolve(f.path), instrument=d.instrument,
+                                                  active_mass_g=study.masses.active_g), study.masses)
+                 for f in d.gcd)
+
+
+def rate_points(study: Study, cycling: tuple, cv) -> tuple[RatePoint, ...]:
+    """One :class:`RatePoint` per rate step: mean discharge capacity (mAh g⁻¹, active) with
+    σ² = (cycle-to-cycle SD)² + (relative σ · Q)², CE, and the Dunn capacitive fraction at the
+    CV sweep time ΔV/v closest to the discharge time."""
+    led = study.manifest.ledger
+    m_a = study.masses.active_g
+    if cv is not None:
+        window_mV = 1e3 * float(np.ptp(cv.potential_V))
+        sweep_s = window_mV / np.asarray(cv.scan_rates_mV_s, float)
+        fractions = np.asarray(cv.capacitive_fraction, float)
+    points = []
+    for analysis in cycling:
+        for step in analysis.rate_steps:
+            caps = [c.discharge.capacity_mAh for c in analysis.cycles
+                    if c.rate_step == step.rate_step and c.discharge is not None]
+            q = step.discharge_capacity_mAh / m_a
+            spread = float(np.std(caps, ddof=1)) / m_a if len(caps) > 1 else 0.0
+            sigma = float(np.hypot(spread, led.capacity_relative_sigma * q))
+            ce = step.coulombic_efficiency_pct / 100 if np.isfinite(step.coulombic_efficiency_pct) else None
+            cap = None
+            if cv is not None:
+                cap = Uncertain(match_capacitive_fraction(step.discharge_duration_s, sweep_s, fractions),
+                                led.capacitive_fraction_sigma)
+            points.append(RatePoint(step.current_A / m_a, Uncertain(q, sigma), ce, cap))
+    return tuple(sorted(points, key=lambda p: p.current_A_g))
+
+
+def _atomistic(study: Study):
+    """Binding curve (from the manifest's E_b(n) list) and the limit capacity on every basis."""
+    from ..atomistic.binding import binding_curve
+    from ..atomistic.limit import limit_capacity
+    from ..atomistic.reversible import reversible_limit
+
+    a = study.manifest.atomistic
+    curve = n_max = None
+    if a.binding_energies_eV:
+        # E_b(n) given directly: energies relative to the substrate and the Zn reference (both 0 eV)
+        curve = binding_curve({n + 1: e for n, e in enumerate(a.binding_energies_eV)}, 0.0, 0.0)
+        n_max = reversible_limit(curve).n_max
+    if a.n_max is not None:
+        n_max = a.n_max
+    if n_max is None:
+        raise InputError(study.path, "no reversible Zn count", where="section [atomistic]",
+                         expected="n_max or binding_energies_eV")
+    formula = a.formula or study.manifest.material.active_formula
+    return curve, limit_capacity(n_max, formula, masses=study.masses)
+
+
+def _simulate(study: Study) -> dict:
+    """Simulated Ragone curves, bulk-only vs heterostructure, from the manifest's cell config."""
+    from ..transport.cellconfig import load_cell_config
+    from ..transport.ragone import ragone_curve
+
+    sim = study.manifest.simulation
+    config = load_cell_config(study.resolve(sim.config))
+    return {kind: ragone_curve(config, sim.rates_A_g, bulk_only=bulk_only).to_dict()
+            for kind, bulk_only in (("bulk_only", True), ("heterostructure", False))}
+
+
+def _interface_limit(study: Study, bulk_mAh_g: float, limit, site_fraction: float) -> tuple[Uncertain, str]:
+    """The larger of the atomistic and space-charge interface caps (mAh g⁻¹, active)."""
+    m = study.manifest
+    g, rel = m.geometry, m.ledger.interface_limit_relative_sigma
+    options = []
+    if limit is not None:
+        q = interface_capacity_atomistic(limit.capacity_mAh_g["active"], bulk_mAh_g, site_fraction)
+        options.append((q, f"atomistic: {100 * site_fraction:.0f} % interface sites × (limit "
+                           f"{limit.capacity_mAh_g['active']:.1f} − bulk {bulk_mAh_g:.1f}) mAh g⁻¹"))
+    if m.ledger.interface_charge_C_m2 is not None:
+        if g.density_g_cm3 is None:
+            raise InputError(study.path, "space-charge interface capacity needs the active-phase density",
+                             where="key 'geometry.density_g_cm3'", expected="a density in g cm-3")
+        q = interface_capacity_spacecharge(m.ledger.interface_charge_C_m2, g.morphology, g.size_nm,
+                                           g.interface_coverage, g.density_g_cm3)
+        options.append((q, f"space charge: {m.ledger.interface_charge_C_m2:g} C m⁻² × contact area"))
+    if not options:
+        return Uncertain(0.0), "none given (no [atomistic] section, no ledger.interface_charge_C_m2)"
+    q, source = max(options)
+    return Uncertain(q, rel * q), source
+
+
+def analyse_study(path: str | Path | Study, *, simulate: bool = True,
+                  progress: Callable[[str], None] | None = None) -> StudyResults:
+    """Run every analysis the manifest asks for; ``progress(stage)`` is called after each stage."""
+    tick = progress or (lambda stage: None)
+    study = path if isinstance(path, Study) else load_study(path)
+    m = study.manifest
+    bulk = theoretical_capacity(m.material.active_formula, m.material.electrons_per_formula)
+    g = m.geometry
+    site_fraction = interface_site_fraction(g.morphology, g.size_nm, g.interface_coverage, g.interface_layer_nm)
+    tick(STAGES[0])
+    cv = _analyse_cv(study) if m.data.cv else None
+    tick(STAGES[1])
+    cycling = _analyse_cycling(study) if m.data.gcd else ()
+    points = rate_points(study, cycling, cv)
+    tick(STAGES[2])
+    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
+    tick(STAGES[3])
+    ragone = _simulate(study) if (simulate and m.simulation is not None) else None
+    tick(STAGES[4])
+    ledger = None
+    if points:
+        interface, source = _interface_limit(study, bulk.capacity_mAh_g, limit, site_fraction)
+        par = m.ledger.parasitic_fraction
+        limits = StorageLimits(bulk.capacity_mAh_g, interface, source,
+                               Uncertain(m.ledger.proton_fraction, m.ledger.proton_fraction_sigma),
+                               None if par is None else Uncertain(par, m.ledger.parasitic_fraction_sigma))
+        ledger = capacity_ledger(list(points), limits, study.masses)
+    tick(STAGES[5])
+    quantified = set()
+    if any(p.coulombic_efficiency is not None for p in points) or m.ledger.parasitic_fraction is not None:
+        quantified.add("parasitic")
+    if cv is not None:
+        quantified.add("pseudocapacitance")
+    if points and (m.ledger.proton_fraction > 0 or m.ledger.proton_fraction_sigma > 0):
+        quantified.add("proton")
+    capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
+    verdict = evaluate(case_from_study(study, b_mean=_b_mean(cv) if cv is not None else None,
+                                       capacitive_fraction=capacitive, quantified=frozenset(quantified)))
+    tick(STAGES[6])
+    return StudyResults(study, bulk, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
+
+
+def study_row(results: StudyResults) -> dict:
+    """The study as a row beside the Table 1 systems (same keys as ``comparison_rows``)."""
+    m = results.study.manifest
+    chars = "; ".join(f"{c.technique} ({c.mode})" for c in m.evidence.characterisation)
+    return {"system": f"{m.study.name} (this study)", "interface_bonding": m.material.bonding or "not stated",
+            "main_claim": m.study.description or "not stated", "characterisation_evidence": chars or "none",
+            "reference": str(results.study.path), "apparent_capacity": results.capacity_note,
+            "verdict": results.verdict.verdict, "tier": results.verdict.tier}
+
+
+def build_report(path: str | Path, out_dir: str | Path, *,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+    """Analyse a study and write report.html (self-contained), report.json and one PNG per figure."""
+    from ..evidence.table1 import comparison_rows
+    from ..outputs import save_figure, to_jsonable, write_json, write_text
+    from .figures import report_figures, to_matplotlib, to_plotly
+    from .html import figure_div, study_page
+
+    tick = progress or (lambda stage: None)
+    results = analyse_study(path, progress=tick)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "output path exists and is not a folder", expected="a folder for the report")
+    report = to_jsonable(results.to_dict())
+    specs = report_figures(results)
+    written = {f"{s.key}.png": save_figure(to_matplotlib(s), out / f"{s.key}.png") for s in specs}
+    divs = {s.key: figure_div(to_plotly(s), s.key) for s in specs}
+    rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",
+                            "tier")] for r in comparison_rows() + [study_row(results)]]
+    written["report.json"] = write_json(out / "report.json", report)
+    written["report.html"] = write_text(out / "report.html", study_page(report, divs, rows))
+    tick("report written")
+    return written

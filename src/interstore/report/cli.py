@@ -1,0 +1,47 @@
+"""``interstore report STUDY.toml --out DIR``: the self-contained HTML report of a whole study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..cli_support import JsonOption, OutOption, console, emit, table
+
+
+def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")],
+           json_path: JsonOption = None, out: OutOption = Path("report-output")) -> None:
+    """Analyse STUDY.toml and write report.html, report.json and PNG figures into --out."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..evidence.cli import verdict_rows
+    from ..massbasis import BASES
+    from .build import STAGES, build_report
+
+    out = out or Path("report-output")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("report", total=len(STAGES) + 1)
+        written = build_report(study, out, progress=lambda stage: bar.update(task, advance=1, description=stage))
+    import json
+
+    report = json.loads(written["report.json"].read_text(encoding="utf-8"))
+    v = report["verdict"]
+    labels = report["basis_labels"]
+    rates = [[r["current_A_g_active"]] + [r["discharge_capacity_mAh_g"][b] for b in BASES] for r in report["rates"]]
+    summary = {"report_html": str(written["report.html"]), "report_json": str(written["report.json"]),
+               "verdict": v["verdict"], "tier": v["tier"], "rates": report["rates"]}
+    emit(summary, json_path,
+         table(f"{escape(report['study']['name'])}: {v['verdict']} (tier {v['tier']})", ("rule", "met", "detail"),
+               verdict_rows(v)),
+         *([table("Discharge capacity (mAh g⁻¹) on every mass basis",
+                  ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
+         written=written.values())
+    console.print(f"report: [bold]{written['report.html'].resolve()}[/bold]")
+
+
+def register(app: typer.Typer) -> None:
+    """``report`` is a single command, so it is added as a command rather than a group."""
+    app.command("report")(report)

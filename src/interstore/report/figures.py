@@ -1,0 +1,206 @@
+"""Report figures: one renderer-neutral :class:`FigureSpec` per figure, drawn either with
+plotly (interactive, inline in the HTML report) or with matplotlib (PNG beside it).
+
+Builders read a :class:`~interstore.report.build.StudyResults`; axis labels carry units
+and the mass basis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evidence.ledger import COMPONENTS
+from ..massbasis import BASES
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One data series; ``mode`` is ``lines``, ``markers``, ``lines+markers`` or ``bar``."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    mode: str = "lines"
+    error_y: np.ndarray | None = None
+    dash: bool = False
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    key: str
+    title: str
+    x_label: str
+    y_label: str
+    traces: tuple[Trace, ...]
+    log_x: bool = False
+    log_y: bool = False
+    stacked: bool = False
+    note: str = ""
+
+
+def _arr(values) -> np.ndarray:
+    return np.asarray(values, float)
+
+
+def cv_figure(cv, active_label: str) -> FigureSpec:
+    """Anodic and cathodic branches of every scan rate on the common (IR-corrected) grid."""
+    traces = []
+    for k, v in enumerate(cv.scan_rates_mV_s):
+        i = np.concatenate([cv.anodic.current_A[k], -cv.cathodic.current_A[k][::-1]]) / cv.mass_g
+        e = np.concatenate([cv.potential_V, cv.potential_V[::-1]])
+        traces.append(Trace(f"{v:g} mV s⁻¹", e, i))
+    return FigureSpec("cv", "Cyclic voltammograms", "potential E − i·R_s (V vs Zn²⁺/Zn)",
+                      f"current (A g⁻¹, active {active_label})", tuple(traces))
+
+
+def bvalue_figure(cv) -> FigureSpec:
+    """|i_p| against v on log–log axes with the fitted i = a·v^b."""
+    traces = []
+    for p in cv.peaks:
+        if p.fit is None:
+            continue
+        traces.append(Trace(f"{p.name} (b = {p.fit.b:.2f})", _arr(p.scan_rates_mV_s), np.abs(_arr(p.current_A)) * 1e3,
+                            "markers"))
+        v = np.geomspace(min(p.scan_rates_mV_s), max(p.scan_rates_mV_s), 30)
+        traces.append(Trace(f"{p.name} fit", v, p.fit.predict_current_A(v) * 1e3, dash=True))
+    return FigureSpec("b_value", "Peak current vs scan rate (i = a·v^b)", "scan rate v (mV s⁻¹)",
+                      "|peak current| (mA)", tuple(traces), log_x=True, log_y=True)
+
+
+def dunn_figure(cv) -> FigureSpec:
+    """Dunn split of the voltammetric charge per scan rate (fractions, both branches)."""
+    v = _arr(cv.scan_rates_mV_s)
+    f = _arr(cv.capacitive_fraction)
+    labels = np.array([f"{r:g}" for r in v])
+    return FigureSpec("dunn", "Dunn split: capacitive k₁v vs diffusive k₂v^½", "scan rate (mV s⁻¹)",
+                      "fraction of voltammetric charge (–)",
+                      (Trace("capacitive (k₁v)", labels, f, "bar"), Trace("diffusive (k₂v^½)", labels, 1 - f, "bar")),
+                      stacked=True)
+
+
+def capacity_figure(results) -> FigureSpec:
+    """Measured discharge capacity vs current on every mass basis, with the bulk limit."""
+    masses = results.study.masses
+    pts = results.rate_points
+    i = _arr([p.current_A_g for p in pts])
+    traces = []
+    for b in BASES:
+        f = masses.active_g / masses.mass_g(b)
+        traces.append(Trace(masses.label(b), i, _arr([p.capacity_mAh_g.value for p in pts]) * f, "lines+markers",
+                            _arr([p.capacity_mAh_g.sigma for p in pts]) * f))
+    traces.append(Trace(f"bulk limit {results.bulk.capacity_mAh_g:.1f} mAh g⁻¹ (active {results.bulk.formula})",
+                        i[[0, -1]], np.full(2, results.bulk.capacity_mAh_g), dash=True))
+    if results.limit is not None:
+        q = results.limit.capacity_mAh_g["active"]
+        traces.append(Trace(f"interface limit {q:.1f} mAh g⁻¹ (active, n_max = {results.limit.n_max:g})",
+                            i[[0, -1]], np.full(2, q), dash=True))
+    return FigureSpec("capacity", "Discharge capacity on every mass basis", "current density (A g⁻¹, active)",
+                      "discharge capacity (mAh g⁻¹ of the basis)", tuple(traces), log_x=True)
+
+
+def ragone_figure(results) -> FigureSpec:
+    """Measured Ragone points (active basis) with the simulated bulk-only and heterostructure curves."""
+    traces = []
+    for c in results.cycling:
+        pts = [p for p in c.ragone if p.basis == "active"]
+        if pts:
+            traces.append(Trace("measured (active basis)", _arr([p.power_W_kg for p in pts]),
+                                _arr([p.energy_Wh_kg for p in pts]), "markers"))
+    for kind, curve in (results.ragone_simulated or {}).items():
+        traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
+                            _arr(curve["power_W_kg"]), _arr(curve["energy_Wh_kg"]), "lines+markers",
+                            dash=kind == "bulk_only"))
+    return FigureSpec("ragone", "Ragone plot", "specific power (W kg⁻¹)", "specific energy (Wh kg⁻¹)",
+                      tuple(traces), log_x=True, log_y=True)
+
+
+def binding_figure(results) -> FigureSpec:
+    """E_b(n) and E_b(n)/n of Zn at the interface; the limit capacity in the note."""
+    curve, limit = results.binding, results.limit
+    n = _arr(curve.n_zn[1:])
+    note = "" if limit is None else limit.comparison_text()
+    return FigureSpec("binding", "Zn binding energy at the interface", "Zn per formula unit n",
+                      "energy (eV)", (Trace("E_b(n)", n, _arr(curve.eb_eV[1:]), "lines+markers"),
+                                      Trace("E_b(n)/n", n, _arr(curve.eb_per_zn_eV[1:]), "lines+markers")),
+                      note=note)
+
+
+def ledger_figure(results, basis: str = "active") -> FigureSpec:
+    """Stacked capacity ledger per rate on one basis, with 1σ error bars on each share."""
+    led = results.ledger
+    f = led.factor(basis)
+    labels = np.array([f"{r.current_A_g:g}" for r in led.rows])
+    traces = tuple(Trace(c, labels, _arr([r.shares[c].value for r in led.rows]) * f, "bar",
+                         _arr([r.shares[c].sigma for r in led.rows]) * f) for c in COMPONENTS)
+    return FigureSpec("ledger", f"Capacity ledger ({results.study.masses.label(basis)} basis)",
+                      "current density (A g⁻¹, active)", f"capacity (mAh g⁻¹, {basis})", traces, stacked=True)
+
+
+def report_figures(results) -> list[FigureSpec]:
+    """Every figure the study's results support, in report order."""
+    label = results.study.manifest.material.active_formula
+    figs = []
+    if results.cv is not None:
+        figs += [cv_figure(results.cv, label), bvalue_figure(results.cv), dunn_figure(results.cv)]
+    if results.rate_points:
+        figs.append(capacity_figure(results))
+    if results.ragone_simulated or any(c.ragone for c in results.cycling):
+        figs.append(ragone_figure(results))
+    if results.binding is not None:
+        figs.append(binding_figure(results))
+    if results.ledger is not None:
+        figs.append(ledger_figure(results))
+    return figs
+
+
+def to_plotly(spec: FigureSpec):
+    """The spec as a plotly figure."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for t in spec.traces:
+        err = None if t.error_y is None else {"type": "data", "array": t.error_y.tolist(), "visible": True}
+        if t.mode == "bar":
+            fig.add_trace(go.Bar(x=list(t.x), y=t.y.tolist(), name=t.name, error_y=err))
+        else:
+            fig.add_trace(go.Scatter(x=list(t.x), y=t.y.tolist(), name=t.name, mode=t.mode, error_y=err,
+                                     line={"dash": "dash"} if t.dash else None))
+    fig.update_layout(title=spec.title, xaxis_title=spec.x_label, yaxis_title=spec.y_label,
+                      barmode="stack" if spec.stacked else None, template="plotly_white",
+                      height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60})
+    if spec.log_x:
+        fig.update_xaxes(type="log")
+    if spec.log_y:
+        fig.update_yaxes(type="log")
+    return fig
+
+
+def to_matplotlib(spec: FigureSpec):
+    """The spec as a matplotlib figure (Agg backend)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    bottom = None
+    for t in spec.traces:
+        if t.mode == "bar":
+            pos = np.arange(len(t.x))
+            ax.bar(pos, t.y, bottom=bottom if spec.stacked else None, yerr=t.error_y, label=t.name, capsize=2)
+            ax.set_xticks(pos, list(t.x))
+            bottom = t.y if bottom is None else bottom + t.y
+        else:
+            style = "--" if t.dash else "-"
+            fmt = {"markers": "o", "lines": style, "lines+markers": "o" + style}[t.mode]
+            ax.errorbar(t.x, t.y, yerr=t.error_y, fmt=fmt, label=t.name, capsize=2, markersize=4)
+    ax.set(title=spec.title, xlabel=spec.x_label, ylabel=spec.y_label)
+    if spec.log_x:
+        ax.set_xscale("log")
+    if spec.log_y:
+        ax.set_yscale("log")
+    if spec.traces:
+        ax.legend(fontsize=7)
+    return fig

@@ -1,0 +1,147 @@
+"""Self-contained HTML page of a study: plotly.js embedded once, every figure inline, every
+user-supplied string passed through :func:`html.escape`.  No network access is needed to view it."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+
+from .. import __version__
+from ..evidence.ledger import COMPONENTS
+from ..massbasis import BASES
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 2rem;
+color:#1d2733;line-height:1.45}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #dfe6ee;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #d4dbe3;padding:.25rem .5rem;
+text-align:left;vertical-align:top}th{background:#f2f5f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.banner{background:#fff4d6;border:1px solid #e8c766;padding:.5rem .8rem;border-radius:4px;margin:.6rem 0}
+.verdict{font-size:1.25rem;font-weight:600}.tier{display:inline-block;background:#1d4f91;color:#fff;padding:0 .5rem;
+border-radius:3px;margin-left:.4rem}.yes{color:#17693a}.no{color:#a32020}.unknown{color:#7a6a00}
+.fig{margin:1rem 0;border:1px solid #eef1f4}.note{color:#555;font-size:.85rem}
+"""
+
+
+def esc(value) -> str:
+    """HTML-escaped text of any value (quotes included)."""
+    return html.escape(str(value), quote=True)
+
+
+def num(value, fmt: str = ".4g") -> str:
+    return "–" if value is None else format(value, fmt)
+
+
+def html_table(headers, rows, *, numeric_from: int = 1) -> str:
+    """A table; every cell is escaped, columns from ``numeric_from`` on are right-aligned."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td class=\"{'num' if i >= numeric_from else ''}\">{esc(c)}</td>"
+                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _status(met) -> str:
+    word = {True: "yes", False: "no", None: "unknown"}[met]
+    return f'<span class="{word}">{word}</span>'
+
+
+def verdict_section(v: dict) -> str:
+    rows = "".join(f"<tr><td>{esc(r['rule'])}</td><td>{_status(r['met'])}</td><td>{esc(r['detail'])}</td></tr>"
+                   for r in v["reasons"])
+    raise_ = "".join(f"<li>{esc(t)}</li>" for t in v["to_raise_tier"])
+    return (f'<p class="verdict">{esc(v["verdict"])}<span class="tier">tier {esc(v["tier"])}</span></p>'
+            f"<table><thead><tr><th>rule (Chen et al., Mater. Horiz. 2026)</th><th>met</th><th>detail</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table><h3>What would raise the tier</h3><ol>{raise_}</ol>")
+
+
+def ledger_section(ledger: dict) -> str:
+    """One table per rate: each share on every basis as value ± 1σ, then the bulk-limit flags."""
+    labels = ledger["basis_labels"]
+    out = [f"<p>Bulk limit {num(ledger['bulk_limit_mAh_g_active'], '.1f')} mAh g⁻¹ (active); interface limit "
+           f"{num(ledger['interface_limit_mAh_g_active'], '.1f')} ± "
+           f"{num(ledger['interface_limit_sigma_mAh_g_active'], '.1f')} mAh g⁻¹ (active) from "
+           f"{esc(ledger['interface_limit_source'])}.</p>"]
+    for r in ledger["rows"]:
+        rows = [[c] + [f"{s[b]['value_mAh_g']:.1f} ± {s[b]['sigma_mAh_g']:.1f}" for b in BASES]
+                for c, s in [("measured", r["measured"])] + [(c, r["shares"][c]) for c in COMPONENTS]]
+        flags = ", ".join(b for b, f in r["exceeds_bulk_on_basis"].items() if f) or "none"
+        cleared = ", ".join(r["flag_cleared_on_basis"]) or "none"
+        out.append(f"<h3>{num(r['current_A_g_active'])} A g⁻¹ (active)</h3>"
+                   + html_table(["share (mAh g⁻¹)"] + [labels[b] for b in BASES], rows)
+                   + f"<p>Apparent capacity exceeds the theoretical bulk capacity on basis: <b>{esc(flags)}</b>; "
+                     f"flag goes away on: <b>{esc(cleared)}</b>.</p>")
+    return "".join(out)
+
+
+def page(title: str, sections: list[tuple[str, str]], *, banner: str = "", subtitle: str = "") -> str:
+    """The whole document: plotly.js inline once, then the (already escaped) section bodies."""
+    from plotly.offline import get_plotlyjs
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = "".join(f"<section><h2>{esc(h)}</h2>{content}</section>" for h, content in sections)
+    ban = f'<div class="banner">{esc(banner)}</div>' if banner else ""
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
+            f"<style>{CSS}</style><script type=\"text/javascript\">{get_plotlyjs()}</script></head><body>"
+            f"<h1>{esc(title)}</h1><p class=\"note\">{esc(subtitle)} — interstore {esc(__version__)}, {stamp}</p>"
+            f"{ban}{body}</body></html>")
+
+
+def figure_div(fig, key: str) -> str:
+    """A plotly figure as an inline div (plotly.js is already on the page)."""
+    return '<div class="fig">' + fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{esc(key)}") + "</div>"
+
+
+def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str]]) -> str:
+    """The report page from the report.json dict, figure divs by key and the Table 1 comparison rows."""
+    s = report["study"]
+    labels = report["basis_labels"]
+
+    def figs(*keys) -> str:
+        return "".join(figures[k] for k in keys if k in figures)
+
+    m = report["masses_mg"]
+    bulk = report["bulk_theoretical"]
+    sections = [("Verdict", verdict_section(report["verdict"])),
+                ("Study and mass bases",
+                 f"<p>{esc(s['description'])}</p><p class=\"note\">manifest: {esc(s['manifest'])}</p>"
+                 + html_table(["mass", "mg"], [[k.replace("_", " "), f"{v:.4g}"] for k, v in m.items()])
+                 + f"<p>Theoretical bulk capacity of {esc(bulk['formula'])}, {bulk['electrons_per_formula']:g} e⁻ per "
+                   f"formula unit, M = {bulk['molar_mass_g_mol']:.2f} g mol⁻¹:</p>"
+                 + html_table(["basis", "mAh g⁻¹"], [[labels[b], f"{bulk['capacity_mAh_g'][b]:.1f}"] for b in BASES]))]
+    if report["rates"]:
+        rows = [[num(r["current_A_g_active"])] + [f"{r['discharge_capacity_mAh_g'][b]:.1f}" for b in BASES]
+                + [f"{r['discharge_capacity_sigma_mAh_g_active']:.1f}", num(r["coulombic_efficiency_pct"], ".2f"),
+                   num(r["capacitive_fraction"], ".2f")] for r in report["rates"]]
+        sections.append(("Measured capacities on every mass basis",
+                         html_table(["current (A g⁻¹, active)"] + [f"Q (mAh g⁻¹, {labels[b]})" for b in BASES]
+                                    + ["1σ (mAh g⁻¹, active)", "CE (%)", "capacitive fraction (–)"], rows, numeric_from=0)
+                         + figs("capacity")))
+    if report["ledger"] is not None:
+        sections.append(("Capacity ledger", ledger_section(report["ledger"]) + figs("ledger")))
+    k = report["kinetics"]
+    if report["cv"] is not None:
+        b_rows = [[b["peak"], f"{b['b']:.3f}", num(b["stderr"], ".3f"), f"{b['r2']:.4f}"] for b in k["b_values"]]
+        d_rows = [[f"{d['scan_rate_mV_s']:g}", f"{d['capacitive_fraction']:.3f}"] for d in k["dunn"]]
+        t = report["cv"]["trasatti"]
+        sections.append(("Kinetics: b-values, Dunn and Trasatti",
+                         html_table(["peak", "b (–)", "stderr (–)", "R² (–)"], b_rows)
+                         + html_table(["scan rate (mV s⁻¹)", "capacitive fraction (–)"], d_rows, numeric_from=0)
+                         + f"<p>Trasatti: q_outer = {num(t['q_outer_C_g'])} C g⁻¹, q_total = {num(t['q_total_C_g'])} "
+                           f"C g⁻¹ (active).</p>" + figs("cv", "b_value", "dunn")))
+    lim = report["atomistic"]["limit"]
+    if lim is not None:
+        sections.append(("Interface limit capacity (atomistic)",
+                         html_table(["basis", "limit capacity (mAh g⁻¹)"],
+                                    [[lim["basis_labels"][b], f"{lim['capacity_mAh_g'][b]:.1f}"] for b in BASES])
+                         + f"<p>n_max = {lim['n_max']:g} Zn per {esc(lim['formula'])}. "
+                           f"{esc(lim['quoted_comparison']['statement'])}</p>" + figs("binding")))
+    if "ragone" in figures:
+        sections.append(("Ragone plot", "<p>Measured points and, where a simulation config is given, the "
+                         "simulated bulk-only and heterostructure curves.</p>" + figs("ragone")))
+    sections.append(("Beside the focus article's Table 1",
+                     html_table(["system", "bonding", "main claim", "characterisation", "verdict", "tier"],
+                                table1_rows, numeric_from=99)))
+    banner = ("SIMULATED DATA: the instrument files of this study were generated by interstore's own "
+              "simulator, not measured.") if s["simulated_data"] else ""
+    return page(f"Interface-storage report: {s['name']}", sections, banner=banner,
+                subtitle="capacity ledger and evidence verdict")
