@@ -123,6 +123,17 @@ def test_galvanostatic_record_is_not_taken_for_a_cv():
         analyze_cv([gcd, synthetic_cv(1.0)], [0.5, 1.0])
 
 
+@pytest.mark.parametrize("make, match", [
+    (lambda g: from_arrays(g.time_s, g.potential_V, 0 * g.current_A, source="dead.csv"), "dead.csv: no current"),
+    (lambda g: synthetic_cv(0.5, points_per_sweep=8), "only 9 data points"),
+    (lambda g: from_arrays(np.arange(500.0), np.random.default_rng(0).normal(size=500), g.current_A[:500],
+                           source="noise.csv"), "noise.csv"),
+])
+def test_degenerate_records_name_the_file(make, match):
+    with pytest.raises(InputError, match=match):
+        analyze_cv([make(synthetic_cv(1.0)), synthetic_cv(1.0)], [0.5, 1.0])
+
+
 def test_mass_gives_specific_values_and_basis():
     ms = [synthetic_cv(v, active_mass_g=2e-3) for v in RATES]
     a = analyze_cv(ms, RATES)

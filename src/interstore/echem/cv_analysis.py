@@ -34,6 +34,7 @@ from .trasatti import R2_THRESHOLD, TrasattiFit, fit_trasatti, voltammetric_char
 
 N_GRID = 500
 VERTEX_TRIM_FRACTION = 0.02
+MIN_SWEEP_POINTS = 20  # fewer points per sweep cannot fill a potential grid meaningfully
 MIN_RAMP_R2 = 0.98  # below this a "sweep" is not a linear potential ramp (not a CV)
 RATE_MISMATCH = 0.10  # relative difference between a given scan rate and dE/dt that is warned about
 PEAK_TRACK_FRACTION = 0.15  # a peak may move by this fraction of the window between neighbouring rates
@@ -245,7 +246,11 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     sweeps = [select_cycle(split_sweeps(m.potential_V, m.cycle), cycle, m.source) for m in measurements]
     ramp_fits = [[ramp_fit(m.time_s[s.rows], m.potential_V[s.rows]) for s in pair]
                  for m, pair in zip(measurements, sweeps)]
-    for m, ramps in zip(measurements, ramp_fits):
+    for m, ramps, pair in zip(measurements, ramp_fits, sweeps):
+        fewest = min(s.stop - s.start for s in pair)
+        if fewest < MIN_SWEEP_POINTS:
+            raise InputError(m.source, f"only {fewest} data points in a sweep of the analysed cycle",
+                             expected=f"at least {MIN_SWEEP_POINTS} points per sweep")
         worst = float(np.min([r2 for _, r2 in ramps]))  # NaN (flat E or t) fails too
         if not worst >= MIN_RAMP_R2:
             raise InputError(m.source, f"the potential is not swept linearly in time (R² of E(t) = {worst:.3f})",
@@ -277,6 +282,9 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
         curves["cathodic"][k] = bin_onto_grid(e[ca.rows], -i[ca.rows], grid)
         charge[k] = 0.5 * (voltammetric_charge_C(t[an.rows], i[an.rows])
                            + voltammetric_charge_C(t[ca.rows], i[ca.rows]))
+        if not charge[k] > 0:
+            raise InputError(m.source, "no current flows in the analysed cycle",
+                             expected="a cyclic voltammogram with non-zero current")
 
     anodic, cathodic = (fit_dunn(grid, rates, curves[b]) for b in BRANCHES)
     peaks = tuple(p for b in BRANCHES for p in _track_peaks(grid, rates, curves[b], b))
