@@ -21,7 +21,7 @@ import numpy as np
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
-from .textfile import is_number, load_bytes, load_text, read_columns, sniff_decimal, split_fields
+from .textfile import is_number, load_text, read_columns, read_head, sniff_decimal, split_fields
 from .units import unit_factor
 
 MPT_MAGIC = "EC-Lab ASCII FILE"
@@ -118,8 +118,7 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     from galvani.BioLogic import MPRfile
 
     source = str(path)
-    raw = load_bytes(path)
-    if not raw.startswith(MPR_MAGIC_START):
+    if not read_head(path).startswith(MPR_MAGIC_START):
         raise InputError(source, "not an EC-Lab binary (no 'BIO-LOGIC MODULAR FILE' signature)",
                          where="byte 0", expected="a BioLogic .mpr file")
     try:

@@ -119,10 +119,9 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             found = next(((i, s) for alias in ALIASES[key] for i, (n, s) in enumerate(names) if n == alias), None)
             if found is None:
                 if key in required:
-                    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
                     eis = key in MEASUREMENT_KEYS and any(n in ALIASES["frequency"] for n, _ in names)
                     hint = "; this looks like an impedance spectrum: read it with --impedance" if eis else ""
-                    raise InputError(source, f"no {key} column among the headers {shown}{hint}",
+                    raise InputError(source, f"no {key} column among the headers {_shown(headers)}{hint}",
                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
@@ -140,15 +139,19 @@ def _mapped_index(spec: str, headers: Sequence[str], source: str, key: str) -> t
     """Column index, explicit unit (from ``HEADER@UNIT``) and sign for one mapping value."""
     header, at, unit = spec.rpartition("@") if "@" in spec else (spec, "", "")
     header = header.strip()
+    sign = -1.0 if key in IMPEDANCE_KEYS and header.startswith("-") else 1.0
     stripped = [h.strip() for h in headers]
-    for candidates in (stripped, [h.lower() for h in stripped]):
-        target = header if candidates is stripped else header.lower()
-        if target in candidates:
-            index = candidates.index(target)
-            sign = -1.0 if key in IMPEDANCE_KEYS and header.startswith("-") else 1.0
-            return index, (unit.strip() or None) if at else None, sign
-    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
-    raise InputError(source, f"--columns {key}={spec!r}: no such column", expected=f"one of {shown}")
+    lowered = [h.lower() for h in stripped]
+    index = stripped.index(header) if header in stripped else \
+        lowered.index(header.lower()) if header.lower() in lowered else None
+    if index is not None:
+        return index, (unit.strip() or None) if at else None, sign
+    raise InputError(source, f"--columns {key}={spec!r}: no such column", expected=f"one of {_shown(headers)}")
+
+
+def _shown(headers: Sequence[str]) -> str:
+    """The first dozen headers, quoted, for error messages."""
+    return ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
 
 
 def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:

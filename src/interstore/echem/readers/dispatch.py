@@ -9,7 +9,7 @@ from ...errors import InputError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from . import biologic, chi, delimited, gamry, neware
 from .sweeps import select_sweep
-from .textfile import load_bytes
+from .textfile import read_head
 
 INSTRUMENTS = ("biologic", "neware", "chi", "gamry", "csv")
 _BY_EXTENSION = {".mpt": "biologic", ".mpr": "biologic", ".nda": "neware", ".ndax": "neware", ".dta": "gamry"}
@@ -20,8 +20,8 @@ def detect_instrument(path: str | Path) -> str:
     by_ext = _BY_EXTENSION.get(Path(path).suffix.lower())
     if by_ext:
         return by_ext
-    head = load_bytes(path)[:4096].decode("latin-1")
-    first = head.lstrip("\ufeff").splitlines()[0].strip() if head.strip() else ""
+    head = read_head(path).decode("utf-8-sig", errors="replace")
+    first = head.splitlines()[0].strip() if head.strip() else ""
     if first == biologic.MPT_MAGIC or head.startswith(biologic.MPR_MAGIC_START.decode()):
         return "biologic"
     if first == "EXPLAIN":
@@ -43,7 +43,7 @@ def _choose(path: str | Path, instrument: str | None) -> str:
 
 def _biologic(path: str | Path, mpr: Callable, mpt: Callable):
     """The .mpr reader for EC-Lab binaries (by signature), else the .mpt reader."""
-    return mpr if load_bytes(path).startswith(biologic.MPR_MAGIC_START) else mpt
+    return mpr if read_head(path).startswith(biologic.MPR_MAGIC_START) else mpt
 
 
 def _no_neware_impedance(path: str | Path, **_) -> ImpedanceSpectrum:

@@ -30,10 +30,22 @@ def load_bytes(path: str | Path) -> bytes:
         raise InputError(p, "file not found", expected="an existing instrument file")
     if not p.is_file():
         raise InputError(p, "not a regular file", expected="an instrument data file")
-    raw = p.read_bytes()
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
     if not raw.strip():
         raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
     return raw
+
+
+def read_head(path: str | Path, size: int = 4096) -> bytes:
+    """The first ``size`` bytes (for recognising a format); missing or empty files raise."""
+    p = Path(path)
+    if not p.is_file() or p.stat().st_size == 0:
+        load_bytes(p)  # raises the precise InputError
+    with open(p, "rb") as fh:
+        return fh.read(size)
 
 
 def load_text(path: str | Path) -> str:
@@ -55,9 +67,9 @@ def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token.strip()))
 
 
-def split_fields(line: str, sep: str | None) -> list[str]:
-    """Fields of one line (``sep=None``: runs of white space)."""
-    return line.split() if sep is None else [f.strip() for f in line.split(sep)]
+def split_fields(line: str, sep: str) -> list[str]:
+    """Fields of one line, stripped."""
+    return [f.strip() for f in line.split(sep)]
 
 
 def sniff_separator(header: str, sample: str) -> str | None:
@@ -95,7 +107,7 @@ def find_header(lines: Sequence[str], source: str, *, start: int = 0,
                      expected="a table: one header row of column names (with units), then numeric rows")
 
 
-def sniff_decimal(sample: str, sep: str | None) -> str:
+def sniff_decimal(sample: str, sep: str) -> str:
     """``','`` when numbers use a decimal comma (EC-Lab in many locales), else ``'.'``."""
     if sep == ",":
         return "."
@@ -103,7 +115,7 @@ def sniff_decimal(sample: str, sep: str | None) -> str:
 
 
 def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Column], source: str, *,
-                 sep: str | None, decimal: str, n_fields: int) -> dict[str, np.ndarray]:
+                 sep: str, decimal: str, n_fields: int) -> dict[str, np.ndarray]:
     """Parse the data rows ``lines`` (file line of ``lines[0]`` is ``first_line``) and return
     each chosen column converted to canonical units (value·factor).
 
@@ -119,9 +131,8 @@ def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Colum
         raise InputError(source, "last data row is incomplete (file truncated?)",
                          where=f"line {first_line + len(body) - 1}", expected="complete rows")
     try:
-        frame = pd.read_csv(io.StringIO("\n".join(body)), sep=sep if sep is not None else r"\s+", header=None,
-                            names=range(n_fields), decimal=decimal, skip_blank_lines=False, index_col=False,
-                            engine="c" if sep is not None else "python")
+        frame = pd.read_csv(io.StringIO("\n".join(body)), sep=sep, header=None, names=range(n_fields),
+                            decimal=decimal, skip_blank_lines=False, index_col=False, engine="c")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first_line + int(m.group(1)) - 1}" if m else None
