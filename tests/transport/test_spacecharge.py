@@ -211,6 +211,21 @@ def test_bad_parameters_raise_input_error(kwargs):
         SpaceChargeParams(**kwargs)
 
 
+def test_absurd_dilute_accumulation_is_refused_but_site_restriction_solves():
+    # dilute Zn²⁺ at −0.7 V would pile up by e^{54} ≈ 3e23 > 1e20: refused before any solve
+    with pytest.raises(InputError, match="site_concentration_mol_m3"):
+        solve_space_charge(DILUTE, -0.7)
+    with pytest.raises(InputError):
+        interface_capacitance_curve(DILUTE, np.linspace(-0.7, 0.0, 5))
+    p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, site_concentration_mol_m3=5e4)
+    prof = solve_space_charge(p, -1.2)
+    assert prof.charge_C_m2 == pytest.approx(semi_infinite_charge_C_m2(p, -1.2), rel=5e-3)
+    # a semiconducting β at −1.0 V: its electrons stay within the bound, and the solve converges
+    pb = SpaceChargeParams(eps_r=5, c_bulk_mol_m3=10, z=2, temperature_K=T, site_concentration_mol_m3=1e4,
+                           beta_eps_r=40, beta_c_bulk_mol_m3=2000)
+    assert solve_space_charge(pb, -1.0).neutrality_error < 1e-8
+
+
 @pytest.mark.parametrize("dphi", [float("nan"), 3.0, "abc"])
 def test_bad_potential_raises_input_error(dphi):
     with pytest.raises(InputError):

@@ -48,6 +48,7 @@ SEMI_INFINITE_DEBYE_LENGTHS = 30.0  # domain length of a "semi-infinite" phase, 
 _MESH_RATIO = 1.05  # geometric growth of the cell size away from the interface
 _CELLS_PER_LOCAL_LENGTH = 40.0  # first cell = local screening length / this
 _CELLS_PER_DEBYE_LENGTH = 12.0  # largest cell = λ / this
+MAX_ACCUMULATION = 1e20  # largest c_peak/c∞ of a dilute defect: beyond it the model (and the mesh) breaks down
 _FAR_RATIO = 1.3  # cell growth beyond the space-charge zone of a thick phase
 
 
@@ -306,6 +307,12 @@ def _phase_mesh(params: SpaceChargeParams, phase: str, potentials_V: Sequence[fl
     peak = max(sum(sp.z**2 * min(sp.c_bulk_mol_m3 * math.exp(min(-sp.z * ui, 600.0)), sp.c_site_mol_m3)
                    for sp in mobile) for ui in u)
     bulk = sum(sp.z**2 * sp.c_bulk_mol_m3 * (1.0 - sp.c_bulk_mol_m3 / sp.c_site_mol_m3) for sp in mobile)
+    if peak > MAX_ACCUMULATION * bulk:
+        raise InputError(f"parameter 'delta_phi_V' ({phase} phase)",
+                         f"a step of {max(potentials_V, key=abs):.3g} V piles dilute defects up by a factor "
+                         f"{peak / bulk:.1e}, beyond any lattice",
+                         expected=f"an accumulation below {MAX_ACCUMULATION:.0e} (a smaller step, or "
+                                  "site_concentration_mol_m3 for site-restricted occupancy)")
     local = lam * math.sqrt(bulk / max(peak, bulk))
     u_max = max(abs(ui) for ui in u)
     zone = (SEMI_INFINITE_DEBYE_LENGTHS + math.sqrt(2 * max(abs(sp.z) for sp in mobile) * u_max)) * lam
@@ -390,7 +397,7 @@ def validate_potential_V(delta_phi_V: float) -> float:
 
 
 def solve_space_charge(params: SpaceChargeParams | Mapping[str, Any], delta_phi_V: float, *,
-                       max_iterations: int = 400) -> SpaceChargeProfile:
+                       max_iterations: int = 300) -> SpaceChargeProfile:
     """Solve Poisson–Boltzmann across α|β for a Galvani step φ_β∞ − φ_α∞ = ``delta_phi_V`` (V).
 
     Negative ``delta_phi_V`` lowers the interface potential and accumulates Zn²⁺ in α (storage).
@@ -401,22 +408,54 @@ def solve_space_charge(params: SpaceChargeParams | Mapping[str, Any], delta_phi_
     return _solve(params, _grid(params, [dphi]), dphi, None, max_iterations)
 
 
-def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.ndarray | None,
-           max_iterations: int = 400) -> SpaceChargeProfile:
-    """Damped Newton on ``grid`` from ``phi_start`` (default: the bulk potentials of each phase)."""
+def _solve_tridiagonal(ab: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve the banded (1, 1) system after scaling each row by its diagonal: cells span many
+    decades near a steep layer, and equilibrated rows keep the far field accurate."""
+    scale = 1.0 / np.abs(ab[1])
+    scaled = np.empty_like(ab)
+    scaled[0, 1:] = ab[0, 1:] * scale[:-1]
+    scaled[1] = ab[1] * scale
+    scaled[2, :-1] = ab[2, :-1] * scale[1:]
+    scaled[0, 0] = scaled[2, -1] = 0.0
+    return solve_banded((1, 1), scaled, rhs * scale)
+
+
+def _newton(params: SpaceChargeParams, grid: _Grid, dphi: float, phi: np.ndarray,
+            max_iterations: int) -> tuple[np.ndarray, int] | None:
+    """Newton iteration with updates clipped to RT/F; (φ, iterations), or None if not converged."""
     vt = params.thermal_voltage_V
-    phi = np.where(grid.x_m < 0, dphi, 0.0) if phi_start is None else phi_start.copy()
+    phi = phi.copy()
     if grid.dirichlet:
         phi[0] = dphi
     for iteration in range(1, max_iterations + 1):
         res, ab, _ = _system(params, grid, phi, dphi)
-        step = np.clip(solve_banded((1, 1), ab, -res), -vt, vt)
-        phi = phi + step
+        step = np.clip(_solve_tridiagonal(ab, -res), -vt, vt)
+        phi += step
         if np.max(np.abs(step)) < 1e-12 * vt:
-            break
-    else:
-        raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge in {max_iterations} steps "
-                           f"(delta_phi_V={dphi})")
+            return phi, iteration
+    return None
+
+
+def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.ndarray | None,
+           max_iterations: int = 300) -> SpaceChargeProfile:
+    """Damped Newton on ``grid`` from ``phi_start`` (default: the bulk potentials of each phase).
+
+    If that stalls (large steps across a semiconducting β), continue from Δφ = 0 in steps of
+    RT/(z_max F), each warm-started from the last.
+    """
+    start = np.where(grid.x_m < 0, dphi, 0.0) if phi_start is None else phi_start
+    found = _newton(params, grid, dphi, start, max_iterations)
+    if found is None:
+        z_max = max(abs(sp.z) for sp in species_of(params))
+        n_steps = max(2, int(math.ceil(abs(dphi) * z_max / params.thermal_voltage_V)))
+        found = (np.zeros_like(grid.x_m), 0)
+        for v in np.linspace(0.0, dphi, n_steps + 1)[1:]:
+            found = _newton(params, grid, float(v), found[0], max_iterations)
+            if found is None:
+                raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge "
+                                   f"(delta_phi_V={dphi}, continuation stalled at {v:.4g} V)")
+    phi, iteration = found
+    vt = params.thermal_voltage_V
     res, ab, charge = _system(params, grid, phi, dphi)
     rho_a, drho_a, conc_a = charge["alpha"]
     rho_b, drho_b, conc_b = charge["beta"]
@@ -429,7 +468,7 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
     else:
         q_beta = float(np.sum(grid.volume["beta"] * rho_b))
         rhs = grid.volume["beta"] * drho_b
-    sensitivity = solve_banded((1, 1), ab, rhs)  # dφ/dΔφ at fixed bulk references
+    sensitivity = _solve_tridiagonal(ab, rhs)  # dφ/dΔφ at fixed bulk references
     capacitance = -float(np.sum(grid.volume["alpha"] * drho_a * sensitivity))
     lam = params.debye_length_m
     scale = max(abs(q_alpha), _eps(params, "alpha") * vt / lam)
