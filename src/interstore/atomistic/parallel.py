@@ -9,7 +9,7 @@ whole scan.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 
@@ -27,6 +27,7 @@ class TaskRunner:
         self.show_progress = show_progress
         self._client = None
         self._cluster = None
+        self._progress = None
 
     @property
     def distributed(self) -> bool:
@@ -46,30 +47,40 @@ class TaskRunner:
                 self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                              dashboard_address=None)
                 self._client = Client(self._cluster)
+        if self.show_progress:
+            from rich.progress import Progress
+
+            self._progress = Progress(transient=True)
+            self._progress.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-        self._client = self._cluster = None
+        self._client = self._cluster = self._progress = None
+
+    def track(self, items: Iterable, description: str, total: int | None = None) -> Iterator:
+        """Iterate over ``items`` showing a progress bar (only inside ``with TaskRunner(...)``)."""
+        total = len(items) if total is None else total
+        task = None if self._progress is None else self._progress.add_task(description, total=total)
+        for item in items:
+            yield item
+            if task is not None:
+                self._progress.advance(task)
+        if task is not None:
+            self._progress.remove_task(task)
 
     def map(self, fn: Callable, items: Sequence, description: str = "working") -> list:
-        """``[fn(x) for x in items]`` in order, with a progress bar."""
-        from rich.progress import Progress
+        """``[fn(x) for x in items]`` in order, serially or on the cluster, with a progress bar."""
+        if self._client is None:
+            return [fn(item) for item in self.track(items, description)]
+        from dask.distributed import as_completed
 
-        with Progress(transient=True, disable=not self.show_progress) as progress:
-            task = progress.add_task(description, total=len(items))
-            if self._client is None:
-                results = []
-                for item in items:
-                    results.append(fn(item))
-                    progress.advance(task)
-                return results
-            from dask.distributed import as_completed
-
-            futures = self._client.map(fn, items, pure=False)
-            for _ in as_completed(futures):
-                progress.advance(task)
-            return self._client.gather(futures)
+        futures = self._client.map(fn, items, pure=False)
+        for _ in self.track(as_completed(futures), description, total=len(futures)):
+            pass
+        return self._client.gather(futures)

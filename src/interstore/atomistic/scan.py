@@ -211,7 +211,7 @@ def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "str
     adhesion = _adhesion(substrate.atoms, calc, substrate.energy_eV)
     loaded_steps: list[tuple] = []
     current, stopped = substrate.atoms, None
-    for n in range(1, settings.max_zn + 1):
+    for n in runner.track(range(1, settings.max_zn + 1), "loading Zn (screen + relax)"):
         sites = candidate_sites(current, settings.sites)
         if len(sites) == 0:
             stopped = f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å for Zn number {n}"
