@@ -73,6 +73,17 @@ def test_biologic_cv_mpt_decimal_comma_and_scan_rate():
     assert np.allclose(m.data["capacity_mAh"], q_mAh, atol=1e-9)
 
 
+def test_bt_lab_modulo_bat_mpt(tmp_path):
+    """BT-Lab (battery cycler) export: other magic line, padded header count, Ecell/V."""
+    f = tmp_path / "modulo.txt"
+    f.write_text("BT-Lab ASCII FILE\nNb header lines : 5                          \n\nModulo Bat\n"
+                 "mode\ttime/s\tEcell/V\tI/mA\tcycle number\tNs\n"
+                 "1\t0\t1,20\t-0,5\t0\t0\n1\t10\t1,10\t-0,5\t0\t0\n1\t20\t1,40\t0,5\t1\t1\n", encoding="latin-1")
+    m = read_measurement(f)
+    assert (m.instrument, m.technique) == ("biologic", "Modulo Bat")
+    assert m.potential_V.tolist() == [1.2, 1.1, 1.4] and m.cycle.tolist() == [1, 1, 2]
+
+
 def test_biologic_gcpl_mpt_steps_cycles_capacity():
     m = read_measurement(DATA / "biologic_gcpl.mpt", active_mass_g=0.001)
     assert m.active_mass_g == 0.001 and m.scan_rate_mV_s is None

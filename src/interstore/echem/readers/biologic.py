@@ -1,6 +1,6 @@
-"""BioLogic EC-Lab files: ``.mpt`` text exports and ``.mpr`` binaries (through galvani).
+"""BioLogic EC-Lab / BT-Lab files: ``.mpt`` text exports and ``.mpr`` binaries (through galvani).
 
-``.mpt`` layout: ``EC-Lab ASCII FILE`` / ``Nb header lines : N`` / settings
+``.mpt`` layout: ``EC-Lab ASCII FILE`` (``BT-Lab ASCII FILE``) / ``Nb header lines : N`` / settings
 (``dE/dt  20,000`` with ``dE/dt unit  mV/s`` for CV) / a tab-separated table
 whose header is line N (``time/s``, ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 ``Ns`` …; PEIS: ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``).  Numbers may use a
@@ -24,7 +24,7 @@ from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_
 from .textfile import is_number, load_text, read_columns, read_head, sniff_decimal, split_fields
 from .units import unit_factor
 
-MPT_MAGIC = "EC-Lab ASCII FILE"
+MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")  # EC-Lab potentiostats, BT-Lab cyclers
 MPR_MAGIC_START = b"BIO-LOGIC MODULAR FILE"
 _REQUIRED = ("time", "potential", "current")
 
@@ -82,7 +82,7 @@ def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
     """Converted columns and the settings lines of an ``.mpt`` file."""
     source = str(path)
     lines = load_text(path).splitlines()
-    if lines[0].strip() == MPT_MAGIC:
+    if lines[0].strip() in MPT_MAGICS:
         n = _header_count(lines, source)
         header_at, settings = n - 1, lines[:n - 1]
     else:  # exported without the settings block: the table header is line 1

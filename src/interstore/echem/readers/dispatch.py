@@ -22,7 +22,7 @@ def detect_instrument(path: str | Path) -> str:
         return by_ext
     head = read_head(path).decode("utf-8-sig", errors="replace")
     first = head.splitlines()[0].strip() if head.strip() else ""
-    if first == biologic.MPT_MAGIC or head.startswith(biologic.MPR_MAGIC_START.decode()):
+    if first in biologic.MPT_MAGICS or head.startswith(biologic.MPR_MAGIC_START.decode()):
         return "biologic"
     if first == "EXPLAIN":
         return "gamry"
