@@ -39,6 +39,11 @@ SCOPUS = TableDialect("Scopus CSV", ",", "Title", "DOI", "Author Keywords", "Ind
 WOS_TAB = TableDialect("Web of Science tab-delimited", "\t", "TI", "DI", "DE", "ID", csv.QUOTE_NONE)
 
 
+def _cell(row: list[str], index: dict[str, int], name: str) -> str:
+    i = index.get(name)
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
 def read_table(lines: list[str], source: str | Path, dialect: TableDialect) -> list[Record]:
     """Records of a delimited export; raises :class:`InputError` on a wrong header or row."""
     reader = csv.reader(lines, delimiter=dialect.delimiter, quoting=dialect.quoting, strict=True)
@@ -64,17 +69,13 @@ def read_table(lines: list[str], source: str | Path, dialect: TableDialect) -> l
             if not any(cell.strip() for cell in row):
                 line = reader.line_num + 1
                 continue
-            if len(row) < len(header) and len(row) <= max(index[c] for c in keyword_cols):
+            short = len(row) <= max(index[c] for c in keyword_cols)
+            if short or any(cell.strip() for cell in row[len(header):]):
                 raise InputError(source, f"row has {len(row)} fields but the header has {len(header)}",
                                  where=f"line {line}", expected=dialect.expected)
-
-            def cell(name: str) -> str:
-                i = index.get(name)
-                return row[i].strip() if i is not None and i < len(row) else ""
-
-            records.append(Record(title=cell(dialect.title), doi=cell(dialect.doi) or None,
-                                  author_keywords=split_keywords(cell(dialect.author_keywords)),
-                                  index_keywords=split_keywords(cell(dialect.index_keywords)),
+            records.append(Record(title=_cell(row, index, dialect.title), doi=_cell(row, index, dialect.doi) or None,
+                                  author_keywords=split_keywords(_cell(row, index, dialect.author_keywords)),
+                                  index_keywords=split_keywords(_cell(row, index, dialect.index_keywords)),
                                   source=str(source), line=line))
             line = reader.line_num + 1
     except csv.Error as exc:
