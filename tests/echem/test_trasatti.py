@@ -49,6 +49,13 @@ def test_linear_data_give_no_warning_and_threshold_is_a_parameter():
     assert fit_trasatti(RATES, q, r2_threshold=min(1.0, r2_total + 1e-6)).linear_warning is True
 
 
+def test_two_rates_or_unphysical_charges_are_warned_about():
+    assert fit_trasatti([1.0, 4.0], [3.0, 2.0]).linear_warning  # R² = 1 trivially: linearity untested
+    q_rising = 10.0 - 2.0 * RATES ** -0.5  # q falls at slow rates: q_outer > q_total
+    fit = fit_trasatti(RATES, q_rising)
+    assert fit.r2_outer == pytest.approx(1.0) and fit.q_inner < 0 and fit.linear_warning
+
+
 def test_dunn_model_cv_gives_q_outer_equal_to_integral_of_k1():
     """For i = k1·v + k2·v^½, q(v) = ∫|i|dV / v = ∫k1 dV + ∫k2 dV · v^−½ exactly,
     so Trasatti's q_outer is the capacitive charge ∫k1 dV over the sweep."""

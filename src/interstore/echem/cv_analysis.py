@@ -295,9 +295,9 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
         warnings.append(f"Dunn fit gives k1 < 0 or k2 < 0 at {100 * flagged.mean():.1f} % of grid points "
                         "(see dunn_flags); the split is unreliable there")
     if trasatti.linear_warning:
-        warnings.append(f"Trasatti fits not linear (R² outer {trasatti.r2_outer:.3f}, total "
-                        f"{trasatti.r2_total:.3f}, threshold {r2_threshold}) or q_inner < 0; "
-                        "treat q_outer/q_total as indicative")
+        warnings.append(f"Trasatti fits not shown to be linear (R² outer {trasatti.r2_outer:.3f}, total "
+                        f"{trasatti.r2_total:.3f}, threshold {r2_threshold}, {trasatti.n_rates} rates) or "
+                        "q_outer/q_inner < 0; treat q_outer/q_total as indicative")
     if not any(p.fit for p in peaks):
         warnings.append("no current peak could be followed over half of the scan rates: no b-value")
     return CVAnalysis(tuple(m.source for m in measurements), rates, tuple(how),

@@ -9,7 +9,9 @@
 q may be in C or C g⁻¹ (the results keep the unit of the input); v in mV s⁻¹.
 Both relations are rarely linear over a wide scan-rate range, so each fit
 reports R² and ``linear_warning`` is set when either R² falls below
-``r2_threshold`` (default 0.98) or q_inner comes out negative.
+``r2_threshold`` (default 0.98), when fewer than three scan rates leave
+linearity untested, or when the charges are unphysical (q_outer < 0 or
+q_inner < 0).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class TrasattiFit:
     r2_outer: float
     r2_total: float
     r2_threshold: float
+    n_rates: int
 
     @property
     def q_inner(self) -> float:
@@ -42,7 +45,9 @@ class TrasattiFit:
 
     @property
     def linear_warning(self) -> bool:
-        return bool(min(self.r2_outer, self.r2_total) < self.r2_threshold or self.q_inner < 0)
+        """True unless both fits are linear (R² ≥ threshold over ≥ 3 rates) and 0 ≤ q_outer ≤ q_total."""
+        return bool(self.n_rates < 3 or not min(self.r2_outer, self.r2_total) >= self.r2_threshold
+                    or not 0 <= self.q_outer <= self.q_total)
 
 
 def voltammetric_charge_C(time_s, current_A) -> float:
@@ -69,5 +74,6 @@ def fit_trasatti(scan_rates_mV_s, charge, *, r2_threshold: float = R2_THRESHOLD)
         raise InputError("parameter 'r2_threshold'", f"got {r2_threshold!r}", expected="0 < R² threshold <= 1")
     outer = linregress(v ** -0.5, q)
     total = linregress(v ** 0.5, 1.0 / q)
-    return TrasattiFit(float(outer.intercept), float(1.0 / total.intercept), float(outer.slope),
-                       float(total.slope), float(outer.rvalue ** 2), float(total.rvalue ** 2), float(r2_threshold))
+    q_total = float(1.0 / total.intercept) if total.intercept != 0 else float("inf")
+    return TrasattiFit(float(outer.intercept), q_total, float(outer.slope), float(total.slope),
+                       float(outer.rvalue ** 2), float(total.rvalue ** 2), float(r2_threshold), int(v.size))
