@@ -57,7 +57,7 @@ def network_cmd(
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("reading exports", total=len(exports) + 4)
+        task = progress.add_task("reading exports", total=len(exports) + 2 + 2 * (out is not None))
         records = []
         for path in exports:
             records.extend(read_export(path))
