@@ -408,54 +408,23 @@ def solve_space_charge(params: SpaceChargeParams | Mapping[str, Any], delta_phi_
     return _solve(params, _grid(params, [dphi]), dphi, None, max_iterations)
 
 
-def _solve_tridiagonal(ab: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve the banded (1, 1) system after scaling each row by its diagonal: cells span many
-    decades near a steep layer, and equilibrated rows keep the far field accurate."""
-    scale = 1.0 / np.abs(ab[1])
-    scaled = np.empty_like(ab)
-    scaled[0, 1:] = ab[0, 1:] * scale[:-1]
-    scaled[1] = ab[1] * scale
-    scaled[2, :-1] = ab[2, :-1] * scale[1:]
-    scaled[0, 0] = scaled[2, -1] = 0.0
-    return solve_banded((1, 1), scaled, rhs * scale)
-
-
-def _newton(params: SpaceChargeParams, grid: _Grid, dphi: float, phi: np.ndarray,
-            max_iterations: int) -> tuple[np.ndarray, int] | None:
-    """Newton iteration with updates clipped to RT/F; (φ, iterations), or None if not converged."""
+def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.ndarray | None,
+           max_iterations: int = 300) -> SpaceChargeProfile:
+    """Newton iteration on ``grid`` from ``phi_start`` (default: the bulk potential of each phase),
+    updates clipped to RT/F, until the update is below 1e-12 RT/F."""
     vt = params.thermal_voltage_V
-    phi = phi.copy()
+    phi = np.where(grid.x_m < 0, dphi, 0.0) if phi_start is None else phi_start.copy()
     if grid.dirichlet:
         phi[0] = dphi
     for iteration in range(1, max_iterations + 1):
         res, ab, _ = _system(params, grid, phi, dphi)
-        step = np.clip(_solve_tridiagonal(ab, -res), -vt, vt)
+        step = np.clip(solve_banded((1, 1), ab, -res), -vt, vt)
         phi += step
         if np.max(np.abs(step)) < 1e-12 * vt:
-            return phi, iteration
-    return None
-
-
-def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.ndarray | None,
-           max_iterations: int = 300) -> SpaceChargeProfile:
-    """Damped Newton on ``grid`` from ``phi_start`` (default: the bulk potentials of each phase).
-
-    If that stalls (large steps across a semiconducting β), continue from Δφ = 0 in steps of
-    RT/(z_max F), each warm-started from the last.
-    """
-    start = np.where(grid.x_m < 0, dphi, 0.0) if phi_start is None else phi_start
-    found = _newton(params, grid, dphi, start, max_iterations)
-    if found is None:
-        z_max = max(abs(sp.z) for sp in species_of(params))
-        n_steps = max(2, int(math.ceil(abs(dphi) * z_max / params.thermal_voltage_V)))
-        found = (np.zeros_like(grid.x_m), 0)
-        for v in np.linspace(0.0, dphi, n_steps + 1)[1:]:
-            found = _newton(params, grid, float(v), found[0], max_iterations)
-            if found is None:
-                raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge "
-                                   f"(delta_phi_V={dphi}, continuation stalled at {v:.4g} V)")
-    phi, iteration = found
-    vt = params.thermal_voltage_V
+            break
+    else:
+        raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge in {max_iterations} steps "
+                           f"(delta_phi_V={dphi})")
     res, ab, charge = _system(params, grid, phi, dphi)
     rho_a, drho_a, conc_a = charge["alpha"]
     rho_b, drho_b, conc_b = charge["beta"]
@@ -468,7 +437,7 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
     else:
         q_beta = float(np.sum(grid.volume["beta"] * rho_b))
         rhs = grid.volume["beta"] * drho_b
-    sensitivity = _solve_tridiagonal(ab, rhs)  # dφ/dΔφ at fixed bulk references
+    sensitivity = solve_banded((1, 1), ab, rhs)  # dφ/dΔφ at fixed bulk references
     capacitance = -float(np.sum(grid.volume["alpha"] * drho_a * sensitivity))
     lam = params.debye_length_m
     scale = max(abs(q_alpha), _eps(params, "alpha") * vt / lam)
