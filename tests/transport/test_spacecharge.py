@@ -325,3 +325,25 @@ def test_intermediate_thickness_against_scipy_solve_bvp():
     q_bvp = eps * sol.sol(0.0)[1] / (u_scale * lam)  # Q_α = ε φ'(0)
     assert prof.charge_C_m2 == pytest.approx(q_bvp, rel=5e-3)
     assert prof.phi_V[-1] == pytest.approx(sol.sol(1.0)[0] / u_scale, rel=5e-3)
+
+
+def test_random_parameters_either_solve_cleanly_or_raise_input_error():
+    rng = np.random.default_rng(7)
+    solved = 0
+    for _ in range(60):
+        kw = dict(eps_r=10 ** rng.uniform(0, 2), c_bulk_mol_m3=10 ** rng.uniform(-3, 4), z=int(rng.integers(1, 4)),
+                  mode=str(rng.choice(["gouy-chapman", "mott-schottky"])))
+        if rng.random() < 0.4:
+            kw["thickness_m"] = 10 ** rng.uniform(-11, -5)
+        if rng.random() < 0.4:
+            kw["site_concentration_mol_m3"] = kw["c_bulk_mol_m3"] * 10 ** rng.uniform(0.1, 5)
+        if rng.random() < 0.3:
+            kw["beta_eps_r"], kw["beta_c_bulk_mol_m3"] = 10 ** rng.uniform(0, 2), 10 ** rng.uniform(-3, 5)
+        try:
+            prof = solve_space_charge(SpaceChargeParams(**kw), rng.uniform(-1.5, 1.5))
+        except InputError:
+            continue
+        solved += 1
+        assert np.isfinite(prof.charge_C_m2) and prof.capacitance_F_m2 >= 0
+        assert prof.neutrality_error < 1e-8
+    assert solved > 35
