@@ -49,6 +49,31 @@ def test_wos_continuation_lines_join_title_and_keywords():
     assert rec.author_keywords == ("Zinc-ion batteries", "V2O5", "MXene")
 
 
+def test_full_wos_record_reads_only_the_needed_fields():
+    [rec] = read_export(DATA / "wos_full_record.txt")
+    assert rec.title == ("Synthetic record with every common Web of Science field: interface "
+                         "storage in V2O5/Ti3C2Tx heterostructures")
+    assert rec.author_keywords == ("Zinc-ion batteries", "V2O5", "MXene", "heterostructure", "interface storage",
+                                   "built-in electric field")
+    assert rec.index_keywords == ("CATHODE MATERIALS", "ELECTROCHEMICAL PERFORMANCE", "VANADIUM-OXIDE",
+                                  "INTERCALATION")
+    assert rec.doi == "10.5555/interstore.wos.full"
+
+
+def test_real_exports_in_shared_data_parse(shared_data):
+    from interstore.literature.cooccurrence import cooccurrence, incidence
+
+    exports = [p for pattern in ("*.ris", "*.bib", "savedrecs*.txt", "scopus*.csv")
+               for p in shared_data.rglob(pattern)]
+    if not exports:
+        pytest.skip("no bibliographic exports in shared data")
+    for path in exports:
+        recs = read_export(path)
+        assert recs and all(r.line >= 1 for r in recs), path
+        co = cooccurrence(incidence(recs))
+        assert (co.counts != co.counts.T).nnz == 0 and co.counts.diagonal().sum() == 0, path
+
+
 def test_deduplicate_by_doi_and_normalised_title():
     recs = read_export(DATA / "scopus_small.csv") + read_export(DATA / "ris_overlap.ris")
     kept, removed = deduplicate(recs)
