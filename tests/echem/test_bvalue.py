@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interstore.echem.bvalue import fit_b_value
+from interstore.echem.bvalue import b_profile, fit_b_value
 from interstore.errors import InputError
 
 RATES = np.array([0.1, 0.2, 0.5, 1.0, 2.0, 5.0])
@@ -51,3 +51,26 @@ def test_two_rates_give_nan_stderr():
 def test_bad_input_raises_input_error(rates, currents):
     with pytest.raises(InputError, match="b-value fit"):
         fit_b_value(rates, currents)
+
+
+def test_b_profile_recovers_a_potential_dependent_exponent():
+    """b(V) rising linearly from 0.5 to 1 across the grid comes back at every potential;
+    a potential where the current changes sign between rates is NaN."""
+    b_true = np.linspace(0.5, 1.0, 50)
+    current = 2e-4 * RATES[:, None] ** b_true[None, :]
+    current[2, 10] *= -1
+    b = b_profile(RATES, current)
+    assert np.isnan(b[10])
+    np.testing.assert_allclose(np.delete(b, 10), np.delete(b_true, 10), atol=1e-12)
+    np.testing.assert_allclose(b_profile(RATES, -current)[:5], b_true[:5], atol=1e-12)  # cathodic sign
+
+
+def test_b_profile_from_power_law_cvs():
+    from synthetic_cv import power_law_current, synthetic_cv
+
+    from interstore.echem.cv_analysis import analyze_cv
+
+    rates = [0.1, 0.3, 1.0]
+    a = analyze_cv([synthetic_cv(v, power_law_current(0.8)) for v in rates], rates)
+    for branch in ("anodic", "cathodic"):
+        np.testing.assert_allclose(a.b_of_potential(branch), 0.8, atol=1e-3)

@@ -77,10 +77,11 @@ def test_analyze_recovers_dunn_fractions_and_trasatti(run_cli, cv_files, tmp_pat
     assert {b["peak"] for b in result["b_values"]} == {"A1", "A2", "C1", "C2"}
     names = {p.name for p in out.iterdir()}
     assert {"cv_b_value.png", "cv_dunn_profiles.png", "cv_capacitive_fraction.png", "cv_trasatti.png",
-            "cv_dunn_profiles.csv", "cv_capacitive_fraction.csv"} <= names
+            "cv_b_profile.png", "cv_profiles.csv", "cv_capacitive_fraction.csv", "cv_peaks.csv"} <= names
     assert sum(n.startswith("cv_capacitive_0") for n in names) == len(RATES)
-    profiles = pd.read_csv(out / "cv_dunn_profiles.csv")
-    assert {"potential_V", "k1_anodic_F", "k2_cathodic_A_s05_V05"} <= set(profiles.columns)
+    profiles = pd.read_csv(out / "cv_profiles.csv")
+    assert {"potential_V", "k1_anodic_F", "k2_cathodic_A_s05_V05", "b_anodic"} <= set(profiles.columns)
+    assert profiles["b_anodic"].between(0.5, 1.0).all()  # i = k1·v + k2·v^½ lies between the two limits
     peaks = pd.read_csv(out / "cv_peaks.csv")
     assert len(peaks) == 4 * len(RATES) and set(peaks["peak"]) == {"A1", "A2", "C1", "C2"}
     assert (peaks.loc[peaks["branch"] == "cathodic", "current_A"] < 0).all()

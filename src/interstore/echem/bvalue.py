@@ -54,3 +54,20 @@ def fit_b_value(scan_rates_mV_s, peak_currents_A) -> BValueFit:
     res = linregress(np.log10(v), np.log10(i))
     stderr = float(res.stderr) if v.size > 2 else float("nan")
     return BValueFit(float(res.slope), stderr, float(res.rvalue ** 2), float(res.intercept), int(v.size))
+
+
+def b_profile(scan_rates_mV_s, current_A) -> np.ndarray:
+    """b at every potential of a grid: slope of log10|i| against log10 v, one lstsq for all.
+
+    ``current_A`` has shape (n_rates, n_grid); a potential where any current is
+    zero or changes sign gets NaN."""
+    v = np.asarray(scan_rates_mV_s, float).ravel()
+    i = np.asarray(current_A, float)
+    if i.ndim != 2 or i.shape[0] != v.size or np.unique(v).size < 2 or not np.all(v > 0):
+        raise InputError("b-value profile", f"current array of shape {i.shape} for {v.size} scan rates",
+                         expected="(n_rates, n_grid) currents at two or more distinct scan rates > 0")
+    same_sign = np.all(i > 0, axis=0) | np.all(i < 0, axis=0)
+    log_i = np.log10(np.where(same_sign, np.abs(i), 1.0))
+    design = np.column_stack([np.log10(v), np.ones_like(v)])
+    coef, *_ = np.linalg.lstsq(design, log_i, rcond=None)
+    return np.where(same_sign, coef[0], np.nan)

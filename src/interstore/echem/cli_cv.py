@@ -35,7 +35,7 @@ def _tables(result: dict) -> list:
 
 
 def _write_outputs(analysis, out: Path) -> list[Path]:
-    """Figures (PNG) and CSV tables: k1/k2 profiles, capacitive fractions, peaks per rate."""
+    """Figures (PNG) and CSV tables: k1/k2 and b(V) profiles, capacitive fractions, peaks per rate."""
     import pandas as pd
 
     from ..outputs import save_figure, write_csv
@@ -45,8 +45,8 @@ def _write_outputs(analysis, out: Path) -> list[Path]:
     profiles = {"potential_V": analysis.potential_V}
     for name, fit in (("anodic", analysis.anodic), ("cathodic", analysis.cathodic)):
         profiles |= {f"k1_{name}_F": fit.k1_F, f"k2_{name}_A_s05_V05": fit.k2_A_s05_V05,
-                     f"flagged_{name}": fit.flagged}
-    written.append(write_csv(out / "cv_dunn_profiles.csv", pd.DataFrame(profiles)))
+                     f"flagged_{name}": fit.flagged, f"b_{name}": analysis.b_of_potential(name)}
+    written.append(write_csv(out / "cv_profiles.csv", pd.DataFrame(profiles)))
     result = analysis.to_dict()
     written.append(write_csv(out / "cv_capacitive_fraction.csv", pd.DataFrame(result["dunn"])))
     written.append(write_csv(out / "cv_peaks.csv", pd.DataFrame(

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import InputError, require_positive
-from .bvalue import BValueFit, fit_b_value
+from .bvalue import BValueFit, b_profile, fit_b_value
 from .cv_segments import (RATE_SPREAD, bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch,
                           split_by_scan_rate, split_sweeps)
 from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
@@ -81,6 +81,10 @@ class CVAnalysis:
     def capacitive_fraction(self) -> np.ndarray:
         """Whole-cycle capacitive fraction per scan rate (both branches)."""
         return combined_capacitive_fraction([self.anodic, self.cathodic])
+
+    def b_of_potential(self, branch: str) -> np.ndarray:
+        """b(V) on ``potential_V`` for the ``anodic`` or ``cathodic`` branch (NaN where i changes sign)."""
+        return b_profile(self.scan_rates_mV_s, {"anodic": self.anodic, "cathodic": self.cathodic}[branch].current_A)
 
     @property
     def flagged_fraction(self) -> float:

@@ -62,6 +62,21 @@ def dunn_profiles_figure(analysis: CVAnalysis) -> Figure:
     return fig
 
 
+def b_profile_figure(analysis: CVAnalysis) -> Figure:
+    """b(V): the power-law exponent at every grid potential, both branches, with b = ½ and 1 marked."""
+    fig = Figure(figsize=(5.5, 4.2))
+    ax = fig.add_subplot()
+    for branch, style in (("anodic", "-"), ("cathodic", "--")):
+        ax.plot(analysis.potential_V, analysis.b_of_potential(branch), style, label=branch)
+    for b in (0.5, 1.0):
+        ax.axhline(b, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("potential (V)")
+    ax.set_ylabel("b (dimensionless)")
+    ax.set_title("b-value at each potential, |i(V)| = a(V)·v^b(V)")
+    ax.legend(fontsize=8)
+    return fig
+
+
 def capacitive_cv_figure(analysis: CVAnalysis, rate_index: int) -> Figure:
     """Measured CV at one scan rate with the capacitive current k1·v shaded."""
     scale, label = _current_scale(analysis)
@@ -120,8 +135,9 @@ def trasatti_figure(analysis: CVAnalysis) -> Figure:
 
 
 def cv_figures(analysis: CVAnalysis) -> dict[str, Figure]:
-    """All CV figures by file stem: b-value, k1/k2 profiles, shaded CV per rate, fractions, Trasatti."""
-    figures = {"cv_b_value": b_value_figure(analysis), "cv_dunn_profiles": dunn_profiles_figure(analysis)}
+    """All CV figures by file stem: b-value, b(V), k1/k2 profiles, shaded CV per rate, fractions, Trasatti."""
+    figures = {"cv_b_value": b_value_figure(analysis), "cv_b_profile": b_profile_figure(analysis),
+               "cv_dunn_profiles": dunn_profiles_figure(analysis)}
     for k, v in enumerate(analysis.scan_rates_mV_s):
         figures[f"cv_capacitive_{k + 1:02d}_{v:g}mV_s"] = capacitive_cv_figure(analysis, k)
     figures["cv_capacitive_fraction"] = capacitive_fraction_figure(analysis)
