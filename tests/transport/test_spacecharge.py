@@ -156,7 +156,7 @@ def test_thin_film_concentration_is_uniform_and_exponential():
     assert np.ptp(zn) / zn.mean() < 1e-3
     assert zn.mean() == pytest.approx(10 * math.exp(u), rel=1e-3)
     assert prof.zinc_excess_mol_m2 == pytest.approx(2 * L * 10 * math.sinh(u), rel=1e-3)
-    assert prof.thickness_m == pytest.approx(L)
+    assert prof.domain_length_m == pytest.approx(L)
     assert prof.neutrality_error < 1e-8
 
 

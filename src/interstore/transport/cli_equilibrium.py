@@ -54,7 +54,7 @@ def _profile_result(params, prof, potentials, charge, capacitance) -> dict:
         "delta_phi_V": prof.delta_phi_V,
         "delta_phi_alpha_V": prof.delta_phi_alpha_V,
         "alpha_thickness_m": params.thickness_m,
-        "alpha_domain_length_m": prof.thickness_m,
+        "alpha_domain_length_m": prof.domain_length_m,
         "charge_C_m2": prof.charge_C_m2,
         "beta_charge_C_m2": prof.beta_charge_C_m2,
         "zinc_excess_mol_m2": prof.zinc_excess_mol_m2,

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -44,11 +44,11 @@ from ..errors import InputError, require_positive
 
 MODES = ("gouy-chapman", "mott-schottky")
 MAX_ABS_DELTA_PHI_V = 1.5  # beyond this the continuum model is meaningless (and exp overflows)
+MAX_ACCUMULATION = 1e20  # largest c_peak/c∞ of a dilute defect: beyond it the model (and the mesh) breaks down
 SEMI_INFINITE_DEBYE_LENGTHS = 30.0  # domain length of a "semi-infinite" phase, in Debye lengths
 _MESH_RATIO = 1.05  # geometric growth of the cell size away from the interface
 _CELLS_PER_LOCAL_LENGTH = 40.0  # first cell = local screening length / this
 _CELLS_PER_DEBYE_LENGTH = 12.0  # largest cell = λ / this
-MAX_ACCUMULATION = 1e20  # largest c_peak/c∞ of a dilute defect: beyond it the model (and the mesh) breaks down
 _FAR_RATIO = 1.3  # cell growth beyond the space-charge zone of a thick phase
 
 
@@ -248,6 +248,7 @@ class SpaceChargeProfile:
     ionic charge stored in α per interface area (> 0 when Zn²⁺ accumulates) and ``beta_charge_C_m2``
     the compensating electronic charge in β.  ``zinc_excess_mol_m2`` Γ_Zn = Σ ±∫(c − c∞)dx over
     interstitials (+) and vacancies (−) = Q_α/(zF).  ``capacitance_F_m2`` = −dQ_α/dΔφ.
+    ``domain_length_m`` is the α extent solved: the thickness, or the semi-infinite stand-in.
     """
 
     x_m: np.ndarray
@@ -261,9 +262,9 @@ class SpaceChargeProfile:
     debye_length_m: float
     delta_phi_V: float
     delta_phi_alpha_V: float
-    thickness_m: float
+    domain_length_m: float
     neutrality_error: float
-    newton_iterations: int = field(default=0)
+    newton_iterations: int
 
 
 @dataclass(frozen=True)
@@ -453,7 +454,7 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
         x_m=grid.x_m, phi_V=phi, concentrations_mol_m3=concentrations, excess_mol_m2=excess,
         zinc_excess_mol_m2=float(zinc), charge_C_m2=q_alpha, beta_charge_C_m2=q_beta,
         capacitance_F_m2=capacitance, debye_length_m=lam, delta_phi_V=dphi,
-        delta_phi_alpha_V=float(phi[i0]), thickness_m=float(grid.x_m[-1]),
+        delta_phi_alpha_V=float(phi[i0]), domain_length_m=float(grid.x_m[-1]),
         neutrality_error=abs(q_alpha + q_beta) / scale, newton_iterations=iteration,
     )
 
