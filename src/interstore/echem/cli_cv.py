@@ -37,11 +37,15 @@ def _tables(result: dict) -> list:
 def _write_outputs(analysis, out: Path) -> list[Path]:
     """Figures (PNG) and CSV tables: k1/k2 and b(V) profiles, capacitive fractions, peaks per rate."""
     import pandas as pd
+    from rich.progress import track
 
     from ..outputs import save_figure, write_csv
     from .plots_cv import cv_figures
 
-    written = [save_figure(fig, out / f"{name}.png") for name, fig in cv_figures(analysis).items()]
+    figures = cv_figures(analysis)
+    written = [save_figure(fig, out / f"{name}.png") for name, fig in
+               track(figures.items(), total=len(figures), description="writing figures", console=console,
+                     transient=True)]
     profiles = {"potential_V": analysis.potential_V}
     for name, fit in (("anodic", analysis.anodic), ("cathodic", analysis.cathodic)):
         profiles |= {f"k1_{name}_F": fit.k1_F, f"k2_{name}_A_s05_V05": fit.k2_A_s05_V05,
