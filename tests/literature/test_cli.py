@@ -17,6 +17,23 @@ FILES = ["keyword_network.html", "keyword_network.png", "keyword_network.svg", "
          "vosviewer_network.txt", "keyword_network.graphml", "keywords.csv"]
 
 
+def test_python_api_matches_the_cli(run_cli, tmp_path):
+    from interstore.literature.export import network_payload
+    from interstore.literature.pipeline import OUTPUT_FILES, build_network, write_network_files
+
+    assert sorted(OUTPUT_FILES.values()) == sorted(FILES)
+    stages = []
+    run = build_network([SMALL["ris"], DATA / "ris_overlap.ris"], min_occurrences=1, seed=5, on_stage=stages.append)
+    assert (run.records_read, run.duplicates_removed, run.records_used) == (7, 2, 5)
+    assert stages == ["read ris_small.ris", "read ris_overlap.ris", "counted co-occurrences", "clustered and laid out"]
+    res, _ = _run(run_cli, tmp_path, str(SMALL["ris"]), str(DATA / "ris_overlap.ris"), "--min-occurrences", "1",
+                  "--seed", "5", out=False)
+    api = network_payload(run.map)
+    assert res["nodes"] == api["nodes"] and res["edges"] == api["edges"]
+    written = write_network_files(run.map, tmp_path / "api")
+    assert sorted(p.name for p in written) == sorted(FILES)
+
+
 def _run(run_cli, tmp_path, *args, out=True):
     js = tmp_path / "result.json"
     extra = ["--out", str(tmp_path / "out")] if out else []

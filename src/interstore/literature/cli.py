@@ -11,12 +11,6 @@ from ..cli_support import JsonOption, OutOption, console, emit, table
 
 group = typer.Typer(help="Literature keyword association networks (VOSviewer-style).", no_args_is_help=True)
 
-OUTPUT_FILES = {
-    "html": "keyword_network.html", "png": "keyword_network.png", "svg": "keyword_network.svg",
-    "vos_map": "vosviewer_map.txt", "vos_network": "vosviewer_network.txt",
-    "graphml": "keyword_network.graphml", "csv": "keywords.csv",
-}
-
 
 @group.command("network")
 def network_cmd(
@@ -40,59 +34,33 @@ def network_cmd(
     from rich.progress import Progress
 
     from ..errors import InputError
-    from ..outputs import save_figure, write_csv, write_text
-    from .cooccurrence import cooccurrence, incidence, strongest_keywords
-    from .export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
-    from .network import keyword_map
-    from .normalize import read_thesaurus
+    from .export import network_payload
     from .options import check_options
-    from .readers import read_export
-    from .records import deduplicate
+    from .pipeline import build_network, write_network_files
 
     check_options(min_occurrences=min_occurrences, counting=counting, normalization=normalization,
                   keywords=keywords, resolution=resolution, seed=seed, max_nodes=max_nodes, max_links=max_links,
                   max_keywords=max_keywords)
     if out is not None and out.exists() and not out.is_dir():
         raise InputError("option --out", f"{out} is a file", expected="a folder (created if missing)")
-    thes = read_thesaurus(thesaurus) if thesaurus is not None else None
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("reading exports", total=len(exports) + 2 + 2 * (out is not None))
-        records = []
-        for path in exports:
-            records.extend(read_export(path))
-            progress.advance(task)
-        unique, removed = deduplicate(records)
-        progress.update(task, description="counting co-occurrences")
-        co = strongest_keywords(cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences,
-                                             counting=counting), max_keywords)
-        progress.advance(task)
-        progress.update(task, description="clustering and layout")
-        m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed)
-        progress.advance(task)
-        result = {"exports": [str(p) for p in exports], "records_read": len(records),
-                  "duplicates_removed": removed, "records_used": len(unique), "keywords": keywords,
-                  "min_occurrences": min_occurrences, "max_keywords": max_keywords, **network_payload(m)}
+        task = progress.add_task("keyword network", total=len(exports) + 2 + 2 * (out is not None))
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        run = build_network(exports, thesaurus=thesaurus, keywords=keywords, min_occurrences=min_occurrences,
+                            max_keywords=max_keywords, counting=counting, normalization=normalization,
+                            resolution=resolution, seed=seed, on_stage=advance)
         if out is not None:
-            progress.update(task, description="writing figures and tables")
-            import matplotlib
-
-            from .plot import network_figure, network_html
-
-            written.append(write_text(out / OUTPUT_FILES["html"], network_html(m, max_nodes=max_nodes,
-                                                                               max_links=max_links)))
-            progress.advance(task)
-            fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
-            written.append(save_figure(fig, out / OUTPUT_FILES["png"]))
-            with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
-                written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
-            written.append(write_text(out / OUTPUT_FILES["vos_map"], vosviewer_map(m)))
-            written.append(write_text(out / OUTPUT_FILES["vos_network"], vosviewer_network(m)))
-            written.append(write_text(out / OUTPUT_FILES["graphml"], graphml(m)))
-            written.append(write_csv(out / OUTPUT_FILES["csv"], keywords_frame(m)))
-            progress.advance(task)
+            written = write_network_files(run.map, out, max_nodes=max_nodes, max_links=max_links, on_stage=advance)
+    result = {"exports": [str(p) for p in exports], "records_read": run.records_read,
+              "duplicates_removed": run.duplicates_removed, "records_used": run.records_used,
+              "keywords": keywords, "min_occurrences": min_occurrences, "max_keywords": max_keywords,
+              **network_payload(run.map)}
     summary = table(
-        f"Keyword network: {len(unique)} records ({removed} duplicates removed), {result['n_keywords']} keywords, "
+        f"Keyword network: {run.records_used} records ({run.duplicates_removed} duplicates removed), {result['n_keywords']} keywords, "
         f"{result['n_links']} links, {result['n_clusters']} clusters",
         ["keyword", "occurrences (documents)", "cluster", f"total link strength ({counting} counting, documents)",
          "links (neighbour keywords)"],
