@@ -1,0 +1,78 @@
+"""`interstore report` and `interstore evidence` end to end: numbers in the JSON, one-line errors."""
+
+import json
+
+import pytest
+
+from interstore.theoretical import theoretical_capacity
+
+
+def _json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_report_numbers_on_every_basis(run_cli, minimal_study, tmp_path):
+    code, out, err = run_cli("report", minimal_study(), "--out", tmp_path / "out", "--json", tmp_path / "s.json")
+    assert code == 0, err
+    assert "report.html" in out
+    rep = _json(tmp_path / "out" / "report.json")
+    # masses: active 1.0 mg, substrate 0.25 mg, electrode 1.5625 mg
+    assert rep["masses_mg"]["active"] == pytest.approx(1.0)
+    assert rep["masses_mg"]["composite"] == pytest.approx(1.25)
+    bulk = rep["bulk_theoretical"]["capacity_mAh_g"]
+    assert bulk["active"] == pytest.approx(323.1, abs=0.1)  # V8O16, 8 e- (physics notes, section f)
+    assert bulk["electrode"] == pytest.approx(323.1 / 1.5625, abs=0.1)
+    lim = rep["atomistic"]["limit"]
+    assert lim["n_max"] == 7  # the 7 -> 8 step has a negative voltage
+    assert lim["capacity_mAh_g"]["active"] == pytest.approx(565.5, abs=0.1)
+    assert lim["capacity_mAh_g"]["composite"] == pytest.approx(565.5 / 1.25, abs=0.1)
+    assert lim["quoted_comparison"]["quoted_mAh_g"] == pytest.approx(717.06)
+    assert rep["ledger"] is None and rep["rates"] == []
+    summary = _json(tmp_path / "s.json")
+    assert summary["verdict"] == "interface-assisted bulk insertion"  # bond change, no reversibility
+    assert (tmp_path / "out" / "binding.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    ('[[data.cv]]\npath = "nope.csv"\n', "file not found"),
+    ("[ledger]\nproton_fraction = 0.1\nwizardry = 3\n", "unknown key"),
+])
+def test_bad_manifest_exit_2_one_line(run_cli, minimal_study, tmp_path, extra, fragment):
+    code, out, err = run_cli("report", minimal_study(extra=extra), "--out", tmp_path / "out")
+    assert code == 2
+    assert fragment in err and "study.toml" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_negative_mass_exit_2(run_cli, minimal_study, tmp_path):
+    p = minimal_study()
+    p.write_text(p.read_text(encoding="utf-8").replace("mass_mg = 1.5625", "mass_mg = -2"), encoding="utf-8")
+    code, _, err = run_cli("evidence", "verdict", p)
+    assert code == 2
+    assert "electrode.mass_mg" in err and len(err.strip().splitlines()) == 1
+
+
+def test_evidence_table_json(run_cli, minimal_study, tmp_path):
+    code, out, err = run_cli("evidence", "table", "--study", minimal_study(name="mine"), "--json", tmp_path / "t.json",
+                             "--out", tmp_path / "t")
+    assert code == 0, err
+    rows = _json(tmp_path / "t.json")["systems"]
+    assert [r["system"] for r in rows] == ["VOx-rGO", "HVO@Ti3C2", "ZVO/RuO2", "mine (this study)"]
+    assert [r["tier"] for r in rows[:3]] == ["B", "C", "B"]
+    assert rows[0]["verdict"] == "interface-dominated storage"
+    assert (tmp_path / "t" / "evidence_table.csv").is_file()
+
+
+def test_evidence_verdict_json(run_cli, minimal_study, tmp_path):
+    code, _, err = run_cli("evidence", "verdict", minimal_study(), "--json", tmp_path / "v.json")
+    assert code == 0, err
+    v = _json(tmp_path / "v.json")
+    assert v["verdict"] == "interface-assisted bulk insertion" and v["tier"] == "C"
+    assert v["kinetics"]["b_mean"] is None
+    rule_i = next(r for r in v["reasons"] if r["rule"].startswith("(i)"))
+    assert rule_i["met"] is True  # 1 nm clusters, coverage 0.9: every site within 0.5 nm of the interface
+
+
+def test_theoretical_reference_is_independent():
+    assert theoretical_capacity("V8O16", 8).capacity_mAh_g == pytest.approx(323.1, abs=0.1)
