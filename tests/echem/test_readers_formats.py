@@ -87,6 +87,27 @@ def test_chi_it_constant_potential():
     assert m.current_A[0] == pytest.approx(1.01e-4, rel=1e-3)
 
 
+def test_chi_chronopotentiometry_current_from_programme():
+    """CHI writes no current for CP: ±1 mA follows the potential's direction, 4 segments."""
+    m = read_measurement(DATA / "chi_cp_gcd.txt")
+    assert m.technique == "Chronopotentiometry" and np.allclose(np.diff(m.time_s), 2.0)
+    assert m.step.tolist() == [1] * 30 + [2] * 30 + [3] * 30 + [4] * 30
+    assert m.cycle.tolist() == [1] * 60 + [2] * 60
+    assert np.all(m.current_A[m.step % 2 == 1] == -1e-3) and np.all(m.current_A[m.step % 2 == 0] == 1e-3)
+
+
+def test_chi_tab_separated_rows_under_comma_header(tmp_path):
+    """CHI660D writes 'Potential/V, Current/A' but tab-separated data rows."""
+    f = tmp_path / "chi660d.txt"
+    rows = "\n".join(f"{e:.3f}\t{1e-6 * (1 if k < 5 else -1):.3e}" for k, e in
+                     enumerate([0.0, 0.1, 0.2, 0.3, 0.4, 0.3, 0.2, 0.1]))
+    f.write_text("June 21, 2023   16:01:40\nCyclic Voltammetry\nInstrument Model:  CHI660D\n"
+                 "Scan Rate (V/s) = 0.1\n\nPotential/V, Current/A\n\n" + rows + "\n")
+    m = read_measurement(f)
+    assert m.instrument == "chi" and np.allclose(m.time_s, np.arange(8))
+    assert m.step.tolist() == [1] * 5 + [2] * 3 and "current_sign_flipped" not in m.extra
+
+
 def test_chi_eis():
     s = read_impedance(DATA / "chi_eis.txt")
     assert np.allclose(s.z_complex_ohm, randles(s.frequency_Hz), rtol=2e-3)
@@ -99,6 +120,19 @@ def test_chi_eis():
 ])
 def test_sweep_segments(potential, segments):
     assert sweep_segments(np.array(potential, float)).tolist() == segments
+
+
+def test_sweep_segments_hysteresis_ignores_noise():
+    """A GCD trace with flat noisy plateaus: without hysteresis every wiggle is a 'turn'."""
+    rng = np.random.default_rng(0)
+    down = np.concatenate([np.linspace(1.2, 0.85, 10), np.linspace(0.85, 0.82, 30), np.linspace(0.82, 0.3, 10)])
+    up = np.concatenate([np.linspace(0.3, 1.0, 10), np.linspace(1.0, 1.03, 40), np.linspace(1.03, 1.5, 10)])
+    e = np.concatenate([down, up, down])
+    noisy = e + rng.normal(0, 1.5e-3, e.size)
+    assert sweep_segments(noisy, 0.0).max() > 20
+    seg = sweep_segments(noisy, 0.01 * np.ptp(noisy))
+    assert seg.max() == 3
+    assert abs(np.flatnonzero(seg == 2)[0] - 50) <= 2 and abs(np.flatnonzero(seg == 3)[0] - 110) <= 2
 
 
 def test_anodic_positive_from_hysteresis():

@@ -14,7 +14,7 @@ from interstore.errors import InputError
 DATA = Path(__file__).parent / "data"
 EXTENSIONS = (".csv", ".tsv", ".txt", ".mpt", ".mpr", ".dta", ".DTA", ".nda", ".ndax", ".dat")
 MEASUREMENT_FILES = ("biologic_cv_10mVs.mpt", "biologic_gcpl.mpt", "neware_export.csv", "gamry_cv_20mVs.DTA",
-                     "chi_cv_5mVs.txt", "chi_it_1p4V.txt")
+                     "chi_cv_5mVs.txt", "chi_it_1p4V.txt", "chi_cp_gcd.txt")
 IMPEDANCE_FILES = ("biologic_peis.mpt", "eis_semicolon.csv", "gamry_eis.DTA", "chi_eis.txt")
 
 

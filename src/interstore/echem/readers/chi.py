@@ -9,7 +9,9 @@ and comma-separated rows.
 CV/LSV exports carry no time column: time is rebuilt from the programmed sweep,
 t = Σ|ΔE| / v, and the segment (step) number increases at every reversal of the
 sweep direction; cycle = ⌈segment / 2⌉.  An i–t export carries no potential: it is
-the constant ``Init E (V)``.  Currents are kept with the sign the CHI software
+the constant ``Init E (V)``.  A chronopotentiometry (galvanostatic charge–discharge)
+export carries no current: it is +|``Anodic Current (A)``| on segments where the
+potential rises and −|``Cathodic Current (A)``| where it falls.  Currents are kept with the sign the CHI software
 wrote (its polarity option decides whether anodic current is positive), except in
 CV/LSV, where the convention is recognised from the data: in any voltammogram the
 current on anodic sweeps (dE/dt > 0) exceeds the current on cathodic sweeps, so a
@@ -27,7 +29,7 @@ import numpy as np
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
 from .textfile import load_text, read_columns, split_fields
 
 _PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+0-9.eE]+)\s*$")
@@ -57,21 +59,36 @@ def _table(path: str | Path, keys: Sequence[str], required: Sequence[str],
     first = header_at + 1
     while first < len(lines) and not lines[first].strip():
         first += 1
-    values = read_columns(lines[first:], first + 1, chosen, source, sep=",", decimal=".", n_fields=len(headers))
+    sep = "\t" if first < len(lines) and "\t" in lines[first] and "," not in lines[first] else ","  # CHI660D: tabs
+    values = read_columns(lines[first:], first + 1, chosen, source, sep=sep, decimal=".", n_fields=len(headers))
     return values, params, technique
 
 
-def sweep_segments(potential_V: np.ndarray) -> np.ndarray:
-    """Segment number (1, 2, …) of each point of a potential sweep: +1 at every reversal
-    of the sweep direction (points with ΔE = 0 keep the current direction)."""
-    step = np.sign(np.diff(potential_V))
-    nonzero = np.flatnonzero(step)
-    if nonzero.size == 0:
-        return np.ones(len(potential_V), int)
-    # carry the last non-zero direction forward over flat points
-    filled = step[nonzero][np.maximum(np.searchsorted(nonzero, np.arange(step.size), side="right") - 1, 0)]
-    reversals = np.concatenate([[0], np.cumsum(np.abs(np.diff(filled)) > 0)])
-    return np.concatenate([[1], reversals + 1])
+def sweep_segments(potential_V: np.ndarray, hysteresis_V: float = 0.0) -> np.ndarray:
+    """Segment number (1, 2, …) of each point of a potential trace: a new segment starts
+    after each turning point, i.e. when the potential has moved back from its running
+    extreme by more than ``hysteresis_V`` (0 for a clean CV staircase; a little more for
+    noisy chronopotentiometry).  Points after the extreme go to the new segment.
+    One pass over the data (each point re-labelled at most once)."""
+    e = np.asarray(potential_V, float)
+    segment = np.ones(e.size, int)
+    number, direction, extreme_at = 1, 0.0, 0
+    for k in range(1, e.size):
+        move = e[k] - e[extreme_at]
+        if direction == 0.0:
+            if abs(move) > hysteresis_V:
+                direction, extreme_at = np.sign(move), k
+        elif direction * move >= 0:
+            extreme_at = k
+        elif -direction * move > hysteresis_V:
+            number += 1
+            segment[extreme_at + 1:k + 1] = number
+            turn = extreme_at + 1 + (np.argmax(e[extreme_at + 1:k + 1]) if direction < 0
+                                     else np.argmin(e[extreme_at + 1:k + 1]))
+            direction, extreme_at = -direction, int(turn)
+            continue
+        segment[k] = number
+    return segment
 
 
 def anodic_positive(potential_V: np.ndarray, current_A: np.ndarray) -> bool:
@@ -84,29 +101,51 @@ def anodic_positive(potential_V: np.ndarray, current_A: np.ndarray) -> bool:
     return bool(mid_current[rising > 0].mean() >= mid_current[rising < 0].mean())
 
 
+def _programmed_current(potential_V: np.ndarray, segment: np.ndarray, params: dict[str, float],
+                        source: str) -> np.ndarray:
+    """Chronopotentiometry (CHI writes no current column): +|Anodic Current| on segments
+    where the potential rises, −|Cathodic Current| where it falls."""
+    if "Anodic Current (A)" not in params or "Cathodic Current (A)" not in params:
+        raise InputError(source, "no current column and no 'Anodic Current (A) = …' / 'Cathodic Current (A) = …' lines",
+                         expected="a CV/LSV, i-t or chronopotentiometry export")
+    first = potential_V[segment == 1]
+    rising = (segment % 2 == 1) == (first[-1] >= first[0])
+    return np.where(rising, abs(params["Anodic Current (A)"]), -abs(params["Cathodic Current (A)"]))
+
+
 def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
-    """A :class:`Measurement` from a CHI text export (CV/LSV, i–t, or any export with
-    time, potential and current columns)."""
+    """A :class:`Measurement` from a CHI text export: CV/LSV (time from the sweep),
+    i–t (constant potential), chronopotentiometry (programmed current, segments found
+    with a 1 % hysteresis) or any export with time, potential and current columns."""
     source = str(path)
-    values, params, technique = _table(path, MEASUREMENT_KEYS, ("current",), columns)
+    values, params, technique = _table(path, MEASUREMENT_KEYS, (), columns)
     rate_V_s = params.get("Scan Rate (V/s)")
-    n = len(values["current"])
+    if "potential" not in values and "current" not in values:
+        hint = EIS_HINT if technique and "Impedance" in technique else ""
+        raise InputError(source, f"neither a potential nor a current column{hint}",
+                         expected="a CV, i-t or CP export")
+    segment = None
     if "potential" not in values:
         if "Init E (V)" not in params:
             raise InputError(source, "no potential column and no 'Init E (V) = …' line",
                              expected="a CV/LSV or i-t export")
-        values["potential"] = np.full(n, params["Init E (V)"])
+        values["potential"] = np.full(len(values["current"]), params["Init E (V)"])
+    e = values["potential"]
+    if "current" not in values:
+        segment = sweep_segments(e, 0.01 * np.ptp(e))
+        values["current"] = _programmed_current(e, segment, params, source)
     if "time" not in values:
         if not rate_V_s or rate_V_s <= 0:
             raise InputError(source, "no time column and no positive 'Scan Rate (V/s) = …' line",
                              expected="a CV/LSV export with its scan rate")
-        values["time"] = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(values["potential"])))]) / rate_V_s
-        segment = sweep_segments(values["potential"])
-        values.setdefault("step", segment)
-        values.setdefault("cycle", (segment + 1) // 2)
-        if not anodic_positive(values["potential"], values["current"]):
+        values["time"] = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(e)))]) / rate_V_s
+        segment = sweep_segments(e)
+        if not anodic_positive(e, values["current"]):
             values["current"] = -values["current"]
             meta.setdefault("extra", {})["current_sign_flipped"] = True
+    if segment is not None:
+        values.setdefault("step", segment)
+        values.setdefault("cycle", (segment + 1) // 2)
     meta.setdefault("scan_rate_mV_s", rate_V_s * 1e3 if rate_V_s else None)
     return build_measurement(values, source, "chi", technique=technique, **meta)
 

@@ -45,6 +45,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "z_real": ("re(z)", "z'", "zreal", "z real", "zre", "real(z)", "re z", "zr"),
     "z_imag": ("im(z)", "z''", 'z"', "zimag", "z imag", "zim", "imag(z)", "im z", "zi"),
 }
+EIS_HINT = "; this looks like an impedance spectrum: read it with read_impedance (CLI: --impedance)"
 EXAMPLE_HEADER = {"time": "time/s", "potential": "Ewe/V", "current": "I/mA", "cycle": "cycle number",
                   "step": "Ns", "capacity": "Capacity (mAh)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
                   "z_imag": "-Im(Z)/Ohm"}
@@ -120,7 +121,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             if found is None:
                 if key in required:
                     eis = key in MEASUREMENT_KEYS and any(n in ALIASES["frequency"] for n, _ in names)
-                    hint = "; this looks like an impedance spectrum: read it with --impedance" if eis else ""
+                    hint = EIS_HINT if eis else ""
                     raise InputError(source, f"no {key} column among the headers {_shown(headers)}{hint}",
                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
