@@ -110,3 +110,7 @@ def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
     assert code == 2 and "V2O5" in err
     code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--workers", "0")
     assert code == 2 and "--workers" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--zn-reference", "no_such_OUTCAR")
+    assert code == 2 and "--zn-reference" in err and "no_such_OUTCAR" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--optimizer", "LBFGS")
+    assert code == 2 and "optimizer" in err

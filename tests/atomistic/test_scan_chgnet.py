@@ -1,0 +1,81 @@
+"""Zn-loading scans with the embedded CHGNet potential (cheap relax settings for a 2-core CPU)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("chgnet")
+
+from interstore.atomistic.calculator import RelaxSettings, single_point  # noqa: E402
+from interstore.atomistic.scan import ScanSettings, run_scan  # noqa: E402
+from interstore.atomistic.sites import SiteSearch  # noqa: E402
+from interstore.atomistic.structures import build_vo2_graphene  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def graphene_scan():
+    settings = ScanSettings(max_zn=4, relax=RelaxSettings(fmax_eV_A=0.2, steps=5),
+                            substrate_relax=RelaxSettings(fmax_eV_A=0.2, steps=15), sites=SiteSearch(max_sites=2))
+    return run_scan(build_vo2_graphene(), settings, name="builtin:vo2-graphene")
+
+
+@pytest.mark.slow
+def test_graphene_scan_n0_to_4_is_physically_sane(graphene_scan):
+    r = graphene_scan
+    assert len(r.substrate.atoms) == 96 <= 120
+    assert [s.n_zn for s in r.steps] == [1, 2, 3, 4] and r.stopped_early is None
+    assert r.curve.eb_eV[0] == 0.0
+    assert all(math.isfinite(e) for e in r.curve.eb_eV + r.curve.voltage_V)
+    assert all(abs(e) < 10.0 for e in r.curve.eb_per_zn_eV[1:])  # eV per Zn: chemistry, not blow-up
+    # bulk hcp Zn with CHGNet (trained on MP PBE; MP's Zn is about -1.26 eV/atom)
+    assert -1.4 < r.reference.energy_eV_per_atom < -1.1
+    assert r.calculator["model"] == "CHGNet" and r.calculator["model_version"]
+    assert len(r.bridges) > 0 and set(r.bridges.labels) == {"V–O–C"}
+
+
+@pytest.mark.slow
+def test_graphene_scan_energies_consistent_with_single_points(graphene_scan):
+    r = graphene_scan
+    e_ref = r.reference.energy_eV_per_atom
+    energies = [r.substrate.energy_eV] + [s.loaded.energy_eV for s in r.steps]
+    for n, atoms in enumerate(r.structures):
+        assert atoms.get_chemical_symbols().count("Zn") == n
+        assert single_point(atoms) == pytest.approx(energies[n], abs=2e-3)
+        assert r.curve.eb_eV[n] == pytest.approx(energies[n] - energies[0] - n * e_ref, abs=1e-9)
+    for k, step in enumerate(r.steps):
+        # the relaxation starts from the screened single point and must not end higher
+        assert step.loaded.energy_eV <= step.screen_energy_eV + 1e-3
+        assert r.curve.voltage_V[k] == pytest.approx(-(r.curve.eb_eV[k + 1] - r.curve.eb_eV[k]) / 2, abs=1e-9)
+        # Zn removed: same atoms as the bare interface
+        assert step.unloaded.atoms.get_chemical_formula() == r.substrate.atoms.get_chemical_formula()
+    d = r.to_dict()
+    assert d["n_max"] == r.limit.n_max and d["n_max_per_formula_unit"] == r.limit.n_max / 2
+    assert set(d["capacity_mAh_g"]) == {"active", "composite", "electrode"}
+
+
+@pytest.mark.slow
+def test_scan_cli_end_to_end(run_cli, tmp_path):
+    out = tmp_path / "scan.json"
+    code, stdout, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--max-zn", "2", "--steps", "3",
+                                "--substrate-steps", "5", "--candidates", "2", "--json", out, "--out", tmp_path)
+    assert code == 0, err
+    d = json.loads(out.read_text())
+    assert d["eb_eV"][0] == 0.0 and len(d["eb_eV"]) == 3 and len(d["voltage_V"]) == 2
+    assert d["voltage_V"][0] == pytest.approx(-d["eb_eV"][1] / 2, abs=1e-9)
+    assert d["calculator"]["model"] == "CHGNet" and d["reference"]["kind"] == "bulk"
+    assert d["structure"]["bridge_types"] == ["V–O–Ti"] and d["structure"]["n_atoms"] == 72
+    assert 0 <= d["n_max"] <= 2 and set(d["capacity_mAh_g"]) == {"active", "composite", "electrode"}
+    assert [c["n_zn"] for c in d["criteria"]["criteria"]] == [1, 2]
+    assert {"bonds_loaded", "bonds_after_zn_removal", "bonds_reform"} <= set(d["per_n"][0])
+    assert d["adhesion"]["label"] in ("too strong (locked)", "moderate (can breathe)", "too weak (detaches)")
+    assert d["capacity"]["quoted_comparison"]["quoted_mAh_g"] == 717.06
+    for name in ("interface_binding.png", "interface_voltage.png", "interface_bonds.png", "interface_scan.csv"):
+        assert (tmp_path / name).stat().st_size > 100
+    from ase.io import read
+    frames = read(tmp_path / "interface_scan_structures.extxyz", index=":")
+    assert [f.get_chemical_symbols().count("Zn") for f in frames] == [0, 1, 2]
+    assert np.isfinite(d["adhesion"]["w_adh_J_m2"])
