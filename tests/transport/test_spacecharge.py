@@ -13,6 +13,7 @@ from interstore.constants import FARADAY, GAS_CONSTANT
 from interstore.errors import InputError
 from interstore.transport.spacecharge import (
     SpaceChargeParams,
+    storage_transition,
     debye_length_m,
     gouy_chapman_capacitance_F_m2,
     gouy_chapman_charge_C_m2,
@@ -147,6 +148,23 @@ def test_overlapping_zones_transition_from_sinh_to_exp():
     assert slopes[None] < slopes[1.0] < slopes[0.1] < slopes[1e-3]
 
 
+def test_storage_transition_slopes_are_exact():
+    lam = DILUTE.debye_length_m
+    steps = np.linspace(0.01, 0.06, 6)
+    tr = storage_transition(DILUTE, [1e-3 * lam, lam], steps)
+    u = 2 * steps / VT
+    assert tr.thickness_m == (1e-3 * lam, lam, None)
+    np.testing.assert_allclose(tr.log_slope[0], 1 / np.tanh(u), rtol=2e-3)        # overlapping: Γ ∝ sinh u
+    np.testing.assert_allclose(tr.log_slope[2], 0.5 / np.tanh(u / 2), rtol=2e-3)   # semi-infinite: ∝ sinh u/2
+    assert np.all((tr.log_slope[1] > tr.log_slope[2]) & (tr.log_slope[1] < tr.log_slope[0]))
+    np.testing.assert_allclose(tr.zinc_excess_mol_m2[2], [gouy_chapman_charge_C_m2(20, 10, -v, z=2, temperature_K=T)
+                                                           / (2 * FARADAY) for v in steps], rtol=5e-3)
+    with pytest.raises(InputError):
+        storage_transition(DILUTE, [lam], [0.0, 0.1])
+    with pytest.raises(InputError):
+        storage_transition(DILUTE, [-lam], [0.1])
+
+
 def test_thin_film_concentration_is_uniform_and_exponential():
     L = 1e-3 * DILUTE.debye_length_m
     p = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2, temperature_K=T, thickness_m=L)
@@ -272,6 +290,25 @@ def test_cli_profile_thin_mott_schottky(run_cli, tmp_path):
     r = json.loads(out_json.read_text())
     assert r["analytic"] == {}
     assert r["zinc_excess_mol_m2"] == pytest.approx(2 * 1e-12 * 10 * math.sinh(2 * 0.1 / VT), rel=2e-3)
+
+
+def test_cli_transition(run_cli, tmp_path):
+    import json
+    out_json = tmp_path / "tr.json"
+    code, out, err = run_cli("spacecharge", "transition", "--eps-r", "20", "--c-bulk-mol-m3", "10",
+                             "--thickness-nm", "0.001,1", "--max-step-V", "0.06", "--points", "6",
+                             "--json", out_json, "--out", tmp_path / "figs")
+    assert code == 0, err
+    r = json.loads(out_json.read_text())
+    assert [c["thickness_m"] for c in r["curves"]] == [pytest.approx(1e-12), pytest.approx(1e-9), None]
+    u = 2 * 0.06 / VT
+    assert r["curves"][0]["log_slope_zF_RT"][-1] == pytest.approx(1 / math.tanh(u), rel=2e-3)
+    assert r["curves"][2]["log_slope_zF_RT"][-1] == pytest.approx(0.5 / math.tanh(u / 2), rel=2e-3)
+    assert r["step_V"][-1] == pytest.approx(0.06)
+    assert (tmp_path / "figs" / "spacecharge_transition.png").stat().st_size > 1000
+    code, _, err = run_cli("spacecharge", "transition", "--eps-r", "20", "--c-bulk-mol-m3", "10",
+                           "--thickness-nm", "1,abc")
+    assert code == 2 and err.startswith("error:")
 
 
 @pytest.mark.parametrize("args", [

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, table
+from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
 from ..constants import AVOGADRO, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
 
@@ -175,6 +175,59 @@ def profile(
                      np.array([a["gouy_chapman_capacitance_F_m2"] for a in analytic]))
         written = _write_profile_outputs(out, prof, potentials, charge, capacitance, curve)
     emit(result, json_path, *_profile_tables(result), written=written)
+
+
+@spacecharge_group.command("transition")
+def transition(
+    eps_r: Annotated[float, typer.Option("--eps-r", help="Relative permittivity of α (the V oxide).")],
+    c_bulk_mol_m3: Annotated[float, typer.Option(
+        "--c-bulk-mol-m3", help="Bulk concentration of each mobile α defect, mol m⁻³.")],
+    thickness_nm: Annotated[str, typer.Option(
+        "--thickness-nm", help="α thicknesses in nm, comma-separated; a semi-infinite α is always added.")
+    ] = "0.001,0.01,0.1,1",
+    max_step_V: Annotated[float, typer.Option("--max-step-V", help="Largest accumulation step |Δφ| in V.")] = 0.12,
+    points: Annotated[int, typer.Option("--points", help="Number of steps from max/points to max.")] = 25,
+    z: ZOption = Z_ZINC,
+    mode: Annotated[str, typer.Option("--mode", help="gouy-chapman or mott-schottky.")] = "gouy-chapman",
+    site_conc_mol_m3: Annotated[Optional[float], typer.Option(
+        "--site-conc-mol-m3", help="Sites per mobile α defect, mol m⁻³ (Fermi–Dirac); default dilute.")] = None,
+    temperature_K: TemperatureOption = ROOM_TEMPERATURE,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Γ_Zn against the step for several α thicknesses: interfacial (sinh) → chemical (exp) capacitor."""
+    import numpy as np
+    from rich.progress import Progress
+
+    from . import spacecharge as sc
+
+    thick = parse_float_list(thickness_nm, "--thickness-nm") or []
+    if not 2 <= points <= 501:
+        raise InputError("option --points", f"got {points}", expected="an integer between 2 and 501")
+    params = sc.SpaceChargeParams(eps_r=eps_r, c_bulk_mol_m3=c_bulk_mol_m3, z=z, mode=mode,
+                                  site_concentration_mol_m3=site_conc_mol_m3, temperature_K=temperature_K)
+    steps = np.linspace(require_positive("--max-step-V", max_step_V) / points, max_step_V, points)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Poisson–Boltzmann curves per thickness", total=len(thick) + 1)
+        tr = sc.storage_transition(params, [t * 1e-9 for t in thick], steps, progress=lambda i: bar.advance(task))
+    curves = [{"thickness_m": t, "thickness_over_debye_length": None if t is None else t / tr.debye_length_m,
+               "zinc_excess_mol_m2": g, "log_slope_zF_RT": s}
+              for t, g, s in zip(tr.thickness_m, tr.zinc_excess_mol_m2, tr.log_slope)]
+    result = {"inputs": {"eps_r": eps_r, "c_bulk_mol_m3": c_bulk_mol_m3, "z": z, "mode": mode,
+                         "site_concentration_mol_m3": site_conc_mol_m3, "temperature_K": temperature_K},
+              "debye_length_m": tr.debye_length_m, "step_V": tr.step_V, "curves": curves}
+    rows = [("semi-infinite" if c["thickness_m"] is None else f"{c['thickness_m'] * 1e9:.4g} nm",
+             "∞" if c["thickness_m"] is None else c["thickness_over_debye_length"],
+             c["zinc_excess_mol_m2"][-1], c["log_slope_zF_RT"][0], c["log_slope_zF_RT"][-1]) for c in curves]
+    written = []
+    if out is not None:
+        from ..outputs import save_figure
+        from .plots_equilibrium import transition_figure
+        written.append(save_figure(transition_figure(tr), out / "spacecharge_transition.png"))
+    emit(result, json_path, table(
+        f"Zn storage against the step (λ = {tr.debye_length_m * 1e9:.3g} nm; slope ½: interfacial, 1: chemical)",
+        ("α thickness", "L/λ", f"Γ_Zn at {max_step_V:g} V (mol m⁻²)", f"slope at {steps[0]:.3g} V",
+         f"slope at {max_step_V:g} V"), rows), written=written)
 
 
 def _fmt(value: float | None) -> str | float:

@@ -85,3 +85,25 @@ def diffusivity_size_figure(size_nm: np.ndarray, D_m2_s: np.ndarray, chosen: tup
     ax.set_ylabel("chemical diffusivity D^δ (m² s⁻¹)")
     ax.legend(fontsize=8)
     return fig
+
+
+def transition_figure(transition) -> Figure:
+    """Γ_Zn (log, mol m⁻²) and d lnΓ/d(zF|Δφ|/RT) against the accumulation step |Δφ| (V), one line
+    per α thickness; the slopes ½ (interfacial capacitor) and 1 (chemical capacitor) dotted."""
+    fig = Figure(figsize=(6.0, 6.0))
+    ax_g, ax_s = fig.subplots(2, 1, sharex=True)
+    lam_nm = transition.debye_length_m * 1e9
+    for t, gamma, slope in zip(transition.thickness_m, transition.zinc_excess_mol_m2, transition.log_slope):
+        label = "semi-infinite" if t is None else f"L = {t * 1e9:.3g} nm ({t * 1e9 / lam_nm:.2g} λ)"
+        ax_g.semilogy(transition.step_V, gamma, label=label)
+        ax_s.plot(transition.step_V, slope, label=label)
+    for level, text in ((0.5, "interfacial capacitor, ½"), (1.0, "chemical capacitor, 1")):
+        ax_s.axhline(level, color="0.5", ls=":", lw=1)
+        ax_s.annotate(text, (transition.step_V[-1], level), ha="right", va="bottom", fontsize=8, color="0.4")
+    ax_g.set_ylabel("Zn excess Γ_Zn (mol m⁻², interface area)")
+    ax_s.set_ylabel("d lnΓ / d(zF|Δφ|/RT)")
+    ax_s.set_ylim(0.3, 1.3)
+    ax_s.set_xlabel("accumulation step |Δφ| (V), Zn²⁺ piled up in α")
+    ax_g.legend(fontsize=8)
+    ax_g.set_title(f"sinh → exp transition as the α thickness drops below λ = {lam_nm:.3g} nm", fontsize=10)
+    return fig

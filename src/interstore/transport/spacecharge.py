@@ -481,3 +481,44 @@ def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], p
         if progress is not None:
             progress(i)
     return charge, capacitance
+
+
+@dataclass(frozen=True)
+class StorageTransition:
+    """Zn stored against the accumulation step for several α thicknesses (rows), semi-infinite last.
+
+    ``log_slope`` = d lnΓ / d(zF|Δφ|/RT) = (RT/zF)·C/Q (dimensionless, exact from the capacitance):
+    → ½ for an interfacial capacitor (Γ ∝ sinh(zF|Δφ|/2RT), thickness ≫ λ) and → 1 for a chemical
+    (intercalation) capacitor (Γ ∝ sinh(zF|Δφ|/RT), overlapping zones, thickness ≪ λ).
+    """
+
+    step_V: np.ndarray  # |Δφ| (V), accumulation of Zn²⁺ (Δφ = −step)
+    thickness_m: tuple[float | None, ...]  # None: semi-infinite
+    zinc_excess_mol_m2: np.ndarray  # (n_thickness, n_step)
+    log_slope: np.ndarray  # (n_thickness, n_step)
+    debye_length_m: float
+
+
+def storage_transition(params: SpaceChargeParams | Mapping[str, Any], thicknesses_m: Sequence[float],
+                       steps_V: Sequence[float], *,
+                       progress: Callable[[int], None] | None = None) -> StorageTransition:
+    """Γ_Zn (mol m⁻²) and d lnΓ/d(zF|Δφ|/RT) at accumulation steps |Δφ| (V) for each α thickness (m)
+    and for a semi-infinite α: the interfacial-capacitor → chemical-capacitor transition."""
+    from dataclasses import replace
+
+    params = SpaceChargeParams.coerce(params)
+    steps = np.asarray([validate_potential_V(v) for v in steps_V], float)
+    if steps.size == 0 or np.any(steps <= 0):
+        raise InputError("parameter 'steps_V'", f"got {list(steps_V)!r}", expected="accumulation steps |Δφ| > 0 V")
+    thicknesses = tuple(require_positive("thickness_m", t) for t in thicknesses_m) + (None,)
+    cases = [replace(params, thickness_m=t) for t in thicknesses]
+    for case in cases:  # validate every case before the first solve
+        _grid(case, [-steps.max()])
+    gamma, slope = [], []
+    for i, case in enumerate(cases):
+        q, c = interface_capacitance_curve(case, -steps)
+        gamma.append(q / (params.z * FARADAY))
+        slope.append(params.thermal_voltage_V / params.z * c / q)
+        if progress is not None:
+            progress(i)
+    return StorageTransition(steps, thicknesses, np.array(gamma), np.array(slope), params.debye_length_m)
