@@ -105,6 +105,19 @@ def test_vosviewer_files_round_trip():
     assert bridge["strength"].tolist() == [1]
 
 
+def test_vosviewer_json_matches_map_and_network_files():
+    from interstore.literature.export import vosviewer_json
+
+    m = _map()
+    net = vosviewer_json(m)["network"]
+    mp = pd.read_csv(io.StringIO(vosviewer_map(m)), sep="\t")
+    d = next(it for it in net["items"] if it["label"] == "d")
+    assert d["weights"] == {"Links": 4, "Total link strength": 13, "Occurrences": 5}
+    assert [it["cluster"] for it in net["items"]] == mp["cluster"].tolist()
+    lines = vosviewer_network(m).splitlines()
+    assert [f"{lk['source_id']}\t{lk['target_id']}\t{lk['strength']:g}" for lk in net["links"]] == lines
+
+
 def test_graphml_csv_and_payload_agree():
     import networkx as nx
 

@@ -1,4 +1,4 @@
-"""Serialise a :class:`KeywordMap`: JSON payload, keyword table, VOSviewer map/network, GraphML.
+"""Serialise a :class:`KeywordMap`: JSON payload, keyword table, VOSviewer map/network/JSON, GraphML.
 
 VOSviewer map file (tab-separated, header):
 ``id  label  x  y  cluster  weight<Links>  weight<Total link strength>  weight<Occurrences>``;
@@ -75,6 +75,21 @@ def vosviewer_map(m: KeywordMap) -> str:
 def vosviewer_network(m: KeywordMap) -> str:
     """VOSviewer network file text (``id1<TAB>id2<TAB>c_ij``)."""
     return "".join(f"{a + 1}\t{b + 1}\t{c:g}\n" for a, b, c in zip(m.source, m.target, m.count))
+
+
+def vosviewer_json(m: KeywordMap) -> dict:
+    """VOSviewer JSON (opens in VOSviewer ≥ 1.6.16 and VOSviewer Online): ``network.items`` with
+    x, y, cluster and ``weights`` {Links, Total link strength, Occurrences}; ``network.links``
+    with ``source_id``, ``target_id`` and ``strength`` = c_ij."""
+    items = [
+        {"id": i + 1, "label": label, "x": float(m.xy[i, 0]), "y": float(m.xy[i, 1]), "cluster": int(m.cluster[i]),
+         "weights": {"Links": int(m.links[i]), "Total link strength": float(m.total_link_strength[i]),
+                     "Occurrences": int(m.occurrences[i])}}
+        for i, label in enumerate(m.labels)
+    ]
+    links = [{"source_id": int(a) + 1, "target_id": int(b) + 1, "strength": float(c)}
+             for a, b, c in zip(m.source, m.target, m.count)]
+    return {"network": {"items": items, "links": links}}
 
 
 def graphml(m: KeywordMap) -> str:
