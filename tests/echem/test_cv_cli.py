@@ -113,6 +113,19 @@ def test_one_file_with_all_rates(run_cli, tmp_path):
     assert "holds 4 scan rates" in stdout
 
 
+def test_sweeps_command_reports_detected_sweeps(run_cli, tmp_path):
+    path = _write_csv(tmp_path / "one.csv", synthetic_cv(0.5, n_cycles=3, start_mid=True))
+    js, out = tmp_path / "sweeps.json", tmp_path / "sw"
+    code, stdout, stderr = run_cli("cv", "sweeps", path, "--json", js, "--out", out)
+    assert code == 0, stderr
+    result = json.loads(js.read_text())
+    assert len(result["sweeps"]) == 7 and result["sweeps"][0]["full"] is False
+    assert [r["cycle"] for r in result["sweeps"][1:]] == [1, 1, 2, 2, 3, 3]
+    np.testing.assert_allclose([r["scan_rate_mV_s"] for r in result["sweeps"]], 0.5, rtol=1e-3)
+    assert (out / "cv_sweeps.png").exists() and len(pd.read_csv(out / "cv_sweeps.csv")) == 7
+    assert "dE/dt" in stdout and "partial" in stdout
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["--scan-rates", "0.1,0.2"], "--scan-rates"),
     (["--scan-rates", "0.1,abc,0.5,1"], "--scan-rates"),

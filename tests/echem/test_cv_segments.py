@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from synthetic_cv import ANODIC_PEAKS_V, E_HIGH_V, E_LOW_V, synthetic_cv
 
-from interstore.echem.cv_segments import (bin_onto_grid, find_branch_peaks, select_cycle, split_sweeps,
-                                          ramp_fit, vertex_indices)
+from interstore.echem.cv_segments import (bin_onto_grid, describe_sweeps, find_branch_peaks, ramp_fit,
+                                          select_cycle, split_sweeps, vertex_indices)
 from interstore.errors import InputError
 
 
@@ -81,3 +81,12 @@ def test_peaks_found_at_the_gaussian_centres():
     y = sum(np.exp(-0.5 * ((grid - c) / 0.05) ** 2) for c in ANODIC_PEAKS_V) + 0.2 * grid
     y += np.random.default_rng(3).normal(0, 0.01, grid.size)
     np.testing.assert_allclose(grid[find_branch_peaks(y)], ANODIC_PEAKS_V, atol=0.01)
+
+
+def test_describe_sweeps_lists_partial_and_full_sweeps_with_rates():
+    records = describe_sweeps(synthetic_cv(2.0, n_cycles=2, start_mid=True))
+    assert [r["direction"] for r in records] == ["anodic", "cathodic", "anodic", "cathodic", "anodic"]
+    assert [r["cycle"] for r in records] == [None, 1, 1, 2, 2]
+    assert records[0]["E_start_V"] == pytest.approx(0.9) and records[1]["E_end_V"] == pytest.approx(E_LOW_V)
+    assert all(r["scan_rate_mV_s"] == pytest.approx(2.0, rel=1e-6) and r["ramp_r2"] > 0.9999 for r in records)
+    assert records[1]["first_row"] == records[0]["last_row"]  # sweeps share their vertex row

@@ -104,6 +104,37 @@ def analyze(
         console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
 
 
+@group.command("sweeps")
+def sweeps(
+    file: Annotated[Path, typer.Argument(help="A CV file (any format the readers know).")],
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """List the sweeps and cycles found in a CV file, with the scan rate of each from dE/dt."""
+    from .cv_segments import describe_sweeps
+    from .readers import parse_column_mapping, read_measurement
+
+    m = read_measurement(file, columns=parse_column_mapping(columns) if columns else None, instrument=instrument)
+    records = describe_sweeps(m)
+    result = {"source": m.source, "scan_rate_mV_s_recorded": m.scan_rate_mV_s, "sweeps": records}
+    written = []
+    if out is not None:
+        import pandas as pd
+
+        from ..outputs import save_figure, write_csv
+        from .plots_cv import sweeps_figure
+
+        written = [write_csv(out / "cv_sweeps.csv", pd.DataFrame(records)),
+                   save_figure(sweeps_figure(m, records), out / "cv_sweeps.png")]
+    rows = [(r["sweep"], r["direction"], f"{r['first_row']}–{r['last_row']}",
+             f"{r['E_start_V']:.3f} → {r['E_end_V']:.3f}", r["scan_rate_mV_s"], r["ramp_r2"],
+             r["cycle"] if r["full"] else "partial") for r in records]
+    emit(result, json_path, table(f"Sweeps of {m.source}", ("#", "direction", "rows", "E (V)", "dE/dt (mV s⁻¹)",
+                                                            "ramp R²", "cycle"), rows), written=written)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``cv`` command group to the root app."""
     app.add_typer(group, name="cv")

@@ -179,6 +179,20 @@ def split_by_scan_rate(m: Measurement, *, spread: float = RATE_SPREAD) -> list[M
             for k, (rate, g) in enumerate(blocks, start=1)]
 
 
+def describe_sweeps(m: Measurement) -> list[dict]:
+    """One record per sweep of ``m``: rows, direction, potential range (V), scan rate
+    (mV s⁻¹, from dE/dt) with the R² of the ramp, cycle number and whether it is full."""
+    t, e = m.time_s, m.potential_V
+    records = []
+    for k, s in enumerate(split_sweeps(e, m.cycle), start=1):
+        rate, r2 = ramp_fit(t[s.rows], e[s.rows])
+        records.append({"sweep": k, "direction": "anodic" if s.direction > 0 else "cathodic",
+                        "first_row": s.start + 1, "last_row": s.stop, "E_start_V": float(e[s.start]),
+                        "E_end_V": float(e[s.stop - 1]), "scan_rate_mV_s": rate, "ramp_r2": r2,
+                        "cycle": s.cycle if s.full else None, "full": s.full})
+    return records
+
+
 def bin_onto_grid(potential_V: np.ndarray, values: np.ndarray, grid_V: np.ndarray) -> np.ndarray:
     """Resample ``values`` onto the (uniform, increasing) ``grid_V`` by potential binning.
 

@@ -77,6 +77,21 @@ def b_profile_figure(analysis: CVAnalysis) -> Figure:
     return fig
 
 
+def sweeps_figure(m, sweeps: list[dict]) -> Figure:
+    """Potential against time with each sweep coloured by direction (partial sweeps grey)."""
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.add_subplot()
+    t, e = m.time_s, m.potential_V
+    colours = {"anodic": "tab:red", "cathodic": "tab:blue"}
+    for s in sweeps:
+        rows = slice(s["first_row"] - 1, s["last_row"])
+        ax.plot(t[rows], e[rows], color=colours[s["direction"]] if s["full"] else "grey", lw=1)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("potential (V)")
+    ax.set_title(f"{len(sweeps)} sweeps: anodic red, cathodic blue, partial grey")
+    return fig
+
+
 def capacitive_cv_figure(analysis: CVAnalysis, rate_index: int) -> Figure:
     """Measured CV at one scan rate with the capacitive current k1·v shaded."""
     scale, label = _current_scale(analysis)
