@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import resource
 import sys
 import tempfile
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         t = stage("JSON (all nodes and links)", t, f"{(out / 'network.json').stat().st_size / 2**20:.1f} MiB")
         write_text(out / "vosviewer_map.txt", vosviewer_map(m))
         write_text(out / "vosviewer_network.txt", vosviewer_network(m))
-        write_json(out / "vosviewer.json", vosviewer_json(m))
+        write_text(out / "vosviewer.json", json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":")))
         write_text(out / "keyword_network.graphml", graphml(m))
         write_csv(out / "keywords.csv", keywords_frame(m))
         t = stage("VOSviewer (map, network, JSON) + GraphML + CSV", t)

@@ -58,9 +58,11 @@ def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None
 def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
                         on_stage: Callable[[str], None] | None = None) -> list[Path]:
     """Write HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML and CSV into ``out`` (atomically)."""
+    import json
+
     import matplotlib
 
-    from ..outputs import save_figure, write_csv, write_json, write_text
+    from ..outputs import save_figure, write_csv, write_text
     from .export import graphml, keywords_frame, vosviewer_json, vosviewer_map, vosviewer_network
     from .plot import network_figure, network_html
 
@@ -74,7 +76,8 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
     written.append(write_text(out / OUTPUT_FILES["vos_map"], vosviewer_map(m)))
     written.append(write_text(out / OUTPUT_FILES["vos_network"], vosviewer_network(m)))
-    written.append(write_json(out / OUTPUT_FILES["vos_json"], vosviewer_json(m)))
+    written.append(write_text(out / OUTPUT_FILES["vos_json"],  # compact, as VOSviewer writes it
+                              json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":"))))
     written.append(write_text(out / OUTPUT_FILES["graphml"], graphml(m)))
     written.append(write_csv(out / OUTPUT_FILES["csv"], keywords_frame(m)))
     if on_stage is not None:
