@@ -222,6 +222,7 @@ def test_semiconducting_beta_splits_the_step_like_series_capacitors():
     dict(eps_r=20, c_bulk_mol_m3=10, mode="debye"),
     dict(eps_r=20, c_bulk_mol_m3=10, site_concentration_mol_m3=5),
     dict(eps_r=20, c_bulk_mol_m3=10, beta_c_bulk_mol_m3=1.0),
+    dict(eps_r=20, c_bulk_mol_m3=10, beta_eps_r=5.0),
     dict(eps_r=20, c_bulk_mol_m3=10, temperature_K=-5),
 ])
 def test_bad_parameters_raise_input_error(kwargs):

@@ -91,9 +91,9 @@ class SpaceChargeParams:
         require_positive("temperature_K", self.temperature_K)
         _optional_positive("beta_c_bulk_mol_m3", self.beta_c_bulk_mol_m3)
         _optional_positive("beta_eps_r", self.beta_eps_r)
-        if self.beta_c_bulk_mol_m3 is not None and self.beta_eps_r is None:
-            raise InputError("parameter 'beta_eps_r'", "missing for a semiconducting β",
-                             expected="the permittivity of β when beta_c_bulk_mol_m3 is given")
+        if (self.beta_c_bulk_mol_m3 is None) != (self.beta_eps_r is None):
+            raise InputError("parameters 'beta_eps_r' / 'beta_c_bulk_mol_m3'", "only one of them given",
+                             expected="both for a semiconducting β, neither for a metallic β")
 
     @classmethod
     def coerce(cls, params: "SpaceChargeParams | Mapping[str, Any]", source: str = "space-charge parameters"
