@@ -62,6 +62,7 @@ def test_all_formats_plus_overlap_end_to_end(run_cli, tmp_path):
         assert (tmp_path / "out" / name).stat().st_size > 0, name
     html = (tmp_path / "out" / "keyword_network.html").read_text(encoding="utf-8")
     assert "Plotly.newPlot" in html and not re.search(r"<script[^>]+src=", html)  # plotly.js inlined
+    assert "occurrences: 4 documents" in html and "total link strength: 7" in html  # MXene's hover
     vos = pd.read_csv(tmp_path / "out" / "vosviewer_map.txt", sep="\t")
     assert len(vos) == res["n_keywords"] and vos["weight<Occurrences>"].tolist() == [n["count"] for n in res["nodes"]]
     svg = (tmp_path / "out" / "keyword_network.svg").read_text(encoding="utf-8")

@@ -139,6 +139,9 @@ def test_thesaurus_merges_synonyms_and_drops_terms(tmp_path):
     path.write_text("label\treplace by\nZIBs\tzinc-ion battery\nZn-ion battery\tzinc-ion battery\n"
                     "review\t\n", encoding="utf-8")
     thes = read_thesaurus(path)
+    path16 = tmp_path / "thesaurus16.txt"
+    path16.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))  # as saved by Windows Notepad
+    assert read_thesaurus(path16) == thes
     recs = _records(["ZIBs", "V2O5"], ["zinc ion batteries", "review"], ["Zn-ion batteries", "V2O5"])
     co = cooccurrence(incidence(recs, thesaurus=thes))
     # three spellings -> one keyword in 3 documents, labelled as the thesaurus says; "review" dropped
@@ -153,6 +156,7 @@ def test_thesaurus_merges_synonyms_and_drops_terms(tmp_path):
     ("term\treplacement\nZIBs\tzinc\n", "header"),
     ("label\treplace by\nZIBs zinc\n", "line 2"),
     ("", "empty"),
+    ("label\treplace by\n\x00\x01\x02", "binary"),
 ])
 def test_bad_thesaurus(tmp_path, content, problem):
     path = tmp_path / "thes.txt"

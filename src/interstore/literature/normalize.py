@@ -66,11 +66,13 @@ class Thesaurus:
 
 
 def read_thesaurus(path: str | Path) -> Thesaurus:
-    """Read a VOSviewer thesaurus file (``label<TAB>replace by``; UTF-8)."""
+    """Read a VOSviewer thesaurus file (``label<TAB>replace by``; UTF-8, UTF-16 or Latin-1)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "thesaurus file not found", expected="a tab-separated 'label<TAB>replace by' file")
-    lines = path.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
+    from .readers import decode
+
+    lines = decode(path.read_bytes(), path).splitlines()
     expected = "VOSviewer thesaurus: header 'label<TAB>replace by', then 'term<TAB>replacement' lines"
     if not lines or [c.strip().lower() for c in lines[0].split("\t")] != ["label", "replace by"]:
         raise InputError(path, f"header is {lines[0][:40]!r}" if lines else "file is empty",
