@@ -13,6 +13,7 @@ from interstore.constants import FARADAY, GAS_CONSTANT
 from interstore.errors import InputError
 from interstore.transport.spacecharge import (
     SpaceChargeParams,
+    galvani_step_V,
     storage_transition,
     debye_length_m,
     gouy_chapman_capacitance_F_m2,
@@ -291,6 +292,23 @@ def test_cli_profile_thin_mott_schottky(run_cli, tmp_path):
     r = json.loads(out_json.read_text())
     assert r["analytic"] == {}
     assert r["zinc_excess_mol_m2"] == pytest.approx(2 * 1e-12 * 10 * math.sinh(2 * 0.1 / VT), rel=2e-3)
+
+
+def test_electrode_potential_below_pzc_stores_zinc(run_cli, tmp_path):
+    import json
+    assert galvani_step_V(0.8, 0.9) == pytest.approx(-0.1)
+    np.testing.assert_allclose(galvani_step_V(np.array([1.0, 0.9, 0.8]), 0.9), [0.1, 0.0, -0.1], atol=1e-15)
+    out_json = tmp_path / "e.json"
+    code, _, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10",
+                           "--electrode-potential-V", "0.8", "--pzc-V", "0.9", "--cv-points", "3", "--json", out_json)
+    assert code == 0, err
+    r = json.loads(out_json.read_text())
+    assert r["delta_phi_V"] == pytest.approx(-0.1)
+    assert r["zinc_excess_mol_m2"] > 0  # discharge below the pzc stores Zn
+    for args in (("--delta-phi-V", "0.1", "--electrode-potential-V", "0.8", "--pzc-V", "0.9"),
+                 ("--electrode-potential-V", "0.8"), ()):
+        code, _, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10", *args)
+        assert code == 2 and err.startswith("error:")
 
 
 def test_cli_transition(run_cli, tmp_path):

@@ -124,8 +124,13 @@ def profile(
     c_bulk_mol_m3: Annotated[float, typer.Option(
         "--c-bulk-mol-m3", help="Bulk concentration of each mobile α defect (Gouy–Chapman) or of the dopant "
         "(Mott–Schottky), mol m⁻³.")],
-    delta_phi_V: Annotated[float, typer.Option(
-        "--delta-phi-V", help="Galvani step φ_β − φ_α∞ in V; negative accumulates Zn²⁺ in α.")],
+    delta_phi_V: Annotated[Optional[float], typer.Option(
+        "--delta-phi-V", help="Galvani step φ_β − φ_α∞ in V; negative accumulates Zn²⁺ in α.")] = None,
+    electrode_potential_V: Annotated[Optional[float], typer.Option(
+        "--electrode-potential-V", help="Instead of --delta-phi-V: electrode potential E in V (with --pzc-V); "
+        "Δφ = E − E_pzc.")] = None,
+    pzc_V: Annotated[Optional[float], typer.Option(
+        "--pzc-V", help="Potential of zero charge E_pzc in V, same reference as --electrode-potential-V.")] = None,
     z: ZOption = Z_ZINC,
     mode: Annotated[str, typer.Option("--mode", help="gouy-chapman or mott-schottky.")] = "gouy-chapman",
     thickness_nm: Annotated[Optional[float], typer.Option(
@@ -149,6 +154,11 @@ def profile(
 
     from . import spacecharge as sc
 
+    if (delta_phi_V is None) == (electrode_potential_V is None) or (electrode_potential_V is None) != (pzc_V is None):
+        raise InputError("options --delta-phi-V / --electrode-potential-V / --pzc-V", "missing or conflicting",
+                         expected="either --delta-phi-V, or both --electrode-potential-V and --pzc-V")
+    if delta_phi_V is None:
+        delta_phi_V = float(sc.galvani_step_V(electrode_potential_V, pzc_V))
     thickness_m = None if thickness_nm is None else require_positive("--thickness-nm", thickness_nm) * 1e-9
     params = sc.SpaceChargeParams(eps_r=eps_r, c_bulk_mol_m3=c_bulk_mol_m3, z=z, mode=mode, thickness_m=thickness_m,
                                   site_concentration_mol_m3=site_conc_mol_m3, temperature_K=temperature_K,

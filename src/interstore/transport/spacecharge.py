@@ -385,6 +385,17 @@ def _system(params, grid, phi, delta_phi_V):
     return res, ab, charge
 
 
+def galvani_step_V(electrode_potential_V: float | np.ndarray, pzc_V: float) -> float | np.ndarray:
+    """Δφ = φ_β∞ − φ_α∞ = E − E_pzc (V).
+
+    With μ_Zn = μ̃_Zn²⁺(α) + 2μ̃_e⁻(β) and the α bulk fixed, Δμ_Zn = −zF·Δφ, and the electrode
+    potential sets Δμ_Zn = −zF·ΔE: the step is the electrode potential counted from the potential
+    of zero charge E_pzc (both vs the same reference, e.g. Zn²⁺/Zn).  Lowering E (discharge) makes
+    Δφ < 0 and piles Zn²⁺ up in α.
+    """
+    return np.subtract(electrode_potential_V, pzc_V)
+
+
 def validate_potential_V(delta_phi_V: float) -> float:
     """Return the potential step (V) if finite and |Δφ| <= MAX_ABS_DELTA_PHI_V, else raise InputError."""
     try:
