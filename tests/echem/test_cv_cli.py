@@ -113,6 +113,18 @@ def test_one_file_with_all_rates(run_cli, tmp_path):
     assert "holds 4 scan rates" in stdout
 
 
+def test_trasatti_rate_windows(run_cli, cv_files, tmp_path):
+    """q = ∫k1 dV + ∫k2 dV·v^−½ exactly, so q_outer is the same from the fast rates alone."""
+    js = tmp_path / "t.json"
+    code, _, stderr = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0", "--mass-mg", "1",
+                              "--trasatti-outer-min", "0.2", "--trasatti-total-max", "0.5", "--json", js)
+    assert code == 0, stderr
+    t = json.loads(js.read_text())["trasatti"]
+    assert t["outer_rates_mV_s"] == [0.2, 0.5, 1.0] and t["total_rates_mV_s"] == [0.1, 0.2, 0.5]
+    e = np.linspace(0.2, 1.6, 20001)
+    assert t["q_outer_C_g"] == pytest.approx(np.trapezoid(k1_profile_F(e, 1), e) / 1e-3, rel=3e-3)
+
+
 def test_sweeps_command_reports_detected_sweeps(run_cli, tmp_path):
     path = _write_csv(tmp_path / "one.csv", synthetic_cv(0.5, n_cycles=3, start_mid=True))
     js, out = tmp_path / "sweeps.json", tmp_path / "sw"
@@ -133,6 +145,9 @@ def test_sweeps_command_reports_detected_sweeps(run_cli, tmp_path):
     (["--rs-ohm", "-5"], "--rs-ohm"),
     (["--cycle", "5"], "cycle 5 not found"),
     (["--columns", "bogus"], "--columns"),
+    (["--r2-threshold", "2"], "--r2-threshold"),
+    (["--trasatti-outer-min", "-1"], "--trasatti-outer-min"),
+    (["--trasatti-total-max", "0.1"], "total_max_rate_mV_s"),
 ])
 def test_bad_options_give_one_line_and_exit_2(run_cli, cv_files, args, fragment):
     code, stdout, stderr = run_cli("cv", "analyze", *cv_files, *args)

@@ -37,8 +37,15 @@ def test_q_inner_and_warning_on_a_two_regime_set():
     fit_low, fit_high = fit_trasatti(low, q_low), fit_trasatti(high, q_high)
     assert fit_low.q_total == pytest.approx(q_total, rel=1e-9)
     assert fit_high.q_outer == pytest.approx(q_outer, rel=1e-9)
-    both = fit_trasatti(np.concatenate([low, high]), np.concatenate([q_low, q_high]))
-    assert both.linear_warning  # one line cannot serve both regimes
+    rates, q = np.concatenate([low, high]), np.concatenate([q_low, q_high])
+    assert fit_trasatti(rates, q).linear_warning  # one line cannot serve both regimes
+    split = fit_trasatti(rates, q, outer_min_rate_mV_s=10.0, total_max_rate_mV_s=0.5)
+    assert split.q_outer == pytest.approx(q_outer, rel=1e-9) and split.q_total == pytest.approx(q_total, rel=1e-9)
+    assert split.q_inner == pytest.approx(q_total - q_outer, rel=1e-9)
+    assert split.outer_rates_mV_s == tuple(high) and split.total_rates_mV_s == tuple(low)
+    assert not split.linear_warning
+    with pytest.raises(InputError, match="outer_min_rate_mV_s"):
+        fit_trasatti(rates, q, outer_min_rate_mV_s=60.0)  # leaves one rate
 
 
 def test_linear_data_give_no_warning_and_threshold_is_a_parameter():

@@ -74,6 +74,10 @@ def analyze(
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle to analyse (default: last complete).")] = None,
     r2_threshold: Annotated[float, typer.Option(
         "--r2-threshold", help="Trasatti fits with R² below this are flagged non-linear.")] = 0.98,
+    trasatti_outer_min: Annotated[Optional[float], typer.Option(
+        "--trasatti-outer-min", help="Fit q vs v^-1/2 (q_outer) only on scan rates >= this (mV/s).")] = None,
+    trasatti_total_max: Annotated[Optional[float], typer.Option(
+        "--trasatti-total-max", help="Fit 1/q vs v^1/2 (q_total) only on scan rates <= this (mV/s).")] = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
@@ -89,6 +93,11 @@ def analyze(
                          expected="one scan rate in mV/s per file, in file order")
     mass_g = None if mass_mg is None else require_positive("--mass-mg", mass_mg) * 1e-3
     require_positive("--rs-ohm", rs_ohm, allow_zero=True)
+    for name, limit in (("--trasatti-outer-min", trasatti_outer_min), ("--trasatti-total-max", trasatti_total_max)):
+        if limit is not None:
+            require_positive(name, limit)
+    if not 0 < r2_threshold <= 1:
+        raise InputError("option --r2-threshold", f"got {r2_threshold}", expected="0 < R² threshold <= 1")
     if cycle is not None and cycle < 0:
         raise InputError("option --cycle", f"got {cycle}", expected="a cycle number >= 0")
     mapping = parse_column_mapping(columns) if columns else None
@@ -96,7 +105,8 @@ def analyze(
     measurements = [read_measurement(f, columns=mapping, instrument=instrument) for f in
                     track(files, description="reading CV files", console=console, transient=True)]
     analysis = analyze_cv(measurements, rates, mass_g=mass_g, r_s_ohm=rs_ohm, cycle=cycle,
-                          r2_threshold=r2_threshold)
+                          r2_threshold=r2_threshold, trasatti_outer_min_rate_mV_s=trasatti_outer_min,
+                          trasatti_total_max_rate_mV_s=trasatti_total_max)
     result = analysis.to_dict()
     written = _write_outputs(analysis, out) if out is not None else []
     emit(result, json_path, *_tables(result), written=written)

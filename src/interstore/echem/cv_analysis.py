@@ -130,7 +130,8 @@ class CVAnalysis:
             "trasatti": {"q_outer_C_g": self.per_gram(t.q_outer), "q_total_C_g": self.per_gram(t.q_total),
                          "q_inner_C_g": self.per_gram(t.q_inner), "q_outer_C": t.q_outer, "q_total_C": t.q_total,
                          "q_inner_C": t.q_inner, "r2_outer": t.r2_outer, "r2_total": t.r2_total,
-                         "r2_threshold": t.r2_threshold, "linear_warning": t.linear_warning},
+                         "r2_threshold": t.r2_threshold, "linear_warning": t.linear_warning,
+                         "outer_rates_mV_s": list(t.outer_rates_mV_s), "total_rates_mV_s": list(t.total_rates_mV_s)},
             "voltammetric_charge": [{"scan_rate_mV_s": float(v), "charge_C": float(q),
                                      "charge_C_g": self.per_gram(float(q))}
                                     for v, q in zip(self.scan_rates_mV_s, self.charge_C)],
@@ -225,13 +226,21 @@ def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch
 
 def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[float] | None = None, *,
                mass_g: float | None = None, r_s_ohm: float = 0.0, cycle: int | None = None,
-               n_grid: int = N_GRID, r2_threshold: float = R2_THRESHOLD) -> CVAnalysis:
+               n_grid: int = N_GRID, r2_threshold: float = R2_THRESHOLD,
+               trasatti_outer_min_rate_mV_s: float | None = None,
+               trasatti_total_max_rate_mV_s: float | None = None) -> CVAnalysis:
     """b-values, Dunn split and Trasatti charges of CVs of one electrode at several scan rates.
 
     ``mass_g`` is the active mass (g) for specific quantities; ``r_s_ohm`` the series
-    resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file.
+    resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file;
+    the Trasatti outer fit may be limited to rates ≥ ``trasatti_outer_min_rate_mV_s`` and
+    the total fit to rates ≤ ``trasatti_total_max_rate_mV_s``.
     """
     r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
+    for name, limit in (("trasatti_outer_min_rate_mV_s", trasatti_outer_min_rate_mV_s),
+                        ("trasatti_total_max_rate_mV_s", trasatti_total_max_rate_mV_s)):
+        if limit is not None:
+            require_positive(name, limit)
     if int(n_grid) < 10:
         raise InputError("parameter 'n_grid'", f"got {n_grid!r}", expected="at least 10 grid points")
     if not 0 < r2_threshold <= 1:
@@ -268,6 +277,17 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
         raise InputError("scan rates", f"all files have the scan rate {rates[0]:.4g} mV/s",
                          expected="at least two distinct scan rates")
 
+    charge = np.array([0.5 * (voltammetric_charge_C(m.time_s[an.rows], m.current_A[an.rows])
+                              + voltammetric_charge_C(m.time_s[ca.rows], m.current_A[ca.rows]))
+                       for m, (an, ca) in zip(measurements, sweeps)])
+    for m, q in zip(measurements, charge):
+        if not q > 0:
+            raise InputError(m.source, "no current flows in the analysed cycle",
+                             expected="a cyclic voltammogram with non-zero current")
+    trasatti = fit_trasatti(rates, charge, r2_threshold=r2_threshold,
+                            outer_min_rate_mV_s=trasatti_outer_min_rate_mV_s,
+                            total_max_rate_mV_s=trasatti_total_max_rate_mV_s)
+
     corrected = [m.potential_V - m.current_A * r_s for m in measurements]
     lows = [min(e[an.rows].min(), e[ca.rows].min()) for e, (an, ca) in zip(corrected, sweeps)]
     highs = [max(e[an.rows].max(), e[ca.rows].max()) for e, (an, ca) in zip(corrected, sweeps)]
@@ -279,20 +299,13 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     grid = np.linspace(lo + trim, hi - trim, int(n_grid))
 
     curves = {b: np.empty((len(measurements), grid.size)) for b in BRANCHES}
-    charge = np.empty(len(measurements))
     for k, (m, e, (an, ca)) in enumerate(zip(measurements, corrected, sweeps)):
-        i, t = m.current_A, m.time_s
+        i = m.current_A
         curves["anodic"][k] = bin_onto_grid(e[an.rows], i[an.rows], grid)
         curves["cathodic"][k] = bin_onto_grid(e[ca.rows], -i[ca.rows], grid)
-        charge[k] = 0.5 * (voltammetric_charge_C(t[an.rows], i[an.rows])
-                           + voltammetric_charge_C(t[ca.rows], i[ca.rows]))
-        if not charge[k] > 0:
-            raise InputError(m.source, "no current flows in the analysed cycle",
-                             expected="a cyclic voltammogram with non-zero current")
 
     anodic, cathodic = (fit_dunn(grid, rates, curves[b]) for b in BRANCHES)
     peaks = tuple(p for b in BRANCHES for p in _track_peaks(grid, rates, curves[b], b))
-    trasatti = fit_trasatti(rates, charge, r2_threshold=r2_threshold)
 
     flagged = np.concatenate([anodic.flagged, cathodic.flagged])
     if flagged.any():
@@ -300,7 +313,8 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
                         "(see dunn_flags); the split is unreliable there")
     if trasatti.linear_warning:
         warnings.append(f"Trasatti fits not shown to be linear (R² outer {trasatti.r2_outer:.3f}, total "
-                        f"{trasatti.r2_total:.3f}, threshold {r2_threshold}, {trasatti.n_rates} rates) or "
+                        f"{trasatti.r2_total:.3f}, threshold {r2_threshold}, "
+                        f"{len(trasatti.outer_rates_mV_s)}/{len(trasatti.total_rates_mV_s)} rates) or "
                         "q_outer/q_inner < 0; treat q_outer/q_total as indicative")
     if not any(p.fit for p in peaks):
         warnings.append("no current peak could be followed over half of the scan rates: no b-value")
