@@ -46,3 +46,5 @@ def test_cli_help_and_unknown_command_exit_codes(run_cli):
     assert code == 0 and "interstore" in out
     code, _, err = run_cli("no-such-command")
     assert code == 2 and "Traceback" not in err
+    code, out, err = run_cli("literature")  # a group without a command prints its help only
+    assert code == 0 and "network" in out and err == ""

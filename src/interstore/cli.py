@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("aborted")
         return 130
     except TyperException as exc:  # usage errors: bad option, missing argument, unknown command
+        if not exc.format_message():  # a group called without a command: help was printed
+            return 0
         err_console.print(f"error: {exc.format_message()}", highlight=False, soft_wrap=True)
         return 2
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
