@@ -15,6 +15,13 @@ from ..errors import InputError, require_positive
 
 TemperatureOption = Annotated[float, typer.Option("--temperature-K", help="Temperature in K.")]
 ZOption = Annotated[int, typer.Option("--z", help="Charge number of the mobile ion (2 for Zn²⁺).")]
+EpsROption = Annotated[float, typer.Option("--eps-r", help="Relative permittivity of α (the V oxide).")]
+CBulkOption = Annotated[float, typer.Option(
+    "--c-bulk-mol-m3", help="Bulk concentration of each mobile α defect (Gouy–Chapman) or of the dopant "
+    "(Mott–Schottky), mol m⁻³.")]
+ModeOption = Annotated[str, typer.Option("--mode", help="gouy-chapman or mott-schottky.")]
+SiteOption = Annotated[Optional[float], typer.Option(
+    "--site-conc-mol-m3", help="Sites per mobile α defect, mol m⁻³ (Fermi–Dirac); default dilute.")]
 
 spacecharge_group = typer.Typer(help="Space-charge (interface) storage at the V-oxide | substrate junction.",
                                 no_args_is_help=True)
@@ -120,10 +127,8 @@ def _write_profile_outputs(out: Path, prof, potentials, charge, capacitance, ana
 
 @spacecharge_group.command("profile")
 def profile(
-    eps_r: Annotated[float, typer.Option("--eps-r", help="Relative permittivity of α (the V oxide).")],
-    c_bulk_mol_m3: Annotated[float, typer.Option(
-        "--c-bulk-mol-m3", help="Bulk concentration of each mobile α defect (Gouy–Chapman) or of the dopant "
-        "(Mott–Schottky), mol m⁻³.")],
+    eps_r: EpsROption,
+    c_bulk_mol_m3: CBulkOption,
     delta_phi_V: Annotated[Optional[float], typer.Option(
         "--delta-phi-V", help="Galvani step φ_β − φ_α∞ in V; negative accumulates Zn²⁺ in α.")] = None,
     electrode_potential_V: Annotated[Optional[float], typer.Option(
@@ -132,11 +137,10 @@ def profile(
     pzc_V: Annotated[Optional[float], typer.Option(
         "--pzc-V", help="Potential of zero charge E_pzc in V, same reference as --electrode-potential-V.")] = None,
     z: ZOption = Z_ZINC,
-    mode: Annotated[str, typer.Option("--mode", help="gouy-chapman or mott-schottky.")] = "gouy-chapman",
+    mode: ModeOption = "gouy-chapman",
     thickness_nm: Annotated[Optional[float], typer.Option(
         "--thickness-nm", help="α thickness in nm (zero-field far side); default semi-infinite.")] = None,
-    site_conc_mol_m3: Annotated[Optional[float], typer.Option(
-        "--site-conc-mol-m3", help="Sites per mobile α defect, mol m⁻³ (Fermi–Dirac); default dilute.")] = None,
+    site_conc_mol_m3: SiteOption = None,
     temperature_K: TemperatureOption = ROOM_TEMPERATURE,
     beta_eps_r: Annotated[Optional[float], typer.Option(
         "--beta-eps-r", help="Relative permittivity of a semiconducting β.")] = None,
@@ -189,18 +193,16 @@ def profile(
 
 @spacecharge_group.command("transition")
 def transition(
-    eps_r: Annotated[float, typer.Option("--eps-r", help="Relative permittivity of α (the V oxide).")],
-    c_bulk_mol_m3: Annotated[float, typer.Option(
-        "--c-bulk-mol-m3", help="Bulk concentration of each mobile α defect, mol m⁻³.")],
+    eps_r: EpsROption,
+    c_bulk_mol_m3: CBulkOption,
     thickness_nm: Annotated[str, typer.Option(
         "--thickness-nm", help="α thicknesses in nm, comma-separated; a semi-infinite α is always added.")
     ] = "0.001,0.01,0.1,1",
     max_step_V: Annotated[float, typer.Option("--max-step-V", help="Largest accumulation step |Δφ| in V.")] = 0.12,
     points: Annotated[int, typer.Option("--points", help="Number of steps from max/points to max.")] = 25,
     z: ZOption = Z_ZINC,
-    mode: Annotated[str, typer.Option("--mode", help="gouy-chapman or mott-schottky.")] = "gouy-chapman",
-    site_conc_mol_m3: Annotated[Optional[float], typer.Option(
-        "--site-conc-mol-m3", help="Sites per mobile α defect, mol m⁻³ (Fermi–Dirac); default dilute.")] = None,
+    mode: ModeOption = "gouy-chapman",
+    site_conc_mol_m3: SiteOption = None,
     temperature_K: TemperatureOption = ROOM_TEMPERATURE,
     json_path: JsonOption = None,
     out: OutOption = None,
