@@ -68,8 +68,9 @@ class HostSection(BaseModel):
 class InterfaceSection(BaseModel):
     """Interface-storage reservoir at the VOx|substrate junction.
 
-    Capacity (C g⁻¹ of active oxide) = z·e·n_max·(sites per m²)·(interface m² per g)
-    spread linearly over ``window_V`` (``atomistic``), or the integral of the
+    Capacity (C g⁻¹ of active oxide) = z·e·n_max·(sites per m²)·(interface m² per g),
+    filled linearly over ``window_V`` or by a Langmuir isotherm
+    θ = 1/(1 + exp(n_id·F·(E − E_site)/RT)) (``atomistic``), or the integral of the
     space-charge capacitance C_int(E)·(m² g⁻¹) over the window (``spacecharge``).
     It is charged through the job-sharing chemical diffusivity D^δ over ``transport_length_m``.
     """
@@ -77,14 +78,19 @@ class InterfaceSection(BaseModel):
     model_config = _STRICT
     enabled: bool = True
     capacity_source: Literal["atomistic", "spacecharge"] = "atomistic"
-    # interface area per volume of active oxide (geometry of the contact)
-    geometry: Literal["sphere", "slab"] = "sphere"
-    cluster_radius_m: float = Field(0.5e-9, gt=0)
+    # contact geometry (jobsharing.interface_area_per_volume): clusters of radius / sheets of thickness size_m
+    contact_geometry: Literal["cluster", "sheet"] = "cluster"
+    contact_size_m: float = Field(0.5e-9, gt=0)
     coverage: float = Field(0.5, gt=0, le=1)
-    # atomistic limit
+    active_volume_fraction: float = Field(1.0, gt=0, le=1)  # V oxide volume fraction of the composite
+    # atomistic limit: capacity = n_max·sites, filled over the window (``linear``: constant
+    # capacitance) or by a Langmuir isotherm centred at site_potential_V (one binding energy)
     zn_per_site: float = Field(1.0, ge=0)          # n_max, Zn per interface site
     sites_per_nm2: float = Field(1.0, gt=0)
-    window_V: tuple[float, float] = (0.3, 1.4)
+    isotherm: Literal["linear", "langmuir"] = "linear"
+    window_V: tuple[float, float] | None = None     # default: the cell window [v_min_V, v_max_V]
+    site_potential_V: float = 0.9
+    site_ideality_electrons: float = Field(1.0, gt=0)
     # space-charge capacitance model parameters (passed to spacecharge.interface_capacitance_curve)
     spacecharge: dict = Field(default_factory=dict)
     # job-sharing transport
@@ -98,7 +104,7 @@ class InterfaceSection(BaseModel):
 
     @model_validator(mode="after")
     def _window(self) -> "InterfaceSection":
-        lo, hi = self.window_V
+        lo, hi = self.window_V or (0.0, 1.0)
         if not lo < hi:
             raise ValueError(f"window_V={list(self.window_V)} must be [low, high] with low < high")
         return self
@@ -110,7 +116,7 @@ class NumericsSection(BaseModel):
     model_config = _STRICT
     n_cells: int = Field(30, ge=4, le=2000)
     rtol: float = Field(1e-6, gt=0, lt=0.1)
-    atol: float = Field(1e-9, gt=0, lt=0.1)
+    atol: float = Field(1e-12, gt=0, lt=0.1)
     points_per_segment: int = Field(200, ge=10, le=100000)
 
 
@@ -124,6 +130,19 @@ class CellConfig(BaseModel):
     interface: InterfaceSection = InterfaceSection()
     numerics: NumericsSection = NumericsSection()
     base_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _interface_window_covers_cell(self) -> "CellConfig":
+        w = self.interface.window_V
+        if w is not None and not (w[0] <= self.cell.v_min_V and w[1] >= self.cell.v_max_V):
+            raise ValueError(f"interface.window_V={list(w)} must cover the cell window "
+                             f"[{self.cell.v_min_V}, {self.cell.v_max_V}] V")
+        return self
+
+    @property
+    def interface_window_V(self) -> tuple[float, float]:
+        """Potential window (V) over which the interface sites fill (default: the cell window)."""
+        return self.interface.window_V or (self.cell.v_min_V, self.cell.v_max_V)
 
     def updated(self, **changes: float) -> "CellConfig":
         """A copy with dotted keys replaced, e.g. ``updated(**{"host.diffusivity_m2_s": 1e-16})``;

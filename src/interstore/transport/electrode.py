@@ -19,8 +19,8 @@ Galvanostatic steps fix Σ i_k; potentiostatic steps (CV, holds) fix V; φ follo
 from a scalar monotone root solve at every right-hand-side evaluation.
 
 Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative),
-surface value by quadratic extrapolation of the last three cells, scipy BDF with a
-sparse Jacobian pattern, terminal events at the cut-off voltages.
+surface value by quadratic extrapolation of the last three cells, scipy BDF with an
+analytic sparse Jacobian (charge-conserving), terminal events at the cut-off voltages.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from ..constants import FARADAY, GAS_CONSTANT, Z_ZINC, ELEMENTARY_CHARGE
 from ..errors import InputError
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
-from .ocp import X_CLIP, LinearOCP, TableOCP, get_ocp
+from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
 
-SECONDS_PER_HOUR = 3600.0
+LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,17 @@ class Reservoir:
         arg = max(min(0.5 * self.kinetic_electrons * f * (u - phi), 600.0), -600.0)
         return 2.0 * self.i0_A_g * g * math.sinh(arg)
 
+    def sensitivities(self, phi: float, x_s: float, f: float) -> tuple[float, float]:
+        """(∂i/∂φ, ∂i/∂x_s) in A g⁻¹ V⁻¹ and A g⁻¹: ∂i/∂φ = −n f i0 g cosh(n f (U − φ)/2),
+        ∂i/∂x_s by a central difference (it carries U′(x_s) and g′(x_s))."""
+        d = max(1e-6 * min(abs(x_s), abs(1.0 - x_s)), 1e-15)
+        di_dx = (self.current_A_g(phi, x_s + d, float(self.ocp(x_s + d)), f)
+                 - self.current_A_g(phi, x_s - d, float(self.ocp(x_s - d)), f)) / (2 * d)
+        eps = 1e-6
+        u = float(self.ocp(x_s))
+        di_dphi = (self.current_A_g(phi + eps, x_s, u, f) - self.current_A_g(phi - eps, x_s, u, f)) / (2 * eps)
+        return di_dphi, di_dx
+
 
 @dataclass(frozen=True)
 class ElectrodeModel:
@@ -141,21 +152,22 @@ def _bulk_reservoir(config: CellConfig) -> Reservoir:
 
 
 def interface_area_m2_g(config: CellConfig) -> float:
-    """Interface area per gram of active oxide: a_v / ρ (m² g⁻¹)."""
+    """Interface area per gram of active oxide: a_v(φ_α = 1) / ρ  (m² g⁻¹)."""
     from .jobsharing import interface_area_per_volume
 
     itf = config.interface
-    kw = {"radius_m": itf.cluster_radius_m} if itf.geometry == "sphere" else {"thickness_m": itf.cluster_radius_m}
-    a_v = interface_area_per_volume(itf.geometry, coverage=itf.coverage, **kw)
-    return a_v / (config.host.density_g_cm3 * 1e6)
+    size = {"radius_m" if itf.contact_geometry == "cluster" else "thickness_m": itf.contact_size_m}
+    return interface_area_per_volume(itf.contact_geometry, coverage=itf.coverage, **size) \
+        / (config.host.density_g_cm3 * 1e6)
 
 
 def interface_diffusivity_m2_s(config: CellConfig) -> float:
-    """Job-sharing chemical diffusivity D^δ (m² s⁻¹) that charges the interface reservoir."""
-    from .jobsharing import interface_area_per_volume, job_sharing_diffusivity
+    """Job-sharing chemical diffusivity D^δ = σ_amb/(c^δ_bulk + a_v·C_int) (m² s⁻¹), with a_v the
+    interface area per composite volume (= φ_α·ρ·area per g)."""
+    from .jobsharing import job_sharing_diffusivity
 
     itf = config.interface
-    a_v = interface_area_m2_g(config) * config.host.density_g_cm3 * 1e6
+    a_v = itf.active_volume_fraction * interface_area_m2_g(config) * config.host.density_g_cm3 * 1e6
     return float(job_sharing_diffusivity(
         itf.sigma_ion_S_m, itf.sigma_eon_S_m, z=Z_ZINC,
         bulk_chemical_capacitance_F_m3=itf.bulk_chemical_capacitance_F_m3,
@@ -165,13 +177,25 @@ def interface_diffusivity_m2_s(config: CellConfig) -> float:
 def _interface_storage(config: CellConfig, area_m2_g: float):
     """(capacity C g⁻¹, OCP of the filling fraction) of the interface reservoir."""
     itf = config.interface
-    lo, hi = itf.window_V
+    lo, hi = config.interface_window_V
     if itf.capacity_source == "atomistic":
         q = Z_ZINC * ELEMENTARY_CHARGE * itf.zn_per_site * itf.sites_per_nm2 * 1e18 * area_m2_g
         if q <= 0:
             raise InputError("parameter 'interface.zn_per_site'", "gives zero interface capacity",
                              expected="n_max > 0 (or interface.enabled = false)")
-        return q, LinearOCP("interface (constant capacitance)", lo, hi)
+        if itf.isotherm == "linear":
+            return q, LinearOCP("interface (constant capacitance)", lo, hi)
+        ocp = AnalyticOCP("interface (Langmuir sites)", itf.site_potential_V, 0.0, itf.site_ideality_electrons,
+                          temperature_K=config.cell.temperature_K)
+        reach = itf.site_ideality_electrons * FARADAY / (GAS_CONSTANT * config.cell.temperature_K) * max(
+            itf.site_potential_V - config.cell.v_min_V, config.cell.v_max_V - itf.site_potential_V)
+        if reach > LANGMUIR_REACH:
+            raise InputError("parameter 'interface.site_potential_V'", f"the cell window {config.cell.v_min_V}.."
+                             f"{config.cell.v_max_V} V fills/empties the Langmuir sites to within "
+                             f"exp(-{reach:.0f}) of saturation, which the integrator cannot resolve",
+                             expected=f"n_id·F·|E_edge − E_site|/RT <= {LANGMUIR_REACH:g} (narrow the window, "
+                             "lower site_ideality_electrons, or use isotherm = 'linear')")
+        return q, ocp
     from scipy.integrate import cumulative_trapezoid
 
     from .spacecharge import interface_capacitance_curve
@@ -271,22 +295,41 @@ def _state(model: ElectrodeModel, y: np.ndarray, t: float, step: Step):
     return phi, v, i_k
 
 
-def _jac_sparsity(model: ElectrodeModel):
-    from scipy.sparse import lil_matrix
+SURFACE_WEIGHTS = np.array([0.375, -1.25, 1.875])   # Mesh.surface_value on the last three cells
 
-    n = sum(r.mesh.n_cells for r in model.reservoirs)
-    pattern = lil_matrix((n, n), dtype=np.int8)
-    surface_cols = []
-    for s in model.slices:
-        idx = np.arange(s.start, s.stop)
-        pattern[idx, idx] = 1
-        pattern[idx[1:], idx[:-1]] = 1
-        pattern[idx[:-1], idx[1:]] = 1
-        surface_cols += list(idx[-3:])
-    for s in model.slices:
-        for c in surface_cols:
-            pattern[s.stop - 1, c] = 1
-    return pattern.tocsr()
+
+def _coupling(model: ElectrodeModel, y: np.ndarray, t: float, step: Step) -> np.ndarray:
+    """d i_k / d x_s,j (A g⁻¹) through the shared potential (implicit-function theorem):
+    dφ/dx_j = −b_j / (Σ a_k − D'), with a = ∂i/∂φ, b = ∂i/∂x_s and D' = d(demand)/dφ
+    (0 galvanostatic, 1/(R m) potentiostatic).  Galvanostatic columns sum to zero, so the
+    Jacobian keeps the charge invariant exact in the Newton iterations."""
+    phi, _, _ = _state(model, y, t, step)
+    x_s = [Mesh.surface_value(y[s]) for s in model.slices]
+    ab = np.array([r.sensitivities(phi, xs, model.f) for r, xs in zip(model.reservoirs, x_s)])
+    a, b = ab[:, 0], ab[:, 1]
+    if step.current_A_g is None and model.r_ohm_g == 0.0:
+        dphi = np.zeros_like(b)
+    else:
+        demand_slope = 0.0 if step.current_A_g is not None else 1.0 / model.r_ohm_g
+        dphi = -b / (a.sum() - demand_slope)
+    return np.outer(a, dphi) + np.diag(b)
+
+
+def _jacobian_factory(model: ElectrodeModel, step: Step, lap, gain: list[float]):
+    """Callable J(t, y) = Laplacian + surface-coupling block, as a CSC matrix."""
+    from scipy.sparse import coo_matrix
+
+    surf = [s.stop - 1 for s in model.slices]
+    rows = np.repeat(surf, 3 * len(surf))
+    cols = np.tile(np.concatenate([np.arange(s.stop - 3, s.stop) for s in model.slices]), len(surf))
+    shape = lap.shape
+
+    def jac(t, y):
+        block = _coupling(model, y, t, step) * np.asarray(gain)[:, None]      # (k, j)
+        vals = (block[:, :, None] * SURFACE_WEIGHTS[None, None, :]).ravel()
+        return (lap + coo_matrix((vals, (rows, cols)), shape=shape)).tocsc()
+
+    return jac
 
 
 @dataclass(frozen=True)
@@ -325,9 +368,12 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
             return _state(model, y, t, step)[1] - cutoff_V
         cutoff.terminal = True
         events = [cutoff]
-    t_eval = np.linspace(0.0, duration_s, model.points_per_segment)
+    if step.v_start_V is not None and step.sweep_V_s == 0.0:   # a hold: resolve the fast initial decay
+        t_eval = np.concatenate([[0.0], np.geomspace(1e-7 * duration_s, duration_s, model.points_per_segment - 1)])
+    else:
+        t_eval = np.linspace(0.0, duration_s, model.points_per_segment)
     sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", t_eval=t_eval, events=events,
-                    jac_sparsity=_jac_sparsity(model), rtol=model.rtol, atol=model.atol)
+                    jac=_jacobian_factory(model, step, lap, gain), rtol=model.rtol, atol=model.atol)
     if sol.status == -1:
         raise InputError("simulation", f"integrator failed: {sol.message}",
                          expected="physically sensible parameters (check D, i0, cut-offs)")
@@ -443,3 +489,60 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     return Discharge(traj.time_s, traj.potential_V, abs(i_active) * traj.time_s / 3.6 * config.cell.active_mass_g
                      / m_basis, by_name.get("bulk", zero), by_name.get("interface", zero), current, basis, label,
                      m_basis, float(balance), traj.hit_cutoff)
+
+
+def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float]], *, reservoirs: str,
+                    v_initial_V: float, source: str, **meta):
+    """Run potential segments (v_start V, sweep V s⁻¹, duration s) from equilibrium at
+    ``v_initial_V``; return a Measurement (current in A, anodic positive; step = segment)."""
+    from ..echem.record import from_arrays
+
+    model = build_model(config, reservoirs=reservoirs)
+    y = equilibrium_state(model, v_initial_V)
+    t0, parts = 0.0, []
+    for k, (v_start, sweep, duration) in enumerate(segments):
+        traj = run_step(model, y, Step(v_start_V=v_start, sweep_V_s=sweep), duration)
+        keep = slice(0 if k == 0 else 1, None)          # segment ends are shared
+        # current from the charge balance, I = −dQ_stored/dt (not amplified by stiff kinetics)
+        rate = np.gradient(model.stored_C_g(traj.y).sum(axis=0), traj.time_s, edge_order=2)
+        parts.append((t0 + traj.time_s[keep], traj.potential_V[keep], -rate[keep] * model.active_mass_g, k + 1))
+        y, t0 = traj.y[:, -1], t0 + traj.time_s[-1]
+    t = np.concatenate([p[0] for p in parts])
+    return from_arrays(t, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]),
+                       step=np.concatenate([np.full(p[0].size, p[3]) for p in parts]),
+                       cycle=np.concatenate([np.full(p[0].size, (p[3] + 1) // 2) for p in parts]),
+                       source=source, instrument="interstore simulator", active_mass_g=model.active_mass_g,
+                       **meta)
+
+
+def simulate_cv(config: CellConfig, scan_rate_mV_s: float, *, cycles: int = 2, reservoirs: str = "all"):
+    """Cyclic voltammogram between ``cell.v_max_V`` and ``cell.v_min_V``, starting in
+    equilibrium at v_max and sweeping down first; ``cycles`` full cycles (cycle = 1, 2, ...).
+    Returns a :class:`~interstore.echem.record.Measurement` (A, anodic positive)."""
+    v = float(scan_rate_mV_s)
+    if not math.isfinite(v) or v <= 0:
+        raise InputError("scan rate", f"got {scan_rate_mV_s!r}", expected="a scan rate > 0 mV/s")
+    if int(cycles) < 1:
+        raise InputError("cycles", f"got {cycles!r}", expected="an integer >= 1")
+    lo, hi = config.cell.v_min_V, config.cell.v_max_V
+    rate = v / 1000.0
+    half = (hi - lo) / rate
+    segments = [(hi, -rate, half), (lo, rate, half)] * int(cycles)
+    return _potentiostatic(config, segments, reservoirs=reservoirs, v_initial_V=hi,
+                           source=f"simulated CV {v:g} mV/s", scan_rate_mV_s=v, technique="CV")
+
+
+def simulate_hold(config: CellConfig, potential_V: float, duration_s: float, *, from_potential_V: float | None = None,
+                  reservoirs: str = "all"):
+    """Constant-voltage hold at ``potential_V`` for ``duration_s`` s, starting in equilibrium at
+    ``from_potential_V`` (default ``cell.v_max_V``).  Returns a Measurement (A, anodic positive)."""
+    lo, hi = config.cell.v_min_V, config.cell.v_max_V
+    if not lo <= float(potential_V) <= hi:
+        raise InputError("hold potential", f"{potential_V} V is outside the cell window {lo}..{hi} V",
+                         expected="cell.v_min_V <= potential <= cell.v_max_V")
+    if not (math.isfinite(float(duration_s)) and float(duration_s) > 0):
+        raise InputError("hold duration", f"got {duration_s!r}", expected="a duration > 0 s")
+    start = hi if from_potential_V is None else float(from_potential_V)
+    return _potentiostatic(config, [(float(potential_V), 0.0, float(duration_s))], reservoirs=reservoirs,
+                           v_initial_V=start, source=f"simulated hold at {potential_V:g} V",
+                           technique="potentiostatic hold")
