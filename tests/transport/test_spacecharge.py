@@ -346,8 +346,11 @@ def test_cli_profile_bad_input_is_one_line_exit_2(run_cli, args):
 
 
 def test_params_from_mapping():
-    q, c = interface_capacitance_curve({"eps_r": 20, "c_bulk_mol_m3": 10, "z": 2}, [-0.1])
-    assert q[0] == pytest.approx(gouy_chapman_charge_C_m2(20, 10, -0.1, z=2), rel=5e-3)
+    curve = interface_capacitance_curve({"eps_r": 20, "c_bulk_mol_m3": 10, "z": 2}, [-0.1])
+    q, c = curve
+    assert q[0] == curve.charge_C_m2[0] == pytest.approx(gouy_chapman_charge_C_m2(20, 10, -0.1, z=2), rel=5e-3)
+    assert c[0] == curve.capacitance_F_m2[0] == pytest.approx(gouy_chapman_capacitance_F_m2(20, 10, -0.1, z=2),
+                                                                rel=5e-3)
     for bad in ({"eps_r": 20}, {"eps_r": 20, "c_bulk_mol_m3": 10, "epsilon": 3}, [20, 10]):
         with pytest.raises(InputError):
             solve_space_charge(bad, 0.1)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.linalg import solve_banded
@@ -470,10 +470,17 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
     )
 
 
+class CapacitanceCurve(NamedTuple):
+    """Q_α (C m⁻²) and −dQ_α/dΔφ (F m⁻²) per potential; unpacks as ``charge, capacitance``."""
+
+    charge_C_m2: np.ndarray
+    capacitance_F_m2: np.ndarray
+
+
 def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], potentials_V: Sequence[float], *,
-                                progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                                progress: Callable[[int], None] | None = None) -> CapacitanceCurve:
     """Stored charge Q_α (C m⁻²) and differential capacitance −dQ_α/dΔφ (F m⁻²) at each Galvani step
-    Δφ (V, see :func:`solve_space_charge`); returns the tuple (charge, capacitance).
+    Δφ = E − E_pzc (V, see :func:`solve_space_charge`, :func:`galvani_step_V`).
 
     ``progress(i)`` is called after each solve (for a progress bar).
     """
@@ -491,7 +498,7 @@ def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], p
         charge[i], capacitance[i] = prof.charge_C_m2, prof.capacitance_F_m2
         if progress is not None:
             progress(i)
-    return charge, capacitance
+    return CapacitanceCurve(charge, capacitance)
 
 
 @dataclass(frozen=True)
