@@ -48,7 +48,7 @@ def b_value_figure(analysis: CVAnalysis) -> Figure:
 
 def dunn_profiles_figure(analysis: CVAnalysis) -> Figure:
     """k1(V) and k2(V) of both branches, flagged points marked."""
-    fig = Figure(figsize=(6, 6))
+    fig = Figure(figsize=(6, 6), layout="constrained")
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
     for fit, style, name in ((analysis.anodic, "-", "anodic"), (analysis.cathodic, "--", "cathodic (−i)")):
         for ax, k, scale in ((ax1, fit.k1_F, 1e3), (ax2, fit.k2_A_s05_V05, 1e3)):
@@ -130,7 +130,7 @@ def trasatti_figure(analysis: CVAnalysis) -> Figure:
     scale, unit, inverse = (1.0, "C", "C⁻¹") if analysis.mass_g is None else (1.0 / analysis.mass_g, "C g⁻¹", "g C⁻¹")
     q = analysis.charge_C * scale
     v = analysis.scan_rates_mV_s
-    fig = Figure(figsize=(9, 4))
+    fig = Figure(figsize=(9, 4), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
     used_outer = np.isin(v, t.outer_rates_mV_s)
     used_total = np.isin(v, t.total_rates_mV_s)
@@ -150,7 +150,8 @@ def trasatti_figure(analysis: CVAnalysis) -> Figure:
     ax2.set_ylabel(f"1/q ({inverse})")
     ax2.set_title(f"q_total = {t.q_total * scale:.4g} {unit} (R² {t.r2_total:.3f})")
     if t.linear_warning:
-        fig.suptitle("warning: Trasatti plots not linear — values indicative only", color="red")
+        fig.suptitle("warning: linearity not shown (R², < 3 rates) or charges unphysical — values indicative only",
+                     color="red")
     return fig
 
 
