@@ -129,3 +129,14 @@ def test_work_of_adhesion_units_and_labels():
     with pytest.raises(InputError):
         work_of_adhesion(0, 0, -1, 0.0)
     assert math.isfinite(adh.to_dict()["w_adh_J_m2"])
+
+
+def test_717_comparison_does_not_depend_on_this_results_n_max():
+    cap = limit_capacity(0)  # e.g. a scan that found no reversible Zn
+    c = cap.to_dict()["quoted_comparison"]
+    assert c["quoted_zn_per_formula"] == 7 and c["quoted_electrons_per_formula"] == 14
+    assert c["recomputed_quoted_mAh_g"] == pytest.approx(14 * F / (3.6 * M_V8O16), rel=1e-9)
+    assert c["quoted_requires_molar_mass_g_mol"] == pytest.approx(523.28, abs=0.01)
+    assert c["computed_active_mAh_g"] == 0.0 and c["matches"] is False
+    # a self-consistent quote matches
+    assert limit_capacity(3, quoted_mAh_g=565.5, quoted_zn_per_formula=7).matches_quoted

@@ -14,6 +14,8 @@ max |F| ≤ ``fmax_eV_A`` or after ``steps``; each step moves an atom at most
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,7 +82,8 @@ def load_calculator(name: str = "chgnet"):
     # chgnet converts a grad-tracking tensor to a scalar on every call; harmless, silenced.
     warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad", category=UserWarning)
     torch.set_num_threads(1)
-    return CHGNetCalculator(model=CHGNet.load(verbose=False), use_device="cpu", on_isolated_atoms="ignore")
+    with contextlib.redirect_stdout(io.StringIO()):  # chgnet prints banners even with verbose=False
+        return CHGNetCalculator(model=CHGNet.load(verbose=False), use_device="cpu", on_isolated_atoms="ignore")
 
 
 def calculator_info(name: str = "chgnet") -> dict:

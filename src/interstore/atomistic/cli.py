@@ -25,25 +25,25 @@ def _capacity_tables(cap):
     t1 = table(f"Limit capacity for {cap.n_max:.4g} Zn per {cap.formula} ({cap.electrons:.4g} e⁻, "
                f"M = {cap.molar_mass_g_mol:.2f} g mol⁻¹)", ["mass basis", "capacity (mAh g⁻¹)"], _capacity_rows(cap))
     c = cap.to_dict()["quoted_comparison"]
-    t2 = table("Comparison with the quoted limit capacity", ["quantity", "value"], [
-        ("computed (active " + cap.formula + "), mAh g⁻¹", f"{c['computed_active_mAh_g']:.2f}"),
+    t2 = table(f"Quoted limit capacity ({c['quoted_zn_per_formula']:g} Zn per {cap.formula}) vs recomputed",
+               ["quantity", "value"], [
         ("quoted, mAh g⁻¹", f"{c['quoted_mAh_g']:.2f}"),
+        (f"recomputed for {c['quoted_electrons_per_formula']:g} e⁻, mAh g⁻¹ (active)", f"{c['recomputed_quoted_mAh_g']:.2f}"),
         (f"quoted needs e⁻ per {cap.formula}", f"{c['quoted_requires_electrons_per_formula']:.2f}"),
-        (f"quoted needs M (g mol⁻¹) with {cap.electrons:g} e⁻", f"{c['quoted_requires_molar_mass_g_mol']:.2f}"),
+        (f"quoted needs M (g mol⁻¹) with {c['quoted_electrons_per_formula']:g} e⁻",
+         f"{c['quoted_requires_molar_mass_g_mol']:.2f}"),
         ("match?", "yes" if c["matches"] else "NO — the two numbers do not match"),
     ])
     return t1, t2
 
 
-def _criteria_table(curve, limit, extra_cols=(), extra_rows=None) -> object:
+def _criteria_table(curve, limit):
     rows = []
     for k, c in enumerate(limit.criteria):
         reform = "n/a" if c.bonds_reform is None else ("yes" if c.bonds_reform else "no")
-        base = (c.n_zn, curve.eb_eV[k + 1], c.eb_per_zn_eV, c.voltage_V, reform, "yes" if c.passes else "no")
-        rows.append(base + (tuple(extra_rows[k]) if extra_rows else ()))
-    cols = ["n Zn", "E_b (eV)", "E_b/n (eV per Zn)", "V̄ step into n (V)", "bonds reform", "passes"]
+        rows.append((c.n_zn, curve.eb_eV[k + 1], c.eb_per_zn_eV, c.voltage_V, reform, "yes" if c.passes else "no"))
     return table(f"Binding curve and reversibility criteria — n_max = {limit.n_max} Zn per cell",
-                 cols + list(extra_cols), rows)
+                 ["n Zn", "E_b (eV)", "E_b/n (eV/Zn)", "V̄ into n (V)", "bonds reform", "passes"], rows)
 
 
 @group.command("capacity")
@@ -58,6 +58,7 @@ def capacity_cmd(
     binder_mass_fraction: Annotated[float, typer.Option(
         "--binder-mass-fraction", help="Binder + conductive additive share of the whole electrode mass, 0–1.")] = 0.0,
     quoted: Annotated[float, typer.Option("--quoted", help="Quoted capacity to compare with (mAh g⁻¹).")] = 717.06,
+    quoted_zn: Annotated[float, typer.Option("--quoted-zn", help="Zn per formula unit behind the quoted value.")] = 7,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
@@ -66,7 +67,7 @@ def capacity_cmd(
 
     cap = limit_capacity(n_zn, formula, electrons_per_zn=electrons_per_zn, substrate_formula=substrate_formula,
                          substrate_mass_fraction=substrate_mass_fraction, other_mass_fraction=binder_mass_fraction,
-                         quoted_mAh_g=quoted)
+                         quoted_mAh_g=quoted, quoted_zn_per_formula=quoted_zn)
     result = cap.to_dict()
     console.print(cap.comparison_text())
     written = []
@@ -193,13 +194,16 @@ def scan_cmd(
                   f"{len(result.bridges)} interfacial bridges ({', '.join(sorted(set(result.bridges.labels))) or 'none'})")
     if result.stopped_early:
         console.print(f"[yellow]stopped early:[/yellow] {result.stopped_early}")
-    extra = [(s.bonds_loaded.intact, s.bonds_loaded.stretched, s.bonds_loaded.broken, s.bonds_unloaded.broken)
-             for s in result.steps]
-    crit = _criteria_table(result.curve, result.limit,
-                           ["bridges intact", "stretched", "broken", "broken after removal"], extra)
+    bridge = ", ".join(sorted(set(result.bridges.labels))) or "interfacial"
+    bonds = table(f"{bridge} bridges (count, of {len(result.bridges)})",
+                  ["n Zn", "intact", "stretched", "broken", "broken after Zn removal", "relax converged"],
+                  [(s.n_zn, s.bonds_loaded.intact, s.bonds_loaded.stretched, s.bonds_loaded.broken,
+                    s.bonds_unloaded.broken, "yes" if s.loaded.converged else f"no (|F| {s.loaded.fmax_eV_A:.2f} eV/Å)")
+                   for s in result.steps])
     console.print(result.capacity.comparison_text())
     written = _scan_outputs(result, out, payload) if out is not None else []
-    emit(payload, json_path, crit, *_capacity_tables(result.capacity), written=written)
+    emit(payload, json_path, _criteria_table(result.curve, result.limit), bonds,
+         *_capacity_tables(result.capacity), written=written)
 
 
 def _scan_outputs(result, out: Path, payload: dict) -> list[Path]:

@@ -11,21 +11,23 @@ cell V16O32 on C50), or explicit :class:`~interstore.massbasis.ElectrodeMasses`.
 The electrode basis further adds binder and conductive additive.
 
 The focus article quotes 717.06 mAh g⁻¹ for 7 Zn per V8O16; 14 e⁻ per V8O16
-(663.5 g mol⁻¹) give 565.5 mAh g⁻¹.  Both are reported, together with the
-electron count and molar mass 717.06 would require; neither is adopted silently.
+(663.5 g mol⁻¹) give 565.5 mAh g⁻¹.  Every result reports both (the quoted
+value and its Zn count are parameters), with the electron count and the molar
+mass that 717.06 would require; neither is adopted silently.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..constants import Z_ZINC
 from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
-from ..theoretical import electrons_for_capacity, molar_mass_for_capacity, molar_mass_g_mol, theoretical_capacity
+from ..theoretical import (capacity_mAh_g, electrons_for_capacity, molar_mass_for_capacity, molar_mass_g_mol,
+                           theoretical_capacity)
 
 ARTICLE_LIMIT_mAh_g = 717.06  # focus article: 7 Zn per V8O16 at the VOx|graphene interface
+ARTICLE_ZN_PER_FORMULA = 7
 ARTICLE_SOURCE = "focus article (Chen, Dai, Yang, He, Mater. Horiz. 2026, d5mh02260f): 7 Zn per V8O16"
 MATCH_TOLERANCE = 0.005  # relative difference below which two capacities are said to match
 
@@ -42,7 +44,18 @@ class LimitCapacity:
     capacity_mAh_g: dict[str, float]
     basis_labels: dict[str, str]
     quoted_mAh_g: float
+    quoted_zn_per_formula: float
     quoted_source: str
+
+    @property
+    def quoted_electrons(self) -> float:
+        """e⁻ per formula unit behind the quoted capacity as stated (Zn count × z)."""
+        return self.quoted_zn_per_formula * self.electrons_per_zn
+
+    @property
+    def recomputed_quoted_mAh_g(self) -> float:
+        """Q = z·n·F/(3.6·M) for the quoted Zn count on this formula's molar mass."""
+        return capacity_mAh_g(self.quoted_electrons, self.molar_mass_g_mol)
 
     @property
     def quoted_requires_electrons(self) -> float:
@@ -51,21 +64,22 @@ class LimitCapacity:
 
     @property
     def quoted_requires_molar_mass_g_mol(self) -> float:
-        """Molar mass (g mol⁻¹) that the quoted capacity needs with this electron count."""
-        return molar_mass_for_capacity(self.quoted_mAh_g, self.electrons) if self.electrons > 0 else math.inf
+        """Molar mass (g mol⁻¹) that the quoted capacity needs with the quoted electron count."""
+        return molar_mass_for_capacity(self.quoted_mAh_g, self.quoted_electrons)
 
     @property
     def matches_quoted(self) -> bool:
-        q = self.capacity_mAh_g["active"]
-        return abs(q - self.quoted_mAh_g) <= MATCH_TOLERANCE * self.quoted_mAh_g
+        return abs(self.recomputed_quoted_mAh_g - self.quoted_mAh_g) <= MATCH_TOLERANCE * self.quoted_mAh_g
 
     def comparison_text(self) -> str:
-        q = self.capacity_mAh_g["active"]
         verdict = "match" if self.matches_quoted else "do NOT match"
-        return (f"computed {q:.1f} mAh g⁻¹ (active {self.formula}, {self.electrons:g} e⁻) vs quoted "
-                f"{self.quoted_mAh_g:.2f} mAh g⁻¹: they {verdict}; the quoted value would need "
-                f"{self.quoted_requires_electrons:.2f} e⁻ per {self.formula} or M = "
-                f"{self.quoted_requires_molar_mass_g_mol:.2f} g mol⁻¹ with {self.electrons:g} e⁻")
+        return (f"this result: {self.n_max:g} Zn per {self.formula} → {self.capacity_mAh_g['active']:.1f} mAh g⁻¹ "
+                f"(active {self.formula}). Quoted: {self.quoted_mAh_g:.2f} mAh g⁻¹ for "
+                f"{self.quoted_zn_per_formula:g} Zn per {self.formula}; {self.quoted_electrons:g} e⁻ on "
+                f"M = {self.molar_mass_g_mol:.2f} g mol⁻¹ give {self.recomputed_quoted_mAh_g:.1f} mAh g⁻¹ — they "
+                f"{verdict}: {self.quoted_mAh_g:.2f} would need {self.quoted_requires_electrons:.2f} e⁻ per "
+                f"{self.formula} or M = {self.quoted_requires_molar_mass_g_mol:.2f} g mol⁻¹ with "
+                f"{self.quoted_electrons:g} e⁻")
 
     def to_dict(self) -> dict:
         return {
@@ -78,7 +92,10 @@ class LimitCapacity:
             "basis_labels": dict(self.basis_labels),
             "quoted_comparison": {
                 "quoted_mAh_g": self.quoted_mAh_g,
+                "quoted_zn_per_formula": self.quoted_zn_per_formula,
+                "quoted_electrons_per_formula": self.quoted_electrons,
                 "source": self.quoted_source,
+                "recomputed_quoted_mAh_g": self.recomputed_quoted_mAh_g,
                 "computed_active_mAh_g": self.capacity_mAh_g["active"],
                 "quoted_requires_electrons_per_formula": self.quoted_requires_electrons,
                 "quoted_requires_molar_mass_g_mol": self.quoted_requires_molar_mass_g_mol,
@@ -114,7 +131,7 @@ def _masses_per_formula_unit(molar_mass: float, formula: str, substrate_formula:
 def limit_capacity(n_max: float, formula: str = "V8O16", *, electrons_per_zn: float = Z_ZINC,
                    masses: ElectrodeMasses | None = None, substrate_formula: str | None = None,
                    substrate_mass_fraction: float | None = None, other_mass_fraction: float = 0.0,
-                   quoted_mAh_g: float = ARTICLE_LIMIT_mAh_g,
+                   quoted_mAh_g: float = ARTICLE_LIMIT_mAh_g, quoted_zn_per_formula: float = ARTICLE_ZN_PER_FORMULA,
                    quoted_source: str = ARTICLE_SOURCE) -> LimitCapacity:
     """Q = z·n_max·F/(3.6·M) on the active, composite and electrode bases (mAh g⁻¹).
 
@@ -124,6 +141,7 @@ def limit_capacity(n_max: float, formula: str = "V8O16", *, electrons_per_zn: fl
     n = require_positive("n_max (Zn per formula unit)", n_max, allow_zero=True)
     z = require_positive("electrons per Zn", electrons_per_zn)
     require_positive("quoted capacity (mAh/g)", quoted_mAh_g)
+    require_positive("quoted Zn per formula unit", quoted_zn_per_formula)
     theo = theoretical_capacity(formula, z * n)
     if masses is None:
         masses = _masses_per_formula_unit(theo.molar_mass_g_mol, formula, substrate_formula,
@@ -135,4 +153,4 @@ def limit_capacity(n_max: float, formula: str = "V8O16", *, electrons_per_zn: fl
     if masses.other_g == 0:
         labels["electrode"] += " — no binder/additive mass given, equals composite"
     return LimitCapacity(n, formula, z, theo.electrons, theo.molar_mass_g_mol, capacities, labels,
-                         float(quoted_mAh_g), quoted_source)
+                         float(quoted_mAh_g), float(quoted_zn_per_formula), quoted_source)
