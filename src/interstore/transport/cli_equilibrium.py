@@ -53,8 +53,6 @@ def _profile_result(params, prof, potentials, charge, capacitance) -> dict:
               "thickness_m": params.thickness_m, "site_concentration_mol_m3": params.site_concentration_mol_m3,
               "temperature_K": params.temperature_K, "beta": "metal" if params.metallic_beta else "semiconductor",
               "beta_eps_r": params.beta_eps_r, "beta_c_bulk_mol_m3": params.beta_c_bulk_mol_m3}
-    profile = {"x_m": prof.x_m, "phi_V": prof.phi_V}
-    profile |= {f"c_{name}_mol_m3": c for name, c in prof.concentrations_mol_m3.items()}
     return {
         "inputs": inputs,
         "debye_length_m": prof.debye_length_m,
@@ -72,8 +70,14 @@ def _profile_result(params, prof, potentials, charge, capacitance) -> dict:
         "neutrality_error_relative": prof.neutrality_error,
         "analytic": _analytic(params, prof.delta_phi_V),
         "cv_curve": {"delta_phi_V": potentials, "charge_C_m2": charge, "capacitance_F_m2": capacitance},
-        "profile": profile,
+        "profile": _profile_columns(prof),
     }
+
+
+def _profile_columns(prof) -> dict:
+    """x (m), φ (V) and each concentration (mol m⁻³) as unit-named columns."""
+    return {"x_m": prof.x_m, "phi_V": prof.phi_V} | {f"c_{name}_mol_m3": c
+                                                      for name, c in prof.concentrations_mol_m3.items()}
 
 
 _ANALYTIC_ROWS = {
@@ -113,8 +117,7 @@ def _write_profile_outputs(out: Path, prof, potentials, charge, capacitance, ana
     from ..outputs import save_figure, write_csv
     from .plots_equilibrium import capacitance_figure, profile_figure
 
-    frame = pd.DataFrame({"x_m": prof.x_m, "phi_V": prof.phi_V}
-                         | {f"c_{n}_mol_m3": c for n, c in prof.concentrations_mol_m3.items()})
+    frame = pd.DataFrame(_profile_columns(prof))
     curve = pd.DataFrame({"delta_phi_V": potentials, "charge_C_m2": charge, "capacitance_F_m2": capacitance})
     return [
         save_figure(profile_figure(prof), out / "spacecharge_profile.png"),
