@@ -21,7 +21,7 @@ import numpy as np
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
-from .textfile import is_number, load_text, read_columns, read_head, sniff_decimal, split_fields
+from .textfile import is_number, open_text, read_columns, read_head, sniff_decimal, split_fields
 from .units import unit_factor
 
 MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")  # EC-Lab potentiostats, BT-Lab cyclers
@@ -80,8 +80,8 @@ def characteristic_mass_g(settings: Sequence[str], source: str) -> float | None:
 def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
          columns: dict[str, str] | None) -> tuple[dict[str, np.ndarray], list[str]]:
     """Converted columns and the settings lines of an ``.mpt`` file."""
-    source = str(path)
-    lines = load_text(path).splitlines()
+    export = open_text(path)
+    source, lines = export.source, export.lines
     if lines[0].strip() in MPT_MAGICS:
         n = _header_count(lines, source)
         header_at, settings = n - 1, lines[:n - 1]
@@ -91,7 +91,7 @@ def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
     first = split_fields(lines[header_at + 1], "\t") if header_at + 1 < len(lines) else []
     chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
     decimal = sniff_decimal("\n".join(lines[header_at + 1: header_at + 6]), "\t")
-    values = read_columns(lines[header_at + 1:], header_at + 2, chosen, source, sep="\t", decimal=decimal,
+    values = read_columns(export, header_at + 1, chosen, sep="\t", decimal=decimal,
                           n_fields=max(len(headers), len(first)))
     return values, settings
 

@@ -30,16 +30,16 @@ import numpy as np
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
-from .textfile import load_text, read_columns, split_fields
+from .textfile import TextExport, open_text, read_columns, split_fields
 
 _PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+0-9.eE]+)\s*$")
 _TABLE_HEADER = re.compile(r"^\s*(Potential/V|Time/s|Time/sec|Freq/Hz)\s*,", re.IGNORECASE)
 
 
-def _layout(path: str | Path) -> tuple[list[str], dict[str, float], int, str | None]:
-    """Lines, numeric parameters, index of the table header and technique name."""
-    source = str(path)
-    lines = load_text(path).splitlines()
+def _layout(path: str | Path) -> tuple[TextExport, dict[str, float], int, str | None]:
+    """The export, its numeric parameters, the index of the table header and the technique."""
+    export = open_text(path, head_lines=20000)
+    source, lines = export.source, export.lines
     header_at = next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
     if header_at is None:
         raise InputError(source, "no data header such as 'Potential/V, Current/A'",
@@ -47,20 +47,20 @@ def _layout(path: str | Path) -> tuple[list[str], dict[str, float], int, str | N
     params = {m.group("name"): float(m.group("value"))
               for m in (_PARAM.match(line) for line in lines[:header_at]) if m}
     technique = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
-    return lines, params, header_at, technique
+    return export, params, header_at, technique
 
 
 def _table(path: str | Path, keys: Sequence[str], required: Sequence[str],
            columns: dict[str, str] | None) -> tuple[dict[str, np.ndarray], dict[str, float], str | None]:
-    source = str(path)
-    lines, params, header_at, technique = _layout(path)
+    export, params, header_at, technique = _layout(path)
+    lines = export.lines
     headers = split_fields(lines[header_at], ",")
-    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
+    chosen = choose_columns(headers, export.source, keys=keys, required=required, mapping=columns)
     first = header_at + 1
     while first < len(lines) and not lines[first].strip():
         first += 1
     sep = "\t" if first < len(lines) and "\t" in lines[first] and "," not in lines[first] else ","  # CHI660D: tabs
-    values = read_columns(lines[first:], first + 1, chosen, source, sep=sep, decimal=".", n_fields=len(headers))
+    values = read_columns(export, first, chosen, sep=sep, decimal=".", n_fields=len(headers))
     return values, params, technique
 
 

@@ -15,20 +15,20 @@ import numpy as np
 
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
-from .textfile import find_header, load_text, read_columns, sniff_decimal, split_fields
+from .textfile import find_header, open_text, read_columns, sniff_decimal, split_fields
 
 
 def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str],
                columns: dict[str, str] | None = None) -> dict[str, np.ndarray]:
     """Chosen columns of a delimited text table, in canonical units."""
-    source = str(path)
-    lines = load_text(path).splitlines()
-    header_at, sep, units = find_header(lines, source)
+    export = open_text(path)
+    lines = export.lines
+    header_at, sep, units = find_header(lines, export.source)
     headers = split_fields(lines[header_at], sep)
-    chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns, units=units)
+    chosen = choose_columns(headers, export.source, keys=keys, required=required, mapping=columns, units=units)
     first = header_at + (2 if units else 1)
     decimal = sniff_decimal("\n".join(lines[first: first + 5]), sep)
-    return read_columns(lines[first:], first + 1, chosen, source, sep=sep, decimal=decimal, n_fields=len(headers))
+    return read_columns(export, first, chosen, sep=sep, decimal=decimal, n_fields=len(headers))
 
 
 def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:

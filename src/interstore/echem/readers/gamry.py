@@ -21,18 +21,19 @@ import numpy as np
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
-from .textfile import load_text, read_columns, sniff_decimal
+from .textfile import open_text, read_columns, sniff_decimal
 
 
 @dataclass(frozen=True)
 class Table:
-    """One EXPLAIN table: its name, the file line of its first data row and its rows."""
+    """One EXPLAIN table: its name, column names and units, and the line indices of its
+    first data row and of the line after its last."""
 
     name: str
     headers: list[str]
     units: list[str | None]
-    first_line: int
-    rows: list[str]
+    first: int
+    stop: int
 
 
 def parse_explain(lines: Sequence[str], source: str) -> tuple[dict[str, str], list[Table]]:
@@ -56,7 +57,7 @@ def parse_explain(lines: Sequence[str], source: str) -> tuple[dict[str, str], li
             j = i + 3
             while j < len(lines) and lines[j][:1] in ("\t", " ") and lines[j].strip():
                 j += 1
-            tables.append(Table(fields[0].strip(), headers, units, i + 4, list(lines[i + 3:j])))
+            tables.append(Table(fields[0].strip(), headers, units, i + 3, j))
             i = j
             continue
         params[fields[0].strip()] = fields[2].strip() if len(fields) > 2 else fields[1].strip()  # TAG<TAB>CV
@@ -74,8 +75,9 @@ def _number(params: dict[str, str], name: str) -> float | None:
 
 def _read_tables(path: str | Path, kind: str, keys: Sequence[str], required: Sequence[str],
                  columns: dict[str, str] | None) -> tuple[dict[str, str], list[tuple[Table, dict[str, np.ndarray]]]]:
-    source = str(path)
-    params, tables = parse_explain(load_text(path).splitlines(), source)
+    export = open_text(path, head_lines=None)
+    source = export.source
+    params, tables = parse_explain(export.lines, source)
     chosen_tables = [t for t in tables if re.fullmatch(rf"{kind}\d*", t.name)]
     if not chosen_tables:
         names = ", ".join(t.name for t in tables) or "none"
@@ -85,9 +87,9 @@ def _read_tables(path: str | Path, kind: str, keys: Sequence[str], required: Seq
     for table in chosen_tables:
         chosen = choose_columns(table.headers, source, keys=keys, required=required, mapping=columns,
                                 units=table.units)
-        decimal = sniff_decimal("\n".join(table.rows[:5]), "\t")
-        out.append((table, read_columns(table.rows, table.first_line, chosen, source, sep="\t", decimal=decimal,
-                                        n_fields=len(table.headers))))
+        decimal = sniff_decimal("\n".join(export.lines[table.first:min(table.first + 5, table.stop)]), "\t")
+        out.append((table, read_columns(export, table.first, chosen, sep="\t", decimal=decimal,
+                                        n_fields=len(table.headers), stop=table.stop)))
     return params, out
 
 

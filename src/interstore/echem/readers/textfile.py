@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -48,18 +49,39 @@ def read_head(path: str | Path, size: int = 4096) -> bytes:
         return fh.read(size)
 
 
-def load_text(path: str | Path) -> str:
-    """Decode a text export (UTF-8, else Latin-1 as EC-Lab writes); binary content raises."""
+@dataclass(frozen=True)
+class TextExport:
+    """A text export: its bytes, its first lines decoded, and the byte offset where each
+    of those lines starts (``starts`` has one more entry: where the next line starts)."""
+
+    source: str
+    raw: bytes
+    lines: list[str]
+    starts: list[int]
+
+
+def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
+    """Open a text export and decode its first ``head_lines`` lines (all with ``None``):
+    UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
+    The data rows stay bytes and go to pandas without copies (see :func:`read_columns`)."""
     raw = load_bytes(path)
     head = raw[:_SNIFF_BYTES]
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
     if b"\x00" in head or controls > 0.01 * len(head):
         raise InputError(path, "binary content where a text export was expected",
                          expected="a text file (or the instrument's binary format with its own extension)")
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    line_starts = np.concatenate([[bom], np.flatnonzero(np.frombuffer(raw, np.uint8) == 10) + 1])
+    n_lines = len(line_starts) - (line_starts[-1] == len(raw))
+    n = n_lines if head_lines is None else min(head_lines, n_lines)
+    starts = [int(x) for x in line_starts[:n + 1]] + ([len(raw)] if n == len(line_starts) else [])
+    head = raw[bom:starts[n]]
     try:
-        return raw.decode("utf-8-sig")
+        decoded = head.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        decoded = head.decode("latin-1")
+    text = [line.rstrip("\r") for line in decoded.split("\n")[:n]]
+    return TextExport(str(path), raw, text, starts)
 
 
 def is_number(token: str) -> bool:
@@ -114,28 +136,48 @@ def sniff_decimal(sample: str, sep: str) -> str:
     return "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
 
 
-def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Column], source: str, *,
-                 sep: str, decimal: str, n_fields: int) -> dict[str, np.ndarray]:
-    """Parse the data rows ``lines`` (file line of ``lines[0]`` is ``first_line``) and return
-    each chosen column converted to canonical units (value·factor).
+def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int, int, int]:
+    """Byte start of the data (line ``first``), byte span of the last non-blank data line
+    and the number of data rows, trailing blank lines dropped.  ``stop`` is the index of
+    the line after the table (``None``: the end of the file).  Each pass of the loop
+    moves ``end`` back by one line, so it ends."""
+    raw = export.raw
+    start = export.starts[min(first, len(export.starts) - 1)]
+    end = len(raw) if stop is None else export.starts[stop]
+    while end > start:
+        body_end = end - 1 if raw[end - 1:end] == b"\n" else end
+        last = max(raw.rfind(b"\n", start, body_end) + 1, start)
+        if raw[last:body_end].strip():
+            return start, last, body_end, raw.count(b"\n", start, last) + 1
+        end = last
+    return start, start, start, 0
 
-    A row with too many or too few fields, an empty row or a non-numeric cell raises
-    :class:`InputError` with the file line number."""
-    body = list(lines)
-    while body and not body[-1].strip():
-        body.pop()
-    if len(body) < 2:
-        raise InputError(source, f"only {len(body)} data row(s) after the header", where=f"line {first_line}",
+
+def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
+                 n_fields: int, stop: int | None = None) -> dict[str, np.ndarray]:
+    """Parse the data rows from line index ``first`` (to ``stop`` or the end of the file)
+    with pandas' C parser and return each chosen column in canonical units (value·factor).
+
+    A row with more fields than the header, an incomplete last row, an empty row or a
+    non-numeric cell raises :class:`InputError` with the file line number."""
+    source = export.source
+    start, last, last_end, n_rows = _data_extent(export, first, stop)
+    if n_rows < 2:
+        raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
                          expected="at least 2 data rows")
-    if len(split_fields(body[-1], sep)) < len(split_fields(body[0], sep)):
+    first_row = export.raw[start:export.raw.find(b"\n", start)].decode("latin-1")
+    last_row = export.raw[last:last_end].decode("latin-1")
+    if len(split_fields(last_row, sep)) < len(split_fields(first_row, sep)):
         raise InputError(source, "last data row is incomplete (file truncated?)",
-                         where=f"line {first_line + len(body) - 1}", expected="complete rows")
+                         where=f"line {first + n_rows}", expected="complete rows")
+    stream = io.BytesIO(export.raw)
+    stream.seek(start)
     try:
-        frame = pd.read_csv(io.StringIO("\n".join(body)), sep=sep, header=None, names=range(n_fields),
-                            decimal=decimal, skip_blank_lines=False, index_col=False, engine="c")
+        frame = pd.read_csv(stream, sep=sep, header=None, names=range(n_fields), nrows=n_rows, decimal=decimal,
+                            skip_blank_lines=False, index_col=False, engine="c", encoding="latin-1")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
-        where = f"line {first_line + int(m.group(1)) - 1}" if m else None
+        where = f"line {first + int(m.group(1))}" if m else None
         raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
                          where=where, expected="the same number of fields in every row") from None
     out: dict[str, np.ndarray] = {}
@@ -153,7 +195,7 @@ def read_columns(lines: Sequence[str], first_line: int, columns: dict[str, Colum
             problem = (f"empty, missing or NaN value in column '{col.header}'"
                        if pd.isna(cell) or str(cell).strip().lower() in ("", "nan", "inf", "-inf")
                        else f"non-numeric value {str(cell)[:30]!r} in column '{col.header}'")
-            raise InputError(source, problem, where=f"line {first_line + int(bad[0])}",
+            raise InputError(source, problem, where=f"line {first + 1 + int(bad[0])}",
                              expected="a finite number in every row")
         out[key] = values * col.factor
     return out
