@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -170,3 +172,11 @@ def test_input_files_are_not_modified(run_cli, cv_files, tmp_path):
     code, _, stderr = run_cli("cv", "analyze", *cv_files, "--json", tmp_path / "r.json")
     assert code == 0, stderr
     assert [p.read_bytes() for p in cv_files] == before
+
+
+def test_cli_module_imports_no_heavy_library():
+    """`interstore --help` stays fast: the cv commands import scipy/matplotlib only when run."""
+    code = ("import sys, interstore.echem.cli_cv; "
+            "print([m for m in ('scipy', 'matplotlib', 'interstore.echem.cv_analysis') if m in sys.modules])")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "[]"
