@@ -1,0 +1,48 @@
+"""The ML potential loads from the installed wheel with the network cut; torch is imported lazily."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
+
+
+def test_atomistic_modules_do_not_import_torch():
+    proc = _run("""
+        import sys
+        import interstore.cli
+        from interstore.atomistic import cli, scan, limit, binding, structures, dft_io, parallel, plots
+        heavy = [m for m in ("torch", "chgnet", "dask.distributed") if m in sys.modules]
+        assert not heavy, heavy
+    """)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_chgnet_weights_load_offline_from_the_wheel():
+    pytest.importorskip("chgnet")
+    proc = _run("""
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("network access attempted")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        from pathlib import Path
+        import chgnet
+        from ase.build import bulk
+        from interstore.atomistic.calculator import calculator_info, single_point
+        info = calculator_info()
+        e = single_point(bulk("Zn", "hcp", a=2.665, c=4.947))
+        weights = list((Path(chgnet.__file__).parent / "pretrained" / info["model_version"]).glob("*.pth.tar"))
+        assert weights, "no weights file inside the chgnet package"
+        print(info["model"], info["model_version"], e)
+    """)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    model, version, energy = proc.stdout.split()[-3:]
+    assert model == "CHGNet" and version == "0.3.0"
+    assert -3.0 < float(energy) < -2.0  # 2 atoms of hcp Zn, about -1.26 eV/atom
