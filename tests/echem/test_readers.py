@@ -224,3 +224,17 @@ def test_sweep_bounds(freq, bounds):
     from interstore.echem.readers.sweeps import sweep_bounds
 
     assert sweep_bounds(np.array(freq)) == bounds
+
+
+@pytest.mark.parametrize("raw", [
+    "\ufefftime/s,Ewe/V,<I>/µA\r\n0,1.0,5\r\n1,1.1,5\r\n2,1.2,-5\r\n",      # UTF-8 BOM, CRLF, µ in a header
+    "time/s,Ewe/V,<I>/µA\n0,1.0,5\n1,1.1,5\n2,1.2,-5",                       # no final newline
+    "time/s,Ewe/V,<I>/µA\n0,1.0,5\n1,1.1,5\n2,1.2,-5\n\n  \n\n",             # trailing blank lines
+])
+def test_csv_line_endings_and_encodings(tmp_path, raw):
+    f = tmp_path / "ends.csv"
+    f.write_bytes(raw.encode("utf-8"))
+    m = read_measurement(f)
+    assert m.time_s.tolist() == [0, 1, 2] and m.current_A.tolist() == pytest.approx([5e-6, 5e-6, -5e-6])
+    f.write_bytes(raw.replace("\ufeff", "").encode("latin-1"))   # the same file as EC-Lab would encode it
+    assert read_measurement(f).current_A.tolist() == pytest.approx([5e-6, 5e-6, -5e-6])
