@@ -92,12 +92,14 @@ class CVAnalysis:
         return float(np.mean(np.concatenate([self.anodic.flagged, self.cathodic.flagged])))
 
     def mass_basis(self) -> dict:
+        """The basis of every specific value: active material of ``mass_g``, or none (absolute)."""
         if self.mass_g is None:
             return {"basis": "none", "mass_mg": None, "label": "absolute (no mass given)"}
         return {"basis": "active", "mass_mg": self.mass_g * 1e3,
                 "label": f"active material ({self.mass_g * 1e3:.4g} mg)"}
 
     def per_gram(self, value: float) -> float | None:
+        """``value`` per gram of active material, or None without a mass."""
         return None if self.mass_g is None else value / self.mass_g
 
     def to_dict(self) -> dict:
