@@ -106,12 +106,11 @@ def _units_row(fields: list[str]) -> bool:
     return any(known_unit(f) for f in fields if f) and all(not f or f == "#" or known_unit(f) for f in fields)
 
 
-def find_header(lines: Sequence[str], source: str, *, start: int = 0,
-                max_lines: int = 500) -> tuple[int, str, list[str] | None]:
+def find_header(lines: Sequence[str], source: str, *, max_lines: int = 500) -> tuple[int, str, list[str] | None]:
     """Index and separator of the first row of names followed by a row of mostly numbers,
     and the units row between them when there is one (Origin-style ``time,E,I`` / ``s,V,mA``)."""
-    stop = min(len(lines) - 1, start + max_lines)
-    for i in range(start, stop):
+    stop = min(len(lines) - 1, max_lines)
+    for i in range(stop):
         line = lines[i]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -125,7 +124,7 @@ def find_header(lines: Sequence[str], source: str, *, start: int = 0,
         if len(head) >= 2 and len(head) == len(data) and numeric >= max(2, len(data) / 2) \
                 and sum(is_number(h) for h in head) < len(head) / 2:
             return i, sep, units if has_units else None
-    raise InputError(source, "no header row followed by numeric data rows", where=f"lines {start + 1}-{stop + 1}",
+    raise InputError(source, "no header row followed by numeric data rows", where=f"lines 1-{stop + 1}",
                      expected="a table: one header row of column names (with units), then numeric rows")
 
 
