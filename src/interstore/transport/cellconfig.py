@@ -91,8 +91,9 @@ class InterfaceSection(BaseModel):
     window_V: tuple[float, float] | None = None     # default: the cell window [v_min_V, v_max_V]
     site_potential_V: float = 0.9
     site_ideality_electrons: float = Field(1.0, gt=0)
-    # space-charge capacitance model parameters (passed to spacecharge.interface_capacitance_curve)
+    # space-charge model: SpaceChargeParams fields (eps_r, c_bulk_mol_m3, ...) and the potential of zero charge
     spacecharge: dict = Field(default_factory=dict)
+    pzc_V: float = 1.6
     # job-sharing transport
     sigma_ion_S_m: float = Field(1e-2, gt=0)
     sigma_eon_S_m: float = Field(1e2, gt=0)

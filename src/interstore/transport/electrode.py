@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -174,6 +175,17 @@ def interface_diffusivity_m2_s(config: CellConfig) -> float:
         a_v_m_inv=a_v, interface_capacitance_F_m2=itf.interface_capacitance_F_m2).D_m2_s)
 
 
+@lru_cache(maxsize=32)
+def _spacecharge_capacitance(params_json: str, pzc_V: float, hi: float, lo: float, n: int) -> tuple[float, ...]:
+    """C_int(E) (F m⁻²) on n potentials from hi to lo (cached: sweeps reuse one curve)."""
+    import json
+
+    from .spacecharge import galvani_step_V, interface_capacitance_curve
+
+    e = np.linspace(hi, lo, n)
+    return tuple(interface_capacitance_curve(json.loads(params_json), galvani_step_V(e, pzc_V)).capacitance_F_m2)
+
+
 def _interface_storage(config: CellConfig, area_m2_g: float):
     """(capacity C g⁻¹, OCP of the filling fraction) of the interface reservoir."""
     itf = config.interface
@@ -196,12 +208,12 @@ def _interface_storage(config: CellConfig, area_m2_g: float):
                              expected=f"n_id·F·|E_edge − E_site|/RT <= {LANGMUIR_REACH:g} (narrow the window, "
                              "lower site_ideality_electrons, or use isotherm = 'linear')")
         return q, ocp
+    import json
+
     from scipy.integrate import cumulative_trapezoid
 
-    from .spacecharge import interface_capacitance_curve
-
-    e = np.linspace(hi, lo, 401)
-    c = np.asarray(interface_capacitance_curve(itf.spacecharge, e), float)   # F m⁻²
+    e = np.linspace(hi, lo, 81)
+    c = np.array(_spacecharge_capacitance(json.dumps(itf.spacecharge, sort_keys=True), itf.pzc_V, hi, lo, e.size))
     if not np.all(np.isfinite(c)) or np.any(c <= 0):
         raise InputError("parameter 'interface.spacecharge'", "capacitance curve is not finite and positive",
                          expected="space-charge parameters giving C_int > 0 over interface.window_V")
@@ -364,6 +376,10 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
 
     events = None
     if cutoff_V is not None:
+        v0 = _state(model, y0, 0.0, step)[1]
+        if (v0 - cutoff_V) * (1.0 if (step.current_A_g or 0.0) >= 0 else -1.0) <= 0:   # past the cut-off at t = 0
+            _, _, i0 = _state(model, y0, 0.0, step)
+            return Trajectory(np.zeros(1), y0[:, None], np.array([v0]), np.array(i0)[:, None], True)
         def cutoff(t, y):
             return _state(model, y, t, step)[1] - cutoff_V
         cutoff.terminal = True
@@ -482,7 +498,7 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
     delta = stored - stored[:, :1]
     passed = i_active * traj.time_s[-1]
-    balance = abs(delta[:, -1].sum() - passed) / abs(passed)
+    balance = abs(delta[:, -1].sum() - passed) / abs(passed) if passed else 0.0
     to_mAh_g = config.cell.active_mass_g / m_basis / 3.6 * (1 if i_active > 0 else -1)
     by_name = {r.name: d * to_mAh_g for r, d in zip(model.reservoirs, delta)}
     zero = np.zeros_like(traj.time_s)

@@ -1,0 +1,67 @@
+"""Ragone generator: the Ragone conflict (heterostructure above bulk-only at high power),
+charge conservation over both reservoirs, and the rate/energy bookkeeping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interstore.errors import InputError
+from interstore.transport.cellconfig import load_cell_config
+from interstore.transport.ragone import ragone_curve, reference_capacity_mAh_g
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "transport" / "vox_rgo.toml"
+RATES = tuple(np.geomspace(0.1, 60.0, 10))
+
+
+@pytest.fixture(scope="module")
+def curves():
+    cfg = load_cell_config(EXAMPLE)
+    return cfg, ragone_curve(cfg, RATES), ragone_curve(cfg, RATES, bulk_only=True)
+
+
+def test_heterostructure_above_bulk_only_at_high_power(curves):
+    _, het, bulk = curves
+    p_high = 0.8 * bulk.column("power_W_kg").max()
+    assert het.energy_at_power(p_high) > 2.0 * bulk.energy_at_power(p_high)
+    # at high rate the interface reservoir carries most of the delivered charge
+    last = het.points[-1]
+    assert last.interface_capacity_mAh_g > 0.5 * last.capacity_mAh_g
+
+
+def test_charge_conservation_over_both_reservoirs(curves):
+    _, het, bulk = curves
+    for curve in (het, bulk):
+        assert curve.column("charge_balance_rel_error").max() < 1e-6
+        total = curve.column("bulk_capacity_mAh_g") + curve.column("interface_capacity_mAh_g")
+        np.testing.assert_allclose(total, curve.column("capacity_mAh_g"), rtol=1e-6)
+
+
+def test_energy_power_bookkeeping(curves):
+    cfg, het, _ = curves
+    for p in het.points:
+        # mean power = E/Δt and capacity = I·Δt/3.6 on the same basis
+        assert p.power_W_kg == pytest.approx(3600 * p.energy_Wh_kg / p.duration_s, rel=1e-9)
+        assert p.capacity_mAh_g == pytest.approx(p.current_A_g * p.duration_s / 3.6, rel=1e-9)
+        # mean discharge voltage between the cut-off and the start OCV
+        assert cfg.cell.v_min_V < p.energy_Wh_kg / p.capacity_mAh_g < 1.6
+    q_ref = reference_capacity_mAh_g(cfg)   # 8 e- per V8O16 = 323.1 mAh/g active, on VOx + rGO
+    assert q_ref == pytest.approx(323.1 * 1.0 / 1.25, rel=1e-3)
+    assert het.points[0].c_rate == pytest.approx(0.1 / (q_ref / 1000))
+    e = het.column("energy_Wh_kg")
+    assert np.all(np.diff(e) < 0)        # energy falls with rate
+
+
+def test_to_dict_keys(curves):
+    _, het, _ = curves
+    d = het.to_dict()
+    assert d["mass_basis"] == "composite" and d["variant"] == "heterostructure"
+    assert {"c_rate", "current_A_g", "capacity_mAh_g", "energy_Wh_kg", "power_W_kg"} <= set(d["points"][0])
+
+
+def test_bad_rates_rejected():
+    cfg = load_cell_config(EXAMPLE)
+    with pytest.raises(InputError):
+        ragone_curve(cfg, [1.0, -2.0])
