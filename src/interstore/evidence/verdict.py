@@ -49,6 +49,7 @@ class EvidenceCase:
     alternatives_addressed: frozenset[str] = field(default_factory=frozenset)
     b_mean: float | None = None
     capacitive_fraction: float | None = None
+    ledger_interface_mAh_g: float | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ def evaluate(case: EvidenceCase) -> Verdict:
                "; ".join(filter(None, [f"b = {case.b_mean:.2f}" if case.b_mean is not None else "",
                                        f"capacitive fraction {case.capacitive_fraction:.2f}"
                                        if case.capacitive_fraction is not None else ""])) or "no kinetic data"),
+        Reason("capacity ledger needs interface storage (informational, not a condition)",
+               None if case.ledger_interface_mAh_g is None else case.ledger_interface_mAh_g > 0,
+               "no galvanostatic data" if case.ledger_interface_mAh_g is None else
+               f"interface share {case.ledger_interface_mAh_g:.1f} mAh g⁻¹ (active) at the lowest rate after "
+               "parasitic, proton, surface and bulk shares"),
     ]
 
     if breathing and c1 and c2 and c3:
@@ -163,13 +169,15 @@ def evaluate(case: EvidenceCase) -> Verdict:
 
 
 def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: float | None = None,
-                    quantified: frozenset[str] = frozenset()) -> EvidenceCase:
+                    quantified: frozenset[str] = frozenset(),
+                    ledger_interface_mAh_g: float | None = None) -> EvidenceCase:
     """The verdict's view of a :class:`~interstore.evidence.manifest.Study`.
 
     Condition (i) is met for a 2D/2D architecture or when at least half of the
     active phase lies within one interface layer (see
     :func:`~interstore.evidence.ledger.interface_site_fraction`).  ``quantified``
-    names alternatives the capacity ledger quantified from data."""
+    names alternatives the capacity ledger quantified from data; ``ledger_interface_mAh_g`` is
+    the ledger's interface share at the lowest rate (mAh g⁻¹, active)."""
     from .ledger import interface_site_fraction
 
     m = study.manifest
@@ -183,4 +191,5 @@ def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: 
                         bond_strength=ev.bond_strength, characterisation=tuple(ev.characterisation),
                         mass_normalisation_stated=ev.mass_normalisation_stated,
                         alternatives_addressed=frozenset(ev.alternatives_discussed) | quantified,
-                        b_mean=b_mean, capacitive_fraction=capacitive_fraction)
+                        b_mean=b_mean, capacitive_fraction=capacitive_fraction,
+                        ledger_interface_mAh_g=ledger_interface_mAh_g)

@@ -169,14 +169,22 @@ def _atomistic(study: Study):
 
 
 def _simulate(study: Study) -> dict:
-    """Simulated Ragone curves, bulk-only vs heterostructure, from the manifest's cell config."""
+    """Simulated Ragone curves, bulk-only vs heterostructure: one galvanostatic discharge per
+    rate with the manifest's cell config (energy and mean power on the config's mass basis)."""
     from ..transport.cellconfig import load_cell_config
-    from ..transport.ragone import ragone_curve
+    from ..transport.electrode import simulate_galvanostatic
 
     sim = study.manifest.simulation
     config = load_cell_config(study.resolve(sim.config))
-    return {kind: ragone_curve(config, sim.rates_A_g, bulk_only=bulk_only).to_dict()
-            for kind, bulk_only in (("bulk_only", True), ("heterostructure", False))}
+    curves = {}
+    for kind, bulk_only in (("bulk_only", True), ("heterostructure", False)):
+        runs = [simulate_galvanostatic(config, rate, bulk_only=bulk_only) for rate in sim.rates_A_g]
+        curves[kind] = {"mass_basis": runs[0].mass_basis, "mass_basis_label": runs[0].mass_basis_label,
+                        "current_A_g": list(sim.rates_A_g),
+                        "capacity_mAh_g": [float(d.capacity_mAh_g[-1]) for d in runs],
+                        "energy_Wh_kg": [d.energy_Wh_kg for d in runs],
+                        "power_W_kg": [d.power_W_kg for d in runs]}
+    return curves
 
 
 def _interface_limit(study: Study, bulk_mAh_g: float, limit, site_fraction: float) -> tuple[Uncertain, str]:
@@ -238,7 +246,9 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
         quantified.add("proton")
     capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
     verdict = evaluate(case_from_study(study, b_mean=_b_mean(cv) if cv is not None else None,
-                                       capacitive_fraction=capacitive, quantified=frozenset(quantified)))
+                                       capacitive_fraction=capacitive, quantified=frozenset(quantified),
+                                       ledger_interface_mAh_g=None if ledger is None
+                                       else ledger.rows[0].shares["interface"].value))
     tick(STAGES[6])
     return StudyResults(study, bulk, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
 

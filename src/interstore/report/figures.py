@@ -131,7 +131,7 @@ def ledger_figure(results, basis: str = "active") -> FigureSpec:
     """Stacked capacity ledger per rate on one basis, with 1σ error bars on each share."""
     led = results.ledger
     f = led.factor(basis)
-    labels = np.array([f"{r.current_A_g:g}" for r in led.rows])
+    labels = np.array([f"{r.current_A_g:.3g}" for r in led.rows])
     traces = tuple(Trace(c, labels, _arr([r.shares[c].value for r in led.rows]) * f, "bar",
                          _arr([r.shares[c].sigma for r in led.rows]) * f) for c in COMPONENTS)
     return FigureSpec("ledger", f"Capacity ledger ({results.study.masses.label(basis)} basis)",

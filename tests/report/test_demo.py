@@ -1,0 +1,65 @@
+"""The bundled demo study: numbers in report.json that must hold whatever the simulator's details."""
+
+import json
+
+import pytest
+
+from interstore.evidence.ledger import COMPONENTS
+from interstore.massbasis import BASES
+
+
+@pytest.fixture(scope="module")
+def report(demo_report):
+    return json.loads((demo_report / "report.json").read_text(encoding="utf-8"))
+
+
+def test_ledger_shares_add_up_on_every_basis(report):
+    rows = report["ledger"]["rows"]
+    assert len(rows) == 5  # five galvanostatic rates in data/gcd_rates.csv
+    for r in rows:
+        for b in BASES:
+            total = sum(r["shares"][c][b]["value_mAh_g"] for c in COMPONENTS)
+            assert total == pytest.approx(r["measured"][b]["value_mAh_g"], rel=1e-9)
+        assert r["shares"]["bulk"]["active"]["value_mAh_g"] <= report["ledger"]["bulk_limit_mAh_g_active"] + 1e-9
+
+
+def test_bulk_flag_goes_away_on_composite_at_low_rate(report):
+    low = report["ledger"]["rows"][0]
+    q = low["measured"]
+    bulk = report["bulk_theoretical"]["capacity_mAh_g"]["active"]  # 323.1 mAh/g, V8O16 with 8 e-
+    assert q["active"]["value_mAh_g"] > bulk > q["composite"]["value_mAh_g"]
+    assert low["exceeds_bulk_on_basis"]["active"] is True
+    assert low["flag_cleared_on_basis"] == ["composite", "electrode"]
+
+
+def test_masses_and_bases_consistent(report):
+    for r in report["rates"]:
+        q = r["discharge_capacity_mAh_g"]
+        assert q["composite"] == pytest.approx(q["active"] / 1.25)
+        assert q["electrode"] == pytest.approx(q["active"] / 1.5625)
+
+
+def test_heterostructure_beats_bulk_only_at_every_rate(report):
+    sim = report["simulation"]
+    het, bulk = sim["heterostructure"], sim["bulk_only"]
+    assert het["current_A_g"] == bulk["current_A_g"]
+    assert all(h > b for h, b in zip(het["capacity_mAh_g"], bulk["capacity_mAh_g"]))
+    assert all(h > b for h, b in zip(het["energy_Wh_kg"], bulk["energy_Wh_kg"]))
+
+
+def test_kinetics_and_verdict(report):
+    b = [x["b"] for x in report["kinetics"]["b_values"]]
+    assert b and all(0.5 <= x <= 1.05 for x in b)
+    fractions = [d["capacitive_fraction"] for d in report["kinetics"]["dunn"]]
+    assert fractions == sorted(fractions)  # the capacitive share grows with scan rate
+    assert report["verdict"]["verdict"] == "interface-dominated storage"
+    assert report["verdict"]["tier"] == "A"
+    assert report["study"]["simulated_data"] is True
+
+
+def test_html_is_labelled_simulated_and_has_every_figure(demo_report):
+    page = (demo_report / "report.html").read_text(encoding="utf-8")
+    assert "SIMULATED DATA" in page
+    for key in ("cv", "b_value", "dunn", "capacity", "ragone", "binding", "ledger"):
+        assert f'id="fig-{key}"' in page
+        assert (demo_report / f"{key}.png").stat().st_size > 5000
