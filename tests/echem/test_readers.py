@@ -191,6 +191,20 @@ def test_csv_units_row_under_header(tmp_path):
     assert m.current_A.tolist() == pytest.approx([5e-5, 5e-5, -5e-5]) and m.cycle.tolist() == [1, 1, 2]
 
 
+def test_neware_bts_record_export_unitless_clock_total_time(tmp_path):
+    """BTS 'record' layer: 'Total Time' has no unit but clock cells; Current(A), Capacity(Ah)."""
+    f = tmp_path / "bts.csv"
+    f.write_text("DataPoint,Cycle Index,Step Index,Step Type,Time,Total Time,Current(A),Voltage(V),Capacity(Ah),"
+                 "Spec. Cap.(mAh/g),Date\n"
+                 "1,1,1,CC DChg,0:00:00,0:00:00,-0.0001,1.2000,0.000000,0.0,2025-03-14 10:00:00\n"
+                 "2,1,1,CC DChg,0:10:00,0:10:00,-0.0001,0.9000,0.000017,16.7,2025-03-14 10:10:00\n"
+                 "3,1,2,CC Chg,0:00:00,24:10:01,0.0001,0.9500,0.000000,0.0,2025-03-15 10:10:01\n")
+    m = read_measurement(f)
+    assert m.time_s.tolist() == [0.0, 600.0, 87001.0]
+    assert m.current_A.tolist() == pytest.approx([-1e-4, -1e-4, 1e-4])
+    assert m.data["capacity_mAh"].tolist() == pytest.approx([0.0, 0.017, 0.0]) and m.step.tolist() == [1, 1, 2]
+
+
 def test_csv_clock_time_column(tmp_path):
     """Neware-style 'Total Time(h:min:s.ms)' cells such as 1:02:03.500 become seconds."""
     f = tmp_path / "clock.csv"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .units import CLOCK_UNIT, split_header, unit_factor
+from .units import CLOCK_CELL, CLOCK_UNIT, split_header, unit_factor
 
 # key -> quantity whose unit the header must carry (None: a plain count).
 QUANTITY = {
@@ -98,12 +98,14 @@ def parse_column_mapping(text: str) -> dict[str, str]:
 
 
 def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], required: Sequence[str],
-                   mapping: dict[str, str] | None = None,
-                   units: Sequence[str | None] | None = None) -> dict[str, Column]:
+                   mapping: dict[str, str] | None = None, units: Sequence[str | None] | None = None,
+                   sample: Sequence[str] | None = None) -> dict[str, Column]:
     """Pick the column for each key in ``keys`` (``required`` ones must exist).
 
     ``units`` gives per-column units for formats that keep them in a separate
-    row (Gamry, Origin-style CSV); a blank entry falls back to the header's unit."""
+    row (Gamry, Origin-style CSV); a blank entry falls back to the header's unit.
+    ``sample`` (the first data row) lets a unit-less time column of clock cells
+    (``0:01:00``, Neware's ``Total Time``) be read as a clock."""
     mapping = dict(mapping or {})
     unknown = [k for k in mapping if k not in keys]
     if unknown:
@@ -128,7 +130,8 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
             unit = (units[index] if units else None) or parsed[index][1]
         quantity = QUANTITY[key]
-        if quantity == "time" and unit and CLOCK_UNIT.match(unit.strip()):
+        clock_cells = unit is None and sample is not None and index < len(sample) and CLOCK_CELL.match(sample[index])
+        if quantity == "time" and (clock_cells or unit and CLOCK_UNIT.match(unit.strip())):
             chosen[key] = Column(key, headers[index], index, 1.0, clock=True)
             continue
         factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])

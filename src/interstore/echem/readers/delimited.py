@@ -25,8 +25,9 @@ def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str]
     lines = export.lines
     header_at, sep, units = find_header(lines, export.source)
     headers = split_fields(lines[header_at], sep)
-    chosen = choose_columns(headers, export.source, keys=keys, required=required, mapping=columns, units=units)
     first = header_at + (2 if units else 1)
+    chosen = choose_columns(headers, export.source, keys=keys, required=required, mapping=columns, units=units,
+                            sample=split_fields(lines[first], sep) if first < len(lines) else None)
     decimal = sniff_decimal("\n".join(lines[first: first + 5]), sep)
     return read_columns(export, first, chosen, sep=sep, decimal=decimal, n_fields=len(headers))
 

@@ -37,6 +37,7 @@ FACTORS: dict[str, dict[str, float]] = {
 
 # Time written as a clock (cells like 1:02:03.5), e.g. Neware's 'Total Time(h:min:s.ms)'.
 CLOCK_UNIT = re.compile(r"^h+\s*:\s*m+(in)?\s*:\s*s+(\.m?s+)?$", re.IGNORECASE)
+CLOCK_CELL = re.compile(r"^(\d+\s*days?,?\s*)?\d+:\d{1,2}:\d{1,2}(\.\d+)?$")
 _OHM_WORDS = re.compile(r"(ohms?|Ω)$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
 _SLASHED = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<unit>[^/()\[\]]+?)\s*$")
