@@ -41,10 +41,11 @@ def test_masses_and_bases_consistent(report):
 
 def test_heterostructure_beats_bulk_only_at_every_rate(report):
     sim = report["simulation"]
-    het, bulk = sim["heterostructure"], sim["bulk_only"]
-    assert het["current_A_g"] == bulk["current_A_g"]
-    assert all(h > b for h, b in zip(het["capacity_mAh_g"], bulk["capacity_mAh_g"]))
-    assert all(h > b for h, b in zip(het["energy_Wh_kg"], bulk["energy_Wh_kg"]))
+    het, bulk = sim["heterostructure"]["points"], sim["bulk_only"]["points"]
+    assert [p["current_A_g"] for p in het] == [p["current_A_g"] for p in bulk] == [0.1, 0.5, 1.0, 5.0, 20.0, 50.0]
+    assert all(h["capacity_mAh_g"] > b["capacity_mAh_g"] for h, b in zip(het, bulk))
+    assert all(h["energy_Wh_kg"] > b["energy_Wh_kg"] for h, b in zip(het, bulk))
+    assert all(b["interface_capacity_mAh_g"] == 0 for b in bulk)
 
 
 def test_kinetics_and_verdict(report):

@@ -76,3 +76,30 @@ def test_evidence_verdict_json(run_cli, minimal_study, tmp_path):
 
 def test_theoretical_reference_is_independent():
     assert theoretical_capacity("V8O16", 8).capacity_mAh_g == pytest.approx(323.1, abs=0.1)
+
+
+def _scan_json(path, n_max_per_fu):
+    from interstore.atomistic.binding import binding_curve
+
+    curve = binding_curve({1: -101.0, 2: -102.1, 3: -103.0}, -100.0, -0.2)
+    path.write_text(json.dumps({"binding": curve.to_dict(), "n_max_per_formula_unit": n_max_per_fu}),
+                    encoding="utf-8")
+
+
+def test_scan_json_feeds_the_limit(run_cli, minimal_study, tmp_path):
+    study = minimal_study()
+    text = study.read_text(encoding="utf-8")
+    start = text.index("binding_energies_eV")
+    study.write_text(text[:start] + 'scan_json = "scan.json"\n' + text[text.index("\n", start) + 1:], encoding="utf-8")
+    _scan_json(tmp_path / "scan.json", 3.5)
+    code, _, err = run_cli("report", study, "--out", tmp_path / "out")
+    assert code == 0, err
+    rep = _json(tmp_path / "out" / "report.json")
+    assert rep["atomistic"]["limit"]["n_max"] == 3.5
+    # 3.5 Zn = 7 e- per V8O16 (663.52 g/mol): 7·96485.33/(3.6·663.52) = 282.8 mAh/g
+    assert rep["atomistic"]["limit"]["capacity_mAh_g"]["active"] == pytest.approx(282.75, abs=0.05)
+    # E_b(n) = E(n) - E(0) - n·E_Zn: -101 + 100 + 0.2 = -0.8 eV at n = 1
+    assert rep["atomistic"]["binding"]["eb_eV"][1] == pytest.approx(-0.8)
+    (tmp_path / "scan.json").write_text('{"binding": {}}', encoding="utf-8")
+    code, _, err = run_cli("report", study, "--out", tmp_path / "out2")
+    assert code == 2 and "scan.json" in err and "n_zn" in err

@@ -147,44 +147,61 @@ def rate_points(study: Study, cycling: tuple, cv) -> tuple[RatePoint, ...]:
     return tuple(sorted(points, key=lambda p: p.current_A_g))
 
 
+def _scan_curve(path: Path):
+    """Binding curve and n_max per formula unit from ``interstore interface scan/energies --json`` output."""
+    import json
+
+    from ..atomistic.binding import binding_curve
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        b = data["binding"]
+        energies = {int(n): float(e) for n, e in zip(b["n_zn"], b["energy_eV"])}
+        curve = binding_curve(energies, float(b["e_substrate_eV"]), float(b["e_zn_ref_eV_per_atom"]))
+        return curve, float(data["n_max_per_formula_unit"])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(path, "not a JSON file", expected="the --json output of 'interstore interface scan'") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(path, f"missing or malformed key {exc}",
+                         expected="binding.{n_zn, energy_eV, e_substrate_eV, e_zn_ref_eV_per_atom} and "
+                                  "n_max_per_formula_unit") from None
+
+
 def _atomistic(study: Study):
-    """Binding curve (from the manifest's E_b(n) list) and the limit capacity on every basis."""
+    """Binding curve (manifest E_b(n) list or a scan JSON) and the limit capacity on every basis."""
     from ..atomistic.binding import binding_curve
     from ..atomistic.limit import limit_capacity
     from ..atomistic.reversible import reversible_limit
 
     a = study.manifest.atomistic
     curve = n_max = None
+    if a.binding_energies_eV and a.scan_json is not None:
+        raise InputError(study.path, "both binding_energies_eV and scan_json given", where="section [atomistic]",
+                         expected="one source of E_b(n)")
     if a.binding_energies_eV:
         # E_b(n) given directly: energies relative to the substrate and the Zn reference (both 0 eV)
         curve = binding_curve({n + 1: e for n, e in enumerate(a.binding_energies_eV)}, 0.0, 0.0)
         n_max = reversible_limit(curve).n_max
+    if a.scan_json is not None:
+        curve, n_max = _scan_curve(study.resolve(a.scan_json))
     if a.n_max is not None:
         n_max = a.n_max
     if n_max is None:
         raise InputError(study.path, "no reversible Zn count", where="section [atomistic]",
-                         expected="n_max or binding_energies_eV")
+                         expected="n_max, binding_energies_eV or scan_json")
     formula = a.formula or study.manifest.material.active_formula
     return curve, limit_capacity(n_max, formula, masses=study.masses)
 
 
 def _simulate(study: Study) -> dict:
-    """Simulated Ragone curves, bulk-only vs heterostructure: one galvanostatic discharge per
-    rate with the manifest's cell config (energy and mean power on the config's mass basis)."""
+    """Simulated Ragone curves (``interstore.transport.ragone``), bulk-only vs heterostructure."""
     from ..transport.cellconfig import load_cell_config
-    from ..transport.electrode import simulate_galvanostatic
+    from ..transport.ragone import ragone_curve
 
     sim = study.manifest.simulation
     config = load_cell_config(study.resolve(sim.config))
-    curves = {}
-    for kind, bulk_only in (("bulk_only", True), ("heterostructure", False)):
-        runs = [simulate_galvanostatic(config, rate, bulk_only=bulk_only) for rate in sim.rates_A_g]
-        curves[kind] = {"mass_basis": runs[0].mass_basis, "mass_basis_label": runs[0].mass_basis_label,
-                        "current_A_g": list(sim.rates_A_g),
-                        "capacity_mAh_g": [float(d.capacity_mAh_g[-1]) for d in runs],
-                        "energy_Wh_kg": [d.energy_Wh_kg for d in runs],
-                        "power_W_kg": [d.power_W_kg for d in runs]}
-    return curves
+    return {kind: ragone_curve(config, sim.rates_A_g, bulk_only=bulk_only).to_dict()
+            for kind, bulk_only in (("bulk_only", True), ("heterostructure", False))}
 
 
 def _interface_limit(study: Study, bulk_mAh_g: float, limit, site_fraction: float) -> tuple[Uncertain, str]:

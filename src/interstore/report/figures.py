@@ -110,7 +110,8 @@ def ragone_figure(results) -> FigureSpec:
                                 _arr([p.energy_Wh_kg for p in pts]), "markers"))
     for kind, curve in (results.ragone_simulated or {}).items():
         traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
-                            _arr(curve["power_W_kg"]), _arr(curve["energy_Wh_kg"]), "lines+markers",
+                            _arr([q["power_W_kg"] for q in curve["points"]]),
+                            _arr([q["energy_Wh_kg"] for q in curve["points"]]), "lines+markers",
                             dash=kind == "bulk_only"))
     return FigureSpec("ragone", "Ragone plot", "specific power (W kg⁻¹)", "specific energy (Wh kg⁻¹)",
                       tuple(traces), log_x=True, log_y=True)
@@ -121,7 +122,7 @@ def binding_figure(results) -> FigureSpec:
     curve, limit = results.binding, results.limit
     n = _arr(curve.n_zn[1:])
     note = "" if limit is None else limit.comparison_text()
-    return FigureSpec("binding", "Zn binding energy at the interface", "Zn per formula unit n",
+    return FigureSpec("binding", "Zn binding energy at the interface", "Zn count n (per model cell)",
                       "energy (eV)", (Trace("E_b(n)", n, _arr(curve.eb_eV[1:]), "lines+markers"),
                                       Trace("E_b(n)/n", n, _arr(curve.eb_per_zn_eV[1:]), "lines+markers")),
                       note=note)
