@@ -40,11 +40,14 @@ class AnalyticOCP:
     temperature_K: float = ROOM_TEMPERATURE
 
     def __call__(self, x) -> np.ndarray:
-        x = np.clip(np.asarray(x, float), X_CLIP, 1.0 - X_CLIP)
+        return self.expression(np.clip(np.asarray(x, float), X_CLIP, 1.0 - X_CLIP), np)
+
+    def expression(self, x, xp):
+        """U(x) with ``xp`` supplying ``log`` and ``tanh`` (numpy, or pybamm for a symbolic OCP)."""
         rt_nf = GAS_CONSTANT * self.temperature_K / (self.ideality_electrons * FARADAY)
-        u = self.e0_V - self.slope_V * x - rt_nf * np.log(x / (1.0 - x))
+        u = self.e0_V - self.slope_V * x - rt_nf * xp.log(x / (1.0 - x))
         for amp, x0, width in self.steps:
-            u = u + amp * np.tanh((x0 - x) / width)
+            u = u + amp * xp.tanh((x0 - x) / width)
         return u
 
 
