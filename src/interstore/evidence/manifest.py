@@ -64,7 +64,6 @@ class CVFile(_Model):
 
 class GCDFile(_Model):
     path: Path
-    current_A_g: Optional[float] = Field(default=None, gt=0)
 
 
 class Data(_Model):

@@ -182,13 +182,16 @@ def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: 
 
     m = study.manifest
     g, ev = m.geometry, m.evidence
+    computed = () if m.atomistic is None else (Characterisation(
+        technique="atomistic (manifest [atomistic])", mode="computational",
+        finding="E_b(n) / reversible Zn limit given in the study"),)
     f_int = interface_site_fraction(g.morphology, g.size_nm, g.interface_coverage, g.interface_layer_nm)
     large = g.architecture == "2D/2D" or f_int >= 0.5
     note = (f"{g.architecture} architecture; {g.morphology} of {g.size_nm:g} nm, coverage {g.interface_coverage:g}: "
             f"{100 * f_int:.0f} % of the active phase within {g.interface_layer_nm:g} nm of the interface")
     return EvidenceCase(name=m.study.name, bonding=m.material.bonding, large_interface=large,
                         large_interface_note=note, paths_connected=ev.paths_connected,
-                        bond_strength=ev.bond_strength, characterisation=tuple(ev.characterisation),
+                        bond_strength=ev.bond_strength, characterisation=tuple(ev.characterisation) + computed,
                         mass_normalisation_stated=ev.mass_normalisation_stated,
                         alternatives_addressed=frozenset(ev.alternatives_discussed) | quantified,
                         b_mean=b_mean, capacitive_fraction=capacitive_fraction,

@@ -123,13 +123,15 @@ def _analyse_cycling(study: Study) -> tuple:
 def rate_points(study: Study, cycling: tuple, cv) -> tuple[RatePoint, ...]:
     """One :class:`RatePoint` per rate step: mean discharge capacity (mAh g⁻¹, active) with
     σ² = (cycle-to-cycle SD)² + (relative σ · Q)², CE, and the Dunn capacitive fraction at the
-    CV sweep time ΔV/v closest to the discharge time."""
+    CV sweep time ΔV/v closest to the discharge time; its σ is the larger of the manifest's
+    value and the Dunn–Trasatti (q_outer/q(v)) difference when the Trasatti fits are linear."""
     led = study.manifest.ledger
     m_a = study.masses.active_g
     if cv is not None:
         window_mV = 1e3 * float(np.ptp(cv.potential_V))
         sweep_s = window_mV / np.asarray(cv.scan_rates_mV_s, float)
         fractions = np.asarray(cv.capacitive_fraction, float)
+        trasatti = None if cv.trasatti.linear_warning else cv.trasatti.q_outer / np.asarray(cv.charge_C, float)
     points = []
     for analysis in cycling:
         for step in analysis.rate_steps:
@@ -141,8 +143,10 @@ def rate_points(study: Study, cycling: tuple, cv) -> tuple[RatePoint, ...]:
             ce = step.coulombic_efficiency_pct / 100 if np.isfinite(step.coulombic_efficiency_pct) else None
             cap = None
             if cv is not None:
-                cap = Uncertain(match_capacitive_fraction(step.discharge_duration_s, sweep_s, fractions),
-                                led.capacitive_fraction_sigma)
+                f_dunn = match_capacitive_fraction(step.discharge_duration_s, sweep_s, fractions)
+                spread = 0.0 if trasatti is None else \
+                    abs(f_dunn - match_capacitive_fraction(step.discharge_duration_s, sweep_s, trasatti))
+                cap = Uncertain(f_dunn, max(led.capacitive_fraction_sigma, spread))
             points.append(RatePoint(step.current_A / m_a, Uncertain(q, sigma), ce, cap))
     return tuple(sorted(points, key=lambda p: p.current_A_g))
 
