@@ -185,6 +185,51 @@ def test_mpr_gcpl(tmp_path):
     assert m.cycle.tolist() == [1] * 5 + [2] * 5 and set(m.step) == {1, 2}
 
 
+MPL_LOG = """EC-Lab LOG FILE
+
+Cyclic Voltammetry
+
+Run on channel : 1 (SN 14990)
+Device : SP-300 (SN 1111)
+EC-Lab for windows v11.43 (software)
+Characteristic mass : 1.200 mg
+Ei (V)              1.000               
+vs.                 Ref                 
+dE/dt               {rate}              
+dE/dt unit          {unit}              
+E1 (V)              1.600               
+"""
+
+
+@pytest.mark.parametrize("sidecar, rate, unit, expected", [
+    ("cv_C01.mpl", "20.000", "mV/s", 20.0),
+    ("cv_C01.mpl", "0,500", "V/s", 500.0),
+    ("cv.mps", "5.000", "mV/s", 5.0),
+])
+def test_mpr_scan_rate_from_ec_lab_sidecar(tmp_path, sidecar, rate, unit, expected):
+    e = np.concatenate([np.linspace(1.0, 1.6, 7), np.linspace(1.5, 1.0, 6)])
+    f = tmp_path / "cv_C01.mpr"
+    write_mpr(f, {4: ("<f8", np.arange(13.0)), 6: ("<f4", e), 8: ("<f4", np.ones(13))})
+    assert read_measurement(f).scan_rate_mV_s is None        # no sidecar: not recorded
+    text = MPL_LOG.format(rate=rate, unit=unit)
+    if sidecar.endswith(".mps"):
+        text = "EC-LAB SETTING FILE\n\nNumber of linked techniques : 1\n\nTechnique : 1\nCyclic Voltammetry\n" + \
+            text.split("Characteristic mass : 1.200 mg\n")[1]
+    (tmp_path / sidecar).write_text(text, encoding="latin-1")
+    m = read_measurement(f)
+    assert m.scan_rate_mV_s == pytest.approx(expected) and m.technique == "Cyclic Voltammetry"
+
+
+def test_linked_techniques_with_different_rates_leave_scan_rate_unknown(tmp_path):
+    f = tmp_path / "rates_C01.mpr"
+    write_mpr(f, {4: ("<f8", np.arange(3.0)), 6: ("<f4", np.ones(3)), 8: ("<f4", np.ones(3))})
+    blocks = "".join(f"Technique : {k}\nCyclic Voltammetry\ndE/dt               {r}\ndE/dt unit          mV/s\n\n"
+                     for k, r in enumerate(("500.000", "100.000"), start=1))
+    (tmp_path / "rates.mps").write_text("EC-LAB SETTING FILE\n\nNumber of linked techniques : 2\n\n" + blocks)
+    m = read_measurement(f)
+    assert m.scan_rate_mV_s is None and m.technique == "Cyclic Voltammetry"
+
+
 def test_mpr_peis_sign(tmp_path):
     freq = np.logspace(5, -1, 13)
     z = randles(freq)

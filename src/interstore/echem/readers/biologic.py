@@ -43,13 +43,10 @@ def _header_count(lines: Sequence[str], source: str) -> int:
 
 
 def _setting(lines: Sequence[str], name: str) -> list[str]:
-    """Values of a settings line such as ``dE/dt               20,000`` (one per technique column)."""
+    """Values of every settings line such as ``dE/dt               20,000`` (one value per
+    sequence column, one line per linked technique), in order."""
     pattern = re.compile(rf"^{re.escape(name)}\s{{2,}}(.*)$")
-    for line in lines:
-        m = pattern.match(line.rstrip())
-        if m:
-            return m.group(1).split()
-    return []
+    return [v for line in lines for m in [pattern.match(line.rstrip())] if m for v in m.group(1).split()]
 
 
 def scan_rate_mV_s(settings: Sequence[str], source: str) -> float | None:
@@ -140,11 +137,38 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     return out
 
 
+def sidecar_settings(path: str | Path) -> tuple[list[str], str | None]:
+    """Settings lines and technique from the text files EC-Lab writes beside an ``.mpr``:
+    the log ``NAME.mpl`` (``EC-Lab LOG FILE``) or the settings ``NAME.mps`` (also without
+    the channel suffix ``_C01``).  ``([], None)`` when there is none."""
+    p = Path(path)
+    for sidecar in (p.with_suffix(".mpl"), p.with_suffix(".mps"), p.with_name(re.sub(r"_C\d+$", "", p.stem) + ".mps")):
+        if sidecar.is_file():
+            try:
+                lines = open_text(sidecar).lines
+            except InputError:
+                continue
+            return lines, _sidecar_technique(lines)
+    return [], None
+
+
+def _sidecar_technique(lines: Sequence[str]) -> str | None:
+    """The log names its technique on line 3; a settings file after each ``Technique : n``
+    line (one name only if all linked techniques agree)."""
+    if lines and lines[0].startswith(("EC-Lab LOG", "BT-Lab LOG")):
+        return lines[2].strip() or None if len(lines) > 2 else None
+    names = {lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line.startswith("Technique : ")}
+    return names.pop() if len(names) == 1 else None
+
+
 def read_mpr(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
-    """A :class:`Measurement` from an EC-Lab ``.mpr`` binary (galvani).  The binary settings
-    are not decoded, so the scan rate stays ``None`` unless passed in ``meta``."""
+    """A :class:`Measurement` from an EC-Lab ``.mpr`` binary (galvani).  galvani does not
+    decode the binary settings, so the scan rate (``dE/dt``) and technique come from the
+    ``.mpl``/``.mps`` text files EC-Lab writes beside it, when present."""
     values = _mpr_fields(path, MEASUREMENT_KEYS, _REQUIRED, columns)
-    return build_measurement(values, str(path), "biologic", **meta)
+    settings, technique = sidecar_settings(path)
+    meta.setdefault("scan_rate_mV_s", scan_rate_mV_s(settings, str(path)))
+    return build_measurement(values, str(path), "biologic", technique=technique, **meta)
 
 
 def read_mpr_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
