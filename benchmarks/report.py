@@ -30,7 +30,7 @@ def measure(label: str, fn) -> None:
     wall = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"| {label:<44} | {wall:9.2f} | {peak / 2**20:10.1f} |")
+    print(f"| {label:<46} | {wall:9.2f} | {peak / 2**20:10.1f} |")
 
 
 def ledger_100_rates() -> None:
@@ -42,8 +42,8 @@ def ledger_100_rates() -> None:
 
 
 def main() -> None:
-    print("| case                                         | wall (s)  | peak (MiB) |")
-    print("|----------------------------------------------|-----------|------------|")
+    print("| case                                           | wall (s)  | peak (MiB) |")
+    print("|------------------------------------------------|-----------|------------|")
     measure("ledger: 100 rates × 4000 Monte-Carlo samples", ledger_100_rates)
     measure("demo study analysis, no simulation", lambda: analyse_study(DEMO, simulate=False))
     with tempfile.TemporaryDirectory() as out:

@@ -103,3 +103,24 @@ def test_scan_json_feeds_the_limit(run_cli, minimal_study, tmp_path):
     (tmp_path / "scan.json").write_text('{"binding": {}}', encoding="utf-8")
     code, _, err = run_cli("report", study, "--out", tmp_path / "out2")
     assert code == 2 and "scan.json" in err and "n_zn" in err
+
+
+@pytest.mark.filterwarnings("ignore:Simulating circuit based on initial parameters")
+def test_eis_fit_sets_the_series_resistance(run_cli, minimal_study, tmp_path):
+    import numpy as np
+    from impedance.models.circuits import CustomCircuit
+
+    f = np.logspace(5, -2, 50)
+    z = CustomCircuit("R0-p(R1-W1,C1)", initial_guess=[12.0, 80.0, 40.0, 2e-5]).predict(f)
+    lines = ["frequency_Hz,z_real_ohm,z_imag_ohm"] + [f"{a:.6g},{b.real:.6g},{b.imag:.6g}" for a, b in zip(f, z)]
+    (tmp_path / "eis.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    study = minimal_study(extra='[data]\neis = "eis.csv"\n')
+    code, _, err = run_cli("report", study, "--out", tmp_path / "out")
+    assert code == 0, err
+    rep = _json(tmp_path / "out" / "report.json")
+    params = {p["name"]: p["value"] for p in rep["eis"]["parameters"]}
+    assert params["R0"] == pytest.approx(12.0, rel=0.02)
+    assert params["R1"] == pytest.approx(80.0, rel=0.02)
+    assert rep["r_s_ohm_used"] == pytest.approx(params["R0"])
+    assert (tmp_path / "out" / "nyquist.png").is_file()
+    assert 'id="fig-nyquist"' in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

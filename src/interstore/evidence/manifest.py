@@ -68,7 +68,8 @@ class GCDFile(_Model):
 
 class Data(_Model):
     instrument: Optional[str] = None
-    r_s_ohm: float = Field(default=0.0, ge=0)
+    r_s_ohm: Optional[float] = Field(default=None, ge=0)
+    eis_circuit: Literal["randles", "randles-fl", "randles-cpe", "randles-fl-cpe"] = "randles"
     cv: list[CVFile] = []
     gcd: list[GCDFile] = []
     eis: Optional[Path] = None

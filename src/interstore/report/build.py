@@ -23,7 +23,7 @@ from ..evidence.verdict import Verdict, case_from_study, evaluate
 from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
-STAGES = ("manifest", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
+STAGES = ("manifest", "impedance", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
           "capacity ledger", "verdict")
 
 
@@ -33,6 +33,8 @@ class StudyResults:
 
     study: Study
     bulk: TheoreticalCapacity
+    eis: object | None
+    r_s_ohm: float
     cv: object | None
     cycling: tuple
     rate_points: tuple[RatePoint, ...]
@@ -75,6 +77,8 @@ class StudyResults:
                                                     for b in BASES}},
             "interface_site_fraction": self.site_fraction,
             "kinetics": self.kinetics_summary(),
+            "eis": self.eis.to_dict() if self.eis is not None else None,
+            "r_s_ohm_used": self.r_s_ohm,
             "cv": self.cv.to_dict() if self.cv is not None else None,
             "rates": [{"current_A_g_active": p.current_A_g,
                        "discharge_capacity_mAh_g": {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b)
@@ -98,7 +102,15 @@ def _b_mean(cv) -> float | None:
     return float(np.mean(bs)) if bs else None
 
 
-def _analyse_cv(study: Study):
+def _analyse_eis(study: Study):
+    from ..echem.eis import fit_eis
+    from ..echem.readers import read_impedance
+
+    d = study.manifest.data
+    return fit_eis(read_impedance(study.resolve(d.eis), instrument=d.instrument), d.eis_circuit)
+
+
+def _analyse_cv(study: Study, r_s_ohm: float):
     from ..echem.cv_analysis import analyze_cv
     from ..echem.readers import read_measurement
 
@@ -107,7 +119,7 @@ def _analyse_cv(study: Study):
           for f in d.cv]
     rates = [f.scan_rate_mV_s for f in d.cv]
     return analyze_cv(ms, rates if all(r is not None for r in rates) else None,
-                      mass_g=study.masses.active_g, r_s_ohm=d.r_s_ohm)
+                      mass_g=study.masses.active_g, r_s_ohm=r_s_ohm)
 
 
 def _analyse_cycling(study: Study) -> tuple:
@@ -240,15 +252,19 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
     g = m.geometry
     site_fraction = interface_site_fraction(g.morphology, g.size_nm, g.interface_coverage, g.interface_layer_nm)
     tick(STAGES[0])
-    cv = _analyse_cv(study) if m.data.cv else None
+    eis = _analyse_eis(study) if m.data.eis is not None else None
+    # series resistance for the CV ohmic correction: the manifest's, else the EIS fit's R0, else 0 Ω
+    r_s = m.data.r_s_ohm if m.data.r_s_ohm is not None else (eis.parameter("R0") if eis is not None else 0.0)
     tick(STAGES[1])
+    cv = _analyse_cv(study, r_s) if m.data.cv else None
+    tick(STAGES[2])
     cycling = _analyse_cycling(study) if m.data.gcd else ()
     points = rate_points(study, cycling, cv)
-    tick(STAGES[2])
-    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
     tick(STAGES[3])
-    ragone = _simulate(study) if (simulate and m.simulation is not None) else None
+    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
     tick(STAGES[4])
+    ragone = _simulate(study) if (simulate and m.simulation is not None) else None
+    tick(STAGES[5])
     ledger = None
     if points:
         interface, source = _interface_limit(study, bulk.capacity_mAh_g, limit, site_fraction)
@@ -257,7 +273,7 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                Uncertain(m.ledger.proton_fraction, m.ledger.proton_fraction_sigma),
                                None if par is None else Uncertain(par, m.ledger.parasitic_fraction_sigma))
         ledger = capacity_ledger(list(points), limits, study.masses)
-    tick(STAGES[5])
+    tick(STAGES[6])
     quantified = set()
     if any(p.coulombic_efficiency is not None for p in points) or m.ledger.parasitic_fraction is not None:
         quantified.add("parasitic")
@@ -270,8 +286,8 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                        capacitive_fraction=capacitive, quantified=frozenset(quantified),
                                        ledger_interface_mAh_g=None if ledger is None
                                        else ledger.rows[0].shares["interface"].value))
-    tick(STAGES[6])
-    return StudyResults(study, bulk, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
+    tick(STAGES[7])
+    return StudyResults(study, bulk, eis, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
 
 
 def study_row(results: StudyResults) -> dict:

@@ -139,10 +139,17 @@ def ledger_figure(results, basis: str = "active") -> FigureSpec:
                       "current density (A g⁻¹, active)", f"capacity (mAh g⁻¹, {basis})", traces, stacked=True)
 
 
+def nyquist_figure(eis) -> FigureSpec:
+    """Measured and fitted spectrum, −Z″ against Z′ (Ω)."""
+    z, fit = eis.z_measured_ohm, eis.z_fit_ohm
+    return FigureSpec("nyquist", f"Impedance ({eis.circuit_name}: {eis.circuit})", "Z′ (Ω)", "−Z″ (Ω)",
+                      (Trace("measured", z.real, -z.imag, "markers"), Trace("fit", fit.real, -fit.imag)))
+
+
 def report_figures(results) -> list[FigureSpec]:
     """Every figure the study's results support, in report order."""
     label = results.study.manifest.material.active_formula
-    figs = []
+    figs = [nyquist_figure(results.eis)] if results.eis is not None else []
     if results.cv is not None:
         figs += [cv_figure(results.cv, label), bvalue_figure(results.cv), dunn_figure(results.cv)]
     if results.rate_points:

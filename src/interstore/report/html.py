@@ -128,6 +128,14 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          + html_table(["scan rate (mV s⁻¹)", "capacitive fraction (–)"], d_rows, numeric_from=0)
                          + f"<p>Trasatti: q_outer = {num(t['q_outer_C_g'])} C g⁻¹, q_total = {num(t['q_total_C_g'])} "
                            f"C g⁻¹ (active).</p>" + figs("cv", "b_value", "dunn")))
+    if report["eis"] is not None:
+        e = report["eis"]
+        sections.append(("Impedance",
+                         html_table(["parameter", "unit", "value", "stderr"],
+                                    [[p["name"], p["unit"], num(p["value"]), num(p["stderr"])] for p in e["parameters"]],
+                                    numeric_from=2)
+                         + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')}; the CV ohmic correction "
+                           f"uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>" + figs("nyquist")))
     lim = report["atomistic"]["limit"]
     if lim is not None:
         sections.append(("Interface limit capacity (atomistic)",
