@@ -33,31 +33,72 @@ def _dft_cell(path, symbols, energy):
     from ase.io import write
 
     atoms = Atoms(symbols, cell=[30, 30, 30], pbc=True)
-    atoms.positions[:, 0] = [2.5 * i for i in range(len(atoms))]
+    atoms.positions = [[2.5 * (i % 10), 2.5 * (i // 10 % 10), 2.5 * (i // 100)] for i in range(len(atoms))]
     atoms.calc = SinglePointCalculator(atoms, energy=energy)
     write(path, atoms, format="extxyz")
     return path
 
 
-def test_energies_cli_from_files(run_cli, tmp_path):
-    # V16O32 cell = 2 V8O16; E_Zn = -1.25 eV; E_b(1) = -1.0, E_b(2) = -1.6, E_b(3) = -1.5 eV
-    sub = _dft_cell(tmp_path / "sub.extxyz", "V16O32C48", -800.0)
+def _with_energy(atoms, path, energy):
+    from ase.calculators.singlepoint import SinglePointCalculator
+    from ase.io import write
+
+    atoms = atoms.copy()
+    atoms.calc = SinglePointCalculator(atoms, energy=energy)
+    write(path, atoms, format="extxyz")
+    return path
+
+
+def test_energies_cli_from_files_with_bond_check(run_cli, tmp_path):
+    """Built VO2/graphene cell (V16O32 = 2 V8O16, 24 V–O–C bridges as built) with synthetic energies:
+    E_Zn = -1.25 eV; E_b(1..3) = -1.0, -1.6, -1.5 eV -> V = 0.5, 0.3, -0.05 V (n = 3 fails on voltage);
+    after removing 2 Zn the oxide is left 1.5 Å higher -> bridges broken -> n = 2 fails -> n_max = 1."""
+    from ase import Atoms
+
+    from interstore.atomistic.structures import OXIDE_TAG, build_vo2_graphene
+
+    base = build_vo2_graphene()
+    base.set_tags(0)  # DFT files carry no tags
+    sub = _with_energy(base, tmp_path / "sub.extxyz", -800.0)
     zn = _dft_cell(tmp_path / "zn.extxyz", "Zn2", -2.5)
-    loaded = [_dft_cell(tmp_path / f"n{n}.extxyz", "V16O32C48" + f"Zn{n}", -800.0 - 1.25 * n + eb)
-              for n, eb in ((1, -1.0), (2, -1.6), (3, -1.5))]
+    args = []
+    for n, eb in ((1, -1.0), (2, -1.6), (3, -1.5)):
+        cell = base + Atoms(f"Zn{n}", positions=[[1.0 + 2.5 * k, 1.0, 30.0] for k in range(n)])
+        args += ["--loaded", f"{n}={_with_energy(cell, tmp_path / f'n{n}.extxyz', -800.0 - 1.25 * n + eb)}"]
+    lifted = base.copy()
+    lifted.positions[build_vo2_graphene().get_tags() == OXIDE_TAG, 2] += 1.5
+    args += ["--unloaded", f"1={_with_energy(base, tmp_path / 'u1.extxyz', -800.0)}",
+             "--unloaded", f"2={_with_energy(lifted, tmp_path / 'u2.extxyz', -799.0)}"]
     out = tmp_path / "e.json"
-    code, stdout, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn,
-                                *sum((["--loaded", f"{n}={p}"] for n, p in zip((1, 2, 3), loaded)), []),
+    code, stdout, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, *args,
                                 "--json", out, "--out", tmp_path)
     assert code == 0, err
     data = json.loads(out.read_text())
     assert data["eb_eV"] == pytest.approx([0.0, -1.0, -1.6, -1.5], abs=1e-9)
     assert data["voltage_V"] == pytest.approx([0.5, 0.3, -0.05], abs=1e-9)
-    assert data["n_max"] == 2 and data["n_max_per_formula_unit"] == 1.0
-    assert data["capacity_mAh_g"]["active"] == pytest.approx(2 * F / (3.6 * M_V8O16), rel=1e-9)
+    assert data["structure"]["interfacial_bridges"] == 24 and data["structure"]["oxide_formula_units"] == 2
+    crit = data["criteria"]["criteria"]
+    assert [c["bonds_reform"] for c in crit] == [True, False, None]
+    assert [c["voltage_ok"] for c in crit] == [True, True, False]
+    assert data["n_max"] == 1 and data["n_max_per_formula_unit"] == 0.5
+    assert data["per_n"][0]["bonds_loaded"]["intact"] == 24
+    assert data["per_n"][1]["bonds_after_zn_removal"]["broken"] == 24
+    assert data["capacity_mAh_g"]["active"] == pytest.approx(1 * F / (3.6 * M_V8O16), rel=1e-9)
     assert data["reference"]["energy_eV_per_atom"] == pytest.approx(-1.25)
-    assert all(c["bonds_reform"] is None for c in data["criteria"]["criteria"])
     assert (tmp_path / "interface_binding.png").stat().st_size > 1000
+
+
+def test_energies_cli_energy_only(run_cli, tmp_path):
+    sub = _dft_cell(tmp_path / "sub.extxyz", "V16O32", -800.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.25)
+    n2 = _dft_cell(tmp_path / "n2.extxyz", "V16O32Zn2", -800.0 - 2.5 - 1.0)
+    out = tmp_path / "e.json"
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"2={n2}",
+                           "--json", out)
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert data["voltage_V"] == pytest.approx([0.25]) and data["n_max"] == 2
+    assert data["criteria"]["bonds_assessed"] is False and data["per_n"][0]["bonds_reform"] is None
 
 
 @pytest.mark.parametrize("loaded_arg,match", [("x=foo", "n=FILE"), ("1=missing.xml", "not found")])
@@ -114,3 +155,13 @@ def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
     assert code == 2 and "--zn-reference" in err and "no_such_OUTCAR" in err
     code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--optimizer", "LBFGS")
     assert code == 2 and "optimizer" in err
+
+
+def test_scan_cli_rejects_structures_without_an_interface(run_cli, tmp_path):
+    from ase.build import graphene
+    from ase.io import write
+
+    path = tmp_path / "graphene_only.extxyz"
+    write(path, graphene(vacuum=10.0))
+    code, _, err = run_cli("interface", "scan", path, "--max-zn", "1", "--workers", "2")
+    assert code == 2 and "graphene_only.extxyz" in err and "no substrate or no oxide" in err

@@ -81,66 +81,43 @@ def capacity_cmd(
     emit(result, json_path, *_capacity_tables(cap), written=written)
 
 
+def _numbered_files(items: list[str] | None, option: str) -> dict[int, Path]:
+    """Parse repeated ``n=FILE`` options."""
+    files: dict[int, Path] = {}
+    for item in items or []:
+        n_text, sep, file_text = item.partition("=")
+        if not sep or not n_text.strip().isdigit() or int(n_text) < 1 or not file_text:
+            raise InputError(f"option {option}", f"got {item!r}", expected="n=FILE with an integer n >= 1")
+        if int(n_text) in files:
+            raise InputError(f"option {option}", f"n = {int(n_text)} is given twice", expected="one file per n")
+        files[int(n_text)] = Path(file_text)
+    return files
+
+
 @group.command("energies")
 def energies_cmd(
     substrate: Annotated[Path, typer.Option("--substrate", help="DFT output of the bare interface (n = 0).")],
     zn_ref: Annotated[Path, typer.Option("--zn-ref", help="DFT output of the Zn reference (bulk hcp Zn or one atom).")],
     loaded: Annotated[list[str], typer.Option("--loaded", help="n=FILE for each loaded cell (repeat).")],
+    unloaded: Annotated[Optional[list[str]], typer.Option(
+        "--unloaded", help="n=FILE: the cell relaxed again after removing the n Zn (repeat; for the bond check).")] = None,
     formula: FormulaOption = "V8O16",
     threshold: ThresholdOption = 0.0,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """E_b(n), voltage steps and the energy-only reversible limit from DFT outputs (VASP, QE, CP2K)."""
-    from .binding import binding_curve
-    from .dft_io import check_loaded_composition, read_dft_energy, zn_energy_per_atom
-    from .limit import limit_capacity
-    from .reversible import reversible_limit
+    """E_b(n), voltage steps, bridge metrics and n_max from DFT outputs (VASP, QE, CP2K)."""
+    from .dft_binding import binding_from_files
 
-    pairs = []
-    for item in loaded:
-        n_text, sep, file_text = item.partition("=")
-        if not sep or not n_text.strip().isdigit() or int(n_text) < 1:
-            raise InputError("option --loaded", f"got {item!r}", expected="n=FILE with an integer n >= 1")
-        pairs.append((int(n_text), Path(file_text)))
-    if len({n for n, _ in pairs}) != len(pairs):
-        raise InputError("option --loaded", "the same n is given twice", expected="one file per n")
-    e_zn = zn_energy_per_atom(zn_ref)
-    sub = read_dft_energy(substrate)
-    energies = {}
-    for n, path in pairs:
-        dft = read_dft_energy(path)
-        check_loaded_composition(sub, dft, n)
-        energies[n] = dft.energy_eV
-    units = _formula_units(sub.counts, formula, substrate)
-    curve = binding_curve(energies, sub.energy_eV, e_zn)
-    limit = reversible_limit(curve, None, eb_threshold_eV=threshold)
-    cap = limit_capacity(limit.n_max / units, formula)
-    result = {"eb_eV": list(curve.eb_eV), "eb_per_zn_eV": list(curve.eb_per_zn_eV), "voltage_V": list(curve.voltage_V),
-              "n_max": limit.n_max, "n_max_per_formula_unit": limit.n_max / units,
-              "capacity_mAh_g": dict(cap.capacity_mAh_g), "capacity": cap.to_dict(),
-              "reference": {"kind": "file", "file": str(zn_ref), "energy_eV_per_atom": e_zn},
-              "calculator": {"name": "DFT files", "substrate": str(substrate), "substrate_formula": sub.formula,
-                             "loaded": {str(n): str(p) for n, p in pairs}},
-              "binding": curve.to_dict(), "criteria": limit.to_dict(),
-              "note": "bond reformation is not assessed from energies alone (criteria bonds_reform = null)"}
-    console.print(f"Zn reference: {e_zn:.4f} eV per atom from {zn_ref}; E(substrate) = {sub.energy_eV:.4f} eV "
-                  f"({sub.formula}, {units:g} {formula})")
-    written = _binding_figures(curve, out, f"file {zn_ref.name}") if out is not None else []
-    emit(result, json_path, _criteria_table(curve, limit), *_capacity_tables(cap), written=written)
-
-
-def _formula_units(counts: dict[str, int], formula: str, source: Path) -> float:
-    from pymatgen.core import Composition
-
-    from ..theoretical import molar_mass_g_mol
-
-    molar_mass_g_mol(formula)
-    comp = Composition(formula)
-    cation = next(str(el) for el in comp.elements if str(el) != "O")
-    if counts.get(cation, 0) == 0:
-        raise InputError(source, f"contains no {cation}", expected=f"a cell containing the {formula} oxide")
-    return counts[cation] / comp[cation]
+    res = binding_from_files(substrate, zn_ref, _numbered_files(loaded, "--loaded"),
+                             _numbered_files(unloaded, "--unloaded"), formula=formula, eb_threshold_eV=threshold)
+    console.print(f"Zn reference: {res.zn_ref_eV:.4f} eV per atom from {zn_ref}; E(substrate) = "
+                  f"{res.substrate.energy_eV:.4f} eV ({res.substrate.formula}, {res.formula_units:g} {formula}); "
+                  f"{len(res.bridges)} interfacial bridges")
+    console.print(res.capacity.comparison_text())
+    written = _binding_figures(res.curve, out, f"file {zn_ref.name}") if out is not None else []
+    emit(res.to_dict(), json_path, _criteria_table(res.curve, res.limit), *_capacity_tables(res.capacity),
+         written=written)
 
 
 def _binding_figures(curve, out: Path, reference: str) -> list[Path]:
@@ -161,6 +138,8 @@ def scan_cmd(
     optimizer: Annotated[str, typer.Option("--optimizer", help="FIRE or BFGS.")] = "FIRE",
     candidates: Annotated[int, typer.Option("--candidates", help="Candidate sites screened per Zn.")] = 6,
     min_clearance: Annotated[float, typer.Option("--min-clearance", help="Min void radius for a site (Å).")] = 1.5,
+    site_margin: Annotated[float, typer.Option("--site-margin", help="Widen the interfacial search window "
+                                                                     "beyond the two planes (Å).")] = 0.0,
     zn_reference: Annotated[str, typer.Option("--zn-reference", help="bulk, atom or a DFT file.")] = "bulk",
     threshold: ThresholdOption = 0.0,
     formula: FormulaOption = "V8O16",
@@ -172,19 +151,17 @@ def scan_cmd(
 ) -> None:
     """Greedy Zn loading n = 1…N with the embedded potential (CHGNet): E_b(n), V̄, bonds, n_max, capacity."""
     from .calculator import RelaxSettings
-    from .parallel import TaskRunner
     from .scan import ScanSettings, run_scan
     from .sites import SiteSearch
     from .structures import load_structure
 
     settings = ScanSettings(max_zn=max_zn, relax=RelaxSettings(fmax, steps, maxstep, optimizer),
                             substrate_relax=RelaxSettings(fmax, substrate_steps, maxstep, optimizer),
-                            sites=SiteSearch(min_distance_A=min_clearance, max_sites=candidates),
+                            sites=SiteSearch(min_distance_A=min_clearance, margin_A=site_margin, max_sites=candidates),
                             zn_reference=zn_reference,
                             eb_threshold_eV=threshold, formula=formula)
     atoms = load_structure(structure)
-    with TaskRunner(workers, scheduler) as runner:
-        result = run_scan(atoms, settings, name=structure, runner=runner)
+    result = run_scan(atoms, settings, name=structure, workers=workers, scheduler=scheduler, show_progress=True)
     payload = result.to_dict()
     info = result.calculator
     console.print(f"calculator: {info['model']} {info['model_version']} (chgnet {info['package_version']}, CPU); "

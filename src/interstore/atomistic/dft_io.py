@@ -17,13 +17,14 @@ from ..errors import InputError
 
 @dataclass(frozen=True)
 class DftEnergy:
-    """Final total energy (eV) of one DFT run with its composition."""
+    """Final total energy (eV) of one DFT run with its composition and final structure (ASE Atoms)."""
 
     source: str
     energy_eV: float
     formula: str
     counts: dict[str, int]
     reader: str
+    atoms: object = None
 
     @property
     def n_atoms(self) -> int:
@@ -44,16 +45,16 @@ def read_dft_energy(path: str | Path) -> DftEnergy:
     if path.stat().st_size == 0:
         raise InputError(path, "file is empty", expected="a DFT output with a final energy")
     if _is_cp2k(path):
-        energy, symbols, reader = _read_cp2k(path)
+        energy, atoms, reader = _read_cp2k(path)
     else:
-        energy, symbols, reader = _read_ase(path)
+        energy, atoms, reader = _read_ase(path)
     if energy is None or not math.isfinite(energy):
         raise InputError(path, f"no finite final energy (got {energy!r})", expected="a completed DFT run")
     counts: dict[str, int] = {}
-    for s in symbols:
+    for s in atoms.get_chemical_symbols():
         counts[s] = counts.get(s, 0) + 1
     formula = "".join(f"{el}{n}" for el, n in sorted(counts.items()))
-    return DftEnergy(str(path), float(energy), formula, counts, reader)
+    return DftEnergy(str(path), float(energy), formula, counts, reader, atoms)
 
 
 def _read_ase(path: Path):
@@ -65,20 +66,22 @@ def _read_ase(path: Path):
     except Exception as exc:  # ASE raises many types for truncated / unknown files
         raise InputError(path, f"could not read a final energy ({type(exc).__name__}: {exc})",
                          expected="vasprun.xml, OUTCAR or Quantum ESPRESSO output of a finished run") from None
-    return energy, atoms.get_chemical_symbols(), "ase"
+    atoms.calc = None
+    return energy, atoms, "ase"
 
 
 def _read_cp2k(path: Path):
+    from pymatgen.io.ase import AseAtomsAdaptor
     from pymatgen.io.cp2k.outputs import Cp2kOutput
 
     try:
         out = Cp2kOutput(str(path), auto_load=True)
         energy = out.final_energy
-        symbols = [str(site.specie) for site in out.final_structure]
+        atoms = AseAtomsAdaptor.get_atoms(out.final_structure)
     except Exception as exc:  # pymatgen raises many types for truncated logs
         raise InputError(path, f"could not read a CP2K final energy ({type(exc).__name__}: {exc})",
                          expected="the main output log of a finished CP2K run") from None
-    return energy, symbols, "pymatgen Cp2kOutput"
+    return energy, atoms, "pymatgen Cp2kOutput"
 
 
 def zn_energy_per_atom(path: str | Path) -> float:
@@ -92,7 +95,8 @@ def zn_energy_per_atom(path: str | Path) -> float:
 def check_loaded_composition(substrate: DftEnergy, loaded: DftEnergy, n_zn: int) -> None:
     """Raise unless ``loaded`` has exactly the substrate's atoms plus ``n_zn`` Zn."""
     expected = dict(substrate.counts)
-    expected["Zn"] = expected.get("Zn", 0) + n_zn
+    if n_zn:
+        expected["Zn"] = expected.get("Zn", 0) + n_zn
     got = dict(loaded.counts)
     if got != expected:
         want = "".join(f"{el}{n}" for el, n in sorted(expected.items()))

@@ -193,16 +193,24 @@ def scan_reference(settings: ScanSettings) -> ZnReference:
                        f"level of theory as the {settings.calculator} energies)")
 
 
-def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "structure",
-             runner: TaskRunner | None = None) -> ScanResult:
-    """Greedy Zn loading n = 1…max_zn of ``atoms`` (tags: 1 substrate, 2 oxide); see module docstring."""
-    from .calculator import calculator_info
+def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "structure", workers: int = 1,
+             scheduler: str | None = None, show_progress: bool = False) -> ScanResult:
+    """Greedy Zn loading n = 1…max_zn of ``atoms`` (tags: 1 substrate, 2 oxide); see module docstring.
 
+    Inputs are checked before anything is computed; ``workers``/``scheduler`` as in :class:`TaskRunner`."""
     if np.any(atoms.get_tags() == ZN_TAG) or "Zn" in atoms.get_chemical_symbols():
         raise InputError(name, "already contains Zn", expected="the bare interface (n = 0)")
+    interface_window(atoms, source=name)  # raises unless there are substrate atoms below oxide atoms
     units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
-    interface_window(atoms)  # raises on a structure that is not substrate-below-oxide
-    runner = runner or TaskRunner(show_progress=False)
+    runner = TaskRunner(workers, scheduler, show_progress=show_progress)
+    with runner:
+        return _scan(atoms, settings, name, runner, units, substrate_formula)
+
+
+def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner, units: float,
+          substrate_formula: str) -> ScanResult:
+    from .calculator import calculator_info
+
     calc = settings.calculator
     info = calculator_info(calc)
     reference = scan_reference(settings)

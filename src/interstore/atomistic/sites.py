@@ -39,17 +39,17 @@ class SiteSearch:
             raise InputError("parameter 'candidate sites'", f"got {self.max_sites!r}", expected="an integer >= 1")
 
 
-def interface_window(atoms, margin_A: float = 0.0) -> tuple[float, float]:
+def interface_window(atoms, margin_A: float = 0.0, source: str = "structure") -> tuple[float, float]:
     """(z_low, z_high) in Å of the interfacial region (substrate top plane … oxide bottom plane)."""
     tags = atoms.get_tags()
     z = atoms.positions[:, 2]
     if not np.any(tags == SUBSTRATE_TAG) or not np.any(tags == OXIDE_TAG):
-        raise InputError("structure", "has no substrate or no oxide atoms",
+        raise InputError(source, "has no substrate or no oxide atoms",
                          expected="tags 1 (substrate) and 2 (oxide), or V-oxide on C/Ti/Ru")
     z_sub = float(np.percentile(z[tags == SUBSTRATE_TAG], 90))
     z_ox = float(np.percentile(z[tags == OXIDE_TAG], 10))
     if z_ox <= z_sub:
-        raise InputError("structure", f"oxide bottom plane (z = {z_ox:.2f} Å) is not above the substrate "
+        raise InputError(source, f"oxide bottom plane (z = {z_ox:.2f} Å) is not above the substrate "
                          f"top plane (z = {z_sub:.2f} Å)", expected="substrate below the oxide along z")
     return z_sub - margin_A, z_ox + margin_A
 

@@ -170,11 +170,12 @@ def load_structure(spec: str | Path):
     if atoms.cell.rank < 3:
         raise InputError(path, "has no 3-D periodic cell", expected="a slab cell with vacuum along z")
     if not np.any(atoms.get_tags()):
-        atoms.set_tags(_tags_by_element(atoms))
+        atoms.set_tags(tag_by_element(atoms))
     return atoms
 
 
-def _tags_by_element(atoms) -> np.ndarray:
+def tag_by_element(atoms) -> np.ndarray:
+    """Tags from elements: V -> oxide; O within 2.3 Å of a V -> oxide; Zn -> 3; the rest -> substrate."""
     symbols = np.array(atoms.get_chemical_symbols())
     tags = np.full(len(atoms), SUBSTRATE_TAG)
     tags[symbols == "V"] = OXIDE_TAG
