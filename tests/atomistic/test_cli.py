@@ -165,3 +165,27 @@ def test_scan_cli_rejects_structures_without_an_interface(run_cli, tmp_path):
     write(path, graphene(vacuum=10.0))
     code, _, err = run_cli("interface", "scan", path, "--max-zn", "1", "--workers", "2")
     assert code == 2 and "graphene_only.extxyz" in err and "no substrate or no oxide" in err
+
+
+def test_energies_atom_order(run_cli, tmp_path):
+    from ase import Atoms
+
+    from interstore.atomistic.dft_binding import binding_from_files
+    from interstore.atomistic.structures import build_vo2_ti3c2
+
+    base = build_vo2_ti3c2()
+    base.set_tags(0)
+    sub = _with_energy(base, tmp_path / "sub.extxyz", -650.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.25)
+    shuffled = (base + Atoms("Zn", positions=[[0, 0, 25.0]]))[::-1]
+    n1 = _with_energy(shuffled, tmp_path / "n1.extxyz", -652.0)
+    res = binding_from_files(sub, zn, {1: n1}, formula="V8O16")
+    assert res.to_dict()["per_n"][0]["bonds_loaded"] is None  # order differs: no bond metrics
+    assert res.formula_units == pytest.approx(9 / 8)
+    u1 = _with_energy(base[::-1], tmp_path / "u1.extxyz", -650.0)
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                           "--unloaded", f"1={u1}")
+    assert code == 2 and "u1.extxyz" in err and "order" in err
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                           "--unloaded", f"2={u1}")
+    assert code == 2 and "no loaded cell" in err
