@@ -103,6 +103,8 @@ BAD_CSV = [
     ("extra.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1.1,0.1,9\n2,1.2,0.1\n",
      r"extra.csv: line 3: row has 4 fields where the header has 3"),
     ("comma.csv", "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1,1,0.1\n", r"comma.csv: line 3: row has 4 fields"),
+    ("first.csv", "time/s,Ewe/V,I/mA\n0,1,0,0.1\n1,1.1,0.1\n", r"first.csv: line 2: row has 4 fields"),
+    ("cycle.csv", "time/s,Ewe/V,I/mA,cycle\n0,1,0.1,1\n1,1.1,0.1,1e300\n", r"cycle.csv: data row 2: value .* in 'cycle'"),
     ("nocurrent.csv", "time/s,Ewe/V,T/degC\n0,1.0,25\n1,1.1,25\n",
      r"nocurrent.csv: no current column among the headers"),
     ("furlong.csv", "time (s),potential (V),current (furlongs)\n0,1.0,1\n1,1.1,1\n",
@@ -141,3 +143,28 @@ def test_input_files_are_not_modified(tmp_path):
     before = (f.read_bytes(), f.stat().st_mtime_ns)
     read_measurement(f)
     assert (f.read_bytes(), f.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("name", MEASUREMENT_FILES + IMPEDANCE_FILES)
+def test_line_mutations_read_or_raise_input_error(tmp_path, name):
+    """Delete, duplicate or scramble one line of a good file (40 seeded mutations each):
+    the reader either copes or raises InputError; nothing else escapes."""
+    lines = (DATA / name).read_bytes().split(b"\n")
+    reader = read_impedance if name in IMPEDANCE_FILES else read_measurement
+    rng = np.random.default_rng(11)
+    garbage = np.frombuffer(b"abcXYZ019.,;:/()-+eE \t#=", np.uint8)
+    for trial in range(40):
+        k = int(rng.integers(len(lines)))
+        mutated = list(lines)
+        if trial % 3 == 0:
+            del mutated[k]
+        elif trial % 3 == 1:
+            mutated.insert(k, lines[k])
+        else:
+            mutated[k] = rng.choice(garbage, max(len(lines[k]), 1)).tobytes()
+        f = tmp_path / f"mutated{Path(name).suffix}"
+        f.write_bytes(b"\n".join(mutated))
+        try:
+            reader(f)
+        except InputError as exc:
+            _one_line_error(exc, f)

@@ -85,11 +85,9 @@ def _mpt(path: str | Path, keys: Sequence[str], required: Sequence[str],
     else:  # exported without the settings block: the table header is line 1
         header_at, settings = 0, []
     headers = split_fields(lines[header_at], "\t")
-    first = split_fields(lines[header_at + 1], "\t") if header_at + 1 < len(lines) else []
     chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
     decimal = sniff_decimal("\n".join(lines[header_at + 1: header_at + 6]), "\t")
-    values = read_columns(export, header_at + 1, chosen, sep="\t", decimal=decimal,
-                          n_fields=max(len(headers), len(first)))
+    values = read_columns(export, header_at + 1, chosen, sep="\t", decimal=decimal, n_fields=len(headers))
     return values, settings
 
 

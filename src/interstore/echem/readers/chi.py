@@ -11,8 +11,10 @@ t = Σ|ΔE| / v, and the segment (step) number increases at every reversal of th
 sweep direction; cycle = ⌈segment / 2⌉.  An i–t export carries no potential: it is
 the constant ``Init E (V)``.  A chronopotentiometry (galvanostatic charge–discharge)
 export carries no current: it is +|``Anodic Current (A)``| on segments where the
-potential rises and −|``Cathodic Current (A)``| where it falls.  Currents are kept with the sign the CHI software
-wrote (its polarity option decides whether anodic current is positive), except in
+potential rises and −|``Cathodic Current (A)``| where it falls.
+
+Currents are kept with the sign the CHI software wrote (its polarity option
+decides whether anodic current is positive), except in
 CV/LSV, where the convention is recognised from the data: in any voltammogram the
 current on anodic sweeps (dE/dt > 0) exceeds the current on cathodic sweeps, so a
 file with the opposite ordering was written cathodic-positive and is flipped
@@ -32,7 +34,7 @@ from ..record import ImpedanceSpectrum, Measurement
 from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
 from .textfile import TextExport, open_text, read_columns, split_fields
 
-_PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+0-9.eE]+)\s*$")
+_PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
 _TABLE_HEADER = re.compile(r"^\s*(Potential/V|Time/s|Time/sec|Freq/Hz)\s*,", re.IGNORECASE)
 
 

@@ -159,11 +159,11 @@ def _shown(headers: Sequence[str]) -> str:
 
 
 def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:
-    """Cycle/step numbers rounded to int; NaN raises :class:`InputError`."""
+    """Cycle/step numbers rounded to int; NaN or absurd values raise :class:`InputError`."""
     v = np.asarray(values, float)
-    bad = np.flatnonzero(~np.isfinite(v))
+    bad = np.flatnonzero(~(np.abs(v) < 2**31))
     if bad.size:
-        raise InputError(source, f"non-numeric or NaN value in '{name}'",
+        raise InputError(source, f"value {v[bad[0]]!r} in '{name}' is not an index",
                          where=f"data row {int(bad[0]) + 1}", expected="integer indices")
     return np.rint(v).astype(int)
 

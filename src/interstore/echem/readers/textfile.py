@@ -108,7 +108,8 @@ def _units_row(fields: list[str]) -> bool:
 
 def find_header(lines: Sequence[str], source: str, *, max_lines: int = 500) -> tuple[int, str, list[str] | None]:
     """Index and separator of the first row of names followed by a row of mostly numbers,
-    and the units row between them when there is one (Origin-style ``time,E,I`` / ``s,V,mA``)."""
+    and the units row between them when there is one (Origin-style ``time,E,I`` / ``s,V,mA``).
+    Field counts are checked later, row by row, by :func:`read_columns`."""
     stop = min(len(lines) - 1, max_lines)
     for i in range(stop):
         line = lines[i]
@@ -121,8 +122,7 @@ def find_header(lines: Sequence[str], source: str, *, max_lines: int = 500) -> t
         has_units = len(units) == len(head) and _units_row(units) and i + 2 < len(lines)
         data = split_fields(lines[i + 2 if has_units else i + 1], sep)
         numeric = sum(is_number(d) for d in data)
-        if len(head) >= 2 and len(head) == len(data) and numeric >= max(2, len(data) / 2) \
-                and sum(is_number(h) for h in head) < len(head) / 2:
+        if len(head) >= 2 and numeric >= max(2, len(data) / 2) and sum(is_number(h) for h in head) < len(head) / 2:
             return i, sep, units if has_units else None
     raise InputError(source, "no header row followed by numeric data rows", where=f"lines 1-{stop + 1}",
                      expected="a table: one header row of column names (with units), then numeric rows")
@@ -164,9 +164,14 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     if n_rows < 2:
         raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
                          expected="at least 2 data rows")
-    first_row = export.raw[start:export.raw.find(b"\n", start)].decode("latin-1")
+    first_row = split_fields(export.raw[start:export.raw.find(b"\n", start)].decode("latin-1"), sep)
+    if len(first_row) > n_fields:  # pandas would drop the extra fields of a first row silently
+        if any(first_row[n_fields:]):
+            raise InputError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
+                             where=f"line {first + 1}", expected="the same number of fields in every row")
+        n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
     last_row = export.raw[last:last_end].decode("latin-1")
-    if len(split_fields(last_row, sep)) < len(split_fields(first_row, sep)):
+    if len(split_fields(last_row, sep)) < len(first_row):
         raise InputError(source, "last data row is incomplete (file truncated?)",
                          where=f"line {first + n_rows}", expected="complete rows")
     stream = io.BytesIO(export.raw)
