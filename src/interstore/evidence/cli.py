@@ -16,7 +16,20 @@ StudyArg = Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/
 
 
 def verdict_rows(v: dict) -> list[tuple]:
-    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"]) for r in v["reasons"]]
+    """(rule, yes/no/unknown, detail) rows of a verdict dict; details are escaped for rich markup."""
+    from rich.markup import escape
+
+    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], escape(r["detail"]))
+            for r in v["reasons"]]
+
+
+def _analyse(study: Path):
+    """The study's analyses without simulation, behind a progress bar."""
+    from ..report.build import STAGES, analyse_study
+    from ..report.cli import stage_progress
+
+    with stage_progress(len(STAGES)) as tick:
+        return analyse_study(study, simulate=False, progress=tick)
 
 
 @group.command("table")
@@ -30,9 +43,9 @@ def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Pla
 
     rows = comparison_rows()
     if study is not None:
-        from ..report.build import analyse_study, study_row
+        from ..report.build import study_row
 
-        rows.append(study_row(analyse_study(study, simulate=False)))
+        rows.append(study_row(_analyse(study)))
     written = []
     if out is not None:
         written.append(write_csv(out / "evidence_table.csv", pd.DataFrame(rows)))
@@ -48,9 +61,8 @@ def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = 
     from rich.markup import escape
 
     from ..outputs import write_json
-    from ..report.build import analyse_study
 
-    res = analyse_study(study, simulate=False)
+    res = _analyse(study)
     result = res.verdict.to_dict()
     result["kinetics"] = res.kinetics_summary()
     written = [write_json(out / "verdict.json", result)] if out is not None else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,22 +11,31 @@ import typer
 from ..cli_support import JsonOption, OutOption, console, emit, table
 
 
+@contextmanager
+def stage_progress(total: int):
+    """A transient rich progress bar; yields ``tick(stage)`` that advances it by one stage."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("starting", total=total)
+        yield lambda stage: bar.update(task, advance=1, description=stage)
+
+
 def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")],
            json_path: JsonOption = None, out: OutOption = Path("report-output")) -> None:
     """Analyse STUDY.toml and write report.html, report.json and PNG figures into --out."""
+    import json
+
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..evidence.cli import verdict_rows
     from ..massbasis import BASES
     from .build import STAGES, build_report
 
     out = out or Path("report-output")
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
-        task = bar.add_task("report", total=len(STAGES) + 1)
-        written = build_report(study, out, progress=lambda stage: bar.update(task, advance=1, description=stage))
-    import json
+    with stage_progress(len(STAGES) + 1) as tick:
+        written = build_report(study, out, progress=tick)
 
     report = json.loads(written["report.json"].read_text(encoding="utf-8"))
     v = report["verdict"]

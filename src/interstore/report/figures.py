@@ -164,18 +164,21 @@ def report_figures(results) -> list[FigureSpec]:
 
 
 def to_plotly(spec: FigureSpec):
-    """The spec as a plotly figure."""
+    """The spec as a plotly figure; titles, labels and names are HTML-escaped (plotly renders
+    a subset of HTML in text)."""
+    from html import escape
+
     import plotly.graph_objects as go
 
     fig = go.Figure()
     for t in spec.traces:
         err = None if t.error_y is None else {"type": "data", "array": t.error_y.tolist(), "visible": True}
         if t.mode == "bar":
-            fig.add_trace(go.Bar(x=list(t.x), y=t.y.tolist(), name=t.name, error_y=err))
+            fig.add_trace(go.Bar(x=list(t.x), y=t.y.tolist(), name=escape(t.name), error_y=err))
         else:
-            fig.add_trace(go.Scatter(x=list(t.x), y=t.y.tolist(), name=t.name, mode=t.mode, error_y=err,
+            fig.add_trace(go.Scatter(x=list(t.x), y=t.y.tolist(), name=escape(t.name), mode=t.mode, error_y=err,
                                      line={"dash": "dash"} if t.dash else None))
-    fig.update_layout(title=spec.title, xaxis_title=spec.x_label, yaxis_title=spec.y_label,
+    fig.update_layout(title=escape(spec.title), xaxis_title=escape(spec.x_label), yaxis_title=escape(spec.y_label),
                       barmode="stack" if spec.stacked else None, template="plotly_white",
                       height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60})
     if spec.log_x:
