@@ -9,7 +9,6 @@ capacity of the current step.
 
 from __future__ import annotations
 
-import logging
 import warnings
 import zipfile
 from pathlib import Path
@@ -75,11 +74,10 @@ def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **me
         raise InputError("option --columns", "does not apply to Neware binaries (their columns are fixed)",
                          expected="no --columns for .nda/.ndax")
     _validate(path, load_bytes(path))
-    logging.getLogger("newarenda").setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():  # NewareNDA's pandas deprecation warnings are not the user's business
             warnings.simplefilter("ignore")
-            frame = NewareNDA.read(source, log_level="ERROR")
+            frame = NewareNDA.read(source, log_level="CRITICAL")  # its own messages would duplicate ours
     except Exception as exc:  # NewareNDA signals damage with assorted exceptions
         raise InputError(source, f"damaged or unsupported Neware file ({type(exc).__name__}: "
                                  f"{' '.join(str(exc).split())[:120]})",
