@@ -1,0 +1,81 @@
+"""Figures of the electrode simulator: discharge curves, the Ragone conflict, simulated CVs and
+design maps.  Built on :class:`matplotlib.figure.Figure` (no pyplot state); save with
+:func:`interstore.outputs.save_figure`.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .designmap import DesignMap
+from .electrode import Discharge
+from .ragone import RagoneCurve
+
+_VARIANT_STYLE = {"heterostructure": ("tab:red", "o", "heterostructure (bulk + interface)"),
+                  "bulk_only": ("tab:blue", "s", "bulk only (no interface storage)")}
+
+
+def discharge_figure(discharges: Sequence[Discharge], title: str = "") -> Figure:
+    """Potential (V vs Zn/Zn²⁺) against delivered capacity (mAh g⁻¹ on the stated basis), one line per rate."""
+    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for d in discharges:
+        ax.plot(d.capacity_mAh_g, d.potential_V, label=f"{d.current_A_g:.3g} A g⁻¹")
+    basis = discharges[0].mass_basis_label if discharges else ""
+    ax.set_xlabel(f"capacity (mAh g⁻¹, {basis})")
+    ax.set_ylabel("potential (V vs Zn/Zn²⁺)")
+    ax.legend(fontsize="small", title="current")
+    ax.set_title(title)
+    return fig
+
+
+def ragone_figure(curves: Sequence[RagoneCurve], title: str = "") -> Figure:
+    """Energy (Wh kg⁻¹) against mean power (W kg⁻¹), log–log, each variant on the same axes."""
+    fig = Figure(figsize=(6.0, 4.5), layout="constrained")
+    ax = fig.subplots()
+    for c in curves:
+        color, marker, label = _VARIANT_STYLE.get(c.variant, ("k", ".", c.variant))
+        p, e = c.column("power_W_kg"), c.column("energy_Wh_kg")
+        ok = (p > 0) & (e > 0)
+        ax.loglog(p[ok], e[ok], marker=marker, color=color, label=label)
+    basis = curves[0].mass_basis_label if curves else ""
+    ax.set_xlabel(f"mean power (W kg⁻¹, {basis})")
+    ax.set_ylabel(f"energy (Wh kg⁻¹, {basis})")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    ax.set_title(title or "Ragone conflict: bulk-only vs heterostructure")
+    return fig
+
+
+def cv_figure(measurements: Sequence, mass_g: float, title: str = "") -> Figure:
+    """Simulated CVs: specific current (A g⁻¹, active) against potential (V), one line per scan rate."""
+    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for m in measurements:
+        ax.plot(m.potential_V, m.current_A / mass_g, label=f"{m.scan_rate_mV_s:g} mV s⁻¹")
+    ax.set_xlabel("potential (V vs Zn/Zn²⁺)")
+    ax.set_ylabel("current (A g⁻¹, active)")
+    ax.axhline(0.0, color="0.6", lw=0.5)
+    ax.legend(fontsize="small", title="scan rate")
+    ax.set_title(title)
+    return fig
+
+
+def designmap_figure(dm: DesignMap, title: str = "") -> Figure:
+    """Heat map of the energy (Wh kg⁻¹) at the target power over the two swept parameters."""
+    fig = Figure(figsize=(6.2, 4.8), layout="constrained")
+    ax = fig.subplots()
+    energy = np.ma.masked_invalid(dm.energy_Wh_kg)
+    mesh = ax.pcolormesh(dm.x_values, dm.y_values, energy, shading="nearest", cmap="viridis")
+    if dm.x_axis.log:
+        ax.set_xscale("log")
+    if dm.y_axis.log:
+        ax.set_yscale("log")
+    ax.set_xlabel(dm.x_axis.label)
+    ax.set_ylabel(dm.y_axis.label)
+    fig.colorbar(mesh, ax=ax, label=f"energy at {dm.target_power_W_kg:g} W kg⁻¹ (Wh kg⁻¹, {dm.mass_basis_label})")
+    ax.set_title(title)
+    return fig
