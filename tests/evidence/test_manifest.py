@@ -52,6 +52,10 @@ def test_valid_manifest_and_masses(tmp_path):
     (lambda t: t + '[[data.cv]]\npath = "missing.csv"\n', ["data.cv[0].path", "file not found", "missing.csv"]),
     (lambda t: t.replace("[geometry]", "[geometry"), ["not valid TOML"]),
     (lambda t: "", ["empty"]),
+    (lambda t: t.replace("size_nm = 5.0", "size_nm = inf"), ["geometry.size_nm", "finite"]),
+    (lambda t: t.replace("interface_coverage = 0.5", "interface_coverage = nan"), ["geometry.interface_coverage"]),
+    (lambda t: t + "[[evidence.characterisation]]\ntechnique = 'Raman'\nmode = 'sideways'\n",
+     ["evidence.characterisation[0].mode", "'in situ'"]),
 ])
 def test_bad_manifest_is_one_clear_line(tmp_path, edit, fragments):
     p = _write(tmp_path, edit(VALID))

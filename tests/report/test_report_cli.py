@@ -65,9 +65,11 @@ def test_evidence_table_json(run_cli, minimal_study, tmp_path):
 
 
 def test_evidence_verdict_json(run_cli, minimal_study, tmp_path):
-    code, _, err = run_cli("evidence", "verdict", minimal_study(), "--json", tmp_path / "v.json")
+    code, _, err = run_cli("evidence", "verdict", minimal_study(), "--json", tmp_path / "v.json",
+                           "--out", tmp_path / "v")
     assert code == 0, err
     v = _json(tmp_path / "v.json")
+    assert _json(tmp_path / "v" / "verdict.json") == v
     assert v["verdict"] == "interface-assisted bulk insertion" and v["tier"] == "C"
     assert v["kinetics"]["b_mean"] is None
     rule_i = next(r for r in v["reasons"] if r["rule"].startswith("(i)"))

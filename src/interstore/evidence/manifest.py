@@ -26,7 +26,7 @@ Alternative = Literal["proton", "pseudocapacitance", "parasitic"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class StudyInfo(_Model):
