@@ -79,3 +79,15 @@ def test_read_impedance_second_sweep(run_cli, tmp_path):
 def test_read_errors_are_one_line_exit_2(run_cli, args, message):
     code, out, err = run_cli(*args)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("junk.nda", b"NEWARE" + b"\x00" * 8 + bytes([77]) + b"\x00" * 300, "damaged or unsupported Neware file"),
+    ("junk.mpr", b"BIO-LOGIC MODULAR FILE" + b"\x00" * 100, "damaged or unsupported .mpr file"),
+    ("junk.DTA", b"EXPLAIN\nTAG\tCV\n", "no CURVE table"),
+])
+def test_read_damaged_binaries_one_line(run_cli, tmp_path, name, content, message):
+    f = tmp_path / name
+    f.write_bytes(content)
+    code, _, err = run_cli("read", f)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
