@@ -1,8 +1,9 @@
-"""Gamry, CHI, BioLogic .mpr and Neware .nda readers.
+"""Gamry, CHI, BioLogic .mpr and Neware .nda/.ndax readers.
 
 The text files in tests/echem/data copy the real header layouts; the binaries are
 built here byte by byte in the layouts galvani and NewareNDA parse (EC-Lab data
-module version 2; NDA version 29), so the tests exercise those libraries for real."""
+module version 2; NDA version 29; NDAX with an NDC version 2 data file), so the
+tests exercise those libraries for real."""
 
 from __future__ import annotations
 
@@ -289,6 +290,39 @@ def test_nda29_cycling(tmp_path):
     assert list(np.unique(m.step)) == [1, 2, 3, 4]
 
 
+def write_ndax(path: Path, rows: list[tuple[int, int, float, float, float]]) -> None:
+    """A .ndax (zip) whose data.ndc is NDC version 2, file type 1: 94-byte records from byte 517,
+    each starting with the same 8 bytes, rows as in :func:`write_nda29`."""
+    import zipfile
+
+    ndc = bytearray(517)
+    ndc[0], ndc[2] = 1, 2                                  # file type 1, version 2
+    step, last_status = 0, None
+    for index, (cycle, status, t, v, i_mA) in enumerate(rows, start=1):
+        if status != last_status:
+            step, last_status = step + 1, status
+        rec = bytearray(94)
+        rec[0:8] = b"\x55\x00NDC\x00\x00\x00"
+        rec[8:18] = struct.pack("<IIBB", index, cycle - 1, step, status)
+        rec[23:39] = struct.pack("<Qii", int(round(t * 1000)), int(round(v * 1e4)), int(round(i_mA / 1e-2)))
+        rec[75:82] = struct.pack("<HBBBBB", 2025, 3, 14, 10, 0, 0)
+        rec[82:86] = struct.pack("<i", -100000)
+        ndc += rec
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("data.ndc", bytes(ndc))
+
+
+def test_ndax_cycling(tmp_path):
+    rows = [(1, 2, t, 1.2 - 0.01 * t, -0.5) for t in (0.0, 30.0, 60.0)] + \
+           [(1, 1, t, 0.6 + 0.01 * t, 0.5) for t in (0.0, 30.0, 60.0)]
+    f = tmp_path / "cell.ndax"
+    write_ndax(f, rows)
+    m = read_measurement(f)
+    assert m.instrument == "neware" and m.time_s.tolist() == [0, 30, 60, 60, 90, 120]
+    assert np.allclose(m.current_A, [-5e-4] * 3 + [5e-4] * 3) and np.allclose(m.potential_V[3:], [0.6, 0.9, 1.2])
+    assert m.data["capacity_mAh"].tolist() == pytest.approx([0.0] * 6)
+
+
 def test_nda_damaged(tmp_path):
     f = tmp_path / "junk.nda"
     f.write_bytes(b"NEWARE" + b"\x00" * 8 + bytes([29]) + b"\x00\x00\x00\x00\x55\x00" + b"\x01" * 200)
@@ -300,6 +334,12 @@ def test_nda_damaged(tmp_path):
     g = tmp_path / "junk.ndax"
     g.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError, match="junk.ndax: not a zip archive"):
+        read_measurement(g)
+    import zipfile
+
+    with zipfile.ZipFile(g, "w") as zf:
+        zf.writestr("VersionInfo.xml", "<config/>")
+    with pytest.raises(InputError, match="junk.ndax: damaged or unsupported Neware file"):
         read_measurement(g)
 
 
