@@ -51,11 +51,12 @@ def ragone_figure(curves: Sequence[RagoneCurve], title: str = "") -> Figure:
 
 
 def cv_figure(measurements: Sequence, mass_g: float, title: str = "") -> Figure:
-    """Simulated CVs: specific current (A g⁻¹, active) against potential (V), one line per scan rate."""
+    """Simulated CVs (last cycle): specific current (A g⁻¹, active) against potential (V), one line per rate."""
     fig = Figure(figsize=(6.0, 4.2), layout="constrained")
     ax = fig.subplots()
     for m in measurements:
-        ax.plot(m.potential_V, m.current_A / mass_g, label=f"{m.scan_rate_mV_s:g} mV s⁻¹")
+        last = m.cycle == m.cycle.max()
+        ax.plot(m.potential_V[last], m.current_A[last] / mass_g, label=f"{m.scan_rate_mV_s:g} mV s⁻¹")
     ax.set_xlabel("potential (V vs Zn/Zn²⁺)")
     ax.set_ylabel("current (A g⁻¹, active)")
     ax.axhline(0.0, color="0.6", lw=0.5)
