@@ -126,3 +126,42 @@ def test_eis_fit_sets_the_series_resistance(run_cli, minimal_study, tmp_path):
     assert rep["r_s_ohm_used"] == pytest.approx(params["R0"])
     assert (tmp_path / "out" / "nyquist.png").is_file()
     assert 'id="fig-nyquist"' in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def _gitt_csv(path, *, D_cm2_s, L_cm, tau_s=600.0, dEs_V=0.01, pulses=3):
+    """Ideal Weppner–Huggins transients: E ∝ √t during each pulse (after a 5 mV IR jump),
+    exponential relaxation to a plateau ΔE_s lower during each rest."""
+    import numpy as np
+
+    dEt = dEs_V * 2 * L_cm / np.sqrt(np.pi * tau_s * D_cm2_s)  # inverts D = 4L²/(πτ)·(ΔEs/ΔEt)²
+    rows, t0, e_rest = [], 0.0, 1.0
+    for t in np.arange(0, 300, 10.0):
+        rows.append((t, e_rest, 0.0))
+    t0 = 300.0
+    for _ in range(pulses):
+        tp = np.arange(0, tau_s + 1, 10.0)
+        for t in tp:
+            rows.append((t0 + t, e_rest - 0.005 - dEt * np.sqrt(t / tau_s), -1e-4))
+        e_end, e_next = e_rest - dEt, e_rest - dEs_V
+        t0 += tau_s + 10.0
+        for t in np.arange(0, 1200, 10.0):
+            rows.append((t0 + t, e_next + (e_end - e_next) * np.exp(-t / 60.0), 0.0))
+        t0 += 1200.0
+        e_rest = e_next
+    path.write_text("time_s,potential_V,current_A\n" + "".join(f"{a:.1f},{b:.7f},{c:.6g}\n" for a, b, c in rows),
+                    encoding="utf-8")
+
+
+def test_gitt_diffusion_length_from_geometry(run_cli, minimal_study, tmp_path):
+    study = minimal_study(extra='[data]\ngitt = "gitt.csv"\n')
+    text = study.read_text(encoding="utf-8").replace('morphology = "cluster"', 'morphology = "sheet"')
+    study.write_text(text.replace("size_nm = 1.0", "size_nm = 5.0"), encoding="utf-8")
+    _gitt_csv(tmp_path / "gitt.csv", D_cm2_s=1e-17, L_cm=5e-7)  # 5 nm sheet: L = thickness; τD/L² = 0.024
+    code, _, err = run_cli("report", study, "--out", tmp_path / "out")
+    assert code == 0, err
+    g = _json(tmp_path / "out" / "report.json")["gitt"]
+    assert g["geometry"]["length_cm"] == pytest.approx(5e-7)
+    assert g["n_pulses"] == 3
+    assert g["D_cm2_s_median_valid"] == pytest.approx(1e-17, rel=0.05)
+    assert g["n_valid"] == 3
+    assert (tmp_path / "out" / "gitt.png").is_file()

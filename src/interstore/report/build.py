@@ -23,7 +23,7 @@ from ..evidence.verdict import Verdict, case_from_study, evaluate
 from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
-STAGES = ("manifest", "impedance", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
+STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
           "capacity ledger", "verdict")
 
 
@@ -34,6 +34,7 @@ class StudyResults:
     study: Study
     bulk: TheoreticalCapacity
     eis: object | None
+    gitt: object | None
     r_s_ohm: float
     cv: object | None
     cycling: tuple
@@ -78,6 +79,7 @@ class StudyResults:
             "interface_site_fraction": self.site_fraction,
             "kinetics": self.kinetics_summary(),
             "eis": self.eis.to_dict() if self.eis is not None else None,
+            "gitt": self.gitt.to_dict() if self.gitt is not None else None,
             "r_s_ohm_used": self.r_s_ohm,
             "cv": self.cv.to_dict() if self.cv is not None else None,
             "rates": [{"current_A_g_active": p.current_A_g,
@@ -108,6 +110,24 @@ def _analyse_eis(study: Study):
 
     d = study.manifest.data
     return fit_eis(read_impedance(study.resolve(d.eis), instrument=d.instrument), d.eis_circuit)
+
+
+def gitt_length_cm(study: Study) -> float:
+    """Diffusion length for GITT: the cluster/particle radius or the sheet thickness (cm)."""
+    g = study.manifest.geometry
+    return (g.size_nm if g.morphology == "sheet" else g.size_nm / 2) * 1e-7
+
+
+def _analyse_gitt(study: Study):
+    from ..echem.gitt import GittGeometry, analyze_gitt
+    from ..echem.readers import read_measurement
+    from ..theoretical import molar_mass_g_mol
+
+    d = study.manifest.data
+    geometry = GittGeometry.from_length(gitt_length_cm(study), study.masses.active_g,
+                                        molar_mass_g_mol(study.manifest.material.active_formula))
+    return analyze_gitt(read_measurement(study.resolve(d.gitt), instrument=d.instrument,
+                                         active_mass_g=study.masses.active_g), geometry)
 
 
 def _analyse_cv(study: Study, r_s_ohm: float):
@@ -256,15 +276,17 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
     # series resistance for the CV ohmic correction: the manifest's, else the EIS fit's R0, else 0 Ω
     r_s = m.data.r_s_ohm if m.data.r_s_ohm is not None else (eis.parameter("R0") if eis is not None else 0.0)
     tick(STAGES[1])
-    cv = _analyse_cv(study, r_s) if m.data.cv else None
+    gitt = _analyse_gitt(study) if m.data.gitt is not None else None
     tick(STAGES[2])
+    cv = _analyse_cv(study, r_s) if m.data.cv else None
+    tick(STAGES[3])
     cycling = _analyse_cycling(study) if m.data.gcd else ()
     points = rate_points(study, cycling, cv)
-    tick(STAGES[3])
-    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
     tick(STAGES[4])
-    ragone = _simulate(study) if (simulate and m.simulation is not None) else None
+    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
     tick(STAGES[5])
+    ragone = _simulate(study) if (simulate and m.simulation is not None) else None
+    tick(STAGES[6])
     ledger = None
     if points:
         interface, source = _interface_limit(study, bulk.capacity_mAh_g, limit, site_fraction)
@@ -273,7 +295,7 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                Uncertain(m.ledger.proton_fraction, m.ledger.proton_fraction_sigma),
                                None if par is None else Uncertain(par, m.ledger.parasitic_fraction_sigma))
         ledger = capacity_ledger(list(points), limits, study.masses)
-    tick(STAGES[6])
+    tick(STAGES[7])
     quantified = set()
     if any(p.coulombic_efficiency is not None for p in points) or m.ledger.parasitic_fraction is not None:
         quantified.add("parasitic")
@@ -286,8 +308,8 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                        capacitive_fraction=capacitive, quantified=frozenset(quantified),
                                        ledger_interface_mAh_g=None if ledger is None
                                        else ledger.rows[0].shares["interface"].value))
-    tick(STAGES[7])
-    return StudyResults(study, bulk, eis, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
+    tick(STAGES[8])
+    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
 
 
 def study_row(results: StudyResults) -> dict:

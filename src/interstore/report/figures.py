@@ -146,10 +146,22 @@ def nyquist_figure(eis) -> FigureSpec:
                       (Trace("measured", z.real, -z.imag, "markers"), Trace("fit", fit.real, -fit.imag)))
 
 
+def gitt_figure(gitt) -> FigureSpec:
+    """Weppner–Huggins D per pulse against the pulse's share of the titrated charge."""
+    pulses = [p for p in gitt.pulses if np.isfinite(p.D_cm2_s) and p.D_cm2_s > 0]
+    traces = tuple(Trace(name, _arr([p.depth_fraction for p in sel]), _arr([p.D_cm2_s for p in sel]), "markers")
+                   for name, sel in (("valid pulses", [p for p in pulses if p.valid]),
+                                     ("flagged pulses", [p for p in pulses if not p.valid])) if sel)
+    return FigureSpec("gitt", "GITT diffusion coefficient (Weppner–Huggins)", "fraction of titrated charge (–)",
+                      "D (cm² s⁻¹)", traces, log_y=True)
+
+
 def report_figures(results) -> list[FigureSpec]:
     """Every figure the study's results support, in report order."""
     label = results.study.manifest.material.active_formula
     figs = [nyquist_figure(results.eis)] if results.eis is not None else []
+    if results.gitt is not None:
+        figs.append(gitt_figure(results.gitt))
     if results.cv is not None:
         figs += [cv_figure(results.cv, label), bvalue_figure(results.cv), dunn_figure(results.cv)]
     if results.rate_points:

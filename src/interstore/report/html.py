@@ -136,6 +136,13 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                                     numeric_from=2)
                          + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')}; the CV ohmic correction "
                            f"uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>" + figs("nyquist")))
+    if report["gitt"] is not None:
+        gt = report["gitt"]
+        sections.append(("GITT",
+                         f"<p>{esc(gt['method'])}; diffusion length L = {num(gt['geometry']['length_cm'])} cm "
+                         f"(cluster/particle radius or sheet thickness). {gt['n_valid']} of {gt['n_pulses']} pulses "
+                         f"pass the √t and τ ≪ L²/D checks; median D of those = "
+                         f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + figs("gitt")))
     lim = report["atomistic"]["limit"]
     if lim is not None:
         sections.append(("Interface limit capacity (atomistic)",
