@@ -43,7 +43,7 @@ def main() -> None:
         rx = time.perf_counter() - t0
         rows.append((name, len(atoms), f"{sp:.3f}", f"{rx:.2f}", res.steps, f"{rx / max(res.steps, 1):.3f}",
                      f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", f"{os.getloadavg()[0]:.1f}"))
-    Console().print(table(f"{info['model']} {info['model_version']} (chgnet {info['package_version']}, "
+    Console(width=140).print(table(f"{info['model']} {info['model_version']} (chgnet {info['package_version']}, "
                           f"torch {info['torch_version']}, 1 thread)",
                           ["cell", "atoms", "s per single point", "s per relaxation", "steps",
                            "s per step", "peak RSS (MiB)", "load avg (1 min)"], rows))

@@ -46,3 +46,20 @@ def test_chgnet_weights_load_offline_from_the_wheel():
     model, version, energy = proc.stdout.split()[-3:]
     assert model == "CHGNet" and version == "0.3.0"
     assert -3.0 < float(energy) < -2.0  # 2 atoms of hcp Zn, about -1.26 eV/atom
+
+
+def test_energy_only_prediction_matches_full_prediction():
+    pytest.importorskip("chgnet")
+    from interstore.atomistic.calculator import chgnet_task, load_calculator, single_point
+    from interstore.atomistic.structures import build_vo2_ti3c2
+
+    assert chgnet_task(["energy"]) == "e" and chgnet_task(["forces"]) == "ef"
+    assert chgnet_task(["stress"]) == "efsm" and chgnet_task(None) == "efsm"
+    atoms = build_vo2_ti3c2()
+    atoms.rattle(0.02, seed=1)
+    e_only = single_point(atoms)
+    full = atoms.copy()
+    full.calc = load_calculator("chgnet")
+    full.calc.calculate(full, ["energy", "forces", "stress"], task="efsm")
+    assert full.calc.results["energy"] == pytest.approx(e_only, abs=1e-4)
+    assert full.calc.results["forces"].shape == (72, 3)
