@@ -90,3 +90,49 @@ def test_cutoff_above_initial_ocv_is_rejected_before_solving():
     cfg = _bulk_config().updated(**{"cell.v_min_V": 1.0})  # ideal OCP at x0 = 0.05 is 0.838 V
     with pytest.raises(InputError, match="v_min_V"):
         simulate_galvanostatic(cfg, 1.0, bulk_only=True)
+
+
+def test_user_ocp_table_is_monotone_and_used_by_the_host(tmp_path):
+    from interstore.transport.ocp import read_ocp_table
+
+    x = np.linspace(0.0, 1.0, 11)
+    u = 1.2 - 0.8 * x ** 1.5
+    (tmp_path / "ocp.csv").write_text("stoichiometry,potential_V\n" + "\n".join(f"{a},{b}" for a, b in zip(x, u)))
+    table = read_ocp_table(tmp_path / "ocp.csv")
+    fine = np.linspace(0, 1, 501)
+    assert np.all(np.diff(table(fine)) <= 0)                      # PCHIP never overshoots
+    np.testing.assert_allclose(table(x), u)
+    (tmp_path / "cell.toml").write_text('[host]\nocp = "ocp.csv"\n[interface]\nenabled = false\n')
+    from interstore.transport.cellconfig import load_cell_config
+
+    cfg = load_cell_config(tmp_path / "cell.toml")               # relative path: next to the config
+    res = build_model(cfg, reservoirs="bulk").reservoirs[0]
+    assert float(res.ocp(0.5)) == pytest.approx(float(table(0.5)))
+
+
+@pytest.mark.parametrize("body,fragment", [
+    ("stoichiometry,potential_V\n0,1.2\n0.5,1.3\n1,0.4\n", "decreasing"),
+    ("stoichiometry,potential_V\n0,1.2\n0.5,nan\n1,0.4\n", "line 3"),
+    ("x,potential_V\n0,1.2\n0.5,1.0\n1,0.4\n", "stoichiometry"),
+    ("stoichiometry,potential_V\n0,1.2\n", "at least 3"),
+    ("", "could not be read"),
+])
+def test_bad_ocp_tables(tmp_path, body, fragment):
+    from interstore.transport.ocp import read_ocp_table
+
+    (tmp_path / "ocp.csv").write_text(body)
+    with pytest.raises(InputError, match=fragment):
+        read_ocp_table(tmp_path / "ocp.csv")
+
+
+def test_spacecharge_interface_capacity_equals_stored_charge_times_area():
+    from interstore.transport.electrode import interface_area_m2_g
+    from interstore.transport.spacecharge import galvani_step_V, interface_capacitance_curve
+
+    sc = {"eps_r": 20.0, "c_bulk_mol_m3": 10.0, "site_concentration_mol_m3": 3e4}
+    cfg = config_from_dict({"interface": {"capacity_source": "spacecharge", "spacecharge": sc, "pzc_V": 1.6}})
+    res = build_model(cfg).reservoirs[1]
+    ends = interface_capacitance_curve(sc, galvani_step_V(np.array([1.6, 0.2]), 1.6)).charge_C_m2
+    expected = abs(ends[1] - ends[0]) * interface_area_m2_g(cfg)      # C per g active
+    assert res.capacity_C_g == pytest.approx(expected, rel=2e-3)
+    assert float(res.ocp(0.0)) == pytest.approx(1.6) and float(res.ocp(1.0)) == pytest.approx(0.2)

@@ -70,3 +70,21 @@ def test_hold_current_decays_and_charge_matches_capacity_between_potentials():
     q = build_model(cfg, reservoirs="interface").reservoirs[0].capacity_C_g * cfg.cell.active_mass_g
     expected = q * (1.4 - 1.0) / (1.6 - 0.2)                          # linear isotherm, C
     assert -trapezoid(i, hold.time_s) == pytest.approx(expected, rel=5e-3)
+
+
+def test_hold_through_series_resistance_decays_with_rc_time_constant():
+    # a linear (constant-capacitance) interface behind R: i(t) = (ΔV/R)·exp(−t/RC), C = Q·m/ΔV_window
+    r_ohm = 20.0
+    cfg = config_from_dict({"cell": {"r_ohm_ohm": r_ohm}, "interface": {"isotherm": "linear"},
+                            "numerics": {"n_cells": 12}})
+    from interstore.transport.electrode import build_model
+
+    q_c = build_model(cfg, reservoirs="interface").reservoirs[0].capacity_C_g * cfg.cell.active_mass_g
+    cap_F = q_c / (cfg.cell.v_max_V - cfg.cell.v_min_V)
+    tau = r_ohm * cap_F
+    hold = simulate_hold(cfg, 1.0, 5 * tau, from_potential_V=1.4, reservoirs="interface")
+    t, i = hold.time_s, hold.current_A
+    sel = (t > 0.2 * tau) & (t < 3 * tau)
+    slope = np.polyfit(t[sel], np.log(-i[sel]), 1)[0]
+    assert -1 / slope == pytest.approx(tau, rel=0.01)
+    assert -i[sel][0] == pytest.approx(0.4 / r_ohm * np.exp(-t[sel][0] / tau), rel=0.01)
