@@ -22,13 +22,14 @@ DATA = Path(__file__).parent / "data"
     ("Q charge/discharge/mA.h", "Q charge/discharge", "mA.h"), ("time_s", "time", "s"),
     ("current_mA", "current", "mA"), ("cycle number", "cycle number", None), ("cycle_index", "cycle_index", None),
     ("Re(Z)", "Re(Z)", None), ("Current (furlongs)", "Current", "furlongs"),
+    ("Potential (V vs. Zn/Zn2+)", "Potential", "V"), ("Ewe/V vs. Zn", "Ewe", "V"), ("E [mV vs Ag/AgCl]", "E", "mV"),
 ])
 def test_split_header(header, name, unit):
     assert split_header(header) == (name, unit)
 
 
 @pytest.mark.parametrize("quantity, unit, factor", [
-    ("time", "s", 1.0), ("time", "min", 60.0), ("time", "h", 3600.0),
+    ("time", "s", 1.0), ("time", "min", 60.0), ("time", "h", 3600.0), ("time", "d", 86400.0),
     ("potential", "V", 1.0), ("potential", "mV", 1e-3),
     ("current", "A", 1.0), ("current", "mA", 1e-3), ("current", "µA", 1e-6), ("current", "μA", 1e-6),
     ("current", "uA", 1e-6), ("capacity", "Ah", 1e3), ("capacity", "mA.h", 1.0), ("capacity", "mAh", 1.0),

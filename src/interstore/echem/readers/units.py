@@ -25,7 +25,8 @@ CANONICAL_UNIT = {
 FACTORS: dict[str, dict[str, float]] = {
     "time": {"s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0, "ms": 1e-3,
              "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
-             "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0},
+             "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+             "d": 86400.0, "day": 86400.0, "days": 86400.0},
     "potential": {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "kV": 1e3},
     "current": {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9, "pA": 1e-12},
     "capacity": {"Ah": 1e3, "mAh": 1.0, "uAh": 1e-3, "C": 1.0 / 3.6, "mC": 1e-3 / 3.6,
@@ -41,6 +42,7 @@ CLOCK_CELL = re.compile(r"^(\d+\s*days?,?\s*)?\d+:\d{1,2}:\d{1,2}(\.\d+)?$")
 _OHM_WORDS = re.compile(r"(ohms?|Ω)$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
 _SLASHED = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<unit>[^/()\[\]]+?)\s*$")
+_REFERENCE = re.compile(r"\s+vs\.?\s[^)\]]*")  # 'V vs. Zn/Zn2+': the reference electrode, not a unit
 _SUFFIXED = re.compile(r"^(?P<name>.+?)_(?P<unit>[A-Za-zµμΩ]+)$")
 
 
@@ -75,10 +77,11 @@ def split_header(header: str) -> tuple[str, str | None]:
 
     ``'Ewe/V'`` → ``('Ewe', 'V')``; ``'Current (mA)'`` → ``('Current', 'mA')``;
     ``'-Im(Z)/Ohm'`` → ``('-Im(Z)', 'Ohm')``; ``'time_s'`` → ``('time', 's')``;
-    ``'cycle number'`` → ``('cycle number', None)``.  A bracket glued to a name, as in
+    ``'cycle number'`` → ``('cycle number', None)``; ``'E (V vs. Zn/Zn2+)'`` → ``('E', 'V')``
+    (a reference electrode after ``vs`` is dropped).  A bracket glued to a name, as in
     ``Re(Z)``, is a unit only when it holds a known unit.
     """
-    h = header.strip()
+    h = _REFERENCE.sub("", header.strip())
     m = _SLASHED.match(h)
     if m:
         return m.group("name").strip(), m.group("unit").strip()
