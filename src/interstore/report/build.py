@@ -23,8 +23,8 @@ from ..evidence.verdict import Verdict, case_from_study, evaluate
 from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
-STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit", "simulation",
-          "capacity ledger", "verdict")
+STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit",
+          "simulation", "capacity ledger", "verdict")
 
 
 @dataclass(frozen=True, eq=False)

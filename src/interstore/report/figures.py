@@ -101,18 +101,18 @@ def capacity_figure(results) -> FigureSpec:
 
 
 def ragone_figure(results) -> FigureSpec:
-    """Measured Ragone points (active basis) with the simulated bulk-only and heterostructure curves."""
+    """Measured Ragone points (active basis, drawn last) over the simulated bulk-only and heterostructure curves."""
     traces = []
-    for c in results.cycling:
-        pts = [p for p in c.ragone if p.basis == "active"]
-        if pts:
-            traces.append(Trace("measured (active basis)", _arr([p.power_W_kg for p in pts]),
-                                _arr([p.energy_Wh_kg for p in pts]), "markers"))
     for kind, curve in (results.ragone_simulated or {}).items():
         traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
                             _arr([q["power_W_kg"] for q in curve["points"]]),
                             _arr([q["energy_Wh_kg"] for q in curve["points"]]), "lines+markers",
                             dash=kind == "bulk_only"))
+    for c in results.cycling:
+        pts = [p for p in c.ragone if p.basis == "active"]
+        if pts:
+            traces.append(Trace("measured (active basis)", _arr([p.power_W_kg for p in pts]),
+                                _arr([p.energy_Wh_kg for p in pts]), "markers"))
     return FigureSpec("ragone", "Ragone plot", "specific power (W kg⁻¹)", "specific energy (Wh kg⁻¹)",
                       tuple(traces), log_x=True, log_y=True)
 
@@ -189,7 +189,8 @@ def to_plotly(spec: FigureSpec):
             fig.add_trace(go.Bar(x=list(t.x), y=t.y.tolist(), name=escape(t.name), error_y=err))
         else:
             fig.add_trace(go.Scatter(x=list(t.x), y=t.y.tolist(), name=escape(t.name), mode=t.mode, error_y=err,
-                                     line={"dash": "dash"} if t.dash else None))
+                                     line={"dash": "dash"} if t.dash else None,
+                                     marker={"size": 10, "symbol": "circle-open"} if t.mode == "markers" else None))
     fig.update_layout(title=escape(spec.title), xaxis_title=escape(spec.x_label), yaxis_title=escape(spec.y_label),
                       barmode="stack" if spec.stacked else None, template="plotly_white",
                       height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60})
@@ -218,7 +219,8 @@ def to_matplotlib(spec: FigureSpec):
         else:
             style = "--" if t.dash else "-"
             fmt = {"markers": "o", "lines": style, "lines+markers": "o" + style}[t.mode]
-            ax.errorbar(t.x, t.y, yerr=t.error_y, fmt=fmt, label=t.name, capsize=2, markersize=4)
+            ax.errorbar(t.x, t.y, yerr=t.error_y, fmt=fmt, label=t.name, capsize=2,
+                        markersize=7 if t.mode == "markers" else 4, mfc="none" if t.mode == "markers" else None)
     ax.set(title=spec.title, xlabel=spec.x_label, ylabel=spec.y_label)
     if spec.log_x:
         ax.set_xscale("log")
