@@ -112,6 +112,15 @@ def test_csv_column_mapping_with_unit_override(tmp_path):
     assert m.current_A.tolist() == pytest.approx([2e-6, 2e-6, -2e-6])
 
 
+def test_optional_column_in_other_units_is_left_out(tmp_path):
+    f = tmp_path / "spec.csv"
+    f.write_text("time (s),voltage (V),current (mA),capacity (mAh/g)\n0,1.0,1,0\n1,1.1,1,2.8\n")
+    m = read_measurement(f)
+    assert "capacity_mAh" not in m.data.columns and m.current_A.tolist() == [1e-3, 1e-3]
+    with pytest.raises(InputError, match="unknown capacity unit 'mAh/g'"):   # asked for explicitly: an error
+        read_measurement(f, columns={"capacity": "capacity (mAh/g)"})
+
+
 def test_csv_without_units_asks_for_them(tmp_path):
     f = tmp_path / "nounits.csv"
     f.write_text("time,potential,current\n0,1,2\n1,1,2\n")

@@ -134,7 +134,12 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
         if quantity == "time" and (clock_cells or unit and CLOCK_UNIT.match(unit.strip())):
             chosen[key] = Column(key, headers[index], index, 1.0, clock=True)
             continue
-        factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
+        try:
+            factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
+        except InputError:
+            if key in required or key in mapping:
+                raise
+            continue  # an optional column in other units (e.g. 'Capacity (mAh/g)') is left out
         chosen[key] = Column(key, headers[index], index, sign * factor)
     return chosen
 
