@@ -117,8 +117,10 @@ def test_eis_fit_sets_the_series_resistance(run_cli, minimal_study, tmp_path):
     lines = ["frequency_Hz,z_real_ohm,z_imag_ohm"] + [f"{a:.6g},{b.real:.6g},{b.imag:.6g}" for a, b in zip(f, z)]
     (tmp_path / "eis.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     study = minimal_study(extra='[data]\neis = "eis.csv"\n')
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (study, tmp_path / "eis.csv")}
     code, _, err = run_cli("report", study, "--out", tmp_path / "out")
     assert code == 0, err
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in before} == before  # inputs untouched
     rep = _json(tmp_path / "out" / "report.json")
     params = {p["name"]: p["value"] for p in rep["eis"]["parameters"]}
     assert params["R0"] == pytest.approx(12.0, rel=0.02)

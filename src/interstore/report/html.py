@@ -105,6 +105,8 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                 ("Study and mass bases",
                  f"<p>{esc(s['description'])}</p><p class=\"note\">manifest: {esc(s['manifest'])}</p>"
                  + html_table(["mass", "mg"], [[k.replace("_", " "), f"{v:.4g}"] for k, v in m.items()])
+                 + f"<p>Interface site fraction (share of the active phase within one interface layer): "
+                   f"{100 * report['interface_site_fraction']:.0f} %.</p>"
                  + f"<p>Theoretical bulk capacity of {esc(bulk['formula'])}, {bulk['electrons_per_formula']:g} e⁻ per "
                    f"formula unit, M = {bulk['molar_mass_g_mol']:.2f} g mol⁻¹:</p>"
                  + html_table(["basis", "mAh g⁻¹"], [[labels[b], f"{bulk['capacity_mAh_g'][b]:.1f}"] for b in BASES]))]
