@@ -65,3 +65,21 @@ def test_bad_rates_rejected():
     cfg = load_cell_config(EXAMPLE)
     with pytest.raises(InputError):
         ragone_curve(cfg, [1.0, -2.0])
+
+
+def test_rate_test_measurement_through_echem_cycling_analysis():
+    from interstore.echem.galvanostatic import analyze_cycling
+    from interstore.transport.electrode import simulate_galvanostatic, simulate_rate_test
+
+    cfg = load_cell_config(EXAMPLE).updated(**{"numerics.n_cells": 12, "numerics.points_per_segment": 80})
+    m = simulate_rate_test(cfg, [0.5, 5.0], cycles_per_rate=2)
+    masses = cfg.cell.masses
+    res = analyze_cycling(m, masses)
+    assert len(res.cycles) == 4 and len(res.rate_steps) == 2
+    basis_g = masses.mass_g(cfg.cell.mass_basis)
+    first = simulate_galvanostatic(cfg, 0.5)       # same initial state as the rate test's first discharge
+    assert res.cycles[0].discharge.capacity_mAh / basis_g == pytest.approx(first.capacity_mAh_g[-1], rel=2e-3)
+    # the second cycle at each rate is closed (same start and end state): CE = 100 % (no side reactions)
+    for c in (res.cycles[1], res.cycles[3]):
+        assert c.coulombic_efficiency_pct == pytest.approx(100.0, abs=0.5)
+    assert res.rate_steps[1].discharge_capacity_mAh < res.rate_steps[0].discharge_capacity_mAh

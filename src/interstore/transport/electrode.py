@@ -435,6 +435,7 @@ class Discharge:
     basis_mass_g: float
     charge_balance_rel_error: float
     hit_cutoff: bool
+    active_mass_g: float | None = None
 
     @property
     def energy_Wh_kg(self) -> float:
@@ -457,7 +458,15 @@ class Discharge:
         sign = -1.0 if self.current_A_g > 0 else 1.0
         current = np.full(self.time_s.size, sign * abs(self.current_A_g) * self.basis_mass_g)
         return from_arrays(self.time_s, self.potential_V, current, source=source, instrument="interstore simulator",
-                           active_mass_g=None, technique="galvanostatic")
+                           active_mass_g=self.active_mass_g, technique="galvanostatic")
+
+
+def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active: float, cutoff_V: float) -> Trajectory:
+    """Constant insertion current (A g⁻¹ active; < 0 charges) until ``cutoff_V`` or until the
+    reservoirs are full/empty (bounded at 1.05× the time to fill/empty them)."""
+    stored0 = model.stored_C_g(y0).sum()
+    room = sum(r.capacity_C_g for r in model.reservoirs) - stored0 if i_active > 0 else stored0
+    return run_step(model, y0, Step(current_A_g=i_active), 1.05 * max(room, 1e-9) / abs(i_active), cutoff_V=cutoff_V)
 
 
 def _basis(config: CellConfig) -> tuple[str, str, float]:
@@ -491,10 +500,7 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     y0 = equilibrium_state(model, v0)
     if direction == "discharge":
         y0[model.slices[0]] = config.host.initial_stoichiometry
-    stored0 = model.stored_C_g(y0).sum()
-    room = sum(r.capacity_C_g for r in model.reservoirs) - stored0 if i_active > 0 else stored0
-    duration = 1.05 * room / abs(i_active)
-    traj = run_step(model, y0, Step(current_A_g=i_active), duration, cutoff_V=cutoff)
+    traj = _run_to_cutoff(model, y0, i_active, cutoff)
     stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
     delta = stored - stored[:, :1]
     passed = i_active * traj.time_s[-1]
@@ -504,7 +510,7 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     zero = np.zeros_like(traj.time_s)
     return Discharge(traj.time_s, traj.potential_V, abs(i_active) * traj.time_s / 3.6 * config.cell.active_mass_g
                      / m_basis, by_name.get("bulk", zero), by_name.get("interface", zero), current, basis, label,
-                     m_basis, float(balance), traj.hit_cutoff)
+                     m_basis, float(balance), traj.hit_cutoff, config.cell.active_mass_g)
 
 
 def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float]], *, reservoirs: str,
@@ -562,3 +568,35 @@ def simulate_hold(config: CellConfig, potential_V: float, duration_s: float, *, 
     return _potentiostatic(config, [(float(potential_V), 0.0, float(duration_s))], reservoirs=reservoirs,
                            v_initial_V=start, source=f"simulated hold at {potential_V:g} V",
                            technique="potentiostatic hold")
+
+
+def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int = 1, bulk_only: bool = False):
+    """Galvanostatic rate test: at each current (A g⁻¹ of the config basis) ``cycles_per_rate`` cycles of
+    discharge to ``v_min_V`` then charge to ``v_max_V``, each step starting from the state the previous
+    one left.  Returns a Measurement (A, anodic positive; cycle = running cycle, step = running step)."""
+    from ..echem.record import from_arrays
+
+    currents = [float(i) for i in currents_A_g]
+    if not currents or not all(math.isfinite(i) and i > 0 for i in currents) or int(cycles_per_rate) < 1:
+        raise InputError("rate test", f"currents {currents_A_g!r}, cycles {cycles_per_rate!r}",
+                         expected="currents > 0 A/g and cycles_per_rate >= 1")
+    _, _, m_basis = _basis(config)
+    model = build_model(config, reservoirs="bulk" if bulk_only else "all")
+    y = equilibrium_state(model, float(model.reservoirs[0].ocp(config.host.initial_stoichiometry)))
+    y[model.slices[0]] = config.host.initial_stoichiometry
+    t0, parts, cycle, step = 0.0, [], 0, 0
+    for current in currents:
+        i_active = current * m_basis / config.cell.active_mass_g
+        for _ in range(int(cycles_per_rate)):
+            cycle += 1
+            for sign, cutoff in ((1.0, config.cell.v_min_V), (-1.0, config.cell.v_max_V)):
+                step += 1
+                traj = _run_to_cutoff(model, y, sign * i_active, cutoff)
+                keep = slice(0 if not parts else 1, None)
+                n = traj.time_s[keep].size
+                parts.append((t0 + traj.time_s[keep], traj.potential_V[keep],
+                              np.full(n, -sign * i_active * model.active_mass_g), np.full(n, cycle), np.full(n, step)))
+                y, t0 = traj.y[:, -1], t0 + traj.time_s[-1]
+    cols = [np.concatenate([p[k] for p in parts]) for k in range(5)]
+    return from_arrays(cols[0], cols[1], cols[2], cycle=cols[3], step=cols[4], source="simulated rate test",
+                       instrument="interstore simulator", active_mass_g=model.active_mass_g, technique="galvanostatic")
