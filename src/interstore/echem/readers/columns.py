@@ -64,13 +64,15 @@ def _normalise_name(name: str) -> tuple[str, float]:
 @dataclass(frozen=True)
 class Column:
     """Where one canonical quantity sits in a table and how to convert it: value·factor
-    (``clock``: cells are clock times such as ``1:02:03.5``, converted to seconds)."""
+    (``clock``: cells are clock times such as ``1:02:03.5``, converted to seconds;
+    ``optional``: found by name only, so a column of words is left out rather than an error)."""
 
     key: str
     header: str
     index: int
     factor: float
     clock: bool = False
+    optional: bool = False
 
 
 def parse_column_mapping(text: str) -> dict[str, str]:
@@ -130,17 +132,18 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
             unit = (units[index] if units else None) or parsed[index][1]
         quantity = QUANTITY[key]
+        optional = key not in required and key not in mapping
         clock_cells = unit is None and sample is not None and index < len(sample) and CLOCK_CELL.match(sample[index])
         if quantity == "time" and (clock_cells or unit and CLOCK_UNIT.match(unit.strip())):
-            chosen[key] = Column(key, headers[index], index, 1.0, clock=True)
+            chosen[key] = Column(key, headers[index], index, 1.0, clock=True, optional=optional)
             continue
         try:
             factor = 1.0 if quantity is None else unit_factor(quantity, unit, source=source, header=headers[index])
         except InputError:
-            if key in required or key in mapping:
+            if not optional:
                 raise
             continue  # an optional column in other units (e.g. 'Capacity (mAh/g)') is left out
-        chosen[key] = Column(key, headers[index], index, sign * factor)
+        chosen[key] = Column(key, headers[index], index, sign * factor, optional=optional)
     return chosen
 
 
