@@ -129,6 +129,8 @@ def test_optional_column_of_words_is_left_out(tmp_path):
     f.write_text(f.read_text().replace(",x\n", ",2\n"))
     m = read_measurement(f)
     assert m.step.tolist() == [1, 1, 1] and m.cycle.tolist() == [1, 1, 2]
+    f.write_text("Time (s),Voltage (V),Current (mA),Step\n0,1.0,1,\n1,1.1,1,rest\n")   # empty first cell
+    assert read_measurement(f).step.tolist() == [1, 1]
 
 
 def test_csv_without_units_asks_for_them(tmp_path):

@@ -192,7 +192,7 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
         else:
             if not pd.api.types.is_numeric_dtype(cells):  # text somewhere in the column (or a decimal comma)
                 cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
-                if col.optional and not is_number(cells.iloc[0]):
+                if col.optional and not is_number(str(cells.iloc[0])):
                     continue  # a column of words under a name like 'Step': not the step index
             values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(values))
