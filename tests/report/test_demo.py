@@ -1,6 +1,7 @@
 """The bundled demo study: numbers in report.json that must hold whatever the simulator's details."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,19 @@ def test_html_is_labelled_simulated_and_has_every_figure(demo_report):
     for key in ("cv", "b_value", "dunn", "capacity", "ragone", "binding", "ledger"):
         assert f'id="fig-{key}"' in page
         assert (demo_report / f"{key}.png").stat().st_size > 5000
+
+
+def test_same_electrochemistry_without_structural_evidence(tmp_path):
+    """The demo's data with its evidence record removed: no structural evidence, no interface verdict."""
+    from interstore.report.build import analyse_study
+
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo_study" / "study.toml"
+
+    text = demo.read_text(encoding="utf-8")
+    text = text[:text.index("[evidence]")].replace('path = "data/', f'path = "{demo.parent}/data/')
+    text = text.replace('config = "cell.toml"', f'config = "{demo.parent}/cell.toml"')
+    (tmp_path / "bare.toml").write_text(text, encoding="utf-8")
+    res = analyse_study(tmp_path / "bare.toml", simulate=False)
+    assert res.verdict.verdict == "insufficient evidence"  # b ≈ 0.7: not even surface-controlled
+    assert res.verdict.tier == "C"  # electrochemistry and an atomistic limit, nothing structural
+    assert any("in situ" in t for t in res.verdict.to_raise_tier)
