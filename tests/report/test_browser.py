@@ -12,9 +12,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 def test_demo_report_renders_in_chromium(demo_report, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed")
     from playwright.sync_api import sync_playwright
 
     report = json.loads((demo_report / "report.json").read_text(encoding="utf-8"))
