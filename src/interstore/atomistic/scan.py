@@ -21,8 +21,8 @@ from ..errors import InputError
 from .adhesion import Adhesion, work_of_adhesion
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
-from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, check_calculator, relax, single_point,
-                         zn_reference)
+from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator, relax,
+                         single_point, zn_reference)
 from .limit import LimitCapacity, limit_capacity
 from .parallel import TaskRunner
 from .reversible import ReversibleLimit, reversible_limit
@@ -209,8 +209,6 @@ def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "str
 
 def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner, units: float,
           substrate_formula: str) -> ScanResult:
-    from .calculator import calculator_info
-
     calc = settings.calculator
     info = calculator_info(calc)
     reference = scan_reference(settings)
