@@ -24,6 +24,7 @@ from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
 from .record import ImpedanceSpectrum
 
+MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
 CIRCUITS = {
     "randles": "R0-p(R1-W1,C1)",
     "randles-fl": "R0-p(R1-Wo1,C1)",
@@ -84,7 +85,7 @@ def warburg_slope(frequency_Hz, z_real_ohm, z_imag_ohm, *, max_frequency_Hz: flo
 
 def _initial_guess(circuit: str, f: np.ndarray, z: np.ndarray, slope: WarburgSlope | None) -> list[list[float]]:
     """Starting values from the spectrum's shape: R0 from the high-frequency intercept, R1 and C1
-    from the arc's apex, σ_W from the low-frequency slope; several τ_d for the finite element."""
+    from the arc's apex, σ_W from the low-frequency slope; three τ_d for the finite element."""
     hi = np.argmax(f)
     r0 = max(float(z.real[hi]), 1e-6)
     mzi = -z.imag
@@ -97,7 +98,7 @@ def _initial_guess(circuit: str, f: np.ndarray, z: np.ndarray, slope: WarburgSlo
     if "Wo" not in circuit:
         return [[r0, r1, sigma, *cap]]
     guesses = []
-    for tau in np.logspace(np.log10(0.1 / f.max()), np.log10(10.0 / f.min()), 7):
+    for tau in np.logspace(np.log10(1.0 / f.max()), np.log10(1.0 / f.min()), 3):
         guesses.append([r0, r1, sigma * np.sqrt(2 * tau), tau, *cap])
     return guesses
 
@@ -181,6 +182,7 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
 
     ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well."""
     from impedance.models.circuits import CustomCircuit
+    from impedance.models.circuits.fitting import set_default_bounds
 
     if circuit not in CIRCUITS:
         raise InputError("option --circuit", f"unknown circuit {circuit!r}", expected=" | ".join(CIRCUITS))
@@ -202,18 +204,22 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             raise
         slope = None
     string = CIRCUITS[circuit]
+    bounds = set_default_bounds(string)
+    if "Wo" in string:  # τ_d far beyond the lowest measured frequency is semi-infinite: cap it
+        bounds[1][3] = 1e4 / (2 * np.pi * f.min())
     best, best_cost = None, np.inf
     for guess in _initial_guess(string, f, z, slope):
         model = CustomCircuit(string, initial_guess=guess)
-        try:
-            model.fit(f, z)
+        try:  # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start
+            model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10)
         except (RuntimeError, ValueError):  # no convergence from this start
             continue
         cost = float(np.sum(np.abs(model.predict(f) - z) ** 2))
         if cost < best_cost:
             best, best_cost = model, cost
     if best is None:
-        raise InputError(spectrum.source, f"the {circuit} circuit ({string}) did not converge",
+        hint = (" (τ_d may lie beyond the lowest frequency: try --circuit randles)" if "Wo" in string else "")
+        raise InputError(spectrum.source, f"the {circuit} circuit ({string}) did not converge{hint}",
                          expected="a spectrum with a charge-transfer arc and a diffusion tail")
     names, units = best.get_param_names()
     values = np.asarray(best.parameters_, float)

@@ -1,0 +1,101 @@
+"""Benchmark: galvanostatic analysis, GITT and EIS fits on large synthetic inputs.
+
+Run: ``python benchmarks/cycling.py``.  Prints wall time and peak Python memory (tracemalloc, from a second run).
+
+Targets: 10⁶ galvanostatic points in < 2 s and < 100 MiB; a Randles fit in < 2 s; the worst
+case (a finite-length fit that cannot converge) bounded by 3 starts × 500 evaluations."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import numpy as np
+
+from interstore.echem.eis import fit_eis
+from interstore.echem.galvanostatic import analyze_cycling
+from interstore.echem.gitt import GittGeometry, analyze_gitt
+from interstore.echem.record import ImpedanceSpectrum, from_arrays
+from interstore.errors import InputError
+from interstore.massbasis import ElectrodeMasses
+
+
+def cycling_data(n_cycles: int, points_per_half: int):
+    """Triangular V(t) at ±1 mA, one point per second: n_cycles × 2 half-cycles."""
+    n = points_per_half
+    ramp = np.linspace(1.6, 0.2, n)
+    v = np.tile(np.concatenate((ramp, ramp[::-1])), n_cycles)
+    i = np.tile(np.concatenate((np.full(n, -1e-3), np.full(n, 1e-3))), n_cycles)
+    return from_arrays(np.arange(v.size, dtype=float), v, i)
+
+
+def gitt_data(n_pulses: int):
+    """√t pulses of 600 s (61 points) and 1 h exponential relaxations (120 points)."""
+    tp, tr = np.linspace(0, 600, 61), np.linspace(0, 3600, 121)[1:]
+    pulse_v = -0.005 - 0.05 * np.sqrt(tp / 600)
+    relax_v = -0.01 + (pulse_v[-1] + 0.005 + 0.01) * np.exp(-tr / 300)
+    block_v = np.concatenate((pulse_v, relax_v))
+    offsets = np.repeat(-0.01 * np.arange(n_pulses), block_v.size)
+    v = np.concatenate(([1.2], 1.2 + np.tile(block_v, n_pulses) + offsets))
+    t = np.concatenate(([-1.0], (np.concatenate((tp, 600 + tr)) + 4200 * np.arange(n_pulses)[:, None]).ravel()))
+    i = np.concatenate(([0.0], np.tile(np.concatenate((np.full(61, -1e-4), np.zeros(120))), n_pulses)))
+    return from_arrays(t + 1.0, v, i)
+
+
+def randles_spectrum(finite_tau_s: float | None = None):
+    """Randles spectrum, 100 kHz - 10 mHz; semi-infinite Warburg or a reflective one of τ_d."""
+    f = np.logspace(5, -2, 71)
+    w = 2 * np.pi * f
+    if finite_tau_s is None:
+        warburg = 1.5 * (1 - 1j) / np.sqrt(w)
+    else:
+        u = np.sqrt(1j * w * finite_tau_s)
+        warburg = 1.5 * np.sqrt(2 * finite_tau_s) / (u * np.tanh(u))
+    branch = 1 / (1 / (10 + warburg) + 1j * w * 2e-5)
+    z = 5 + branch
+    return ImpedanceSpectrum(f, z.real, z.imag, source="bench")
+
+
+def _fails(spec):
+    try:
+        fit_eis(spec, "randles-fl")
+    except InputError:
+        return
+
+
+def measure(label, fn):
+    """Wall time of an untraced run, then peak traced memory of a second run (tracemalloc slows it)."""
+    t0 = time.perf_counter()
+    fn()
+    wall = time.perf_counter() - t0
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+    tracemalloc.stop()
+    return label, wall, peak
+
+
+def main() -> None:
+    masses = ElectrodeMasses(1e-3, 0.25e-3, 0.25e-3)
+    big = cycling_data(500, 1000)        # 1 000 000 points
+    small = cycling_data(50, 1000)       # 100 000 points
+    gitt = gitt_data(200)                # 36 201 points
+    spec = randles_spectrum()
+    finite = randles_spectrum(finite_tau_s=10.0)
+    rows = [
+        measure("gcd analyze_cycling, 100k points (50 cycles)", lambda: analyze_cycling(small, masses).to_dict()),
+        measure("gcd analyze_cycling, 1M points (500 cycles)", lambda: analyze_cycling(big, masses).to_dict()),
+        measure("gitt analyze_gitt, 200 pulses", lambda: analyze_gitt(gitt, GittGeometry.from_length(1e-4))),
+        measure("eis fit_eis randles, 71 frequencies", lambda: fit_eis(spec, "randles")),
+        measure("eis fit_eis randles-fl on a finite-length spectrum (3 starts)",
+                lambda: fit_eis(finite, "randles-fl")),
+        measure("eis fit_eis randles-fl, not identifiable (worst case, error)", lambda: _fails(spec)),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'case':<{width}}  {'wall (s)':>9}  {'peak mem (MiB)':>15}")
+    for label, wall, peak in rows:
+        print(f"{label:<{width}}  {wall:9.3f}  {peak:15.1f}")
+
+
+if __name__ == "__main__":
+    main()
