@@ -16,7 +16,12 @@ def _axes(ncols: int = 1):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    return plt.subplots(1, ncols, figsize=(4.2 * ncols, 3.4), constrained_layout=True)
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, ncols, figsize=(4.2 * ncols, 3.4), constrained_layout=True)
+    for ax in np.atleast_1d(axes):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # Zn counts
+    return fig, axes
 
 
 def plot_binding(curve: BindingCurve, path: Path, reference: str) -> Path:
