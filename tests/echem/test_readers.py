@@ -104,6 +104,19 @@ def test_csv_units_in_parentheses_total_time_preferred():
     assert list(np.unique(m.step)) == [1, 2, 3, 4]
 
 
+def test_arbin_style_csv(tmp_path):
+    """Arbin MITS CSV layout: underscores, units glued in brackets, step time beside test time."""
+    f = tmp_path / "arbin.csv"
+    f.write_text("Data_Point,Date_Time,Test_Time(s),Step_Time(s),Cycle_Index,Step_Index,Current(A),Voltage(V),"
+                 "Charge_Capacity(Ah),Discharge_Capacity(Ah)\n"
+                 "1,03/14/2025 10:00:00,0.0,0.0,1,1,-0.0002,1.30,0,0\n"
+                 "2,03/14/2025 10:01:00,60.0,60.0,1,1,-0.0002,1.10,0,3.3e-6\n"
+                 "3,03/14/2025 10:02:00,120.0,0.0,1,2,0.0002,0.60,0,0\n")
+    m = read_measurement(f)
+    assert m.time_s.tolist() == [0, 60, 120] and m.step.tolist() == [1, 1, 2]
+    assert m.current_A.tolist() == pytest.approx([-2e-4, -2e-4, 2e-4]) and "capacity_mAh" not in m.data
+
+
 def test_csv_column_mapping_with_unit_override(tmp_path):
     f = tmp_path / "hand.csv"
     f.write_text("t,E,I\n0,1.0,2\n1,1.1,2\n2,1.2,-2\n")
