@@ -48,8 +48,21 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
                verdict_rows(v)),
          *([table("Discharge capacity (mAh g⁻¹) on every mass basis",
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
+         *([_ledger_table(report["ledger"])] if report["ledger"] else []),
          written=written.values())
     console.print(f"report: [bold]{written['report.html'].resolve()}[/bold]")
+
+
+def _ledger_table(ledger: dict):
+    """Ledger shares (mAh g⁻¹, active basis, value ± 1σ) per rate and the bases on which the
+    apparent capacity does not exceed the bulk limit."""
+    from ..evidence.ledger import COMPONENTS
+
+    rows = [[f"{r['current_A_g_active']:.3g}"]
+            + [f"{r['shares'][c]['active']['value_mAh_g']:.1f} ± {r['shares'][c]['active']['sigma_mAh_g']:.1f}"
+               for c in COMPONENTS] + [", ".join(r["flag_cleared_on_basis"]) or "none"] for r in ledger["rows"]]
+    return table(f"Capacity ledger (mAh g⁻¹, {ledger['basis_labels']['active']})",
+                 ["A g⁻¹ (active)", *COMPONENTS, "bases not above the bulk limit"], rows)
 
 
 def register(app: typer.Typer) -> None:
