@@ -78,7 +78,8 @@ def test_nothing_is_insufficient_evidence():
     assert v.to_dict()["to_raise_tier"]
 
 
-def test_dft_alone_is_not_structural_evidence():
-    dft = Characterisation(technique="DFT", mode="computational", reversible_bond_change=True)
+@pytest.mark.parametrize("technique, mode", [("DFT", "computational"), ("DFT simulation", "unknown")])
+def test_dft_alone_is_not_structural_evidence(technique, mode):
+    dft = Characterisation(technique=technique, mode=mode, reversible_bond_change=True)
     v = evaluate(EvidenceCase("dft only", large_interface=True, paths_connected=True, characterisation=(dft,)))
     assert v.verdict == "insufficient evidence" and v.tier == "C"

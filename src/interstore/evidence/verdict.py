@@ -74,7 +74,9 @@ class Verdict:
 
 
 def _experimental(case: EvidenceCase) -> list[Characterisation]:
-    return [c for c in case.characterisation if c.mode != "computational" and c.technique.upper() != "DFT"]
+    """Characterisations that are measurements (not ``computational`` and not named DFT…)."""
+    return [c for c in case.characterisation
+            if c.mode != "computational" and not c.technique.strip().upper().startswith("DFT")]
 
 
 def _names(chars) -> str:
@@ -119,7 +121,7 @@ def evaluate(case: EvidenceCase) -> Verdict:
                {True: "stated", False: "not stated", None: "unknown"}[case.mass_normalisation_stated]),
         Reason("alternatives addressed (proton, pseudocapacitance, parasitic)", not missing_alt,
                "missing: " + ", ".join(missing_alt) if missing_alt else "all three addressed"),
-        Reason("DFT support", bool(dft), _names(dft) if dft else "none"),
+        Reason("DFT / atomistic support", bool(dft), _names(dft) if dft else "none"),
         Reason("surface-controlled kinetics (b ≥ 0.8 or capacitive fraction ≥ 0.5): never interface evidence alone",
                None if case.b_mean is None and case.capacitive_fraction is None else surface_kinetics,
                "; ".join(filter(None, [f"b = {case.b_mean:.2f}" if case.b_mean is not None else "",
