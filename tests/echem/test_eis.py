@@ -82,3 +82,16 @@ def test_bad_options_are_input_errors():
         fit_eis(spec, area_cm2=-1.0)
     with pytest.raises(InputError, match="Warburg region"):
         fit_eis(spec, warburg_max_frequency_Hz=1e-3)
+
+
+def test_real_spectra_are_fitted(shared_data):
+    from interstore.echem.readers import read_impedance
+
+    files = [p for p in sorted(shared_data.rglob("*")) if p.is_file()
+             and any(k in p.name.lower() for k in ("eis", "imped", "peis"))]
+    if not files:
+        pytest.skip("no impedance files in shared data")
+    for path in files:
+        fit = fit_eis(read_impedance(path), "randles-cpe")
+        assert fit.relative_rms < 0.15, path
+        assert fit.parameter("R0") > 0 and fit.sigma_fit_ohm_s_half > 0

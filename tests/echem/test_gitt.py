@@ -22,19 +22,22 @@ GEOM = GittGeometry.from_electrode(mass_g=1e-3, molar_mass_g_mol=663.5, molar_vo
                                    area_cm2=1.0)  # L = 2.11e-4 cm
 
 
-def wh_titration(D_values, dEs=-0.02, relax_s=3600.0, shape="sqrt"):
+def wh_titration(D_values, dEs=0.02, relax_s=3600.0, shape="sqrt", signs=None):
+    """Pulses of ±|I_PULSE| (sign -1 = discharge: E falls by dEs after each pulse)."""
     L = GEOM.length_cm
+    signs = [-1] * len(D_values) if signs is None else signs
     t, v, i = [np.linspace(0, 600, 10)], [np.full(10, 1.2)], [np.zeros(10)]
     now, es = 600.0, 1.2
-    for D in D_values:
-        dEt = abs(dEs) * np.sqrt(4 * L ** 2 / (np.pi * TAU * D))
+    for D, sign in zip(D_values, signs):
+        current = sign * abs(I_PULSE)
+        dEt = dEs * np.sqrt(4 * L ** 2 / (np.pi * TAU * D))
         tp = np.linspace(0, TAU, 61)
         growth = np.sqrt(tp / TAU) if shape == "sqrt" else tp / TAU
-        ep = es + I_PULSE * R_OHM - dEt * growth
+        ep = es + current * R_OHM + sign * dEt * growth
         tr = np.linspace(0, relax_s, 121)[1:]
-        es_new = es + dEs
-        er = es_new + (ep[-1] - I_PULSE * R_OHM - es_new) * np.exp(-tr / 300.0)
-        t += [now + tp, now + TAU + tr]; v += [ep, er]; i += [np.full(61, I_PULSE), np.zeros(120)]
+        es_new = es + sign * dEs
+        er = es_new + (ep[-1] - current * R_OHM - es_new) * np.exp(-tr / 300.0)
+        t += [now + tp, now + TAU + tr]; v += [ep, er]; i += [np.full(61, current), np.zeros(120)]
         now += TAU + relax_s
         es = es_new
     return from_arrays(np.concatenate(t), np.concatenate(v), np.concatenate(i), source="gitt.csv")
@@ -53,6 +56,15 @@ def test_weppner_huggins_transients_recover_D_within_5_percent():
     assert [q.depth_fraction for q in res.pulses][-1] == pytest.approx(1.0)
     # x per formula unit: Q = 0.06 C per pulse, M/(2 F m) = 663.5/(2*96485*1e-3)
     assert res.pulses[0].x_Zn_per_formula_unit == pytest.approx(0.06 * 663.5 / (2 * 96485.33212e-3), rel=1e-6)
+
+
+def test_discharge_then_charge_titration_tracks_zn_content():
+    D_true = [2e-12, 3e-12, 4e-12, 4e-12, 3e-12, 2e-12]
+    res = analyze_gitt(wh_titration(D_true, signs=[-1, -1, -1, 1, 1, 1]), GEOM)
+    assert np.allclose([p.D_cm2_s for p in res.pulses], D_true, rtol=0.05)
+    assert [p.depth_fraction for p in res.pulses] == pytest.approx([1 / 3, 2 / 3, 1, 2 / 3, 1 / 3, 0], abs=1e-9)
+    assert res.pulses[-1].x_Zn_per_formula_unit == pytest.approx(0.0, abs=1e-9)
+    assert res.pulses[3].current_A > 0 and res.pulses[3].iR_drop_V > 0
 
 
 def test_linear_in_time_pulse_fails_the_sqrt_t_check():
@@ -115,3 +127,15 @@ def test_bad_parameters_and_data_are_input_errors():
     flat = from_arrays(np.arange(5.0), np.ones(5), np.zeros(5), source="flat.csv")
     with pytest.raises(InputError, match="flat.csv"):
         analyze_gitt(flat, GEOM)
+
+
+def test_real_gitt_files_give_finite_positive_D(shared_data):
+    from interstore.echem.readers import read_measurement
+
+    files = [p for p in sorted(shared_data.rglob("*")) if p.is_file() and "gitt" in p.name.lower()]
+    if not files:
+        pytest.skip("no GITT files in shared data")
+    for path in files:
+        res = analyze_gitt(read_measurement(path), GittGeometry.from_length(1e-4))
+        D = np.array([p.D_cm2_s for p in res.pulses])
+        assert D.size and np.all(np.isfinite(D[D == D])) and np.all(D[D == D] > 0), path

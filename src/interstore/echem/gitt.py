@@ -10,6 +10,9 @@ m_B active mass (g), V_M molar volume (cm³ mol⁻¹), M_B molar mass (g mol⁻�
 IR jump removed.  The IR jump is removed by fitting E = E(0⁺) + b·√t over the pulse and taking
 ΔE_t = |E(τ) − E(0⁺)|.  The method requires E ∝ √t during the pulse (R² of that fit, flagged
 below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``).
+
+State of charge: the net Zn-insertion charge Q (discharge, negative current, counts positive)
+from the start of the titration gives x = Q·M_B/(2F·m_B) Zn per formula unit.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.integrate import trapezoid
 
 from ..constants import FARADAY, Z_ZINC
 from ..errors import InputError, require_positive
@@ -111,8 +115,9 @@ class GittPulse:
     sqrt_t_r2: float
     D_cm2_s: float
     tau_D_over_L2: float     # τ·D/L² (must be ≪ 1)
-    depth_fraction: float    # charge passed up to this pulse's end / total titration charge
-    x_Zn_per_formula_unit: float | None
+    inserted_charge_C: float  # net Zn-insertion (discharge) charge from the start to this pulse's end
+    depth_fraction: float    # inserted charge scaled to 0..1 over the titrated range (1 = most Zn inserted)
+    x_Zn_per_formula_unit: float | None  # change of Zn content per formula unit since the start
     flags: tuple[str, ...]
 
     @property
@@ -173,12 +178,12 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         raise InputError(measurement.source, "no current pulse followed by a rest was found",
                          expected="GITT data: rest, pulse, rest, ... (pulses of >= 4 points"
                                   + (f" lasting {pulse_s:g} s" if pulse_s else "") + ")")
-    charge = [abs(float(np.trapezoid(i[a:b + 1], t[a:b + 1]))) for a, b, _ in found]  # C
-    cumulative = np.cumsum(charge)
+    inserted = np.cumsum([-float(trapezoid(i[a:b + 1], t[a:b + 1])) for a, b, _ in found])  # C
+    low, high = min(0.0, inserted.min()), max(0.0, inserted.max())
     x_scale = (geometry.molar_mass_g_mol / (Z_ZINC * FARADAY * geometry.mass_g)
                if geometry.mass_g and geometry.molar_mass_g_mol else None)
     pulses = []
-    for k, ((a, b, r), q) in enumerate(zip(found, cumulative), start=1):
+    for k, ((a, b, r), q) in enumerate(zip(found, inserted), start=1):
         tau = float(t[b] - t[a])
         e0, _, r2 = sqrt_time_fit(t[a:b + 1] - t[a], v[a:b + 1])
         e_before, e_after, e_end = float(v[a - 1]), float(v[r]), float(v[b])
@@ -190,6 +195,6 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
                                        ("no_potential_change", not (d_es > 0 and d_et > 0))) if bad)
         pulses.append(GittPulse(
             k, float(t[a]), tau, float(np.median(i[a:b + 1])), e_before, e_after, e0, e_end,
-            e0 - e_before, d_es, d_et, r2, D, ratio, float(q / cumulative[-1]),
+            e0 - e_before, d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
             None if x_scale is None else float(q * x_scale), flags))
     return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, tuple(pulses), t, v, i)
