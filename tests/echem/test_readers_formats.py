@@ -49,6 +49,8 @@ def test_gamry_curve_clock_restart_is_continued(tmp_path):
 
 
 def test_gamry_eis_zcurve():
+    with pytest.raises(InputError, match="looks like an impedance spectrum"):
+        read_measurement(DATA / "gamry_eis.DTA")
     s = read_impedance(DATA / "gamry_eis.DTA")
     assert s.instrument == "gamry"
     assert np.allclose(s.z_complex_ohm, randles(s.frequency_Hz), rtol=1e-6)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
 from .textfile import open_text, read_columns, sniff_decimal
 
 
@@ -81,7 +81,8 @@ def _read_tables(path: str | Path, kind: str, keys: Sequence[str], required: Seq
     chosen_tables = [t for t in tables if re.fullmatch(rf"{kind}\d*", t.name)]
     if not chosen_tables:
         names = ", ".join(t.name for t in tables) or "none"
-        raise InputError(source, f"no {kind} table (tables found: {names})",
+        hint = EIS_HINT if kind == "CURVE" and any(t.name == "ZCURVE" for t in tables) else ""
+        raise InputError(source, f"no {kind} table (tables found: {names}){hint}",
                          expected="a Gamry data file of this kind")
     out = []
     for table in chosen_tables:
