@@ -86,6 +86,15 @@ def test_rate_steps_and_ragone_match_analytic_power():
 def test_file_cycle_column_is_used_when_it_numbers_cycles():
     data = synthetic_cycles([(1e-3, 1000.0, 1000.0)] * 3, with_cycle_column=True)
     assert [c.cycle for c in analyze_cycling(data, MASSES).cycles] == [1, 2, 3]
+    # an instrument that starts a new cycle at each charge: pairs (charge_k, discharge_k+1)
+    shifted = data.data.copy()
+    shifted["cycle"] = np.where(shifted["current_A"] > 0, shifted["cycle"] + 1, shifted["cycle"])
+    shifted = from_arrays(*(shifted[k] for k in ("time_s", "potential_V", "current_A")), cycle=shifted["cycle"])
+    assert len(analyze_cycling(shifted, MASSES, cycles_from="file").cycles) == 4
+    assert [c.coulombic_efficiency_pct for c in analyze_cycling(shifted, MASSES, cycles_from="discharge").cycles] \
+        == pytest.approx([100.0] * 3)
+    with pytest.raises(InputError, match="cycle numbering"):
+        analyze_cycling(data, MASSES, cycles_from="loop")
 
 
 def test_interrupted_discharge_is_one_half_cycle():

@@ -140,6 +140,9 @@ def gcd_analyze(
         "--ce", help="Coulombic-efficiency convention: discharge/charge or charge/discharge.")] = "discharge/charge",
     rate_tolerance: Annotated[float, typer.Option(
         "--rate-tolerance", help="Relative change of |I| that starts a new rate step.")] = 0.05,
+    cycles_from: Annotated[str, typer.Option(
+        "--cycles-from", help="Cycle numbering: auto (file if it numbers cycles), file, or discharge "
+        "(a new cycle at every discharge).")] = "auto",
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -151,7 +154,7 @@ def gcd_analyze(
     measurement = _read(file, columns, instrument)
     masses = _masses(mass_mg, measurement.active_mass_g, substrate_mg, electrode_mg, active_label, substrate_label)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
-        measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance))])[0]
+        measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
     result = analysis.to_dict()
     written = []
     if out is not None:

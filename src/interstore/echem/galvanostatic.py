@@ -30,6 +30,7 @@ CE_CONVENTIONS = {
     "discharge/charge": "coulombic efficiency = discharge capacity / charge capacity of the same cycle × 100 %",
     "charge/discharge": "coulombic efficiency = charge capacity / discharge capacity of the same cycle × 100 %",
 }
+CYCLE_SOURCES = ("auto", "file", "discharge")
 CURVE_POINTS = 400  # points kept per half-cycle curve in to_dict()
 
 
@@ -252,12 +253,17 @@ def _merge(parts: list[HalfCycle]) -> HalfCycle:
 
 def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                     ce_convention: str = "discharge/charge", rest_current_A: float | None = None,
-                    rate_tolerance: float = 0.05, min_fraction: float = 0.01) -> CyclingAnalysis:
+                    rate_tolerance: float = 0.05, min_fraction: float = 0.01,
+                    cycles_from: str = "auto") -> CyclingAnalysis:
     """Capacity, CE, energy and average voltage per cycle and per rate step (see module doc).
 
     ``rest_current_A``: |I| at or below this counts as rest (default 10⁻³ × max |I|).
     ``min_fraction``: half-cycles passing less charge than this fraction of the largest one
-    (noise spikes, current switching transients) are dropped and their neighbours rejoined."""
+    (noise spikes, current switching transients) are dropped and their neighbours rejoined.
+    ``cycles_from``: ``file`` (the cycle column), ``discharge`` (a new cycle at every discharge) or
+    ``auto`` (the file's numbering when it has more than one cycle, else ``discharge``)."""
+    if cycles_from not in CYCLE_SOURCES:
+        raise InputError("cycle numbering", f"got {cycles_from!r}", expected=" | ".join(CYCLE_SOURCES))
     if ce_convention not in CE_CONVENTIONS:
         raise InputError("coulombic efficiency convention", f"got {ce_convention!r}",
                          expected=" or ".join(CE_CONVENTIONS))
@@ -277,7 +283,8 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                          expected="galvanostatic data with at least one current step")
     file_cycle = measurement.cycle
     cycles_of = _assign_cycles([s[0] for s in segments], [int(file_cycle[s[1]]) for s in segments],
-                               use_file=np.unique(file_cycle).size > 1)
+                               use_file=cycles_from == "file"
+                               or (cycles_from == "auto" and np.unique(file_cycle).size > 1))
     halves: dict[tuple[int, str], list[HalfCycle]] = {}
     for (kind, a, b), cyc in zip(segments, cycles_of):
         q, e = half_cycle_integrals(t[a:b + 1], v[a:b + 1], i[a:b + 1])
