@@ -58,6 +58,15 @@ def test_weppner_huggins_transients_recover_D_within_5_percent():
     assert res.pulses[0].x_Zn_per_formula_unit == pytest.approx(0.06 * 663.5 / (2 * 96485.33212e-3), rel=1e-6)
 
 
+def test_D_survives_0p1_mV_potential_noise():
+    D_true = np.logspace(-12, -11.2, 6)
+    clean = wh_titration(D_true)
+    noisy = clean.potential_V + np.random.default_rng(7).normal(0, 1e-4, clean.potential_V.size)
+    res = analyze_gitt(from_arrays(clean.time_s, noisy, clean.current_A), GEOM)
+    assert np.allclose([p.D_cm2_s for p in res.pulses], D_true, rtol=0.05)
+    assert all(p.valid for p in res.pulses)
+
+
 def test_discharge_then_charge_titration_tracks_zn_content():
     D_true = [2e-12, 3e-12, 4e-12, 4e-12, 3e-12, 2e-12]
     res = analyze_gitt(wh_titration(D_true, signs=[-1, -1, -1, 1, 1, 1]), GEOM)

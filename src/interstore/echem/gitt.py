@@ -8,7 +8,8 @@ m_B active mass (g), V_M molar volume (cm³ mol⁻¹), M_B molar mass (g mol⁻�
 (cm²), L = m_B V_M/(M_B S) the diffusion length (cm).  ΔE_s is the change of the relaxed
 (steady-state) potential across the pulse, ΔE_t the potential change during the pulse with the
 IR jump removed.  The IR jump is removed by fitting E = E(0⁺) + b·√t over the pulse and taking
-ΔE_t = |E(τ) − E(0⁺)|.  The method requires E ∝ √t during the pulse (R² of that fit, flagged
+ΔE_t = |b|·√τ (the fitted E(τ) − E(0⁺)); relaxed potentials are the mean of the last
+``REST_POINTS`` points of each rest, so single noisy samples do not set D.  The method requires E ∝ √t during the pulse (R² of that fit, flagged
 below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``).
 
 State of charge: the net Zn-insertion charge Q (discharge, negative current, counts positive)
@@ -26,6 +27,7 @@ from ..constants import FARADAY, Z_ZINC
 from ..errors import InputError, require_positive
 from .record import Measurement
 
+REST_POINTS = 3  # points averaged for each relaxed potential
 TRANSIENT_POINTS = 4000  # points of the E(t) transient kept in to_dict()
 
 
@@ -97,6 +99,14 @@ def detect_pulses(time_s: np.ndarray, current_A: np.ndarray, rest_current_A: flo
     return pulses
 
 
+def _rest_end(potential_V: np.ndarray, on: np.ndarray, last: int) -> float:
+    """Mean potential of the last ``REST_POINTS`` rest points ending at index ``last``."""
+    first = last
+    while first > 0 and last - first + 1 < REST_POINTS and not on[first - 1]:
+        first -= 1
+    return float(np.mean(potential_V[first:last + 1]))
+
+
 @dataclass(frozen=True)
 class GittPulse:
     """One titration pulse and its Weppner–Huggins diffusion coefficient."""
@@ -108,7 +118,7 @@ class GittPulse:
     E_before_V: float        # relaxed potential before the pulse
     E_after_V: float         # relaxed potential at the end of the following rest
     E_zero_plus_V: float     # E(0⁺): √t-fit intercept (IR jump removed)
-    E_end_V: float           # potential at the end of the pulse
+    E_end_V: float           # measured potential at the end of the pulse
     iR_drop_V: float         # E(0⁺) − E_before
     delta_Es_V: float
     delta_Et_V: float
@@ -173,6 +183,7 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         raise InputError(measurement.source, "current is zero everywhere", expected="GITT current pulses")
     rest = 0.01 * imax if rest_current_A is None else float(rest_current_A)
     found = detect_pulses(t, i, rest, pulse_s)
+    on = np.abs(i) > rest
     found = [p for p in found if p[1] - p[0] >= 3 and t[p[1]] > t[p[0]]]
     if not found:
         raise InputError(measurement.source, "no current pulse followed by a rest was found",
@@ -185,9 +196,9 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
     pulses = []
     for k, ((a, b, r), q) in enumerate(zip(found, inserted), start=1):
         tau = float(t[b] - t[a])
-        e0, _, r2 = sqrt_time_fit(t[a:b + 1] - t[a], v[a:b + 1])
-        e_before, e_after, e_end = float(v[a - 1]), float(v[r]), float(v[b])
-        d_es, d_et = abs(e_after - e_before), abs(e_end - e0)
+        e0, slope, r2 = sqrt_time_fit(t[a:b + 1] - t[a], v[a:b + 1])
+        e_before, e_after, e_end = _rest_end(v, on, a - 1), _rest_end(v, on, r), float(v[b])
+        d_es, d_et = abs(e_after - e_before), abs(slope) * np.sqrt(tau)
         D = float(weppner_huggins_D(tau, d_es, d_et, geometry.length_cm)) if d_et > 0 else float("nan")
         ratio = tau * D / geometry.length_cm ** 2
         flags = tuple(f for f, bad in (("sqrt_t_nonlinear", r2 < r2_min),
