@@ -287,3 +287,20 @@ def test_csv_line_endings_and_encodings(tmp_path, raw):
     assert m.time_s.tolist() == [0, 1, 2] and m.current_A.tolist() == pytest.approx([5e-6, 5e-6, -5e-6])
     f.write_bytes(raw.replace("\ufeff", "").encode("latin-1"))   # the same file as EC-Lab would encode it
     assert read_measurement(f).current_A.tolist() == pytest.approx([5e-6, 5e-6, -5e-6])
+
+
+def test_impedance_from_modulus_and_phase(tmp_path):
+    """Exports with |Z| and phase only (Zahner/PalmSens style): Z = |Z|·e^{jφ}; '-Phase' flips."""
+    ref = read_impedance(DATA / "biologic_peis.mpt")
+    z = ref.z_complex_ohm
+    f = tmp_path / "polar.csv"
+    rows = "\n".join(f"{fr:.8g},{abs(v):.8g},{-np.degrees(np.angle(v)):.8g}" for fr, v in zip(ref.frequency_Hz, z))
+    f.write_text("Frequency (Hz),|Z| (Ohm),-Phase (°)\n" + rows + "\n")
+    s = read_impedance(f)
+    assert np.allclose(s.z_complex_ohm, z, rtol=1e-6) and np.all(s.z_imag_ohm < 0)
+    f.write_text("Frequency (Hz),|Z| (Ohm),Phase (rad)\n" + "\n".join(
+        f"{fr:.8g},{abs(v):.8g},{np.angle(v):.10g}" for fr, v in zip(ref.frequency_Hz, z)) + "\n")
+    assert np.allclose(read_impedance(f).z_complex_ohm, z, rtol=1e-6)
+    f.write_text("Frequency (Hz),|Z| (Ohm),Temperature (C)\n1,2,25\n2,3,25\n3,4,25\n")
+    with pytest.raises(InputError, match=r"polar.csv: no Z′ and Z″ \(nor \|Z\| and phase\) columns"):
+        read_impedance(f)

@@ -20,7 +20,9 @@ import numpy as np
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import (
+    IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
+)
 from .textfile import is_number, open_text, read_columns, read_head, sniff_decimal, split_fields
 from .units import unit_factor
 
@@ -103,7 +105,7 @@ def read_mpt(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
 
 def read_mpt_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from a PEIS/GEIS ``.mpt`` (``-Im(Z)/Ohm`` is sign-flipped)."""
-    values, _ = _mpt(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns)
+    values, _ = _mpt(path, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns)
     return build_spectrum(values, str(path), "biologic")
 
 
@@ -171,4 +173,4 @@ def read_mpr(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
 
 def read_mpr_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from a PEIS ``.mpr`` binary (galvani)."""
-    return build_spectrum(_mpr_fields(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns), str(path), "biologic")
+    return build_spectrum(_mpr_fields(path, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns), str(path), "biologic")

@@ -31,7 +31,10 @@ import numpy as np
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import (
+    EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum,
+    choose_columns,
+)
 from .textfile import TextExport, open_text, read_columns, split_fields
 
 _PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
@@ -154,5 +157,5 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
 
 def read_chi_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from a CHI ``A.C. Impedance`` export (Z″ as written, signed)."""
-    values, _, _ = _table(path, IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns)
+    values, _, _ = _table(path, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns)
     return build_spectrum(values, str(path), "chi")

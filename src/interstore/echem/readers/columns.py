@@ -27,9 +27,11 @@ QUANTITY = {
     "time": "time", "potential": "potential", "current": "current",
     "cycle": None, "step": None, "capacity": "capacity",
     "frequency": "frequency", "z_real": "impedance", "z_imag": "impedance",
+    "z_modulus": "impedance", "phase": "angle",
 }
 MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity")
-IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag")
+IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase")  # Z′, Z″ or else |Z|, phase
+IMPEDANCE_REQUIRED = ("frequency",)  # plus one of the pairs, checked by _impedance_pair
 MAPPING_KEYS = MEASUREMENT_KEYS + IMPEDANCE_KEYS
 
 # Header names (normalised by :func:`_normalise_name`) in order of preference.
@@ -44,11 +46,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "frequency": ("freq", "frequency", "f"),
     "z_real": ("re(z)", "z'", "zreal", "z real", "zre", "real(z)", "re z", "zr"),
     "z_imag": ("im(z)", "z''", 'z"', "zimag", "z imag", "zim", "imag(z)", "im z", "zi"),
+    "z_modulus": ("|z|", "zmod", "mod(z)", "z", "impedance"),
+    "phase": ("phase(z)", "phase", "zphz", "phz", "phase angle", "theta"),
 }
 EIS_HINT = "; this looks like an impedance spectrum: read it with read_impedance (CLI: --impedance)"
 EXAMPLE_HEADER = {"time": "time/s", "potential": "Ewe/V", "current": "I/mA", "cycle": "cycle number",
                   "step": "Ns", "capacity": "Capacity (mAh)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
-                  "z_imag": "-Im(Z)/Ohm"}
+                  "z_imag": "-Im(Z)/Ohm", "z_modulus": "|Z|/Ohm", "phase": "Phase(Z)/deg"}
 
 
 def _normalise_name(name: str) -> tuple[str, float]:
@@ -79,7 +83,7 @@ def parse_column_mapping(text: str) -> dict[str, str]:
     """Parse ``"time=Time (h),potential=Ewe/V,current=<I>/mA"`` into a dict.
 
     Keys: time, potential, current, cycle, step, capacity (measurements) and
-    frequency, z_real, z_imag (impedance).  Values are header names, optionally
+    frequency, z_real, z_imag, z_modulus, phase (impedance).  Values are header names, optionally
     ``HEADER@UNIT`` for headers without a unit."""
     source = "option --columns"
     mapping: dict[str, str] = {}
@@ -144,7 +148,16 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
                 raise
             continue  # an optional column in other units (e.g. 'Capacity (mAh/g)') is left out
         chosen[key] = Column(key, headers[index], index, sign * factor, optional=optional)
-    return chosen
+    return _impedance_pair(chosen, headers, source) if "z_real" in keys else chosen
+
+
+def _impedance_pair(chosen: dict[str, Column], headers: Sequence[str], source: str) -> dict[str, Column]:
+    """Keep Z′, Z″ when both were found, else |Z|, phase; neither pair is an error."""
+    for pair, other in ((("z_real", "z_imag"), ("z_modulus", "phase")), (("z_modulus", "phase"), ("z_real", "z_imag"))):
+        if all(k in chosen for k in pair):
+            return {k: c for k, c in chosen.items() if k not in other}
+    raise InputError(source, f"no Z′ and Z″ (nor |Z| and phase) columns among the headers {_shown(headers)}",
+                     expected="headers such as 'Re(Z)/Ohm' and '-Im(Z)/Ohm', or --columns z_real=…,z_imag=…")
 
 
 def _mapped_index(spec: str, headers: Sequence[str], source: str, key: str) -> tuple[int, str | None, float]:
@@ -198,6 +211,11 @@ def build_measurement(values: dict[str, np.ndarray], source: str, instrument: st
 
 
 def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str) -> ImpedanceSpectrum:
-    """An :class:`ImpedanceSpectrum` from converted frequency / Z′ / Z″ columns."""
-    return ImpedanceSpectrum(np.asarray(values["frequency"], float), np.asarray(values["z_real"], float),
-                             np.asarray(values["z_imag"], float), source=source, instrument=instrument)
+    """An :class:`ImpedanceSpectrum` from converted frequency and Z′, Z″ columns, or
+    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ)."""
+    if "z_real" in values:
+        z = np.asarray(values["z_real"], float) + 1j * np.asarray(values["z_imag"], float)
+    else:
+        z = np.asarray(values["z_modulus"], float) * np.exp(1j * np.radians(np.asarray(values["phase"], float)))
+    return ImpedanceSpectrum(np.asarray(values["frequency"], float), z.real, z.imag, source=source,
+                             instrument=instrument)

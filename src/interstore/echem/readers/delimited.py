@@ -14,7 +14,9 @@ from typing import Sequence
 import numpy as np
 
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import (
+    IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
+)
 from .textfile import find_header, open_text, read_columns, sniff_decimal, split_fields
 
 
@@ -40,5 +42,5 @@ def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = N
 
 def read_csv_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from a CSV/TSV table with frequency, Z′ and Z″ columns."""
-    values = read_table(path, keys=IMPEDANCE_KEYS, required=IMPEDANCE_KEYS, columns=columns)
+    values = read_table(path, keys=IMPEDANCE_KEYS, required=IMPEDANCE_REQUIRED, columns=columns)
     return build_spectrum(values, str(path), "csv")

@@ -20,7 +20,10 @@ import numpy as np
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
-from .columns import EIS_HINT, IMPEDANCE_KEYS, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns
+from .columns import (
+    EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum,
+    choose_columns,
+)
 from .textfile import open_text, read_columns, sniff_decimal
 
 
@@ -117,5 +120,5 @@ def read_dta(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
 
 def read_dta_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from the ``ZCURVE`` table of a Gamry EIS ``.DTA`` file."""
-    _, curves = _read_tables(path, "ZCURVE", IMPEDANCE_KEYS, IMPEDANCE_KEYS, columns)
+    _, curves = _read_tables(path, "ZCURVE", IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns)
     return build_spectrum(curves[0][1], str(path), "gamry")

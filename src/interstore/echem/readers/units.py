@@ -2,11 +2,12 @@
 ``name [unit]`` or ``name_unit`` and converting to the canonical unit.
 
 Canonical units: time s, potential V, current A, capacity mAh, frequency Hz,
-impedance Ω, mass g.  A value ``x`` in unit ``u`` becomes ``x · FACTORS[quantity][u]``.
+impedance Ω, mass g, angle degree.  A value ``x`` in unit ``u`` becomes ``x · FACTORS[quantity][u]``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from ...errors import InputError
@@ -19,6 +20,7 @@ CANONICAL_UNIT = {
     "frequency": "Hz",
     "impedance": "Ohm",
     "mass": "g",
+    "angle": "deg",
 }
 
 # Factors to the canonical unit; keys are normalised by :func:`normalise_unit`.
@@ -34,6 +36,7 @@ FACTORS: dict[str, dict[str, float]] = {
     "frequency": {"Hz": 1.0, "mHz": 1e-3, "kHz": 1e3, "MHz": 1e6},
     "impedance": {"Ohm": 1.0, "mOhm": 1e-3, "kOhm": 1e3, "MOhm": 1e6},
     "mass": {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "kg": 1e3},
+    "angle": {"deg": 1.0, "°": 1.0, "degree": 1.0, "degrees": 1.0, "rad": 180.0 / math.pi},
 }
 
 # Time written as a clock (cells like 1:02:03.5), e.g. Neware's 'Total Time(h:min:s.ms)'.
