@@ -77,3 +77,14 @@ def test_composition_check(tmp_path):
         check_loaded_composition(sub, cell("V2O4C2Zn", -52.0, "n1b.extxyz"), 2)
     cell("Zn2", -2.5, "zn.extxyz")
     assert zn_energy_per_atom(tmp_path / "zn.extxyz") == pytest.approx(-1.25)
+
+
+def test_quantum_espresso_output_from_ase_test_suite(tmp_path):
+    """pw.x output text carried by the installed ASE's own tests (skips if that module is absent)."""
+    espresso = pytest.importorskip("ase.test.fio.test_espresso")
+    path = tmp_path / "pw.out"
+    path.write_text(espresso.pw_output_cell)
+    ry = [float(x) for x in re.findall(r"!\s+total energy\s+=\s+(-?\d+\.\d+) Ry", espresso.pw_output_cell)]
+    got = read_dft_energy(path)
+    assert got.energy_eV == pytest.approx(ry[-1] * 13.605693122994, abs=1e-3)  # Ry -> eV (CODATA)
+    assert got.counts == {"Si": 2}
