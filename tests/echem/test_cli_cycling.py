@@ -58,6 +58,39 @@ def test_gcd_analyze_json_figures_and_csv(run_cli, gcd_file, tmp_path):
     assert hashlib.sha256(gcd_file.read_bytes()).hexdigest() == before  # input untouched
 
 
+def _write_eclab_gcpl(path, plan, n=120):
+    """An EC-Lab GCPL .mpt export (decimal comma, tab-separated, 0-based cycle number, OCV rest
+    first), discharge at -I then charge at +I with V linear in time, as in _synthetic_ cycles."""
+    header = ["mode", "ox/red", "error", "control changes", "Ns changes", "counter inc.", "Ns", "time/s",
+              "control/mA", "Ewe/V", "<I>/mA", "cycle number", "(Q-Qo)/mA.h"]
+    rows, now = [], 0.0
+    for k in range(5):  # OCV rest
+        rows.append((3, 0, 0, 0, 0, 0, 0, now, 0.0, 1.30, 0.0, 0, 0.0)); now += 10.0
+    for cyc, (current_mA, td, tc) in enumerate(plan):
+        for ns, sign, dur, v0, v1 in ((1, -1, td, 1.6, 0.2), (2, 1, tc, 0.2, 1.6)):
+            for t, v in zip(np.linspace(0, dur, n), np.linspace(v0, v1, n)):
+                rows.append((1, int(sign > 0), 0, 0, int(t == 0), 0, ns, now + t, sign * current_mA, v,
+                             sign * current_mA, cyc, sign * current_mA * t / 3600))
+            now += dur
+    settings = ["EC-Lab ASCII FILE", "Nb header lines : 6", "", "Galvanostatic Cycling with Potential Limitation",
+                "Characteristic mass : 1,000 mg"]
+    body = ["\t".join(f"{x:.6f}".replace(".", ",") if isinstance(x, float) else str(x) for x in r) for r in rows]
+    path.write_text("\n".join(settings + ["\t".join(header)] + body) + "\n", encoding="latin-1")
+    return path
+
+
+def test_gcd_on_an_eclab_export(run_cli, tmp_path):
+    path = _write_eclab_gcpl(tmp_path / "gcpl.mpt", [(1.0, 3600.0, 3700.0), (1.0, 3500.0, 3600.0)])
+    code, _, err = run_cli("gcd", "analyze", path, "--mass-mg", "2", "--json", tmp_path / "r.json")
+    assert code == 0, err
+    r = json.loads((tmp_path / "r.json").read_text())
+    assert [c["cycle"] for c in r["cycles"]] == [1, 2]
+    # 1 mA for 3600 s on 2 mg = 500 mAh/g; CE = 3600/3700
+    assert r["cycles"][0]["discharge_capacity_mAh_g"]["active"] == pytest.approx(500.0, rel=1e-6)
+    assert r["cycles"][1]["coulombic_efficiency_pct"] == pytest.approx(100 * 3500 / 3600, rel=1e-6)
+    assert r["cycles"][0]["average_voltage_V"] == pytest.approx(0.9, rel=1e-6)
+
+
 def test_gcd_ce_convention_option(run_cli, gcd_file, tmp_path):
     code, _, err = run_cli("gcd", "analyze", gcd_file, "--mass-mg", "1", "--ce", "charge/discharge",
                            "--json", tmp_path / "r.json")
