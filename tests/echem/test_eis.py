@@ -61,6 +61,16 @@ def test_finite_length_fit_recovers_tau_and_D():
     assert w["sigma_slope_ohm_s_half"] == pytest.approx(40.0 / np.sqrt(20.0), rel=0.15)
 
 
+def test_inductive_high_frequency_points_are_dropped():
+    true = [5.0, 10.0, 1.5, 2e-5]
+    spec = spectrum("R0-p(R1-W1,C1)", true, noise=0.0)
+    z = spec.z_complex_ohm + 1j * 2 * np.pi * F * 2e-6  # 2 µH of cable inductance
+    fit = fit_eis(ImpedanceSpectrum(F, z.real, z.imag, source="with_L.csv"))
+    assert fit.to_dict()["n_inductive_points_dropped"] > 0
+    assert fit.parameter("R1") == pytest.approx(10.0, rel=0.05)
+    assert fit.parameter("W1") == pytest.approx(1.5, rel=0.05)
+
+
 def test_cpe_variant_recovers_exponent():
     true = [5.0, 50.0, 30.0, 3e-5, 0.85]
     fit = fit_eis(spectrum("R0-p(R1-W1,CPE1)", true), "randles-cpe")

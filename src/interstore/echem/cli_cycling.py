@@ -274,7 +274,8 @@ def eis_fit(
         return "- (needs --area-cm2 and --conc-mol-cm3)" if x is None else x
 
     params = table(f"{result['circuit_name']} = {result['circuit']} (relative RMS residual "
-                   f"{100 * result['relative_rms_residual']:.2g} %)", ("parameter", "value", "± stderr", "unit"),
+                   f"{100 * result['relative_rms_residual']:.2g} %; {result['n_inductive_points_dropped']} "
+                   "inductive point(s) dropped)", ("parameter", "value", "± stderr", "unit"),
                    [(p["name"], p["value"], p["stderr"], p["unit"]) for p in result["parameters"]])
     rows = [("σ_W from fit", w["sigma_fit_ohm_s_half"], "Ω s^-½"),
             ("D from fitted σ_W", val(w["D_fit_cm2_s"]), "cm² s⁻¹"),

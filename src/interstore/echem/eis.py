@@ -124,6 +124,7 @@ class EisFit:
     temperature_K: float
     electrons: int
     length_cm: float | None
+    n_inductive_dropped: int = 0
 
     @property
     def relative_rms(self) -> float:
@@ -152,6 +153,7 @@ class EisFit:
                            for n, u, v, e in zip(self.parameter_names, self.parameter_units,
                                                  self.values, self.stderr)],
             "relative_rms_residual": self.relative_rms,
+            "n_inductive_points_dropped": self.n_inductive_dropped,
             "warburg": {
                 "equation": "D = R^2 T^2 / (2 A^2 n^4 F^4 C^2 sigma_W^2)",
                 "area_cm2": self.area_cm2, "conc_mol_cm3": self.conc_mol_cm3,
@@ -177,9 +179,10 @@ class EisFit:
 def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: float | None = None,
             conc_mol_cm3: float | None = None, temperature_K: float = ROOM_TEMPERATURE,
             electrons: int = Z_ZINC, length_cm: float | None = None,
-            warburg_max_frequency_Hz: float | None = None) -> EisFit:
+            warburg_max_frequency_Hz: float | None = None, drop_inductive: bool = True) -> EisFit:
     """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
 
+    ``drop_inductive`` removes points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
     ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well."""
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import set_default_bounds
@@ -193,10 +196,16 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
         require_positive("diffusion length (cm)", length_cm)
     if warburg_max_frequency_Hz is not None:
         require_positive("Warburg region upper frequency (Hz)", warburg_max_frequency_Hz)
+    from impedance.preprocessing import ignoreBelowX
+
     f = np.asarray(spectrum.frequency_Hz, float)
     z = spectrum.z_complex_ohm
+    n_measured = f.size
+    if drop_inductive:  # points with Z″ >= 0 (cable inductance) are outside any Randles circuit
+        f, z = ignoreBelowX(f, z)
     if f.size < 6:
-        raise InputError(spectrum.source, f"only {f.size} frequencies", expected="at least 6 for a Randles fit")
+        raise InputError(spectrum.source, f"only {f.size} frequencies with Z'' < 0 (capacitive)",
+                         expected="at least 6 for a Randles fit")
     try:
         slope = warburg_slope(f, z.real, z.imag, max_frequency_Hz=warburg_max_frequency_Hz)
     except InputError:
@@ -236,4 +245,4 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             slope = None
     return EisFit(spectrum.source, circuit, string, tuple(names), tuple(units), values, stderr, f, z,
                   best.predict(f), float(sigma), slope, area, conc, float(temperature_K), int(electrons),
-                  length_cm)
+                  length_cm, n_measured - f.size)
