@@ -63,6 +63,18 @@ def test_gamry_truncated_table(tmp_path):
         read_measurement(f)
 
 
+def test_gamry_short_units_row_and_text_in_zimag(tmp_path):
+    f = tmp_path / "short.DTA"
+    f.write_text("EXPLAIN\nTAG\tCV\nCURVE1\tTABLE\n\tPt\tT\tVf\tIm\n\t#\ts\n\t0\t0\t1.0\t1e-6\n\t1\t1\t1.1\t1e-6\n")
+    with pytest.raises(InputError, match=r"short.DTA: no unit in column header 'Vf'"):
+        read_measurement(f)
+    text = (DATA / "gamry_eis.DTA").read_text().splitlines()
+    text[-1] = "\t".join(field if i != 5 else "overload" for i, field in enumerate(text[-1].split("\t")))
+    f.write_text("\n".join(text) + "\n")
+    with pytest.raises(InputError, match=rf"short.DTA: line {len(text)}: non-numeric value 'overload' in column 'Zimag'"):
+        read_impedance(f)
+
+
 def test_gamry_without_curves(tmp_path):
     f = tmp_path / "ocp.DTA"
     f.write_text("EXPLAIN\nTAG\tCORPOT\nOCVCURVE\tTABLE\n\tPt\tT\tVf\n\t#\ts\tV\n\t0\t1\t0.5\n\t1\t2\t0.5\n")

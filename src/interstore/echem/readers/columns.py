@@ -12,7 +12,7 @@ names the instruments write (BioLogic ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -123,7 +123,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
     for key in keys:
         if key in mapping:
             index, unit, sign = _mapped_index(mapping[key], headers, source, key)
-            unit = unit or (units[index] if units else None) or parsed[index][1]
+            unit = unit or _unit_at(index, units, parsed)
         else:
             found = next(((i, s) for alias in ALIASES[key] for i, (n, s) in enumerate(names) if n == alias), None)
             if found is None:
@@ -134,7 +134,7 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
-            unit = (units[index] if units else None) or parsed[index][1]
+            unit = _unit_at(index, units, parsed)
         quantity = QUANTITY[key]
         optional = key not in required and key not in mapping
         clock_cells = unit is None and sample is not None and index < len(sample) and CLOCK_CELL.match(sample[index])
@@ -151,11 +151,17 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
     return _impedance_pair(chosen, headers, source) if "z_real" in keys else chosen
 
 
+def _unit_at(index: int, units: Sequence[str | None] | None, parsed: list[tuple[str, str | None]]) -> str | None:
+    """The unit of column ``index``: from the units row when it has one there, else from the header."""
+    return (units[index] if units and index < len(units) else None) or parsed[index][1]
+
+
 def _impedance_pair(chosen: dict[str, Column], headers: Sequence[str], source: str) -> dict[str, Column]:
-    """Keep Z′, Z″ when both were found, else |Z|, phase; neither pair is an error."""
+    """Keep Z′, Z″ when both were found, else |Z|, phase (now required: their cells must be
+    numbers); neither pair is an error."""
     for pair, other in ((("z_real", "z_imag"), ("z_modulus", "phase")), (("z_modulus", "phase"), ("z_real", "z_imag"))):
         if all(k in chosen for k in pair):
-            return {k: c for k, c in chosen.items() if k not in other}
+            return {k: replace(c, optional=False) if k in pair else c for k, c in chosen.items() if k not in other}
     raise InputError(source, f"no Z′ and Z″ (nor |Z| and phase) columns among the headers {_shown(headers)}",
                      expected="headers such as 'Re(Z)/Ohm' and '-Im(Z)/Ohm', or --columns z_real=…,z_imag=…")
 
