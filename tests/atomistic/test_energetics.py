@@ -44,7 +44,9 @@ def test_reversible_limit_criteria_per_n():
     curve = binding_curve(ENERGIES, E_SUB, E_ZN)
     # energies alone: n = 1, 2, 3 have E_b/n < 0 and V > 0; n = 4 has V < 0 -> n_max = 3
     energy_only = reversible_limit(curve)
-    assert energy_only.n_max == 3
+    assert energy_only.n_max == 3 and not energy_only.is_lower_bound
+    first_three = reversible_limit(binding_curve({n: ENERGIES[n] for n in (1, 2, 3)}, E_SUB, E_ZN))
+    assert first_three.n_max == 3 and first_three.to_dict()["n_max_is_lower_bound"] is True
     assert [c.voltage_ok for c in energy_only.criteria] == [True, True, True, False]
     assert all(c.bonds_reform is None for c in energy_only.criteria)
     # bonds fail to reform at n = 2 -> the chain stops at 1

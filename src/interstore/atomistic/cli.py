@@ -42,7 +42,8 @@ def _criteria_table(curve, limit):
     for k, c in enumerate(limit.criteria):
         reform = "n/a" if c.bonds_reform is None else ("yes" if c.bonds_reform else "no")
         rows.append((c.n_zn, curve.eb_eV[k + 1], c.eb_per_zn_eV, c.voltage_V, reform, "yes" if c.passes else "no"))
-    return table(f"Binding curve and reversibility criteria — n_max = {limit.n_max} Zn per cell",
+    bound = " (lower bound: every n computed passed; load more Zn)" if limit.is_lower_bound else ""
+    return table(f"Binding curve and reversibility criteria — n_max = {limit.n_max} Zn per cell{bound}",
                  ["n Zn", "E_b (eV)", "E_b/n (eV/Zn)", "V̄ into n (V)", "bonds reform", "passes"], rows)
 
 

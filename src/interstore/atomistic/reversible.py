@@ -10,6 +10,7 @@ For each n ≥ 1 three criteria are reported (none is hidden behind the verdict)
 
 n_max is the largest n such that every loading 1…n passes every assessed
 criterion (Zn fills sequentially: a loading that fails blocks the ones above).
+When every computed n passes, n_max is only a lower bound (``is_lower_bound``).
 """
 
 from __future__ import annotations
@@ -44,9 +45,15 @@ class ReversibleLimit:
     eb_threshold_eV: float
     bonds_assessed: bool
 
+    @property
+    def is_lower_bound(self) -> bool:
+        """Every loaded n passed: the true limit may lie above the largest n computed."""
+        return bool(self.criteria) and all(c.passes for c in self.criteria)
+
     def to_dict(self) -> dict:
         return {
             "n_max": self.n_max,
+            "n_max_is_lower_bound": self.is_lower_bound,
             "eb_threshold_eV": self.eb_threshold_eV,
             "bonds_assessed": self.bonds_assessed,
             "criteria": [{"n_zn": c.n_zn, "eb_per_zn_eV": c.eb_per_zn_eV, "eb_per_zn_ok": c.eb_per_zn_ok,
