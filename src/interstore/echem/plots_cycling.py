@@ -110,7 +110,7 @@ def eis_figures(fit: EisFit) -> dict:
     plot_nyquist(zf, fmt="-", label=f"fit {fit.circuit}", **style)
     ax.set_xlabel("Z′ (Ω)")
     ax.set_ylabel("−Z″ (Ω)")
-    ax.legend()
+    ax.legend(fontsize=9)
 
     fig_b, (a1, a2) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
     a1.loglog(f, np.abs(z), "o", ms=3, label="measured")
