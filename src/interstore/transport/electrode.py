@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 import numpy as np
@@ -70,6 +70,17 @@ class Mesh:
         main[:-1] -= g
         main[1:] -= g
         return diags([g / vol[1:], main / vol, g / vol[:-1]], [-1, 0, 1], format="csr")
+
+    @cached_property
+    def modes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(λ, S, S⁻¹) with M = S·diag(λ)·S⁻¹ for the Laplacian M, from the symmetric form
+        V^½·M·V^-½ (V = cell volumes); λ ≤ 0, one λ = 0 (conservation)."""
+        from scipy.linalg import eigh
+
+        root = np.sqrt(self.volumes)
+        sym = self.laplacian().toarray() * root[:, None] / root[None, :]
+        lam, q = eigh(0.5 * (sym + sym.T))
+        return np.minimum(lam, 0.0), q / root[:, None], q.T * root[None, :]
 
     @staticmethod
     def surface_value(x: np.ndarray) -> float:
@@ -250,6 +261,15 @@ def build_model(config: CellConfig, *, reservoirs: str = "all") -> ElectrodeMode
 
 # ---------------------------------------------------------------------------- the solver
 
+def _single_phi(r: Reservoir, x_s, u, current_A_g: float, f: float):
+    """φ = U − (2/(n f))·asinh(I/(2 i0 g(x_s))) when one reservoir carries the current I (arrays allowed)."""
+    g = 1.0
+    if r.concentration_dependent_i0:
+        xs = np.clip(x_s, X_CLIP, 1.0 - X_CLIP)
+        g = 2.0 * np.sqrt(xs * (1.0 - xs))
+    return u - 2.0 / (r.kinetic_electrons * f) * np.arcsinh(current_A_g / (2.0 * r.i0_A_g * g))
+
+
 def _solve_phi(model: ElectrodeModel, x_s: list[float], u: list[float], *, current_A_g: float | None,
                potential_V: float | None) -> float:
     """Electrode potential φ (V) with Σ i_k(φ) = demand: the applied insertion current
@@ -260,12 +280,7 @@ def _solve_phi(model: ElectrodeModel, x_s: list[float], u: list[float], *, curre
     if current_A_g is None and model.r_ohm_g == 0.0:
         return float(potential_V)
     if current_A_g is not None and len(res) == 1:
-        r = res[0]
-        g = 1.0
-        if r.concentration_dependent_i0:
-            xs = min(max(x_s[0], X_CLIP), 1.0 - X_CLIP)
-            g = 2.0 * math.sqrt(xs * (1.0 - xs))
-        return u[0] - 2.0 / (r.kinetic_electrons * f) * math.asinh(current_A_g / (2.0 * r.i0_A_g * g))
+        return float(_single_phi(res[0], x_s[0], u[0], current_A_g, f))
 
     def h(phi: float) -> float:
         total = sum(r.current_A_g(phi, xs, uk, f) for r, xs, uk in zip(res, x_s, u))
@@ -357,9 +372,19 @@ class Trajectory:
 
 def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: float,
              cutoff_V: float | None = None) -> Trajectory:
-    """Integrate one programme step with BDF; stops early at ``cutoff_V`` (terminal event)."""
+    """Integrate one programme step; stops early at ``cutoff_V`` (terminal event).
+
+    One reservoir at constant current is linear with constant forcing and is solved exactly
+    (:func:`_linear_galvanostatic`); everything else goes through BDF."""
     from scipy.integrate import solve_ivp
 
+    if cutoff_V is not None:
+        v0 = _state(model, y0, 0.0, step)[1]
+        if (v0 - cutoff_V) * (1.0 if (step.current_A_g or 0.0) >= 0 else -1.0) <= 0:   # past the cut-off at t = 0
+            _, _, i0 = _state(model, y0, 0.0, step)
+            return Trajectory(np.zeros(1), y0[:, None], np.array([v0]), np.array(i0)[:, None], True)
+    if step.current_A_g is not None and len(model.reservoirs) == 1:
+        return _linear_galvanostatic(model, y0, step.current_A_g, duration_s, cutoff_V)
     mats = [r.rate_s_inv * r.mesh.laplacian() for r in model.reservoirs]
     from scipy.sparse import block_diag
 
@@ -376,10 +401,6 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
 
     events = None
     if cutoff_V is not None:
-        v0 = _state(model, y0, 0.0, step)[1]
-        if (v0 - cutoff_V) * (1.0 if (step.current_A_g or 0.0) >= 0 else -1.0) <= 0:   # past the cut-off at t = 0
-            _, _, i0 = _state(model, y0, 0.0, step)
-            return Trajectory(np.zeros(1), y0[:, None], np.array([v0]), np.array(i0)[:, None], True)
         def cutoff(t, y):
             return _state(model, y, t, step)[1] - cutoff_V
         cutoff.terminal = True
@@ -400,6 +421,44 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
         y = np.column_stack([y, sol.y_events[0][0]])
     states = [_state(model, y[:, k], t[k], step) for k in range(t.size)]
     return Trajectory(t, y, np.array([s[1] for s in states]), np.array([s[2] for s in states]).T, hit)
+
+
+def _linear_galvanostatic(model: ElectrodeModel, y0: np.ndarray, current_A_g: float, duration_s: float,
+                          cutoff_V: float | None) -> Trajectory:
+    """Exact solution of dy/dt = k·M·y + f (one reservoir, constant current) by its eigenmodes:
+    z = S⁻¹y,  z(t) = z0 + t·φ1(kλt)·(kλ·z0 + S⁻¹f),  φ1(a) = (eᵃ − 1)/a.
+    The cut-off time is the root of V(t) (Brent) in the first output interval that crosses it."""
+    from scipy.optimize import brentq
+
+    r = model.reservoirs[0]
+    lam, s_mat, s_inv = r.mesh.modes
+    lam = r.rate_s_inv * lam
+    forcing = np.zeros(r.mesh.n_cells)
+    forcing[-1] = current_A_g / (r.capacity_C_g * r.mesh.volumes[-1])
+    z0 = s_inv @ y0
+    drive = lam * z0 + s_inv @ forcing
+
+    def states(t) -> np.ndarray:
+        t = np.atleast_1d(np.asarray(t, float))
+        a = lam[:, None] * t[None, :]
+        phi1 = np.where(a == 0.0, 1.0, np.expm1(a) / np.where(a == 0.0, 1.0, a))
+        return s_mat @ (z0[:, None] + t[None, :] * phi1 * drive[:, None])
+
+    def potential(t) -> np.ndarray:
+        x_s = SURFACE_WEIGHTS @ states(t)[-3:]
+        return _single_phi(r, x_s, r.ocp(x_s), current_A_g, model.f) - model.r_ohm_g * current_A_g
+
+    t = np.linspace(0.0, duration_s, model.points_per_segment)
+    hit = False
+    if cutoff_V is not None:
+        sign = 1.0 if current_A_g >= 0 else -1.0
+        past = np.flatnonzero((potential(t) - cutoff_V) * sign <= 0)
+        if past.size:
+            k = past[0]
+            t_cut = brentq(lambda tt: float(potential(tt)[0]) - cutoff_V, t[k - 1], t[k], xtol=1e-12 * t[k])
+            t, hit = np.linspace(0.0, t_cut, model.points_per_segment), True
+    y = states(t)
+    return Trajectory(t, y, potential(t), np.full((1, t.size), current_A_g), hit)
 
 
 def equilibrium_state(model: ElectrodeModel, potential_V: float) -> np.ndarray:
