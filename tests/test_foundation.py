@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -32,7 +33,9 @@ def test_write_json_is_atomic_and_maps_nan_to_null(tmp_path):
     write_json(target, {"x_V": np.float64(1.5), "bad": math.nan, "arr": np.arange(3)})
     assert json.loads(target.read_text()) == {"x_V": 1.5, "bad": None, "arr": [0, 1, 2]}
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]  # no temp files left
-    assert target.stat().st_mode & 0o044 == 0o044  # readable by others under the usual umask 022
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
 
 
 def test_measurement_rejects_nan_and_backward_time():
