@@ -193,3 +193,16 @@ def test_byte_mutations_read_or_raise_input_error(tmp_path, name):
             reader(f)
         except InputError as exc:
             _one_line_error(exc, f)
+
+
+@pytest.mark.parametrize("instrument", ["biologic", "neware", "chi", "gamry", "csv"])
+def test_every_file_forced_through_every_reader(instrument):
+    """A file forced through the wrong reader (--instrument) reads or raises InputError."""
+    for path in sorted(DATA.glob("*")):
+        if path.suffix == ".md":
+            continue
+        for reader in (read_measurement, read_impedance):
+            try:
+                reader(path, instrument=instrument)
+            except InputError as exc:
+                _one_line_error(exc, path)
