@@ -79,3 +79,16 @@ def test_scan_cli_end_to_end(run_cli, tmp_path):
     frames = read(tmp_path / "interface_scan_structures.extxyz", index=":")
     assert [f.get_chemical_symbols().count("Zn") for f in frames] == [0, 1, 2]
     assert np.isfinite(d["adhesion"]["w_adh_J_m2"])
+
+
+@pytest.mark.slow
+def test_dask_workers_give_the_serial_result():
+    from interstore.atomistic.structures import build_vo2_ti3c2
+
+    settings = ScanSettings(max_zn=1, relax=RelaxSettings(steps=2), substrate_relax=RelaxSettings(steps=2),
+                            sites=SiteSearch(max_sites=2))
+    serial = run_scan(build_vo2_ti3c2(), settings)
+    parallel = run_scan(build_vo2_ti3c2(), settings, workers=2)
+    assert parallel.curve.eb_eV == pytest.approx(serial.curve.eb_eV, abs=1e-4)
+    assert parallel.steps[0].unloaded.energy_eV == pytest.approx(serial.steps[0].unloaded.energy_eV, abs=1e-4)
+    assert parallel.steps[0].site_A == pytest.approx(serial.steps[0].site_A)
