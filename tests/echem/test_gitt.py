@@ -51,6 +51,7 @@ def test_weppner_huggins_transients_recover_D_within_5_percent():
     assert np.allclose(D, D_true, rtol=0.05)
     p = res.pulses[0]
     assert p.iR_drop_V == pytest.approx(I_PULSE * R_OHM, abs=2e-4)
+    assert p.ohmic_resistance_ohm == pytest.approx(R_OHM, rel=0.02)
     assert p.delta_Es_V == pytest.approx(0.02, rel=1e-3)
     assert p.sqrt_t_r2 > 0.999 and p.valid
     assert [q.depth_fraction for q in res.pulses][-1] == pytest.approx(1.0)

@@ -120,6 +120,7 @@ class GittPulse:
     E_zero_plus_V: float     # E(0⁺): √t-fit intercept (IR jump removed)
     E_end_V: float           # measured potential at the end of the pulse
     iR_drop_V: float         # E(0⁺) − E_before
+    ohmic_resistance_ohm: float  # iR_drop / I
     delta_Es_V: float
     delta_Et_V: float
     sqrt_t_r2: float
@@ -206,6 +207,6 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
                                        ("no_potential_change", not (d_es > 0 and d_et > 0))) if bad)
         pulses.append(GittPulse(
             k, float(t[a]), tau, float(np.median(i[a:b + 1])), e_before, e_after, e0, e_end,
-            e0 - e_before, d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
+            e0 - e_before, (e0 - e_before) / float(np.median(i[a:b + 1])), d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
             None if x_scale is None else float(q * x_scale), flags))
     return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, tuple(pulses), t, v, i)
