@@ -189,3 +189,13 @@ def test_energies_atom_order(run_cli, tmp_path):
     code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
                            "--unloaded", f"2={u1}")
     assert code == 2 and "no loaded cell" in err
+
+
+def test_build_cli_cell_geometry(run_cli, tmp_path):
+    out = tmp_path / "g.json"
+    code, _, err = run_cli("interface", "build", "builtin:vo2-graphene", "--json", out)
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert data["cell_lengths_A"][:2] == pytest.approx([12.3, 12.3])  # 5 × 2.46 Å graphene
+    assert data["cell_angles_deg"][2] == pytest.approx(120.0)
+    assert data["n_atoms"] == 96 and data["formula"] == "C48O32V16"

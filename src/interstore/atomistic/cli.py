@@ -229,7 +229,8 @@ def build_cmd(
     atoms = load_structure(f"builtin:{key}")
     bridges = find_bridges(atoms)
     result = {"name": key, "description": BUILTINS[key].description, "n_atoms": len(atoms),
-              "formula": atoms.get_chemical_formula(), "cell_A": atoms.cell.cellpar().tolist(),
+              "formula": atoms.get_chemical_formula(), "cell_lengths_A": atoms.cell.lengths().tolist(),
+              "cell_angles_deg": atoms.cell.angles().tolist(),
               "interfacial_bridges": len(bridges), "bridge_type": BUILTINS[key].bridge, "files": []}
     written = []
     if out is not None:
@@ -241,7 +242,8 @@ def build_cmd(
         result["files"] = [str(p) for p in written]
     t = table(f"Built {key}", ["quantity", "value"], [
         ("atoms", len(atoms)), ("formula", result["formula"]),
-        ("cell a, b, c (Å)", ", ".join(f"{v:.3f}" for v in result["cell_A"][:3])),
+        ("cell a, b, c (Å)", ", ".join(f"{v:.3f}" for v in result["cell_lengths_A"])),
+        ("cell α, β, γ (°)", ", ".join(f"{v:.1f}" for v in result["cell_angles_deg"])),
         (f"{BUILTINS[key].bridge} bridges (as built)", len(bridges))])
     emit(result, json_path, t, written=written)
 
