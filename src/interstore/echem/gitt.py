@@ -9,7 +9,8 @@ m_B active mass (g), V_M molar volume (cm³ mol⁻¹), M_B molar mass (g mol⁻�
 (steady-state) potential across the pulse, ΔE_t the potential change during the pulse with the
 IR jump removed.  The IR jump is removed by fitting E = E(0⁺) + b·√t over the pulse and taking
 ΔE_t = |b|·√τ (the fitted E(τ) − E(0⁺)); relaxed potentials are the mean of the last
-``REST_POINTS`` points of each rest, so single noisy samples do not set D.  The method requires E ∝ √t during the pulse (R² of that fit, flagged
+``REST_POINTS`` points of each rest, so single noisy samples do not set D.  The method requires
+E ∝ √t during the pulse (R² of that fit, flagged
 below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``).
 
 State of charge: the net Zn-insertion charge Q (discharge, negative current, counts positive)
@@ -205,8 +206,9 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         flags = tuple(f for f, bad in (("sqrt_t_nonlinear", r2 < r2_min),
                                        ("tau_not_small_vs_L2_over_D", not ratio <= max_tau_ratio),
                                        ("no_potential_change", not (d_es > 0 and d_et > 0))) if bad)
+        current = float(np.median(i[a:b + 1]))
         pulses.append(GittPulse(
-            k, float(t[a]), tau, float(np.median(i[a:b + 1])), e_before, e_after, e0, e_end,
-            e0 - e_before, (e0 - e_before) / float(np.median(i[a:b + 1])), d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
+            k, float(t[a]), tau, current, e_before, e_after, e0, e_end, e0 - e_before, (e0 - e_before) / current,
+            d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
             None if x_scale is None else float(q * x_scale), flags))
     return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, tuple(pulses), t, v, i)
