@@ -19,8 +19,10 @@ Galvanostatic steps fix Σ i_k; potentiostatic steps (CV, holds) fix V; φ follo
 from a scalar monotone root solve at every right-hand-side evaluation.
 
 Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative),
-surface value by quadratic extrapolation of the last three cells, scipy BDF with an
-analytic sparse Jacobian (charge-conserving), terminal events at the cut-off voltages.
+surface value by quadratic extrapolation of the last three cells.  One reservoir at
+constant current is linear and is integrated exactly by eigenmodes; everything else by
+scipy BDF with an analytic sparse Jacobian (charge-conserving) and terminal events at
+the cut-off voltages.
 """
 
 from __future__ import annotations
@@ -28,15 +30,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..constants import FARADAY, GAS_CONSTANT, Z_ZINC, ELEMENTARY_CHARGE
+from ..constants import ELEMENTARY_CHARGE, FARADAY, GAS_CONSTANT, Z_ZINC
 from ..errors import InputError
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
+
+if TYPE_CHECKING:
+    from ..echem.record import Measurement
 
 LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
 
@@ -224,7 +229,11 @@ def _interface_storage(config: CellConfig, area_m2_g: float):
     from scipy.integrate import cumulative_trapezoid
 
     e = np.linspace(hi, lo, 81)
-    c = np.array(_spacecharge_capacitance(json.dumps(itf.spacecharge, sort_keys=True), itf.pzc_V, hi, lo, e.size))
+    try:
+        c = np.array(_spacecharge_capacitance(json.dumps(itf.spacecharge, sort_keys=True), itf.pzc_V, hi, lo, e.size))
+    except InputError as exc:
+        raise InputError("parameter 'interface.spacecharge'", exc.one_line(),
+                         expected="SpaceChargeParams fields, e.g. {eps_r = 20, c_bulk_mol_m3 = 10}") from None
     if not np.all(np.isfinite(c)) or np.any(c <= 0):
         raise InputError("parameter 'interface.spacecharge'", "capacitance curve is not finite and positive",
                          expected="space-charge parameters giving C_int > 0 over interface.window_V")
@@ -509,7 +518,7 @@ class Discharge:
         duration = float(self.time_s[-1] - self.time_s[0])
         return 3600.0 * self.energy_Wh_kg / duration if duration > 0 else float("nan")
 
-    def to_measurement(self, *, source: str = "simulated galvanostatic step") -> "object":
+    def to_measurement(self, *, source: str = "simulated galvanostatic step") -> Measurement:
         """The step as a canonical :class:`~interstore.echem.record.Measurement` (current in A,
         positive = anodic; discharge is negative)."""
         from ..echem.record import from_arrays
@@ -596,7 +605,8 @@ def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float
                        **meta)
 
 
-def simulate_cv(config: CellConfig, scan_rate_mV_s: float, *, cycles: int = 2, reservoirs: str = "all"):
+def simulate_cv(config: CellConfig, scan_rate_mV_s: float, *, cycles: int = 2,
+                reservoirs: str = "all") -> Measurement:
     """Cyclic voltammogram between ``cell.v_max_V`` and ``cell.v_min_V``, starting in
     equilibrium at v_max and sweeping down first; ``cycles`` full cycles (cycle = 1, 2, ...).
     Returns a :class:`~interstore.echem.record.Measurement` (A, anodic positive)."""
@@ -614,7 +624,7 @@ def simulate_cv(config: CellConfig, scan_rate_mV_s: float, *, cycles: int = 2, r
 
 
 def simulate_hold(config: CellConfig, potential_V: float, duration_s: float, *, from_potential_V: float | None = None,
-                  reservoirs: str = "all"):
+                  reservoirs: str = "all") -> Measurement:
     """Constant-voltage hold at ``potential_V`` for ``duration_s`` s, starting in equilibrium at
     ``from_potential_V`` (default ``cell.v_max_V``).  Returns a Measurement (A, anodic positive)."""
     lo, hi = config.cell.v_min_V, config.cell.v_max_V
@@ -629,7 +639,8 @@ def simulate_hold(config: CellConfig, potential_V: float, duration_s: float, *, 
                            technique="potentiostatic hold")
 
 
-def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int = 1, bulk_only: bool = False):
+def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int = 1,
+                       bulk_only: bool = False) -> Measurement:
     """Galvanostatic rate test: at each current (A g⁻¹ of the config basis) ``cycles_per_rate`` cycles of
     discharge to ``v_min_V`` then charge to ``v_max_V``, each step starting from the state the previous
     one left.  Returns a Measurement (A, anodic positive; cycle = running cycle, step = running step)."""
