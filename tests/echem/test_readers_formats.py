@@ -270,22 +270,37 @@ def test_mpr_damaged(tmp_path):
 
 
 # ---------------------------------------------------------------- Neware .nda (NewareNDA)
-def write_nda29(path: Path, rows: list[tuple[int, int, float, float, float]]) -> None:
-    """A version-29 .nda: rows of (cycle, status, step time s, voltage V, current mA)."""
-    head = b"NEWARE".ljust(14, b"\x00") + bytes([29]) + b"\x00" * 100 + b"\x00\x00\x00\x00"
-    records = b""
+# Neware records share one layout of fields, shifted by a format-specific offset:
+# index, cycle-1, step, status | time ms, voltage·1e4, current/1e-2 mA | date | current range.
+NEWARE_LAYOUTS = {  # record length, start bytes, (ids, ids format), values at, date at, range at
+    "nda29": (86, b"\x55\x00", (2, "<IIHB"), 14, 70, 78),
+    "ndc2": (94, b"\x55\x00NDC\x00\x00\x00", (8, "<IIBB"), 23, 75, 82),
+}
+
+
+def neware_records(rows: list[tuple[int, int, float, float, float]], layout: str) -> bytes:
+    """Records for rows of (cycle, status, step time s, voltage V, current mA); the step
+    number increases whenever the status (1 CC_Chg, 2 CC_DChg, …) changes."""
+    size, start, (ids_at, ids_format), values_at, date_at, range_at = NEWARE_LAYOUTS[layout]
+    out = bytearray()
     step, last_status = 0, None
     for index, (cycle, status, t, v, i_mA) in enumerate(rows, start=1):
         if status != last_status:
             step, last_status = step + 1, status
-        rec = bytearray(86)
-        rec[0:2] = b"\x55\x00"
-        rec[2:13] = struct.pack("<IIHB", index, cycle - 1, step, status)
-        rec[14:30] = struct.pack("<Qii", int(round(t * 1000)), int(round(v * 1e4)), int(round(i_mA / 1e-2)))
-        rec[70:77] = struct.pack("<HBBBBB", 2025, 3, 14, 10, 0, 0)
-        rec[78:82] = struct.pack("<i", -100000)   # current range: multiplier 1e-2 mA
-        records += bytes(rec)
-    path.write_bytes(head + records)
+        rec = bytearray(size)
+        rec[:len(start)] = start
+        rec[ids_at:ids_at + struct.calcsize(ids_format)] = struct.pack(ids_format, index, cycle - 1, step, status)
+        rec[values_at:values_at + 16] = struct.pack("<Qii", round(t * 1000), round(v * 1e4), round(i_mA / 1e-2))
+        rec[date_at:date_at + 7] = struct.pack("<HBBBBB", 2025, 3, 14, 10, 0, 0)
+        rec[range_at:range_at + 4] = struct.pack("<i", -100000)   # current range: multiplier 1e-2 mA
+        out += rec
+    return bytes(out)
+
+
+def write_nda29(path: Path, rows: list[tuple[int, int, float, float, float]]) -> None:
+    """A version-29 .nda: header, the 4 zero bytes NewareNDA looks for, then 86-byte records."""
+    head = b"NEWARE".ljust(14, b"\x00") + bytes([29]) + b"\x00" * 100 + b"\x00\x00\x00\x00"
+    path.write_bytes(head + neware_records(rows, "nda29"))
 
 
 def test_nda29_cycling(tmp_path):
@@ -305,25 +320,14 @@ def test_nda29_cycling(tmp_path):
 
 
 def write_ndax(path: Path, rows: list[tuple[int, int, float, float, float]]) -> None:
-    """A .ndax (zip) whose data.ndc is NDC version 2, file type 1: 94-byte records from byte 517,
-    each starting with the same 8 bytes, rows as in :func:`write_nda29`."""
+    """A .ndax (zip) whose data.ndc is NDC version 2, file type 1: 94-byte records from
+    byte 517, each starting with the same 8 bytes."""
     import zipfile
 
-    ndc = bytearray(517)
-    ndc[0], ndc[2] = 1, 2                                  # file type 1, version 2
-    step, last_status = 0, None
-    for index, (cycle, status, t, v, i_mA) in enumerate(rows, start=1):
-        if status != last_status:
-            step, last_status = step + 1, status
-        rec = bytearray(94)
-        rec[0:8] = b"\x55\x00NDC\x00\x00\x00"
-        rec[8:18] = struct.pack("<IIBB", index, cycle - 1, step, status)
-        rec[23:39] = struct.pack("<Qii", int(round(t * 1000)), int(round(v * 1e4)), int(round(i_mA / 1e-2)))
-        rec[75:82] = struct.pack("<HBBBBB", 2025, 3, 14, 10, 0, 0)
-        rec[82:86] = struct.pack("<i", -100000)
-        ndc += rec
+    head = bytearray(517)
+    head[0], head[2] = 1, 2                                  # file type 1, version 2
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("data.ndc", bytes(ndc))
+        zf.writestr("data.ndc", bytes(head) + neware_records(rows, "ndc2"))
 
 
 def test_ndax_cycling(tmp_path):
