@@ -103,12 +103,18 @@ def test_gcd_ce_convention_option(run_cli, gcd_file, tmp_path):
     ((), "--mass-mg"),
     (("--mass-mg", "-1"), "--mass-mg"),
     (("--mass-mg", "1", "--electrode-mg", "0.5"), "--electrode-mg"),
-    (("--mass-mg", "1", "--ce", "in/out"), "convention"),
+    (("--mass-mg", "1", "--ce", "in/out"), "--ce"),
+    (("--mass-mg", "1", "--cycles-from", "loop"), "--cycles-from"),
 ])
 def test_gcd_bad_options_exit_2_with_one_line(run_cli, gcd_file, args, fragment):
     code, out, err = run_cli("gcd", "analyze", gcd_file, *args)
     assert code == 2
     assert fragment in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_gcd_options_are_checked_before_the_file_is_read(run_cli, tmp_path):
+    code, _, err = run_cli("gcd", "analyze", tmp_path / "nope.csv", "--mass-mg", "1", "--electrode-mg", "0.1")
+    assert code == 2 and "--electrode-mg" in err
 
 
 def test_gcd_missing_and_truncated_files(run_cli, tmp_path):

@@ -149,10 +149,15 @@ def gcd_analyze(
     out: OutOption = None,
 ) -> None:
     """Capacity, CE, energy and average voltage per cycle and rate step on every mass basis, and Ragone data."""
-    from .galvanostatic import analyze_cycling
+    from .galvanostatic import CE_CONVENTIONS, CYCLE_SOURCES, analyze_cycling
 
+    for option, value, allowed in (("--ce", ce, CE_CONVENTIONS), ("--cycles-from", cycles_from, CYCLE_SOURCES)):
+        if value not in allowed:  # checked before the file is read
+            raise InputError(f"option {option}", f"got {value!r}", expected=" | ".join(allowed))
+    labels = (substrate_mg, electrode_mg, active_label, substrate_label)
+    masses = None if mass_mg is None else _masses(mass_mg, None, *labels)
     measurement = _read(file, columns, instrument)
-    masses = _masses(mass_mg, measurement.active_mass_g, substrate_mg, electrode_mg, active_label, substrate_label)
+    masses = masses or _masses(None, measurement.active_mass_g, *labels)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
         measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
     result = analysis.to_dict()
