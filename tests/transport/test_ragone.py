@@ -83,3 +83,28 @@ def test_rate_test_measurement_through_echem_cycling_analysis():
     for c in (res.cycles[1], res.cycles[3]):
         assert c.coulombic_efficiency_pct == pytest.approx(100.0, abs=0.5)
     assert res.rate_steps[1].discharge_capacity_mAh < res.rate_steps[0].discharge_capacity_mAh
+
+
+def test_job_sharing_transport_limits_interface_storage_at_high_rate():
+    # σ_eon → 0 kills the ambipolar conductivity, so D^δ and the high-rate interface share collapse
+    from interstore.transport.electrode import interface_diffusivity_m2_s, simulate_galvanostatic
+
+    cfg = load_cell_config(EXAMPLE).updated(**{"numerics.n_cells": 12})
+    poor = cfg.updated(**{"interface.sigma_eon_S_m": 1e-7})
+    assert interface_diffusivity_m2_s(poor) < 1e-4 * interface_diffusivity_m2_s(cfg)
+    fast, slow = simulate_galvanostatic(cfg, 20.0), simulate_galvanostatic(poor, 20.0)
+    assert slow.interface_capacity_mAh_g[-1] < 0.5 * fast.interface_capacity_mAh_g[-1]
+    assert slow.charge_balance_rel_error < 1e-6
+
+
+def test_design_map_on_an_existing_scheduler():
+    from dask.distributed import LocalCluster
+
+    from interstore.transport.designmap import design_map
+
+    cfg = load_cell_config(EXAMPLE).updated(**{"numerics.n_cells": 10, "numerics.points_per_segment": 40})
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        dm = design_map(cfg, "interface_density", "sigma_eon", 2, 3000.0, scheduler=cluster.scheduler_address)
+    e = dm.energy_Wh_kg
+    assert e.shape == (2, 2) and np.all(np.isfinite(e)) and dm.failed_points == 0
+    assert e[1, 1] > e[1, 0]          # more interface coverage -> more energy at 3 kW/kg (good σ_eon row)
