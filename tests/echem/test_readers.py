@@ -51,7 +51,8 @@ def test_parse_column_mapping():
     assert parse_column_mapping("time=Time (h), potential=Ewe/V,current=<I>/mA") == {
         "time": "Time (h)", "potential": "Ewe/V", "current": "<I>/mA"}
     assert parse_column_mapping("time=t@min") == {"time": "t@min"}
-    for bad in ("", "time", "speed=v", "time=a,time=b", "time="):
+    assert parse_column_mapping('"time=Time, s", potential=E/V') == {"time": "Time, s", "potential": "E/V"}
+    for bad in ("", "time", "speed=v", "time=a,time=b", "time=", '"time=a'):
         with pytest.raises(InputError, match="--columns"):
             parse_column_mapping(bad)
 

@@ -11,6 +11,7 @@ names the instruments write (BioLogic ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -83,11 +84,17 @@ def parse_column_mapping(text: str) -> dict[str, str]:
     """Parse ``"time=Time (h),potential=Ewe/V,current=<I>/mA"`` into a dict.
 
     Keys: time, potential, current, cycle, step, capacity (measurements) and
-    frequency, z_real, z_imag, z_modulus, phase (impedance).  Values are header names, optionally
-    ``HEADER@UNIT`` for headers without a unit."""
+    frequency, z_real, z_imag, z_modulus, phase (impedance).  Values are header names,
+    optionally ``HEADER@UNIT`` for headers without a unit.  A pair whose header holds a
+    comma is written in double quotes: ``"time=Time, s",potential=E/V``."""
     source = "option --columns"
+    try:
+        parts = next(csv.reader([text], skipinitialspace=True, strict=True), [])
+    except csv.Error as exc:
+        raise InputError(source, f"cannot parse {text!r} ({exc})",
+                         expected='KEY=HEADER pairs separated by commas; quote a pair holding a comma') from None
     mapping: dict[str, str] = {}
-    for part in (p for p in text.split(",") if p.strip()):
+    for part in (p for p in parts if p.strip()):
         key, eq, header = part.partition("=")
         key = key.strip().lower()
         if not eq or not header.strip():
