@@ -210,10 +210,16 @@ def test_shared_data_files_read(shared_data):
         pytest.skip("no instrument files in shared data")
 
 
+ECHEM_PACKAGES = ("galvani", "NewareNDA", "impedance", "pybamm", "ixdat", "cellpy", "yadg", "gamry_parser",
+                  "eclabfiles", "navani", "echemdbconverters")
+
+
 def test_installed_packages_example_files():
-    """Real instrument files shipped by installed packages (none in today's environment)."""
+    """Real instrument files shipped by installed electrochemistry packages (none in
+    today's environment: galvani, NewareNDA, impedance.py and pybamm ship no such files)."""
     site = Path(np.__file__).resolve().parents[1]
-    found = [p for ext in ("mpr", "mpt", "nda", "ndax", "DTA") for p in site.rglob(f"*.{ext}")]
+    roots = [site / name for name in ECHEM_PACKAGES if (site / name).is_dir()]
+    found = [p for root in roots for ext in ("mpr", "mpt", "nda", "ndax", "DTA", "dta") for p in root.rglob(f"*.{ext}")]
     if not found:
         pytest.skip("no instrument example files in site-packages")
     assert_all_read(found)
