@@ -137,7 +137,8 @@ def test_optional_column_in_other_units_is_left_out(tmp_path):
 
 def test_optional_column_of_words_is_left_out(tmp_path):
     f = tmp_path / "words.csv"
-    f.write_text("Time (s),Voltage (V),Current (mA),Step,Cycle\n0,1.0,1,CC_Chg,1\n1,1.1,1,CC_Chg,1\n2,1.2,-1,CC_DChg,x\n")
+    f.write_text("Time (s),Voltage (V),Current (mA),Step,Cycle\n"
+                 "0,1.0,1,CC_Chg,1\n1,1.1,1,CC_Chg,1\n2,1.2,-1,CC_DChg,x\n")
     with pytest.raises(InputError, match=r"words.csv: line 4: non-numeric value 'x' in column 'Cycle'"):
         read_measurement(f)                   # a numeric cycle column with a bad cell stays an error
     f.write_text(f.read_text().replace(",x\n", ",2\n"))

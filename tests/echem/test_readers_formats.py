@@ -71,7 +71,8 @@ def test_gamry_short_units_row_and_text_in_zimag(tmp_path):
     text = (DATA / "gamry_eis.DTA").read_text().splitlines()
     text[-1] = "\t".join(field if i != 5 else "overload" for i, field in enumerate(text[-1].split("\t")))
     f.write_text("\n".join(text) + "\n")
-    with pytest.raises(InputError, match=rf"short.DTA: line {len(text)}: non-numeric value 'overload' in column 'Zimag'"):
+    message = rf"short.DTA: line {len(text)}: non-numeric value 'overload' in column 'Zimag'"
+    with pytest.raises(InputError, match=message):
         read_impedance(f)
 
 

@@ -111,7 +111,8 @@ def _programmed_current(potential_V: np.ndarray, segment: np.ndarray, params: di
     """Chronopotentiometry (CHI writes no current column): +|Anodic Current| on segments
     where the potential rises, −|Cathodic Current| where it falls."""
     if "Anodic Current (A)" not in params or "Cathodic Current (A)" not in params:
-        raise InputError(source, "no current column and no 'Anodic Current (A) = …' / 'Cathodic Current (A) = …' lines",
+        raise InputError(source, "no current column and no 'Anodic Current (A) = …' / "
+                                 "'Cathodic Current (A) = …' lines",
                          expected="a CV/LSV, i-t or chronopotentiometry export")
     first = potential_V[segment == 1]
     rising = (segment % 2 == 1) == (first[-1] >= first[0])
