@@ -54,7 +54,7 @@ def test_cv_cli_b_value_and_csv_round_trip(run_cli, tmp_path):
     cfg = _small_config(tmp_path, numerics="n_cells = 12\n")
     text = cfg.read_text().replace('isotherm = "linear"', 'isotherm = "langmuir"\nsite_potential_V = 0.9')
     text = text.replace("v_min_V = 0.2 ", "v_min_V = 0.5 ").replace("v_max_V = 1.6 ", "v_max_V = 1.3 ")
-    text = text.replace("r_ohm_ohm = 5.0", "r_ohm_ohm = 0.0")
+    text = text.replace("r_ohm_ohm = 1.0", "r_ohm_ohm = 0.0")
     cfg.write_text(text)
     code, _, err = run_cli("simulate", "cv", cfg, "--scan-rates", "1,2,5,10", "--cycles", "1", "--reservoirs",
                            "interface", "--write-cv", "--json", tmp_path / "c.json", "--out", tmp_path / "o")

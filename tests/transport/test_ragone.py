@@ -103,7 +103,7 @@ def test_design_map_on_an_existing_scheduler():
     from interstore.transport.designmap import design_map
 
     cfg = load_cell_config(EXAMPLE).updated(**{"numerics.n_cells": 10, "numerics.points_per_segment": 40})
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         dm = design_map(cfg, "interface_density", "sigma_eon", 2, 3000.0, scheduler=cluster.scheduler_address)
     e = dm.energy_Wh_kg
     assert e.shape == (2, 2) and np.all(np.isfinite(e)) and dm.failed_points == 0

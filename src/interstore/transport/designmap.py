@@ -134,7 +134,7 @@ def design_map(config: CellConfig, x: str, y: str, n: int, target_power_W_kg: fl
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None if scheduler else LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                                  dashboard_address=None)
+                                                  dashboard_address=":0")
     energy = np.full((ys.size, xs.size), np.nan)
     try:
         with Client(scheduler or cluster) as client:
