@@ -155,6 +155,8 @@ def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
     assert code == 2 and "--zn-reference" in err and "no_such_OUTCAR" in err
     code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--optimizer", "LBFGS")
     assert code == 2 and "optimizer" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--locked-above", "0.1")
+    assert code == 2 and "adhesion thresholds" in err
 
 
 def test_scan_cli_rejects_structures_without_an_interface(run_cli, tmp_path):

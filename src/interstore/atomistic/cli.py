@@ -144,6 +144,10 @@ def scan_cmd(
     zn_reference: Annotated[str, typer.Option("--zn-reference", help="bulk, atom or a DFT file.")] = "bulk",
     threshold: ThresholdOption = 0.0,
     formula: FormulaOption = "V8O16",
+    locked_above: Annotated[float, typer.Option("--locked-above", help="W_adh above this is 'too strong (locked)' "
+                                                                       "(J m⁻²).")] = 2.0,
+    detaches_below: Annotated[float, typer.Option("--detaches-below", help="W_adh below this is 'too weak "
+                                                                           "(detaches)' (J m⁻²).")] = 0.3,
     workers: Annotated[int, typer.Option("--workers", help="Parallel workers (dask LocalCluster) for "
                                                            "independent calculations.")] = 1,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Existing dask scheduler address.")] = None,
@@ -160,7 +164,8 @@ def scan_cmd(
                             substrate_relax=RelaxSettings(fmax, substrate_steps, maxstep, optimizer),
                             sites=SiteSearch(min_distance_A=min_clearance, margin_A=site_margin, max_sites=candidates),
                             zn_reference=zn_reference,
-                            eb_threshold_eV=threshold, formula=formula)
+                            eb_threshold_eV=threshold, formula=formula, locked_above_J_m2=locked_above,
+                            detaches_below_J_m2=detaches_below)
     atoms = load_structure(structure)
     result = run_scan(atoms, settings, name=structure, workers=workers, scheduler=scheduler, show_progress=True)
     payload = result.to_dict()

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .adhesion import Adhesion, work_of_adhesion
+from .adhesion import DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesion_label, work_of_adhesion
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
 from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator, relax,
@@ -40,6 +40,8 @@ class ScanSettings:
     sites: SiteSearch = field(default_factory=SiteSearch)
     zn_reference: str = "bulk"  # "bulk", "atom" or a DFT output file of a Zn-only cell
     eb_threshold_eV: float = 0.0
+    locked_above_J_m2: float = LOCKED_ABOVE_J_m2
+    detaches_below_J_m2: float = DETACHES_BELOW_J_m2
     formula: str = "V8O16"
     calculator: str = "chgnet"
 
@@ -50,6 +52,7 @@ class ScanSettings:
             raise InputError("option --zn-reference", f"got {self.zn_reference!r} (no such file)",
                              expected="bulk / atom / a DFT output file of a Zn-only cell")
         check_calculator(self.calculator)
+        adhesion_label(0.0, locked_above_J_m2=self.locked_above_J_m2, detaches_below_J_m2=self.detaches_below_J_m2)
 
 
 @dataclass(frozen=True)
@@ -174,12 +177,13 @@ def _relax_task(job: tuple) -> Relaxed:
     return relax(atoms, settings, calculator)
 
 
-def _adhesion(atoms, calculator: str, e_interface: float) -> Adhesion:
+def _adhesion(atoms, settings: ScanSettings, e_interface: float) -> Adhesion:
     tags = atoms.get_tags()
-    e_alpha = single_point(atoms[tags == OXIDE_TAG], calculator)
-    e_beta = single_point(atoms[tags == SUBSTRATE_TAG], calculator)
+    e_alpha = single_point(atoms[tags == OXIDE_TAG], settings.calculator)
+    e_beta = single_point(atoms[tags == SUBSTRATE_TAG], settings.calculator)
     area = float(np.linalg.norm(np.cross(atoms.cell[0], atoms.cell[1])))
-    return work_of_adhesion(e_alpha, e_beta, e_interface, area)
+    return work_of_adhesion(e_alpha, e_beta, e_interface, area, locked_above_J_m2=settings.locked_above_J_m2,
+                            detaches_below_J_m2=settings.detaches_below_J_m2)
 
 
 def scan_reference(settings: ScanSettings) -> ZnReference:
@@ -214,7 +218,7 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner, units: f
     reference = scan_reference(settings)
     substrate = relax(atoms, settings.substrate_relax, calc)
     bridges = find_bridges(substrate.atoms)
-    adhesion = _adhesion(substrate.atoms, calc, substrate.energy_eV)
+    adhesion = _adhesion(substrate.atoms, settings, substrate.energy_eV)
     loaded_steps: list[tuple] = []
     current, stopped = substrate.atoms, None
     for n in runner.track(range(1, settings.max_zn + 1), "loading Zn (screen + relax)"):
