@@ -91,6 +91,18 @@ def test_gcd_on_an_eclab_export(run_cli, tmp_path):
     assert r["cycles"][0]["average_voltage_V"] == pytest.approx(0.9, rel=1e-6)
 
 
+def test_gcd_half_cycle_only_gives_nulls_not_a_crash(run_cli, tmp_path):
+    t = np.linspace(0, 3600, 50)
+    pd.DataFrame({"time/s": t, "Ewe/V": np.linspace(0.2, 1.6, 50), "I/mA": np.ones(50)}).to_csv(
+        tmp_path / "charge_only.csv", index=False)
+    code, _, err = run_cli("gcd", "analyze", tmp_path / "charge_only.csv", "--mass-mg", "1",
+                           "--json", tmp_path / "r.json", "--out", tmp_path / "o")
+    assert code == 0, err
+    c = json.loads((tmp_path / "r.json").read_text())["cycles"][0]
+    assert c["charge_capacity_mAh_g"]["active"] == pytest.approx(1000.0)
+    assert c["discharge_capacity_mAh_g"] is None and c["coulombic_efficiency_pct"] is None
+
+
 def test_gcd_ce_convention_option(run_cli, gcd_file, tmp_path):
     code, _, err = run_cli("gcd", "analyze", gcd_file, "--mass-mg", "1", "--ce", "charge/discharge",
                            "--json", tmp_path / "r.json")

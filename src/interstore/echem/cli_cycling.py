@@ -84,23 +84,24 @@ def _masses(mass_mg: float | None, measured_g: float | None, substrate_mg: float
 def _gcd_tables(result: dict) -> list:
     labels = {b: v["label"] for b, v in result["mass_basis"].items()}
 
-    def active(x):
-        return "-" if x is None else x["active"]
+    def on(per_basis: dict | None, basis: str = "active"):
+        return "-" if per_basis is None else per_basis[basis]
 
-    rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], active(c["discharge_capacity_mAh_g"]),
-             active(c["charge_capacity_mAh_g"]), "-" if c["coulombic_efficiency_pct"] is None
-             else c["coulombic_efficiency_pct"], active(c["energy_Wh_kg"]), c["average_voltage_V"] or "-")
-            for c in result["cycles"]]
+    def num(x):
+        return "-" if x is None else x
+
+    rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
+             on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]), on(c["energy_Wh_kg"]),
+             num(c["average_voltage_V"])) for c in result["cycles"]]
     cycles = table(f"Cycles, per g of {labels['active']}; {result['coulombic_efficiency_convention']}",
                    ("cycle", "rate step", "|I| (mA)", "Q_dis (mAh g⁻¹)", "Q_ch (mAh g⁻¹)", "CE (%)",
                     "E_dis (Wh kg⁻¹)", "V̄_dis (V)"), _shown(rows))
     steps = table("Rate steps on every mass basis (means of their discharges)",
                   ("rate step", "cycles", "mass basis", "i (A g⁻¹)", "Q_dis (mAh g⁻¹)", "E_dis (Wh kg⁻¹)",
                    "V̄_dis (V)", "CE (%)"),
-                  [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b], s["current_density_A_g"][b],
-                    s["discharge_capacity_mAh_g"][b], s["energy_Wh_kg"][b], s["average_voltage_V"] or "-",
-                    "-" if s["coulombic_efficiency_pct"] is None else s["coulombic_efficiency_pct"])
-                   for s in result["rate_steps"] for b in labels])
+                  [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b], on(s["current_density_A_g"], b),
+                    on(s["discharge_capacity_mAh_g"], b), on(s["energy_Wh_kg"], b), num(s["average_voltage_V"]),
+                    num(s["coulombic_efficiency_pct"])) for s in result["rate_steps"] for b in labels])
     ragone = table("Ragone points", ("mass basis", "|I| (mA)", "energy density (Wh kg⁻¹)", "power density (W kg⁻¹)"),
                    [(p["basis_label"], 1e3 * p["current_A"], p["energy_Wh_kg"], p["power_W_kg"])
                     for p in result["ragone"]])

@@ -87,8 +87,11 @@ class CyclingAnalysis:
     ragone: tuple[RagonePoint, ...] = field(default=())
 
     def to_dict(self) -> dict:
+        """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""
         m = self.masses
-        spec = m.specific
+
+        def spec(x: float) -> dict | None:
+            return m.specific(x) if np.isfinite(x) else None
 
         def half(h: HalfCycle | None, key: str) -> dict | None:
             if h is None:
@@ -105,14 +108,14 @@ class CyclingAnalysis:
                 "current_density_A_g": spec((d or ch).current_A),
                 "discharge_capacity_mAh_g": half(d, "capacity_mAh"),
                 "charge_capacity_mAh_g": half(ch, "capacity_mAh"),
-                "coulombic_efficiency_pct": c.coulombic_efficiency_pct,
+                "coulombic_efficiency_pct": _finite(c.coulombic_efficiency_pct),
                 "energy_Wh_kg": half(d, "energy_mWh"),
                 "charge_energy_Wh_kg": half(ch, "energy_mWh"),
                 "energy_efficiency_pct": (100.0 * d.energy_mWh / ch.energy_mWh
                                           if d is not None and ch is not None and ch.energy_mWh > 0
                                           else None),
-                "average_voltage_V": d.average_voltage_V if d is not None else None,
-                "charge_average_voltage_V": ch.average_voltage_V if ch is not None else None,
+                "average_voltage_V": _finite(d.average_voltage_V) if d is not None else None,
+                "charge_average_voltage_V": _finite(ch.average_voltage_V) if ch is not None else None,
                 "discharge_duration_s": d.duration_s if d is not None else None,
             })
         steps = [{
@@ -121,10 +124,10 @@ class CyclingAnalysis:
             "current_A": s.current_A,
             "current_density_A_g": spec(s.current_A),
             "discharge_capacity_mAh_g": spec(s.discharge_capacity_mAh),
-            "coulombic_efficiency_pct": s.coulombic_efficiency_pct,
+            "coulombic_efficiency_pct": _finite(s.coulombic_efficiency_pct),
             "energy_Wh_kg": spec(s.discharge_energy_mWh),
-            "average_voltage_V": (s.discharge_energy_mWh / s.discharge_capacity_mAh
-                                  if s.discharge_capacity_mAh > 0 else None),
+            "average_voltage_V": _finite(s.discharge_energy_mWh / s.discharge_capacity_mAh)
+            if s.discharge_capacity_mAh > 0 else None,
         } for s in self.rate_steps]
         curves = []
         for c in self.cycles:
@@ -156,6 +159,10 @@ def coulombic_efficiency_pct(discharge: HalfCycle | None, charge: HalfCycle | No
         return float("nan")
     d, c = discharge.capacity_mAh, charge.capacity_mAh
     return 100.0 * (d / c if convention == "discharge/charge" else c / d)
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
 def _decimate(n: int, most: int) -> np.ndarray:

@@ -68,7 +68,8 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     ax.set_xlabel("power density (W kg⁻¹)")
     ax.set_ylabel("energy density (Wh kg⁻¹)")
     ax.set_title("Ragone plot from measured discharges (per mass basis)")
-    ax.legend()
+    if d["ragone"]:
+        ax.legend()
     return {"gcd_voltage_capacity": fig_v, "gcd_capacity_ce": fig_c, "gcd_ragone": fig_r}
 
 
