@@ -72,7 +72,9 @@ class InterfaceSection(BaseModel):
     filled linearly over ``window_V`` or by a Langmuir isotherm
     θ = 1/(1 + exp(n_id·F·(E − E_site)/RT)) (``atomistic``), or the integral of the
     space-charge capacitance C_int(E)·(m² g⁻¹) over the window (``spacecharge``).
-    It is charged through the job-sharing chemical diffusivity D^δ over ``transport_length_m``.
+    It is charged through the job-sharing chemical diffusivity D^δ over ``transport_length_m``;
+    C_int in D^δ is ``interface_capacitance_F_m2`` or, when unset, the reservoir's own mean
+    capacitance Q_area/ΔV_window (self-consistent with its capacity).
     """
 
     model_config = _STRICT
@@ -98,7 +100,7 @@ class InterfaceSection(BaseModel):
     sigma_ion_S_m: float = Field(1e-2, gt=0)
     sigma_eon_S_m: float = Field(1e2, gt=0)
     bulk_chemical_capacitance_F_m3: float = Field(1e7, ge=0)
-    interface_capacitance_F_m2: float = Field(0.4, ge=0)
+    interface_capacitance_F_m2: float | None = Field(None, ge=0)  # C_int in D^δ; None: mean of the reservoir
     transport_length_m: float = Field(100e-9, gt=0)
     transport_geometry: Literal["sphere", "slab"] = "slab"
     exchange_current_A_m2: float = Field(1.0, gt=0)  # per interface area

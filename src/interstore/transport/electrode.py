@@ -180,15 +180,21 @@ def interface_area_m2_g(config: CellConfig) -> float:
 
 def interface_diffusivity_m2_s(config: CellConfig) -> float:
     """Job-sharing chemical diffusivity D^δ = σ_amb/(c^δ_bulk + a_v·C_int) (m² s⁻¹), with a_v the
-    interface area per composite volume (= φ_α·ρ·area per g)."""
+    interface area per composite volume (= φ_α·ρ·area per g) and C_int (F m⁻²) from the config or,
+    when unset, the mean capacitance of the interface reservoir, Q/(area·ΔV_window)."""
     from .jobsharing import job_sharing_diffusivity
 
     itf = config.interface
-    a_v = itf.active_volume_fraction * interface_area_m2_g(config) * config.host.density_g_cm3 * 1e6
+    area = interface_area_m2_g(config)
+    c_int = itf.interface_capacitance_F_m2
+    if c_int is None:
+        lo, hi = config.interface_window_V
+        c_int = _interface_storage(config, area)[0] / (area * (hi - lo))
+    a_v = itf.active_volume_fraction * area * config.host.density_g_cm3 * 1e6
     return float(job_sharing_diffusivity(
         itf.sigma_ion_S_m, itf.sigma_eon_S_m, z=Z_ZINC,
         bulk_chemical_capacitance_F_m3=itf.bulk_chemical_capacitance_F_m3,
-        a_v_m_inv=a_v, interface_capacitance_F_m2=itf.interface_capacitance_F_m2).D_m2_s)
+        a_v_m_inv=a_v, interface_capacitance_F_m2=c_int).D_m2_s)
 
 
 @lru_cache(maxsize=32)
