@@ -85,6 +85,7 @@ class CyclingAnalysis:
     cycles: tuple[CycleResult, ...]
     rate_steps: tuple[RateStep, ...]
     ragone: tuple[RagonePoint, ...] = field(default=())
+    settings: dict = field(default_factory=dict)  # detection parameters, for reproducibility
 
     def to_dict(self) -> dict:
         """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""
@@ -142,6 +143,7 @@ class CyclingAnalysis:
                 })
         return {
             "source": self.source,
+            "settings": self.settings,
             "sign_convention": "discharge = negative current (Zn2+ insertion), charge = positive current",
             "coulombic_efficiency_convention": CE_CONVENTIONS[self.ce_convention],
             "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b)} for b in BASES},
@@ -322,5 +324,7 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     ragone = ragone_points([s.discharge_energy_mWh / 1000.0 for s in with_dis],
                            [s.discharge_duration_s for s in with_dis],
                            [s.current_A for s in with_dis], masses) if with_dis else []
+    settings = {"rest_current_A": rest, "min_fraction": min_fraction, "rate_tolerance": rate_tolerance,
+                "cycles_from": cycles_from}
     return CyclingAnalysis(measurement.source, masses, ce_convention, tuple(cycles), tuple(steps),
-                          tuple(ragone))
+                          tuple(ragone), settings)

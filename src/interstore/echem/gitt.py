@@ -143,6 +143,8 @@ class GittAnalysis:
     geometry: GittGeometry
     r2_min: float
     max_tau_ratio: float
+    rest_current_A: float
+    pulse_s: float | None
     pulses: tuple[GittPulse, ...]
     time_s: np.ndarray
     potential_V: np.ndarray
@@ -159,6 +161,7 @@ class GittAnalysis:
             "geometry": {"length_cm": g.length_cm, "mass_g": g.mass_g, "molar_mass_g_mol": g.molar_mass_g_mol,
                          "molar_volume_cm3_mol": g.molar_volume_cm3_mol, "area_cm2": g.area_cm2},
             "checks": {"sqrt_t_r2_min": self.r2_min, "tau_D_over_L2_max": self.max_tau_ratio},
+            "settings": {"rest_current_A": self.rest_current_A, "pulse_s": self.pulse_s},
             "n_pulses": len(self.pulses),
             "n_valid": len(valid),
             "D_cm2_s_median_valid": float(np.median(valid)) if valid else None,
@@ -211,4 +214,4 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
             k, float(t[a]), tau, current, e_before, e_after, e0, e_end, e0 - e_before, (e0 - e_before) / current,
             d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
             None if x_scale is None else float(q * x_scale), flags))
-    return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, tuple(pulses), t, v, i)
+    return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, rest, pulse_s, tuple(pulses), t, v, i)
