@@ -291,8 +291,10 @@ def eis_fit(
     if w["tau_d_s"] is not None:
         rows += [("τ_d = L²/D", w["tau_d_s"], "s"),
                  ("D = L²/τ_d", w["D_from_tau_cm2_s"] or "- (needs --length-um)", "cm² s⁻¹")]
-    warb = table(f"Warburg diffusion (A = {area_cm2} cm², C = {conc_mol_cm3} mol cm⁻³, n = {w['electrons_n']}, "
-                 f"T = {temperature_k} K)", ("quantity", "value", "unit"), rows)
+    area = "not given" if area_cm2 is None else f"{area_cm2:g} cm²"
+    conc = "not given" if conc_mol_cm3 is None else f"{conc_mol_cm3:g} mol cm⁻³"
+    warb = table(f"Warburg diffusion (A = {area}, C = {conc}, n = {w['electrons_n']}, T = {temperature_k:g} K)",
+                 ("quantity", "value", "unit"), rows)
     emit(result, json_path, params, warb, written=written)
 
 
