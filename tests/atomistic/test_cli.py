@@ -201,3 +201,34 @@ def test_build_cli_cell_geometry(run_cli, tmp_path):
     assert data["cell_lengths_A"][:2] == pytest.approx([12.3, 12.3])  # 5 × 2.46 Å graphene
     assert data["cell_angles_deg"][2] == pytest.approx(120.0)
     assert data["n_atoms"] == 96 and data["formula"] == "C48O32V16"
+
+
+def test_energies_cli_work_of_adhesion_from_slabs(run_cli, tmp_path):
+    """Ti3C2 cell (area 9 · 3.07² · √3/2 Å²) with E_ox + E_sub − E_int = 5 eV -> W = 5 eV / A in J/m²."""
+    from ase import Atoms
+
+    from interstore.atomistic.structures import OXIDE_TAG, build_vo2_ti3c2
+
+    cell = build_vo2_ti3c2()
+    tags = cell.get_tags()
+    cell.set_tags(0)
+    sub = _with_energy(cell, tmp_path / "int.extxyz", -650.0)
+    ox = _with_energy(cell[tags == OXIDE_TAG], tmp_path / "ox.extxyz", -200.0)
+    mx = _with_energy(cell[tags != OXIDE_TAG], tmp_path / "mx.extxyz", -445.0)
+    zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.25)
+    n1 = _with_energy(cell + Atoms("Zn", positions=[[0, 0, 25.0]]), tmp_path / "n1.extxyz", -652.0)
+    out = tmp_path / "a.json"
+    code, stdout, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                                "--oxide-slab", ox, "--substrate-slab", mx, "--json", out)
+    assert code == 0, err
+    area = 9 * 3.07 ** 2 * 3 ** 0.5 / 2
+    adh = json.loads(out.read_text())["adhesion"]
+    assert adh["area_A2"] == pytest.approx(area, rel=1e-9)
+    assert adh["w_adh_J_m2"] == pytest.approx(5.0 / area * 16.02176634, rel=1e-9)
+    assert adh["label"] == "moderate (can breathe)"  # 1.10 J/m² between 0.3 and 2.0
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                           "--oxide-slab", ox, "--substrate-slab", ox)
+    assert code == 2 and "ox.extxyz" in err and "is not the interface" in err
+    code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                           "--oxide-slab", ox)
+    assert code == 2 and "only one of the two slabs" in err

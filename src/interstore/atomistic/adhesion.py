@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..constants import ELEMENTARY_CHARGE
 from ..errors import InputError, require_positive
 
@@ -61,3 +63,9 @@ def work_of_adhesion(e_alpha_eV: float, e_beta_eV: float, e_interface_eV: float,
     w = (e_alpha_eV + e_beta_eV - e_interface_eV) / area * EV_PER_A2_TO_J_PER_M2
     label = adhesion_label(w, locked_above_J_m2=locked_above_J_m2, detaches_below_J_m2=detaches_below_J_m2)
     return Adhesion(w, label, area, locked_above_J_m2, detaches_below_J_m2)
+
+
+def interface_area_A2(cell) -> float:
+    """Interface area |a × b| (Å²) of a slab cell whose normal is along c (rows a, b, c in Å)."""
+    cell = np.asarray(cell, float)
+    return float(np.linalg.norm(np.cross(cell[0], cell[1])))

@@ -102,23 +102,34 @@ def energies_cmd(
     loaded: Annotated[list[str], typer.Option("--loaded", help="n=FILE for each loaded cell (repeat).")],
     unloaded: Annotated[Optional[list[str]], typer.Option(
         "--unloaded", help="n=FILE: the cell relaxed again after removing the n Zn (repeat; for the bond check).")] = None,
+    oxide_slab: Annotated[Optional[Path], typer.Option(
+        "--oxide-slab", help="DFT output of the oxide slab alone (with --substrate-slab: work of adhesion).")] = None,
+    substrate_slab: Annotated[Optional[Path], typer.Option(
+        "--substrate-slab", help="DFT output of the substrate slab alone.")] = None,
     formula: FormulaOption = "V8O16",
     threshold: ThresholdOption = 0.0,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """E_b(n), voltage steps, bridge metrics and n_max from DFT outputs (VASP, QE, CP2K)."""
-    from .dft_binding import binding_from_files
+    """E_b(n), voltage steps, bridge metrics, n_max and W_adh from DFT outputs (VASP, QE, CP2K)."""
+    from .dft_binding import adhesion_from_files, binding_from_files
 
+    if (oxide_slab is None) != (substrate_slab is None):
+        raise InputError("options --oxide-slab/--substrate-slab", "only one of the two slabs given",
+                         expected="both slab files, or neither")
     res = binding_from_files(substrate, zn_ref, _numbered_files(loaded, "--loaded"),
                              _numbered_files(unloaded, "--unloaded"), formula=formula, eb_threshold_eV=threshold)
+    result = res.to_dict()
+    if oxide_slab is not None:
+        adh = adhesion_from_files(substrate, oxide_slab, substrate_slab)
+        result["adhesion"] = adh.to_dict()
+        console.print(f"work of adhesion W_adh = {adh.w_adh_J_m2:.3f} J m⁻² → {adh.label}")
     console.print(f"Zn reference: {res.zn_ref_eV:.4f} eV per atom from {zn_ref}; E(substrate) = "
                   f"{res.substrate.energy_eV:.4f} eV ({res.substrate.formula}, {res.formula_units:g} {formula}); "
                   f"{len(res.bridges)} interfacial bridges")
     console.print(res.capacity.comparison_text())
     written = _binding_figures(res.curve, out, f"file {zn_ref.name}") if out is not None else []
-    emit(res.to_dict(), json_path, _criteria_table(res.curve, res.limit), *_capacity_tables(res.capacity),
-         written=written)
+    emit(result, json_path, _criteria_table(res.curve, res.limit), *_capacity_tables(res.capacity), written=written)
 
 
 def _binding_figures(curve, out: Path, reference: str) -> list[Path]:

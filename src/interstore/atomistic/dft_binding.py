@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .adhesion import DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, interface_area_A2, work_of_adhesion
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
 from .dft_io import DftEnergy, check_loaded_composition, read_dft_energy, zn_energy_per_atom
@@ -117,3 +118,21 @@ def binding_from_files(substrate: str | Path, zn_ref: str | Path, loaded: dict[i
     limit = reversible_limit(curve, reform or None, eb_threshold_eV=eb_threshold_eV)
     cap = limit_capacity(limit.n_max / units, formula)
     return DftBinding(sub, e_zn, str(zn_ref), cells, bridges, bonds_loaded, bonds_unloaded, curve, limit, units, cap)
+
+
+def adhesion_from_files(interface: str | Path, oxide_slab: str | Path, substrate_slab: str | Path, *,
+                        locked_above_J_m2: float = LOCKED_ABOVE_J_m2,
+                        detaches_below_J_m2: float = DETACHES_BELOW_J_m2) -> Adhesion:
+    """W_adh = (E_oxide + E_substrate − E_interface)/A from three DFT runs; A from the interface cell.
+
+    The two slab cells must together hold exactly the interface's atoms."""
+    joined = read_dft_energy(interface)
+    alpha, beta = read_dft_energy(oxide_slab), read_dft_energy(substrate_slab)
+    total = dict(alpha.counts)
+    for el, k in beta.counts.items():
+        total[el] = total.get(el, 0) + k
+    if total != joined.counts:
+        raise InputError(oxide_slab, f"{alpha.formula} + {beta.formula} is not the interface {joined.formula}",
+                         expected="oxide slab + substrate slab = the interface cell's atoms")
+    return work_of_adhesion(alpha.energy_eV, beta.energy_eV, joined.energy_eV, interface_area_A2(joined.atoms.cell),
+                            locked_above_J_m2=locked_above_J_m2, detaches_below_J_m2=detaches_below_J_m2)

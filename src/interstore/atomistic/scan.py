@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .adhesion import DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesion_label, work_of_adhesion
+from .adhesion import (DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesion_label, interface_area_A2,
+                       work_of_adhesion)
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
 from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator, relax,
@@ -181,8 +182,7 @@ def _adhesion(atoms, settings: ScanSettings, e_interface: float) -> Adhesion:
     tags = atoms.get_tags()
     e_alpha = single_point(atoms[tags == OXIDE_TAG], settings.calculator)
     e_beta = single_point(atoms[tags == SUBSTRATE_TAG], settings.calculator)
-    area = float(np.linalg.norm(np.cross(atoms.cell[0], atoms.cell[1])))
-    return work_of_adhesion(e_alpha, e_beta, e_interface, area, locked_above_J_m2=settings.locked_above_J_m2,
+    return work_of_adhesion(e_alpha, e_beta, e_interface, interface_area_A2(atoms.cell), locked_above_J_m2=settings.locked_above_J_m2,
                             detaches_below_J_m2=settings.detaches_below_J_m2)
 
 
