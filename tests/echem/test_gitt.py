@@ -83,6 +83,12 @@ def test_linear_in_time_pulse_fails_the_sqrt_t_check():
     assert res.to_dict()["n_valid"] == 0
 
 
+def test_short_rest_is_flagged_as_not_relaxed():
+    res = analyze_gitt(wh_titration([2e-12, 2e-12], relax_s=600.0), GEOM)
+    assert all("relaxation_incomplete" in p.flags for p in res.pulses)
+    assert all(p.valid for p in analyze_gitt(wh_titration([2e-12, 2e-12]), GEOM).pulses)
+
+
 def test_l_form_equals_mass_volume_form():
     g2 = GittGeometry.from_length(GEOM.length_cm)
     assert weppner_huggins_D(TAU, 0.01, 0.05, g2.length_cm) == pytest.approx(

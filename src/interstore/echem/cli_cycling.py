@@ -188,6 +188,8 @@ def gitt_analyze(
     r2_min: Annotated[float, typer.Option("--r2-min", help="Minimum R² of E vs √t during a pulse.")] = 0.98,
     max_tau_ratio: Annotated[float, typer.Option(
         "--max-tau-ratio", help="Largest τ·D/L² accepted as τ ≪ L²/D.")] = 0.1,
+    max_drift: Annotated[float, typer.Option(
+        "--max-drift", help="Largest potential drift over the last fifth of a rest, as a fraction of ΔE_s.")] = 0.05,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -215,7 +217,8 @@ def gitt_analyze(
         geometry = GittGeometry.from_electrode(mass_g, mm, molar_volume_cm3, area_cm2)
     measurement = _read(file, columns, instrument)
     analysis = _steps([("analysing pulses", lambda: analyze_gitt(
-        measurement, geometry, pulse_s=pulse_s, r2_min=r2_min, max_tau_ratio=max_tau_ratio))])[0]
+        measurement, geometry, pulse_s=pulse_s, r2_min=r2_min, max_tau_ratio=max_tau_ratio,
+        max_drift_fraction=max_drift))])[0]
     result = analysis.to_dict()
     written = []
     if out is not None:
@@ -227,7 +230,8 @@ def gitt_analyze(
         written = _figures(gitt_figures(analysis), out) + [
             write_csv(out / "gitt_pulses.csv", pd.DataFrame(result["pulses"]).assign(
                 flags=lambda f: f["flags"].map(";".join)))]
-    short = {"sqrt_t_nonlinear": "E≁√t", "tau_not_small_vs_L2_over_D": "τ≮L²/D", "no_potential_change": "ΔE=0"}
+    short = {"sqrt_t_nonlinear": "E≁√t", "tau_not_small_vs_L2_over_D": "τ≮L²/D", "no_potential_change": "ΔE=0",
+             "relaxation_incomplete": "not relaxed"}
     rows = [(p["pulse"], p["depth_fraction"], 1e3 * p["iR_drop_V"], 1e3 * p["delta_Es_V"], 1e3 * p["delta_Et_V"],
              f"{p['sqrt_t_r2']:.3f}", f"{p['D_cm2_s']:.3g}", f"{p['tau_D_over_L2']:.2g}",
              " ".join(short[f] for f in p["flags"]) or "ok")

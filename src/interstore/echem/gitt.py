@@ -11,7 +11,9 @@ IR jump removed.  The IR jump is removed by fitting E = E(0⁺) + b·√t over t
 ΔE_t = |b|·√τ (the fitted E(τ) − E(0⁺)); relaxed potentials are the mean of the last
 ``REST_POINTS`` points of each rest, so single noisy samples do not set D.  The method requires
 E ∝ √t during the pulse (R² of that fit, flagged
-below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``).
+below ``r2_min``) and τ ≪ L²/D (flagged when τ·D/L² exceeds ``max_tau_ratio``), and a relaxed
+potential at the end of each rest (flagged when it still drifts by more than ``max_drift_fraction``·ΔE_s
+over the rest's last fifth).
 
 State of charge: the net Zn-insertion charge Q (discharge, negative current, counts positive)
 from the start of the titration gives x = Q·M_B/(2F·m_B) Zn per formula unit.
@@ -108,6 +110,17 @@ def _rest_end(potential_V: np.ndarray, on: np.ndarray, last: int) -> float:
     return float(np.mean(potential_V[first:last + 1]))
 
 
+def relaxation_drift_V(time_s: np.ndarray, potential_V: np.ndarray) -> float:
+    """Potential change over the last fifth of a rest, from a line fitted to that part (V);
+    NaN with fewer than 3 points there.  Near zero when the cell has relaxed."""
+    t_end = time_s[-1]
+    tail = time_s >= t_end - 0.2 * (t_end - time_s[0])
+    if tail.sum() < 3:
+        return float("nan")
+    slope = np.polyfit(time_s[tail], potential_V[tail], 1)[0]
+    return float(abs(slope) * 0.2 * (t_end - time_s[0]))
+
+
 @dataclass(frozen=True)
 class GittPulse:
     """One titration pulse and its Weppner–Huggins diffusion coefficient."""
@@ -125,6 +138,7 @@ class GittPulse:
     delta_Es_V: float
     delta_Et_V: float
     sqrt_t_r2: float
+    relaxation_drift_V: float  # change over the last fifth of the following rest
     D_cm2_s: float
     tau_D_over_L2: float     # τ·D/L² (must be ≪ 1)
     inserted_charge_C: float  # net Zn-insertion (discharge) charge from the start to this pulse's end
@@ -143,6 +157,7 @@ class GittAnalysis:
     geometry: GittGeometry
     r2_min: float
     max_tau_ratio: float
+    max_drift_fraction: float
     rest_current_A: float
     pulse_s: float | None
     pulses: tuple[GittPulse, ...]
@@ -160,7 +175,8 @@ class GittAnalysis:
             "method": "Weppner-Huggins: D = 4 L^2/(pi tau) (dEs/dEt)^2, L = m_B V_M/(M_B S)",
             "geometry": {"length_cm": g.length_cm, "mass_g": g.mass_g, "molar_mass_g_mol": g.molar_mass_g_mol,
                          "molar_volume_cm3_mol": g.molar_volume_cm3_mol, "area_cm2": g.area_cm2},
-            "checks": {"sqrt_t_r2_min": self.r2_min, "tau_D_over_L2_max": self.max_tau_ratio},
+            "checks": {"sqrt_t_r2_min": self.r2_min, "tau_D_over_L2_max": self.max_tau_ratio,
+                       "relaxation_drift_max_fraction_of_dEs": self.max_drift_fraction},
             "settings": {"rest_current_A": self.rest_current_A, "pulse_s": self.pulse_s},
             "n_pulses": len(self.pulses),
             "n_valid": len(valid),
@@ -173,15 +189,18 @@ class GittAnalysis:
 
 def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: float | None = None,
                  rest_current_A: float | None = None, r2_min: float = 0.98,
-                 max_tau_ratio: float = 0.1) -> GittAnalysis:
+                 max_tau_ratio: float = 0.1, max_drift_fraction: float = 0.05) -> GittAnalysis:
     """Weppner–Huggins D for every pulse of a GITT measurement (see module doc for the checks).
 
-    ``rest_current_A``: |I| at or below this is rest (default 1 % of max |I|)."""
+    ``rest_current_A``: |I| at or below this is rest (default 1 % of max |I|).
+    ``max_drift_fraction``: a rest whose potential still moves by more than this fraction of ΔE_s
+    over its last fifth has not relaxed (flag ``relaxation_incomplete``)."""
     if pulse_s is not None:
         require_positive("pulse length (s)", pulse_s)
     if not 0 < r2_min < 1:
         raise InputError("parameter 'r2_min'", f"got {r2_min!r}", expected="0 < R² threshold < 1")
     require_positive("tau ratio threshold", max_tau_ratio)
+    require_positive("relaxation drift fraction", max_drift_fraction)
     t, v, i = measurement.time_s, measurement.potential_V, measurement.current_A
     imax = float(np.max(np.abs(i)))
     if imax == 0:
@@ -206,12 +225,15 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         d_es, d_et = abs(e_after - e_before), abs(slope) * np.sqrt(tau)
         D = float(weppner_huggins_D(tau, d_es, d_et, geometry.length_cm)) if d_et > 0 else float("nan")
         ratio = tau * D / geometry.length_cm ** 2
+        drift = relaxation_drift_V(t[b + 1:r + 1], v[b + 1:r + 1])
         flags = tuple(f for f, bad in (("sqrt_t_nonlinear", r2 < r2_min),
                                        ("tau_not_small_vs_L2_over_D", not ratio <= max_tau_ratio),
+                                       ("relaxation_incomplete", drift > max_drift_fraction * d_es),
                                        ("no_potential_change", not (d_es > 0 and d_et > 0))) if bad)
         current = float(np.median(i[a:b + 1]))
         pulses.append(GittPulse(
             k, float(t[a]), tau, current, e_before, e_after, e0, e_end, e0 - e_before, (e0 - e_before) / current,
-            d_es, d_et, r2, D, ratio, float(q), float((q - low) / (high - low)),
+            d_es, d_et, r2, drift, D, ratio, float(q), float((q - low) / (high - low)),
             None if x_scale is None else float(q * x_scale), flags))
-    return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, rest, pulse_s, tuple(pulses), t, v, i)
+    return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, max_drift_fraction, rest, pulse_s,
+                        tuple(pulses), t, v, i)

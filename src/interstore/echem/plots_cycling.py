@@ -91,7 +91,7 @@ def gitt_figures(analysis: GittAnalysis) -> dict:
     ok = np.array([p.valid for p in analysis.pulses])
     ax.semilogy(x[ok], D[ok], "o", label="valid")
     if (~ok).any():
-        ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t or τ ≪ L²/D fails)")
+        ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t, τ ≪ L²/D or relaxation check fails)")
     ax.set_xlabel("depth of Zn insertion (0–1 over the titrated range)")
     ax.set_ylabel("D (cm² s⁻¹)")
     ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
