@@ -86,13 +86,15 @@ def gitt_figures(analysis: GittAnalysis) -> dict:
     ax.set_title("GITT transient (green: valid pulse, red: flagged)")
 
     fig_d, ax = plt.subplots(figsize=(6, 4.5))
-    x = np.array([p.depth_fraction for p in analysis.pulses])
+    per_fu = all(p.x_Zn_per_formula_unit is not None for p in analysis.pulses)
+    x = np.array([p.x_Zn_per_formula_unit if per_fu else p.depth_fraction for p in analysis.pulses])
     D = np.array([p.D_cm2_s for p in analysis.pulses])
     ok = np.array([p.valid for p in analysis.pulses])
     ax.semilogy(x[ok], D[ok], "o", label="valid")
     if (~ok).any():
         ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t, τ ≪ L²/D or relaxation check fails)")
-    ax.set_xlabel("depth of Zn insertion (0–1 over the titrated range)")
+    ax.set_xlabel("Δx (Zn per formula unit since the start)" if per_fu
+                  else "depth of Zn insertion (0–1 over the titrated range)")
     ax.set_ylabel("D (cm² s⁻¹)")
     ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
     ax.legend()
