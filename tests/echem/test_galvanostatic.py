@@ -118,6 +118,12 @@ def test_noise_in_rests_does_not_split_cycles():
     assert len(analyze_cycling(noisy, MASSES, min_fraction=0.0).cycles) > 2  # what the filter prevents
 
 
+def test_capacity_retention_is_relative_to_the_first_cycle_of_each_rate_step():
+    plan = [(1e-3, 3600.0, 3700.0), (1e-3, 3240.0, 3300.0), (2e-3, 1500.0, 1500.0), (2e-3, 1200.0, 1250.0)]
+    cycles = analyze_cycling(synthetic_cycles(plan), MASSES).to_dict()["cycles"]
+    assert [c["capacity_retention_pct"] for c in cycles] == pytest.approx([100.0, 90.0, 100.0, 80.0])
+
+
 def test_detect_rate_steps_tolerance():
     assert detect_rate_steps([1.0, 1.02, 0.99, 2.0, 2.05, 0.5]).tolist() == [1, 1, 1, 2, 2, 3]
 

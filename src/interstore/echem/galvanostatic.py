@@ -99,8 +99,11 @@ class CyclingAnalysis:
                 return None
             return spec(getattr(h, key))
 
+        retention = capacity_retention_pct(
+            [c.discharge.capacity_mAh if c.discharge else np.nan for c in self.cycles],
+            [c.rate_step for c in self.cycles])
         cycles = []
-        for c in self.cycles:
+        for c, kept in zip(self.cycles, retention):
             d, ch = c.discharge, c.charge
             cycles.append({
                 "cycle": c.cycle,
@@ -110,6 +113,7 @@ class CyclingAnalysis:
                 "discharge_capacity_mAh_g": half(d, "capacity_mAh"),
                 "charge_capacity_mAh_g": half(ch, "capacity_mAh"),
                 "coulombic_efficiency_pct": _finite(c.coulombic_efficiency_pct),
+                "capacity_retention_pct": _finite(kept),
                 "energy_Wh_kg": half(d, "energy_mWh"),
                 "charge_energy_Wh_kg": half(ch, "energy_mWh"),
                 "energy_efficiency_pct": (100.0 * d.energy_mWh / ch.energy_mWh
@@ -161,6 +165,19 @@ def coulombic_efficiency_pct(discharge: HalfCycle | None, charge: HalfCycle | No
         return float("nan")
     d, c = discharge.capacity_mAh, charge.capacity_mAh
     return 100.0 * (d / c if convention == "discharge/charge" else c / d)
+
+
+def capacity_retention_pct(discharge_mAh, rate_step) -> np.ndarray:
+    """Q_dis / Q_dis(first cycle with a discharge in the same rate step) × 100 %; NaN without a discharge."""
+    q = np.asarray(discharge_mAh, float)
+    steps = np.asarray(rate_step)
+    out = np.full(q.size, np.nan)
+    for s in np.unique(steps):
+        member = steps == s
+        with_q = np.flatnonzero(member & np.isfinite(q))
+        if with_q.size and q[with_q[0]] > 0:
+            out[member] = 100.0 * q[member] / q[with_q[0]]
+    return out
 
 
 def _finite(x: float) -> float | None:
