@@ -92,3 +92,34 @@ def test_dask_workers_give_the_serial_result():
     assert parallel.curve.eb_eV == pytest.approx(serial.curve.eb_eV, abs=1e-4)
     assert parallel.steps[0].unloaded.energy_eV == pytest.approx(serial.steps[0].unloaded.energy_eV, abs=1e-4)
     assert parallel.steps[0].site_A == pytest.approx(serial.steps[0].site_A)
+
+
+@pytest.mark.slow
+def test_scan_cli_with_a_dft_zn_reference_file(run_cli, tmp_path):
+    from ase.build import bulk
+    from ase.calculators.singlepoint import SinglePointCalculator
+    from ase.io import write
+
+    zn = bulk("Zn", "hcp", a=2.665, c=4.947)
+    zn.calc = SinglePointCalculator(zn, energy=-2.6)
+    write(tmp_path / "zn_bulk.extxyz", zn)
+    out = tmp_path / "s.json"
+    code, stdout, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--max-zn", "1", "--steps", "1",
+                                "--substrate-steps", "1", "--candidates", "1",
+                                "--zn-reference", tmp_path / "zn_bulk.extxyz", "--json", out)
+    assert code == 0, err
+    d = json.loads(out.read_text())
+    assert d["reference"]["kind"] == "file" and d["reference"]["energy_eV_per_atom"] == pytest.approx(-1.3)
+    e = d["binding"]["energy_eV"]
+    assert d["eb_eV"][1] == pytest.approx(e[1] - e[0] + 1.3, abs=1e-9)
+    assert "zn_bulk.extxyz" in stdout
+
+
+def test_scan_without_room_for_zn_is_an_input_error_before_any_solve():
+    from interstore.atomistic.structures import build_vo2_ti3c2
+    from interstore.errors import InputError
+
+    settings = ScanSettings(max_zn=1, relax=RelaxSettings(steps=1), substrate_relax=RelaxSettings(steps=1),
+                            sites=SiteSearch(min_distance_A=3.5))
+    with pytest.raises(InputError, match="no interfacial void"):
+        run_scan(build_vo2_ti3c2(), settings, name="builtin:vo2-ti3c2")

@@ -206,6 +206,9 @@ def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "str
         raise InputError(name, "already contains Zn", expected="the bare interface (n = 0)")
     interface_window(atoms, source=name)  # raises unless there are substrate atoms below oxide atoms
     units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
+    if len(candidate_sites(atoms, settings.sites)) == 0:
+        raise InputError(name, f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å",
+                         expected="an interfacial gap with room for Zn (or a smaller --min-clearance)")
     runner = TaskRunner(workers, scheduler, show_progress=show_progress)
     with runner:
         return _scan(atoms, settings, name, runner, units, substrate_formula)
