@@ -28,6 +28,11 @@ OutOption = Annotated[
     Optional[Path], typer.Option("--out", help="Folder for figures (PNG) and tables (CSV).")
 ]
 
+ColumnsOption = Annotated[Optional[str], typer.Option(
+    "--columns", help="Column mapping passed to the reader, e.g. time=t/s,potential=Ewe/V,current=I/mA.")]
+InstrumentOption = Annotated[Optional[str], typer.Option(
+    "--instrument", help="Force the file format (biologic, csv, ...); default: detected.")]
+
 
 def parse_float_list(text: str | None, name: str) -> list[float] | None:
     """Parse ``"0.1,0.2,0.5"`` into floats; ``None`` passes through."""

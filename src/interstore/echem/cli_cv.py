@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
+from ..cli_support import (ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit,
+                           parse_float_list, table)
 from ..errors import InputError, require_positive
-from .cli_cycling import ColumnsOption, InstrumentOption  # the echem commands share these reader options
 
 group = typer.Typer(help="Cyclic voltammetry kinetics: b-values, Dunn capacitive split, Trasatti charges.",
                     no_args_is_help=True)

@@ -8,13 +8,9 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, table
+from ..cli_support import ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit, table
 from ..errors import InputError, require_positive
 
-ColumnsOption = Annotated[Optional[str], typer.Option(
-    "--columns", help="Column mapping passed to the reader, e.g. time=t/s,potential=Ewe/V,current=I/mA.")]
-InstrumentOption = Annotated[Optional[str], typer.Option(
-    "--instrument", help="Force the file format (biologic, csv, ...); default: detected.")]
 
 gcd = typer.Typer(help="Galvanostatic cycling: capacity, CE, energy, average voltage, rate steps, Ragone.",
                   no_args_is_help=True)

@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, emit, table
-from .cli_cycling import ColumnsOption, InstrumentOption  # the echem commands share these reader options
+from ..cli_support import ColumnsOption, InstrumentOption, JsonOption, OutOption, emit, table
 
 
 def _span(values) -> list[float]:
