@@ -62,6 +62,12 @@ def test_full_in_situ_evidence_reaches_tier_a():
     # the same evidence measured ex situ drops one tier
     ex = evaluate(EvidenceCase(**{**case.__dict__, "characterisation": (raman.model_copy(update={"mode": "ex situ"}),)}))
     assert (ex.verdict, ex.tier) == ("interface-dominated storage", "B")
+    # a ledger that explains the capacity without interface storage caps the tier at B
+    explained = evaluate(EvidenceCase(**{**case.__dict__, "ledger_interface_mAh_g": 0.0}))
+    assert (explained.verdict, explained.tier) == ("interface-dominated storage", "B")
+    assert any("bare-oxide control" in t for t in explained.to_raise_tier)
+    needed = evaluate(EvidenceCase(**{**case.__dict__, "ledger_interface_mAh_g": 42.0}))
+    assert needed.tier == "A"
 
 
 def test_too_strong_bond_blocks_interface_dominated():
