@@ -420,21 +420,21 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
             return _state(model, y, t, step)[1] - cutoff_V
         cutoff.terminal = True
         events = [cutoff]
-    if step.v_start_V is not None and step.sweep_V_s == 0.0:   # a hold: resolve the fast initial decay
-        t_eval = np.concatenate([[0.0], np.geomspace(1e-7 * duration_s, duration_s, model.points_per_segment - 1)])
-    else:
-        t_eval = np.linspace(0.0, duration_s, model.points_per_segment)
-    sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", t_eval=t_eval, events=events,
+    sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", dense_output=True, events=events,
                     jac=_jacobian_factory(model, step, lap, gain), rtol=model.rtol, atol=model.atol)
     if sol.status == -1:
         raise InputError("simulation", f"integrator failed: {sol.message}",
                          expected="physically sensible parameters (check D, i0, cut-offs)")
-    t, y = sol.t, sol.y
-    hit = bool(events is not None and sol.t_events[0].size)
-    if hit:
-        t = np.append(t, sol.t_events[0][0])
-        y = np.column_stack([y, sol.y_events[0][0]])
+    t_end = float(sol.t[-1])                       # the cut-off time when the event fired
+    n = model.points_per_segment
+    if step.v_start_V is not None and step.sweep_V_s == 0.0:   # a hold: resolve the fast initial decay
+        t = np.concatenate([[0.0], np.geomspace(1e-7 * t_end, t_end, n - 1)])
+    else:
+        t = np.linspace(0.0, t_end, n)
+    y = sol.sol(t)
+    y[:, 0], y[:, -1] = y0, sol.y[:, -1]
     states = [_state(model, y[:, k], t[k], step) for k in range(t.size)]
+    hit = bool(events is not None and sol.t_events[0].size)
     return Trajectory(t, y, np.array([s[1] for s in states]), np.array([s[2] for s in states]).T, hit)
 
 
