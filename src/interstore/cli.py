@@ -63,13 +63,7 @@ def _mount() -> None:
     from importlib import import_module
 
     for module_name in COMMAND_MODULES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:  # subpackage not built yet
-            if exc.name == module_name:
-                continue
-            raise
-        module.register(app)
+        import_module(module_name).register(app)
 
 
 _mount()
