@@ -52,3 +52,15 @@ def test_cli_help_and_unknown_command_exit_codes(run_cli):
     assert code == 2 and "Traceback" not in err
     code, out, err = run_cli("literature")  # a group without a command prints its help only
     assert code == 0 and "network" in out and err == ""
+
+
+def test_output_paths_that_are_folders_or_files_give_one_line_errors(run_cli, tmp_path):
+    data = os.path.join(os.path.dirname(__file__), "echem", "data", "chi_cv_5mVs.txt")
+    a_file = tmp_path / "taken.json"
+    a_file.write_text("{}")
+    code, _, err = run_cli("read", data, "--out", a_file)  # --out names a file
+    assert code == 2 and "internal error" not in err
+    assert str(a_file) in err and "not a folder" in err
+    code, _, err = run_cli("read", data, "--json", tmp_path)  # --json names a folder
+    assert code == 2 and str(tmp_path) in err and "folder" in err and ".tmp" not in err
+    assert a_file.read_text() == "{}"

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InputError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -28,7 +30,13 @@ def _umask() -> int:
 def _atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write to a temporary sibling, give it the usual 0666 & ~umask mode, then rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise InputError(path, "is an existing folder", expected="a file path for the output")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(path.parent, "exists and is not a folder",
+                         expected="a folder (or a path that does not exist yet) for the outputs") from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
