@@ -206,3 +206,15 @@ def test_capacity_theoretical_matches_published_table(run_cli, tmp_path, formula
 def test_capacity_bad_input(run_cli, args):
     code, _, err = run_cli("capacity", "theoretical", *args)
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_gcd_states_the_mass_of_every_basis_and_the_defaults(run_cli, gcd_file):
+    # without --substrate-mg / --electrode-mg the three bases coincide: the output must say so
+    code, out, err = run_cli("gcd", "analyze", gcd_file, "--mass-mg", "1")
+    assert code == 0, err
+    assert "Mass bases" in out and "mass (mg)" in out
+    assert "--substrate-mg default 0" in out and "--electrode-mg not given" in out
+    code, out, err = run_cli("gcd", "analyze", gcd_file, "--mass-mg", "1", "--substrate-mg", "0.25",
+                             "--electrode-mg", "1.5")
+    assert code == 0, err
+    assert "1.25" in out and "1.5" in out and "not given" not in out

@@ -86,6 +86,15 @@ def _gcd_tables(result: dict) -> list:
     def num(x):
         return "-" if x is None else x
 
+    mb = result["mass_basis"]
+    notes = {"active": "", "composite": "", "electrode": ""}
+    if abs(mb["composite"]["mass_mg"] - mb["active"]["mass_mg"]) < 1e-12:
+        notes["composite"] = "no substrate mass (--substrate-mg default 0): same as active"
+    if abs(mb["electrode"]["mass_mg"] - mb["composite"]["mass_mg"]) < 1e-12:
+        notes["electrode"] = "no binder/additive mass (--electrode-mg not given): same as composite"
+    bases = table("Mass bases", ("mass basis", "mass (mg)", "note"),
+                  [(v["label"], float(v["mass_mg"]), notes.get(b, "")) for b, v in mb.items()])
+
     rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
              on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]), on(c["energy_Wh_kg"]),
              num(c["average_voltage_V"])) for c in result["cycles"]]
@@ -101,7 +110,7 @@ def _gcd_tables(result: dict) -> list:
     ragone = table("Ragone points", ("mass basis", "|I| (mA)", "energy density (Wh kg⁻¹)", "power density (W kg⁻¹)"),
                    [(p["basis_label"], 1e3 * p["current_A"], p["energy_Wh_kg"], p["power_W_kg"])
                     for p in result["ragone"]])
-    return [cycles, steps, ragone]
+    return [bases, cycles, steps, ragone]
 
 
 def _gcd_csv(result: dict, out: Path) -> list[Path]:
