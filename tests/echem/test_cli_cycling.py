@@ -149,6 +149,7 @@ def test_gitt_analyze_recovers_D(run_cli, tmp_path):
     assert r["geometry"]["length_cm"] == pytest.approx(1e-3 * 140 / 663.5)
     assert np.allclose([p["D_cm2_s"] for p in r["pulses"]], D_true, rtol=0.05)
     assert r["n_valid"] == 4 and "cm² s⁻¹" in out
+    assert "(0–1)" in out  # the titration depth column states its scale
     assert (tmp_path / "out" / "gitt_D_vs_soc.png").exists()
     # the L-form with the same length gives the same D
     code, _, err = run_cli("gitt", "analyze", path, "--length-um", str(1e-3 * 140 / 663.5 * 1e4),

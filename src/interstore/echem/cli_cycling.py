@@ -246,7 +246,7 @@ def gitt_analyze(
     emit(result, json_path, table(
         f"GITT, L = {geometry.length_cm * 1e4:.4g} µm, τ = {min(taus):.4g}–{max(taus):.4g} s; median D of valid "
         "pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
-        ("pulse", "depth", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
+        ("pulse", "depth (0–1)", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
         _shown(rows)), written=written)
 
 
