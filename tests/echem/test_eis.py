@@ -105,3 +105,19 @@ def test_real_spectra_are_fitted(shared_data):
         fit = fit_eis(read_impedance(path), "randles-cpe")
         assert fit.relative_rms < 0.15, path
         assert fit.parameter("R0") > 0 and fit.sigma_fit_ohm_s_half > 0
+
+
+def test_d_from_a_spectrum_without_diffusion_tail_is_flagged():
+    # a pure R0 + (R1 || C1) arc: the fitted W1 is noise and its D (tens of cm² s⁻¹) meaningless
+    good = fit_eis(spectrum("R0-p(R1-W1,C1)", [5.0, 10.0, warburg_sigma_for_D(D_TRUE, AREA, CONC), 2e-5]),
+                   "randles", area_cm2=AREA, conc_mol_cm3=CONC)
+    assert good.to_dict()["warnings"] == []
+    from pathlib import Path
+
+    from interstore.echem.readers import read_impedance
+
+    arc = fit_eis(read_impedance(Path(__file__).parent / "data" / "chi_eis.txt"), "randles",
+                  area_cm2=AREA, conc_mol_cm3=CONC)
+    warnings = arc.to_dict()["warnings"]
+    assert any("W1" in w and "not determined" in w for w in warnings)
+    assert any("not linear" in w for w in warnings)

@@ -305,6 +305,8 @@ def eis_fit(
     warb = table(f"Warburg diffusion (A = {area}, C = {conc}, n = {w['electrons_n']}, T = {temperature_k:g} K)",
                  ("quantity", "value", "unit"), rows)
     emit(result, json_path, params, warb, written=written)
+    for warning in result["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
 
 
 @capacity.command("theoretical")

@@ -25,6 +25,7 @@ from ..errors import InputError, require_positive
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
+SLOPE_R2_MIN = 0.9  # below this R², Z' vs ω^-½ is not a Warburg line and its σ_W is not reported as reliable
 CIRCUITS = {
     "randles": "R0-p(R1-W1,C1)",
     "randles-fl": "R0-p(R1-Wo1,C1)",
@@ -142,6 +143,23 @@ class EisFit:
         return warburg_D_cm2_s(sigma, self.area_cm2, self.conc_mol_cm3,
                                temperature_K=self.temperature_K, electrons=self.electrons)
 
+    @property
+    def warnings(self) -> list[str]:
+        """Why a D printed from this fit should not be trusted (empty when nothing is suspect)."""
+        out = []
+        name = "W1" if "W1" in self.parameter_names else "Wo1_0"
+        k = self.parameter_names.index(name)
+        value, err = float(self.values[k]), float(self.stderr[k])
+        if not np.isfinite(err) or err >= abs(value):
+            out.append(f"the fitted Warburg parameter {name} = {value:.3g} ± {err:.3g} is not determined by "
+                       "the spectrum (no diffusion tail?): D from the fitted σ_W is not meaningful")
+        s = self.slope
+        if s is not None and s.r2 < SLOPE_R2_MIN:
+            out.append(f"Z′ vs ω^-½ is not linear (R² = {s.r2:.3g} < {SLOPE_R2_MIN} over "
+                       f"{s.frequency_range_Hz[0]:.3g}–{s.frequency_range_Hz[1]:.3g} Hz): "
+                       "D from the slope σ_W is not meaningful")
+        return out
+
     def to_dict(self) -> dict:
         s = self.slope
         tau = self.parameter("Wo1_1") if "Wo1_1" in self.parameter_names else None
@@ -168,6 +186,7 @@ class EisFit:
                 "length_cm": self.length_cm,
                 "D_from_tau_cm2_s": self.length_cm ** 2 / tau if tau and self.length_cm else None,
             },
+            "warnings": self.warnings,
             "spectrum": {
                 "frequency_Hz": self.frequency_Hz,
                 "z_real_ohm": self.z_measured_ohm.real, "z_imag_ohm": self.z_measured_ohm.imag,
