@@ -25,6 +25,7 @@ from ..errors import InputError, require_positive
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
+WARBURG_SHARE_MIN = 0.01  # a Warburg below 1 % of |Z| at the lowest frequency is not measured
 SLOPE_R2_MIN = 0.9  # below this R², Z' vs ω^-½ is not a Warburg line and its σ_W is not reported as reliable
 CIRCUITS = {
     "randles": "R0-p(R1-W1,C1)",
@@ -150,9 +151,16 @@ class EisFit:
         name = "W1" if "W1" in self.parameter_names else "Wo1_0"
         k = self.parameter_names.index(name)
         value, err = float(self.values[k]), float(self.stderr[k])
+        lowest = int(np.argmin(self.frequency_Hz))  # |Z_W| = σ_W √(2/ω) at the lowest frequency
+        z_w = self.sigma_fit_ohm_s_half * np.sqrt(2.0 / (2 * np.pi * self.frequency_Hz[lowest]))
+        share = z_w / abs(self.z_measured_ohm[lowest])
         if not np.isfinite(err) or err >= abs(value):
             out.append(f"the fitted Warburg parameter {name} = {value:.3g} ± {err:.3g} is not determined by "
                        "the spectrum (no diffusion tail?): D from the fitted σ_W is not meaningful")
+        elif not share >= WARBURG_SHARE_MIN:
+            out.append(f"the fitted Warburg impedance is {100 * share:.2g} % of |Z| at the lowest frequency "
+                       f"({self.frequency_Hz[lowest]:.3g} Hz) (no diffusion tail?): "
+                       "D from the fitted σ_W is not meaningful")
         s = self.slope
         if s is not None and s.r2 < SLOPE_R2_MIN:
             out.append(f"Z′ vs ω^-½ is not linear (R² = {s.r2:.3g} < {SLOPE_R2_MIN} over "
