@@ -225,6 +225,8 @@ def test_semiconducting_beta_splits_the_step_like_series_capacitors():
     dict(eps_r=20, c_bulk_mol_m3=10, beta_c_bulk_mol_m3=1.0),
     dict(eps_r=20, c_bulk_mol_m3=10, beta_eps_r=5.0),
     dict(eps_r=20, c_bulk_mol_m3=10, temperature_K=-5),
+    dict(eps_r=20, c_bulk_mol_m3=1e30),  # denser than any solid: Debye length of 3e-15 nm
+    dict(eps_r=20, c_bulk_mol_m3=10, beta_eps_r=5.0, beta_c_bulk_mol_m3=1e30),
 ])
 def test_bad_parameters_raise_input_error(kwargs):
     with pytest.raises(InputError):

@@ -44,6 +44,7 @@ from ..errors import InputError, require_positive
 
 MODES = ("gouy-chapman", "mott-schottky")
 MAX_ABS_DELTA_PHI_V = 1.5  # beyond this the continuum model is meaningless (and exp overflows)
+MAX_BULK_CONC_MOL_M3 = 1e6  # a bulk defect or carrier concentration above the atom density of any solid
 MAX_ACCUMULATION = 1e20  # largest c_peak/c∞ of a dilute defect: beyond it the model (and the mesh) breaks down
 SEMI_INFINITE_DEBYE_LENGTHS = 30.0  # domain length of a "semi-infinite" phase, in Debye lengths
 _MESH_RATIO = 1.05  # geometric growth of the cell size away from the interface
@@ -79,6 +80,11 @@ class SpaceChargeParams:
     def __post_init__(self) -> None:
         require_positive("eps_r", self.eps_r)
         require_positive("c_bulk_mol_m3", self.c_bulk_mol_m3)
+        for name, c in (("c_bulk_mol_m3", self.c_bulk_mol_m3), ("beta_c_bulk_mol_m3", self.beta_c_bulk_mol_m3)):
+            if c is not None and c > MAX_BULK_CONC_MOL_M3:
+                raise InputError(f"parameter '{name}'", f"got {c:g} mol m⁻³",
+                                 expected=f"at most {MAX_BULK_CONC_MOL_M3:g} mol m⁻³ (solids hold ~1e5 mol m⁻³ "
+                                 "of atoms)")
         if isinstance(self.z, bool) or not float(self.z).is_integer() or int(self.z) < 1:
             raise InputError("parameter 'z'", f"got {self.z!r}", expected="a positive integer (2 for Zn2+)")
         if self.mode not in MODES:
