@@ -408,3 +408,10 @@ def test_random_parameters_either_solve_cleanly_or_raise_input_error():
         assert np.isfinite(prof.charge_C_m2) and prof.capacitance_F_m2 >= 0
         assert prof.neutrality_error < 1e-8
     assert solved > 35
+
+
+def test_cli_transition_names_a_too_large_max_step(run_cli):
+    code, _, err = run_cli("spacecharge", "transition", "--eps-r", "30", "--c-bulk-mol-m3", "10",
+                           "--max-step-V", "5")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--max-step-V" in err and "got 5 V" in err and "np.float64" not in err

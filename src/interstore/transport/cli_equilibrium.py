@@ -221,7 +221,10 @@ def transition(
         raise InputError("option --points", f"got {points}", expected="an integer between 2 and 501")
     params = sc.SpaceChargeParams(eps_r=eps_r, c_bulk_mol_m3=c_bulk_mol_m3, z=z, mode=mode,
                                   site_concentration_mol_m3=site_conc_mol_m3, temperature_K=temperature_K)
-    steps = np.linspace(require_positive("--max-step-V", max_step_V) / points, max_step_V, points)
+    if require_positive("--max-step-V", max_step_V) > sc.MAX_ABS_DELTA_PHI_V:
+        raise InputError("option --max-step-V", f"got {max_step_V:g} V",
+                         expected=f"a step of at most {sc.MAX_ABS_DELTA_PHI_V} V")
+    steps = np.linspace(max_step_V / points, max_step_V, points)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("Poisson–Boltzmann curves per thickness", total=len(thick) + 1)
         tr = sc.storage_transition(params, [t * 1e-9 for t in thick], steps, progress=lambda i: bar.advance(task))

@@ -409,7 +409,7 @@ def validate_potential_V(delta_phi_V: float) -> float:
     except (TypeError, ValueError):
         raise InputError("parameter 'delta_phi_V'", f"got {delta_phi_V!r}", expected="a number in V") from None
     if not math.isfinite(v) or abs(v) > MAX_ABS_DELTA_PHI_V:
-        raise InputError("parameter 'delta_phi_V'", f"got {delta_phi_V!r}",
+        raise InputError("parameter 'delta_phi_V'", f"got {v!r}",
                          expected=f"a finite potential step with |Δφ| <= {MAX_ABS_DELTA_PHI_V} V")
     return v
 
