@@ -1,16 +1,15 @@
 """Benchmark: galvanostatic analysis, GITT and EIS fits on large synthetic inputs.
 
-Run: ``python benchmarks/cycling.py``.  Prints wall time and peak Python memory (tracemalloc, from a second run).
+Run: ``python benchmarks/cycling.py``.  Prints wall and CPU time and peak Python memory
+(tracemalloc, from a second run), via ``benchmarks/_measure.py``.
 
 Targets: 10⁶ galvanostatic points in < 2 s and < 100 MiB; a Randles fit in < 2 s; the worst
 case (a finite-length fit that cannot converge) bounded by 3 starts × 500 evaluations."""
 
 from __future__ import annotations
 
-import time
-import tracemalloc
-
 import numpy as np
+from _measure import conditions, measure, print_table
 
 from interstore.echem.eis import fit_eis
 from interstore.echem.galvanostatic import analyze_cycling
@@ -63,18 +62,6 @@ def _fails(spec):
         return
 
 
-def measure(label, fn):
-    """Wall time of an untraced run, then peak traced memory of a second run (tracemalloc slows it)."""
-    t0 = time.perf_counter()
-    fn()
-    wall = time.perf_counter() - t0
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
-    tracemalloc.stop()
-    return label, wall, peak
-
-
 def main() -> None:
     masses = ElectrodeMasses(1e-3, 0.25e-3, 0.25e-3)
     big = cycling_data(500, 1000)        # 1 000 000 points
@@ -91,10 +78,10 @@ def main() -> None:
                 lambda: fit_eis(finite, "randles-fl")),
         measure("eis fit_eis randles-fl, not identifiable (worst case, error)", lambda: _fails(spec)),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'case':<{width}}  {'wall (s)':>9}  {'peak mem (MiB)':>15}")
-    for label, wall, peak in rows:
-        print(f"{label:<{width}}  {wall:9.3f}  {peak:15.1f}")
+    print_table(["case", "wall (s)", "CPU (s)", "peak traced (MiB)"],
+                [(m.label, f"{m.wall_s:.3f}", f"{m.cpu_s:.3f}", f"{m.peak_mib:.1f}") for m in rows])
+    print("targets: 1M galvanostatic points < 2 s and < 100 MiB; Randles fit < 2 s")
+    print(conditions())
 
 
 if __name__ == "__main__":

@@ -20,31 +20,16 @@ Target (2-core machine): stage 2 under 2 s.
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _measure import NAN, Measurement, conditions, load_1min, max_rss_mib, measure, print_table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "echem"))
 from synthetic_cv import synthetic_cv  # noqa: E402
-
-
-def _measure(label: str, fn, rows: list) -> object:
-    """Time one call of ``fn``, then repeat it under tracemalloc for the peak allocation."""
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = fn()
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rows.append((label, wall, cpu, peak / 2**20))
-    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,21 +48,22 @@ def main(argv: list[str] | None = None) -> None:
     per_sweep = args.points // 4  # two cycles = four sweeps
     measurements = [synthetic_cv(v, points_per_sweep=per_sweep, noise_A=1e-8, seed=k)
                     for k, v in enumerate(rates)]
-    rows: list[tuple[str, float, float, float]] = []
+    rows: list[Measurement] = []
 
     grid = np.linspace(0.2, 1.6, 500)
     currents = np.outer(rates * 1e-3, np.full(grid.size, 2e-3)) + np.outer(np.sqrt(rates * 1e-3),
                                                                               np.full(grid.size, 1e-3))
-    _measure(f"fit_dunn ({args.rates} rates x {grid.size} potentials)",
-             lambda: fit_dunn(grid, rates, currents), rows)
-    t0 = time.perf_counter()
+    rows.append(measure(f"fit_dunn ({args.rates} rates x {grid.size} potentials)",
+                        lambda: fit_dunn(grid, rates, currents)))
+    t0, c0 = time.perf_counter(), time.process_time()
     import scipy.signal  # noqa: F401  imported lazily by the analyses: timed separately
     import scipy.stats  # noqa: F401
-    rows.append(("import scipy.signal + scipy.stats (once per process)", time.perf_counter() - t0, float("nan"),
-                 float("nan")))
-    analysis = _measure(f"analyze_cv ({args.rates} rates x {measurements[0].data.shape[0]} points)",
-                        lambda: analyze_cv(measurements, rates, r_s_ohm=5.0), rows)
-    fractions = analysis.capacitive_fraction
+    rows.append(Measurement("import scipy.signal + scipy.stats (once per process)", time.perf_counter() - t0,
+                            time.process_time() - c0, NAN, max_rss_mib(), load_1min()))
+    rows.append(measure(f"analyze_cv ({args.rates} rates x {measurements[0].data.shape[0]} points)",
+                        lambda: analyze_cv(measurements, rates, r_s_ohm=5.0)))
+    analysis = rows[-1]
+    fractions = analysis.result.capacitive_fraction
 
     try:
         from interstore.echem.readers import read_measurement
@@ -90,17 +76,18 @@ def main(argv: list[str] | None = None) -> None:
             pd.DataFrame({"time/s": big.time_s, "Ewe/V": big.potential_V, "<I>/mA": big.current_A * 1e3,
                           "cycle number": big.cycle}).to_csv(path, index=False)
             size_mb = path.stat().st_size / 1e6
-            m = _measure(f"read_measurement CSV ({big.data.shape[0]} rows, {size_mb:.0f} MB)",
-                         lambda: read_measurement(path), rows)
-            assert m.data.shape[0] == big.data.shape[0]
+            rows.append(measure(f"read_measurement CSV ({big.data.shape[0]} rows, {size_mb:.0f} MB)",
+                                lambda: read_measurement(path)))
+            assert rows[-1].result.data.shape[0] == big.data.shape[0]
 
-    print(f"{'stage':<52} {'wall time (s)':>14} {'CPU time (s)':>13} {'peak traced memory (MiB)':>26}")
-    for label, wall, cpu, mem in rows:
-        print(f"{label:<52} {wall:>14.3f} {cpu:>13.3f} {mem:>26.1f}")
-    print(f"load average (1 min) during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print_table(["stage", "wall time (s)", "CPU time (s)", "peak traced memory (MiB)", "load avg (1 min)"],
+                [(m.label, f"{m.wall_s:.3f}", f"{m.cpu_s:.3f}", m.peak_mib, f"{m.load:.2f}") for m in rows],
+                float_format=".1f")
     print(f"capacitive fraction at {rates[0]:.3g} / {rates[-1]:.3g} mV s⁻¹: "
-          f"{fractions[0]:.3f} / {fractions[-1]:.3f} (target analyze_cv < 2 s)")
+          f"{fractions[0]:.3f} / {fractions[-1]:.3f}")
+    print(f"target analyze_cv < 2 s: {'met' if analysis.wall_s < 2 else 'MISSED'} ({analysis.wall_s:.3f} s wall, "
+          f"{analysis.cpu_s:.3f} s CPU)")
+    print(conditions())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Reader speed and memory: wall time (best of 3) and peak traced memory (tracemalloc) to read large synthetic
-exports (CSV, EC-Lab .mpt with decimal comma, CSV with a text column, Gamry .DTA).
+"""Reader speed and memory: wall time (best of 3), CPU time and peak traced memory (tracemalloc, a separate
+read) to read large synthetic exports (CSV, EC-Lab .mpt with decimal comma, CSV with a text column, Gamry .DTA).
 
 Usage: python benchmarks/readers.py [--rows 200000]
 """
@@ -7,13 +7,11 @@ Usage: python benchmarks/readers.py [--rows 200000]
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _measure import conditions, measure, print_table
 
 from interstore.echem.readers import read_measurement
 
@@ -49,32 +47,21 @@ def write_files(folder: Path, n: int) -> dict[str, Path]:
     return files
 
 
-def measure(path: Path) -> tuple[float, float]:
-    """Wall time (s, best of 3, untraced) and peak traced memory (MiB, a separate traced read)."""
-    walls = []
-    for _ in range(3):
-        start = time.perf_counter()
-        read_measurement(path)
-        walls.append(time.perf_counter() - start)
-    tracemalloc.start()
-    read_measurement(path)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return min(walls), peak / 2**20
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = write_files(Path(tmp), args.rows)
-        print(f"{'format':32s} {'rows':>9s} {'file (MiB)':>11s} {'wall (s)':>9s} {'rows/s':>11s} {'peak (MiB)':>11s}")
+        rows = []
         for label, path in files.items():
-            wall, peak = measure(path)
-            size = path.stat().st_size / 2**20
-            print(f"{label:32s} {args.rows:9d} {size:11.1f} {wall:9.2f} {args.rows / wall:11.3g} {peak:11.1f}")
-        print(f"process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+            # best of 3 untraced reads, then one traced read for the peak
+            m = measure(label, lambda: read_measurement(path), repeat=3)  # noqa: B023  called right here
+            rows.append((label, args.rows, f"{path.stat().st_size / 2**20:.1f}", f"{m.wall_s:.2f}",
+                         f"{m.cpu_s:.2f}", f"{args.rows / m.wall_s:.3g}", f"{m.peak_mib:.1f}"))
+    print_table(["format", "rows", "file (MiB)", "wall, best of 3 (s)", "CPU (s)", "rows/s", "peak traced (MiB)"],
+                rows)
+    print(conditions())
 
 
 if __name__ == "__main__":

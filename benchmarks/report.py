@@ -2,35 +2,26 @@
 
     .venv/bin/python benchmarks/report.py
 
-Prints one table row per case.  Peak memory is tracemalloc's peak of Python allocations
-(numpy buffers included); the process's maximum resident set size is printed at the end.
+Prints one table row per case.  Each case runs once, under tracemalloc (``trace="inline"``
+of ``benchmarks/_measure.py``: the demo report is too slow to run twice), so the wall time
+includes tracemalloc's overhead; CPU time is printed next to it.  Peak memory is
+tracemalloc's peak of Python allocations (numpy buffers included); the process's maximum
+resident set size is printed at the end.
 """
 
 from __future__ import annotations
 
-import resource
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _measure import conditions, measure, print_table
 
 from interstore.evidence.ledger import RatePoint, StorageLimits, Uncertain, capacity_ledger
 from interstore.massbasis import ElectrodeMasses
 from interstore.report.build import analyse_study, build_report
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo_study" / "study.toml"
-
-
-def measure(label: str, fn) -> None:
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    fn()
-    wall = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"| {label:<46} | {wall:9.2f} | {peak / 2**20:10.1f} |")
 
 
 def ledger_100_rates() -> None:
@@ -42,14 +33,14 @@ def ledger_100_rates() -> None:
 
 
 def main() -> None:
-    print("| case                                           | wall (s)  | peak (MiB) |")
-    print("|------------------------------------------------|-----------|------------|")
-    measure("ledger: 100 rates × 4000 Monte-Carlo samples", ledger_100_rates)
-    measure("demo study analysis, no simulation", lambda: analyse_study(DEMO, simulate=False))
+    rows = [measure("ledger: 100 rates × 4000 Monte-Carlo samples", ledger_100_rates, trace="inline"),
+            measure("demo study analysis, no simulation", lambda: analyse_study(DEMO, simulate=False), trace="inline")]
     with tempfile.TemporaryDirectory() as out:
-        measure("demo report (analysis + simulation + HTML/PNG)", lambda: build_report(DEMO, out))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"max resident set size of the process: {rss:.0f} MiB")
+        rows.append(measure("demo report (analysis + simulation + HTML/PNG)", lambda: build_report(DEMO, out),
+                            trace="inline"))
+    print_table(["case", "wall, traced (s)", "CPU (s)", "peak traced (MiB)", "load avg (1 min)"],
+                [(m.label, f"{m.wall_s:.2f}", f"{m.cpu_s:.2f}", f"{m.peak_mib:.1f}", f"{m.load:.2f}") for m in rows])
+    print(conditions())
 
 
 if __name__ == "__main__":

@@ -1,16 +1,12 @@
 """Benchmark: Poisson–Boltzmann space-charge solves, C–V curves and job-sharing D^δ sweeps.
 
 Run: ``python benchmarks/transport_equilibrium.py``.  Prints wall time, peak Python memory
-(tracemalloc, separate run), mesh size / Newton iterations and the error against the analytic Gouy–Chapman charge."""
+(tracemalloc, separate run; both via ``benchmarks/_measure.py``), mesh size / Newton iterations and the error against the analytic Gouy–Chapman charge."""
 
 from __future__ import annotations
 
-import time
-import tracemalloc
-
 import numpy as np
-from rich.console import Console
-from rich.table import Table
+from _measure import conditions, measure, print_table
 
 from interstore.transport.jobsharing import interface_area_per_volume, job_sharing_diffusivity
 from interstore.transport.spacecharge import (
@@ -23,27 +19,14 @@ from interstore.transport.spacecharge import (
 DILUTE = SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, z=2)
 
 
-def measure(fn):
-    """(result, wall time s without tracing, peak traced memory MiB from a second run)."""
-    t0 = time.perf_counter()
-    result = fn()
-    wall = time.perf_counter() - t0
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return result, wall, peak
-
-
 def main() -> None:
-    t = Table(title="transport equilibrium benchmarks (Python peak memory via tracemalloc)")
-    for col in ("case", "wall (ms)", "peak memory (MiB)", "nodes", "Newton iterations", "|Q/Q_GC − 1|"):
-        t.add_column(col)
+    rows = []
     for dphi in (-0.05, -0.3, -0.55):
-        prof, wall, peak = measure(lambda: solve_space_charge(DILUTE, dphi))
+        m = measure("", lambda: solve_space_charge(DILUTE, dphi))  # noqa: B023  called right here
+        prof = m.result
         err = abs(prof.charge_C_m2 / gouy_chapman_charge_C_m2(20, 10, dphi, z=2) - 1)
-        t.add_row(f"GC single solve Δφ = {dphi} V", f"{wall * 1e3:.2f}", f"{peak:.2f}", str(prof.x_m.size),
-                  str(prof.newton_iterations), f"{err:.1e}")
+        rows.append((f"GC single solve Δφ = {dphi} V", f"{m.wall_s * 1e3:.2f}", f"{m.peak_mib:.2f}",
+                     str(prof.x_m.size), str(prof.newton_iterations), f"{err:.1e}"))
     cases = {
         "MS Δφ = +1.0 V": (SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10, mode="mott-schottky"), 1.0),
         "Fermi–Dirac sites, Δφ = −1.0 V": (SpaceChargeParams(eps_r=20, c_bulk_mol_m3=10,
@@ -54,17 +37,20 @@ def main() -> None:
                                                                 thickness_m=0.77e-12), -0.2),
     }
     for label, (p, dphi) in cases.items():
-        prof, wall, peak = measure(lambda: solve_space_charge(p, dphi))
-        t.add_row(label, f"{wall * 1e3:.2f}", f"{peak:.2f}", str(prof.x_m.size), str(prof.newton_iterations), "—")
+        m = measure(label, lambda: solve_space_charge(p, dphi))  # noqa: B023  called right here
+        rows.append((label, f"{m.wall_s * 1e3:.2f}", f"{m.peak_mib:.2f}", str(m.result.x_m.size),
+                     str(m.result.newton_iterations), "—"))
     pots = np.linspace(-0.4, 0.4, 401)
-    _, wall, peak = measure(lambda: interface_capacitance_curve(DILUTE, pots))
-    t.add_row("C–V curve, 401 potentials in ±0.4 V", f"{wall * 1e3:.1f}", f"{peak:.2f}", "—", "—", "—")
+    m = measure("C–V curve, 401 potentials in ±0.4 V", lambda: interface_capacitance_curve(DILUTE, pots))
+    rows.append((m.label, f"{m.wall_s * 1e3:.1f}", f"{m.peak_mib:.2f}", "—", "—", "—"))
     radii = np.geomspace(3e-10, 1e-6, 10_000)
-    _, wall, peak = measure(lambda: [job_sharing_diffusivity(
+    m = measure("job-sharing D^δ, 10 000 cluster radii", lambda: [job_sharing_diffusivity(
         0.2, 0.2, bulk_chemical_capacitance_F_m3=1e6, a_v_m_inv=interface_area_per_volume("cluster", radius_m=r),
         interface_capacitance_F_m2=0.4).D_m2_s for r in radii])
-    t.add_row("job-sharing D^δ, 10 000 cluster radii", f"{wall * 1e3:.1f}", f"{peak:.2f}", "—", "—", "—")
-    Console().print(t)
+    rows.append((m.label, f"{m.wall_s * 1e3:.1f}", f"{m.peak_mib:.2f}", "—", "—", "—"))
+    print_table(["case", "wall (ms)", "peak traced (MiB)", "nodes", "Newton iterations", "|Q/Q_GC − 1|"], rows,
+                title="transport equilibrium benchmarks (Python peak memory via tracemalloc, a separate run)")
+    print(conditions())
 
 
 if __name__ == "__main__":
