@@ -179,3 +179,15 @@ def test_cli_jobsharing_bad_input_is_one_line_exit_2(run_cli, args):
     code, _, err = run_cli("diffusion", "jobsharing", *args)
     assert code == 2
     assert err.strip().startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, fragment", [
+    # C_int without an interface geometry used to be dropped silently (a_v = 0)
+    (("--c-bulk-F-m3", "1e5", "--c-int-uF-cm2", "50"), "without --geometry"),
+    # no storage at all: the message names the CLI options, not the Python arguments
+    ((), "--c-bulk-F-m3"),
+])
+def test_cli_jobsharing_storage_options_are_named(run_cli, args, fragment):
+    code, _, err = run_cli("diffusion", "jobsharing", "--sigma-ion-S-m", "1e-3", "--sigma-eon-S-m", "10", *args)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert fragment in err and "bulk_chemical_capacitance_F_m3" not in err

@@ -332,6 +332,14 @@ def jobsharing(
                "coverage": coverage, "volume_fraction": volume_fraction}
     a_v = 0.0 if geometry is None else interface_area_per_volume(geometry, **size_kw)
     c_int = require_positive("--c-int-uF-cm2", c_int_uF_cm2, allow_zero=True) * 1e-2
+    if c_int > 0 and geometry is None:  # a_v = 0: C_int would be silently ignored
+        raise InputError("option --c-int-uF-cm2", f"{c_int_uF_cm2:g} µF cm⁻² given without --geometry "
+                         "(no interface area, a_v = 0)",
+                         expected="--geometry cluster --radius-nm R or --geometry sheet --thickness-nm D with it")
+    if bulk == 0 and (a_v == 0 or c_int == 0):
+        raise InputError("options --c-bulk-F-m3 / --c-int-uF-cm2", "no storage given: neither a bulk chemical "
+                         "capacitance nor an interface capacitance", expected="--c-bulk-F-m3 (or --c-ion-mol-m3 "
+                         "and --c-eon-mol-m3), and/or --geometry with --c-int-uF-cm2 > 0")
     res = job_sharing_diffusivity(sigma_ion_S_m, sigma_eon_S_m, z=z, bulk_chemical_capacitance_F_m3=bulk,
                                   a_v_m_inv=a_v, interface_capacitance_F_m2=c_int,
                                   carrier_chemical_capacitance=carriers)
