@@ -64,3 +64,11 @@ def test_output_paths_that_are_folders_or_files_give_one_line_errors(run_cli, tm
     code, _, err = run_cli("read", data, "--json", tmp_path)  # --json names a folder
     assert code == 2 and str(tmp_path) in err and "folder" in err and ".tmp" not in err
     assert a_file.read_text() == "{}"
+
+
+def test_error_lines_keep_square_brackets(run_cli, tmp_path):
+    # "[host]" in a message used to be swallowed as rich markup ("at least a  section")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    code, _, err = run_cli("simulate", "discharge", empty)
+    assert code == 2 and "[host]" in err

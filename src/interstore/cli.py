@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(f"error: {exc.one_line()}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {exc.one_line()}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return exc.exit_code
@@ -84,16 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     except TyperException as exc:  # usage errors: bad option, missing argument, unknown command
         if not exc.format_message():  # a group called without a command: help was printed
             return 0
-        err_console.print(f"error: {exc.format_message()}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {exc.format_message()}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        err_console.print(f"error: {exc.filename}: {exc.strerror}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {exc.filename}: {exc.strerror}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence, no traceback for users
         if os.environ.get("INTERSTORE_DEBUG"):
             raise
         err_console.print(f"internal error: {type(exc).__name__}: {exc} "
-                          "(set INTERSTORE_DEBUG=1 for the traceback)", highlight=False, soft_wrap=True)
+                          "(set INTERSTORE_DEBUG=1 for the traceback)", highlight=False, markup=False, soft_wrap=True)
         return 1
     return 0
 
