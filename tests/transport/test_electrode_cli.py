@@ -105,3 +105,15 @@ def test_missing_config_and_bad_options(run_cli, tmp_path):
     assert code == 2 and "--scan-rates" in err
     code, _, err = run_cli("simulate", "designmap", cfg, "--x", "host.size_m")
     assert code == 2 and "host.size_m" in err
+
+
+def test_absurdly_slow_current_is_refused_not_a_hang(run_cli, tmp_path):
+    # 1e-9 A/g = a ~4e8 h discharge: the stiff solve used to run for hours
+    import time
+
+    cfg = _small_config(tmp_path)
+    start = time.perf_counter()
+    code, _, err = run_cli("simulate", "discharge", cfg, "--rates", "1e-9")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "1e-09 A/g" in err and "h" in err
+    assert time.perf_counter() - start < 30

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..echem.record import Measurement
 
 LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
+MAX_NOMINAL_HOURS = 1e4  # slowest galvanostatic run: ~C/10000 (the capacity at 1e-4 A/g in about 4000 h)
 
 
 @dataclass(frozen=True)
@@ -563,6 +564,11 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     basis, label, m_basis = _basis(config)
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     i_active = current * m_basis / config.cell.active_mass_g          # A per g active
+    hours = sum(r.capacity_C_g for r in model.reservoirs) / i_active / 3600.0
+    if hours > MAX_NOMINAL_HOURS:  # the stiff solve then takes minutes to hours for no physical insight
+        raise InputError("current_A_g", f"{current:g} A/g would take ~{hours:.3g} h to fill the reservoirs",
+                         expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
+                         f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
     if direction == "discharge":
         v0 = float(model.reservoirs[0].ocp(config.host.initial_stoichiometry))
         cutoff = config.cell.v_min_V
