@@ -72,3 +72,16 @@ def test_error_lines_keep_square_brackets(run_cli, tmp_path):
     empty.write_text("")
     code, _, err = run_cli("simulate", "discharge", empty)
     assert code == 2 and "[host]" in err
+
+
+def test_narrow_tables_wrap_numbers_instead_of_cutting_them():
+    from rich.console import Console
+
+    from interstore.cli_support import table
+
+    t = table("many columns", [f"column {k} (W kg⁻¹)" for k in range(8)], [[15730.0 + k for k in range(8)]])
+    con = Console(width=80, record=True)
+    con.print(t)
+    text = con.export_text()
+    assert "…" not in text
+    assert "1.573e+" in text  # folded onto the next line, not "1.57…"

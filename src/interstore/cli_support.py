@@ -49,7 +49,7 @@ def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> 
     """A rich table; floats are shown with 4 significant digits."""
     t = Table(title=title, title_justify="left")
     for c in columns:
-        t.add_column(str(c))
+        t.add_column(str(c), overflow="fold")  # wrap, never cut a number to "1.57e…"
     for r in rows:
         t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in r])
     return t
