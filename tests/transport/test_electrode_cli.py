@@ -117,3 +117,15 @@ def test_absurdly_slow_current_is_refused_not_a_hang(run_cli, tmp_path):
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "1e-09 A/g" in err and "h" in err
     assert time.perf_counter() - start < 30
+
+
+def test_cv_cli_prints_the_analysis_warnings_and_bounds_cycles(run_cli, tmp_path):
+    cfg = _small_config(tmp_path, numerics="n_cells = 10\npoints_per_segment = 60\n")
+    code, out, err = run_cli("simulate", "cv", cfg, "--scan-rates", "1,1000", "--cycles", "1",
+                             "--json", tmp_path / "c.json")
+    assert code == 0, err
+    warnings = json.loads((tmp_path / "c.json").read_text())["cv_analysis"]["warnings"]
+    assert warnings and all(w.split(";")[0] in out.replace("\n", " ") for w in warnings)
+    assert "capacitive (%)" in out
+    code, _, err = run_cli("simulate", "cv", cfg, "--cycles", "100000")
+    assert code == 2 and "cycles" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
 from ..errors import InputError
@@ -165,14 +166,16 @@ def cv(config: ConfigArg,
               "active_mass_g": cfg.cell.active_mass_g, "cv_analysis": analysis.to_dict()}
     b_rows = [[b["peak"], b["branch"], b["potential_V"], b["b"], b["r2"]] for b in result["cv_analysis"]["b_values"]]
     t1 = table("b-values of the simulated CVs (i_p = a·v^b)", ["peak", "branch", "potential (V)", "b", "R²"], b_rows)
-    t2 = table("Dunn split of the simulated CVs", ["scan rate (mV s⁻¹)", "capacitive fraction"],
-               [[d["scan_rate_mV_s"], d["capacitive_fraction"]] for d in result["cv_analysis"]["dunn"]])
+    t2 = table("Dunn split of the simulated CVs", ["scan rate (mV s⁻¹)", "capacitive (%)"],
+               [[d["scan_rate_mV_s"], 100 * d["capacitive_fraction"]] for d in result["cv_analysis"]["dunn"]])
     written = []
     if out is not None:
         written.append(save_figure(cv_figure(cvs, cfg.cell.active_mass_g, cfg.name), out / "cv.png"))
         if write_cv:
             written += [write_csv(out / f"cv_{v:g}mV_s.csv", m.data) for v, m in zip(rates, cvs)]
     emit(result, json_path, t1, t2, written=written)
+    for w in result["cv_analysis"]["warnings"]:  # as `interstore cv analyze` prints them
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
 
 
 @group.command("designmap")

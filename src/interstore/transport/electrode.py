@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..echem.record import Measurement
 
 LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
+MAX_CV_CYCLES = 50  # a simulated CV reaches its periodic state in a few cycles
 MAX_NOMINAL_HOURS = 1e4  # slowest galvanostatic run: ~C/10000 (the capacity at 1e-4 A/g in about 4000 h)
 
 
@@ -625,8 +626,8 @@ def simulate_cv(config: CellConfig, scan_rate_mV_s: float, *, cycles: int = 2,
     v = float(scan_rate_mV_s)
     if not math.isfinite(v) or v <= 0:
         raise InputError("scan rate", f"got {scan_rate_mV_s!r}", expected="a scan rate > 0 mV/s")
-    if int(cycles) < 1:
-        raise InputError("cycles", f"got {cycles!r}", expected="an integer >= 1")
+    if not 1 <= int(cycles) <= MAX_CV_CYCLES:
+        raise InputError("cycles", f"got {cycles!r}", expected=f"an integer from 1 to {MAX_CV_CYCLES}")
     lo, hi = config.cell.v_min_V, config.cell.v_max_V
     rate = v / 1000.0
     half = (hi - lo) / rate
