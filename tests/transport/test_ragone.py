@@ -108,3 +108,29 @@ def test_design_map_on_an_existing_scheduler():
     e = dm.energy_Wh_kg
     assert e.shape == (2, 2) and np.all(np.isfinite(e)) and dm.failed_points == 0
     assert e[1, 1] > e[1, 0]          # more interface coverage -> more energy at 3 kW/kg (good σ_eon row)
+
+
+@pytest.mark.parametrize("x, y, scheduler, fragment", [
+    ("sigma_ion", "sigma_ion", None, "both axes"),            # one parameter on both axes
+    ("interface_density", "sigma_eon", "foo", "--scheduler"),  # malformed scheduler address
+])
+def test_design_map_bad_axes_and_scheduler_are_input_errors(x, y, scheduler, fragment):
+    from interstore.transport.designmap import design_map
+
+    cfg = load_cell_config(EXAMPLE)
+    with pytest.raises(InputError, match=fragment):
+        design_map(cfg, x, y, 2, 3000.0, scheduler=scheduler)
+
+
+def test_design_map_figure_keeps_the_lowest_log_row_in_view():
+    from interstore.transport.designmap import DesignMap, sweep_axis
+    from interstore.transport.plots_simulation import designmap_figure
+
+    x_axis, xs = sweep_axis("interface_density", 3, None)
+    y_axis, ys = sweep_axis("sigma_eon", 3, None)  # 1e-4 ... 1e3 S/m, log-spaced
+    dm = DesignMap("interface_density", x_axis, xs, "sigma_eon", y_axis, ys, 3000.0,
+                   np.arange(9.0).reshape(3, 3), "composite", "composite", 0)
+    ax = designmap_figure(dm).axes[0]
+    lo, hi = ax.get_ylim()
+    assert lo < ys[0] < ys[1] < hi  # each row's centre is inside the plotted cells
+    assert np.log10(ys[0]) - np.log10(lo) == pytest.approx(np.log10(hi) - np.log10(ys[-1]), rel=1e-6)

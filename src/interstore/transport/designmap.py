@@ -129,6 +129,8 @@ def design_map(config: CellConfig, x: str, y: str, n: int, target_power_W_kg: fl
                          expected="interface.enabled = true")
     x_axis, xs = sweep_axis(x, n, x_range)
     y_axis, ys = sweep_axis(y, n, y_range)
+    if x_axis.key == y_axis.key:
+        raise InputError("options --x/--y", f"both axes sweep '{x_axis.key}'", expected="two different parameters")
     data = config.model_dump()
     config.updated(**{x_axis.key: float(xs[0]), y_axis.key: float(ys[0])})   # validate keys before any solve
     from dask.distributed import Client, LocalCluster, as_completed
@@ -137,7 +139,12 @@ def design_map(config: CellConfig, x: str, y: str, n: int, target_power_W_kg: fl
                                                   dashboard_address=":0")
     energy = np.full((ys.size, xs.size), np.nan)
     try:
-        with Client(scheduler or cluster) as client:
+        try:
+            client = Client(scheduler or cluster)
+        except (OSError, ValueError) as exc:  # a malformed or unreachable --scheduler address
+            raise InputError("option --scheduler", f"cannot connect to {scheduler!r}: {exc}",
+                             expected="the address of a running dask scheduler, e.g. tcp://host:8786") from None
+        with client:
             futures = {client.submit(_point, data, {x_axis.key: float(xv), y_axis.key: float(yv)},
                                      float(target_power_W_kg), pure=False): (iy, ix)
                        for iy, yv in enumerate(ys) for ix, xv in enumerate(xs)}

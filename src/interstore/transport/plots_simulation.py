@@ -65,12 +65,22 @@ def cv_figure(measurements: Sequence, mass_g: float, title: str = "") -> Figure:
     return fig
 
 
+def _cell_edges(values, log: bool) -> np.ndarray:
+    """Edges of the cells centred on ``values``, midway in log space on a log axis (a linear
+    midpoint below a log-spaced first value is negative and squashes that row out of view)."""
+    a = np.log10(np.asarray(values, float)) if log else np.asarray(values, float)
+    mids = 0.5 * (a[1:] + a[:-1])
+    edges = np.concatenate([[2 * a[0] - mids[0]], mids, [2 * a[-1] - mids[-1]]])
+    return 10.0 ** edges if log else edges
+
+
 def designmap_figure(dm: DesignMap, title: str = "") -> Figure:
     """Heat map of the energy (Wh kg⁻¹) at the target power over the two swept parameters."""
     fig = Figure(figsize=(6.2, 4.8), layout="constrained")
     ax = fig.subplots()
     energy = np.ma.masked_invalid(dm.energy_Wh_kg)
-    mesh = ax.pcolormesh(dm.x_values, dm.y_values, energy, shading="nearest", cmap="viridis")
+    mesh = ax.pcolormesh(_cell_edges(dm.x_values, dm.x_axis.log), _cell_edges(dm.y_values, dm.y_axis.log),
+                         energy, shading="flat", cmap="viridis")
     if dm.x_axis.log:
         ax.set_xscale("log")
     if dm.y_axis.log:
