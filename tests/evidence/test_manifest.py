@@ -56,6 +56,10 @@ def test_valid_manifest_and_masses(tmp_path):
     (lambda t: t.replace("interface_coverage = 0.5", "interface_coverage = nan"), ["geometry.interface_coverage"]),
     (lambda t: t + "[[evidence.characterisation]]\ntechnique = 'Raman'\nmode = 'sideways'\n",
      ["evidence.characterisation[0].mode", "'in situ'"]),
+    # an unparsable formula used to fail later without naming the manifest or the key
+    (lambda t: t.replace('active_formula = "V8O16"', 'active_formula = "Qq9"'),
+     ["material.active_formula", "not a chemical formula", "Qq9"]),
+    (lambda t: t + "[atomistic]\nformula = 'V8O16x'\nn_max = 7\n", ["atomistic.formula", "V8O16x"]),
 ])
 def test_bad_manifest_is_one_clear_line(tmp_path, edit, fragments):
     p = _write(tmp_path, edit(VALID))

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
 from ..massbasis import ElectrodeMasses
@@ -35,12 +35,26 @@ class StudyInfo(_Model):
     simulated: bool = False
 
 
+def _parsable_formula(value: str | None) -> str | None:
+    """A formula pymatgen can weigh, checked at load time so the error names the manifest key."""
+    from ..theoretical import molar_mass_g_mol
+
+    if value is not None:
+        try:
+            molar_mass_g_mol(value)
+        except InputError:
+            raise ValueError("not a chemical formula (e.g. V8O16 or Zn0.25V2O5)") from None
+    return value
+
+
 class Material(_Model):
     active_formula: str
     electrons_per_formula: float = Field(gt=0)
     substrate: str
     substrate_mass_fraction: float = Field(ge=0, lt=1)
     bonding: Optional[str] = None
+
+    _formula = field_validator("active_formula")(_parsable_formula)
 
 
 class Electrode(_Model):
@@ -81,6 +95,8 @@ class Atomistic(_Model):
     formula: Optional[str] = None
     binding_energies_eV: Optional[list[float]] = None
     scan_json: Optional[Path] = None
+
+    _formula = field_validator("formula")(_parsable_formula)
 
 
 class Simulation(_Model):
