@@ -232,3 +232,18 @@ def test_energies_cli_work_of_adhesion_from_slabs(run_cli, tmp_path):
     code, _, err = run_cli("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
                            "--oxide-slab", ox)
     assert code == 2 and "only one of the two slabs" in err
+
+
+@pytest.mark.parametrize("command", ["energies", "scan"])
+def test_nan_threshold_is_refused_before_any_work(run_cli, tmp_path, command):
+    # E_b/n < NaN is false for every n: n_max silently became 0
+    if command == "scan":
+        args = ("interface", "scan", "builtin:vo2-graphene", "--threshold", "nan")
+    else:
+        sub = _dft_cell(tmp_path / "sub.extxyz", "V2O4", -40.0)
+        zn = _dft_cell(tmp_path / "zn.extxyz", "Zn", -1.25)
+        n1 = _dft_cell(tmp_path / "n1.extxyz", "V2O4Zn", -42.0)
+        args = ("interface", "energies", "--substrate", sub, "--zn-ref", zn, "--loaded", f"1={n1}",
+                "--formula", "VO2", "--threshold", "nan")
+    code, _, err = run_cli(*args)
+    assert code == 2 and "--threshold" in err and len(err.strip().splitlines()) == 1

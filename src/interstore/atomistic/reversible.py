@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import InputError
 from .binding import BindingCurve
 
 
@@ -62,9 +63,23 @@ class ReversibleLimit:
         }
 
 
+def check_eb_threshold(eb_threshold_eV: float) -> float:
+    """The E_b(n)/n threshold (eV per Zn) if it is a finite number, else InputError (NaN fails every n)."""
+    import math
+
+    try:
+        value = float(eb_threshold_eV)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError("option --threshold", f"got {eb_threshold_eV!r}", expected="a finite E_b/n in eV per Zn")
+    return value
+
+
 def reversible_limit(curve: BindingCurve, bonds_reform: dict[int, bool] | None = None, *,
                      eb_threshold_eV: float = 0.0) -> ReversibleLimit:
     """n_max and the per-n criteria from a binding curve and the bond-reformation outcome per n."""
+    check_eb_threshold(eb_threshold_eV)
     reform = bonds_reform or {}
     criteria = []
     for k, n in enumerate(curve.n_zn[1:]):

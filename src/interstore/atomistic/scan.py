@@ -26,7 +26,7 @@ from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, cal
                          single_point, zn_reference)
 from .limit import LimitCapacity, limit_capacity
 from .parallel import TaskRunner
-from .reversible import ReversibleLimit, reversible_limit
+from .reversible import ReversibleLimit, check_eb_threshold, reversible_limit
 from .sites import SiteSearch, candidate_sites, interface_window
 from .structures import OXIDE_TAG, SUBSTRATE_TAG, ZN_TAG
 
@@ -53,6 +53,7 @@ class ScanSettings:
             raise InputError("option --zn-reference", f"got {self.zn_reference!r} (no such file)",
                              expected="bulk / atom / a DFT output file of a Zn-only cell")
         check_calculator(self.calculator)
+        check_eb_threshold(self.eb_threshold_eV)
         adhesion_label(0.0, locked_above_J_m2=self.locked_above_J_m2, detaches_below_J_m2=self.detaches_below_J_m2)
 
 
