@@ -223,3 +223,11 @@ def test_total_link_strength_identities_on_random_records():
     s = normalize(full).toarray()
     k = full.total_link_strength
     np.testing.assert_allclose((s @ k)[k > 0], k.sum(), rtol=1e-12)
+
+
+def test_empty_thesaurus_asks_for_a_thesaurus_not_an_export(tmp_path):
+    path = tmp_path / "thes.txt"
+    path.write_text("  \n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty") as err:
+        read_thesaurus(path)
+    assert "VOSviewer thesaurus" in str(err.value) and "bibliographic export" not in str(err.value)

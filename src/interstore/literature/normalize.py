@@ -72,8 +72,11 @@ def read_thesaurus(path: str | Path) -> Thesaurus:
         raise InputError(path, "thesaurus file not found", expected="a tab-separated 'label<TAB>replace by' file")
     from .readers import decode
 
-    lines = decode(path.read_bytes(), path).splitlines()
     expected = "VOSviewer thesaurus: header 'label<TAB>replace by', then 'term<TAB>replacement' lines"
+    data = path.read_bytes()
+    if not data.strip():  # decode() would ask for "a bibliographic export"
+        raise InputError(path, "file is empty", where="line 1", expected=expected)
+    lines = decode(data, path).splitlines()
     if not lines or [c.strip().lower() for c in lines[0].split("\t")] != ["label", "replace by"]:
         raise InputError(path, f"header is {lines[0][:40]!r}" if lines else "file is empty",
                          where="line 1", expected=expected)
