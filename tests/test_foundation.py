@@ -85,3 +85,11 @@ def test_narrow_tables_wrap_numbers_instead_of_cutting_them():
     text = con.export_text()
     assert "…" not in text
     assert "1.573e+" in text  # folded onto the next line, not "1.57…"
+
+
+def test_version_takes_json_and_out_like_every_command(run_cli, tmp_path):
+    code, out, err = run_cli("version", "--json", tmp_path / "v.json", "--out", tmp_path / "o")
+    assert code == 0, err
+    versions = json.loads((tmp_path / "v.json").read_text())["versions"]
+    assert versions["interstore"] and "numpy" in versions
+    assert json.loads((tmp_path / "o" / "versions.json").read_text()) == {"versions": versions}

@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from .cli_support import err_console
+from .cli_support import JsonOption, OutOption, err_console
 from .errors import InputError
 
 app = typer.Typer(
@@ -30,18 +30,24 @@ def _root() -> None:
 
 
 @app.command()
-def version() -> None:
+def version(json_path: JsonOption = None, out: OutOption = None) -> None:
     """Print the interstore version and the versions of the libraries it relies on."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as pkg_version
 
-    from .cli_support import console
+    from .cli_support import console, emit
+    from .outputs import write_json
+
+    versions: dict[str, str | None] = {}
     for name in ("interstore", "numpy", "scipy", "pandas", "pymatgen", "ase", "impedance",
                  "galvani", "NewareNDA", "networkx", "torch", "chgnet"):
         try:
-            console.print(f"{name} {pkg_version(name)}")
+            versions[name] = pkg_version(name)
         except PackageNotFoundError:
-            console.print(f"{name} (not installed)")
+            versions[name] = None
+        console.print(f"{name} {versions[name] or '(not installed)'}", highlight=False)
+    result = {"versions": versions}
+    emit(result, json_path, written=[write_json(out / "versions.json", result)] if out is not None else [])
 
 
 # Each module exposes ``register(app)`` and imports heavy dependencies inside its commands.
