@@ -198,9 +198,13 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             cell = cells.iloc[int(bad[0])]
-            problem = (f"empty, missing or NaN value in column '{col.header}'"
-                       if pd.isna(cell) or str(cell).strip().lower() in ("", "nan", "inf", "-inf")
-                       else f"non-numeric value {str(cell)[:30]!r} in column '{col.header}'")
+            text = "" if pd.isna(cell) else str(cell).strip()
+            if text.lower() in ("", "nan"):
+                problem = f"empty, missing or NaN value in column '{col.header}'"
+            elif text.lower().lstrip("+-") in ("inf", "infinity") or is_number(text):  # 'inf', '1e400'
+                problem = f"infinite or out-of-range value {text[:30]!r} in column '{col.header}'"
+            else:
+                problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
             raise InputError(source, problem, where=f"line {first + 1 + int(bad[0])}",
                              expected="a finite number in every row")
         out[key] = values * col.factor
