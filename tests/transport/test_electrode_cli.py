@@ -129,3 +129,12 @@ def test_cv_cli_prints_the_analysis_warnings_and_bounds_cycles(run_cli, tmp_path
     assert "capacitive (%)" in out
     code, _, err = run_cli("simulate", "cv", cfg, "--cycles", "100000")
     assert code == 2 and "cycles" in err
+
+
+def test_discharge_past_the_cutoff_at_once_is_explained(run_cli, tmp_path):
+    cfg = _small_config(tmp_path)
+    code, out, err = run_cli("simulate", "discharge", cfg, "--rates", "1e9", "--json", tmp_path / "d.json")
+    assert code == 0, err
+    res = json.loads((tmp_path / "d.json").read_text())
+    assert res["runs"][0]["capacity_mAh_g"] == 0.0 and len(res["warnings"]) == 1
+    assert "past its cut-off at once" in out

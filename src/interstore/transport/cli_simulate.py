@@ -75,6 +75,9 @@ def discharge(config: ConfigArg, rates: RatesOption = None,
                   "curve": {"time_s": d.time_s, "potential_V": d.potential_V, "capacity_mAh_g": d.capacity_mAh_g}}
                  for d in runs],
     }
+    result["warnings"] = [f"at {r['current_A_g']:g} A g⁻¹ the cell is past its cut-off at once (iR drop and "
+                          "overpotential): no capacity, and no mean power"
+                          for r in result["runs"] if r["duration_s"] == 0.0]
     basis = f"mAh g⁻¹ ({d0.mass_basis_label})"
     t = table(f"Simulated {direction} ({result['variant']}), capacities in {basis}",
               ["current (A g⁻¹)", f"capacity ({basis})", "bulk (mAh g⁻¹)", "interface (mAh g⁻¹)",
@@ -90,6 +93,8 @@ def discharge(config: ConfigArg, rates: RatesOption = None,
         written = [write_csv(out / f"{direction}_curves.csv", frame),
                    save_figure(discharge_figure(runs, cfg.name), out / f"{direction}_curves.png")]
     emit(result, json_path, t, written=written)
+    for w in result["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
 
 
 @group.command("ragone")
