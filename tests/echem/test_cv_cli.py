@@ -180,3 +180,13 @@ def test_cli_module_imports_no_heavy_library():
             "print([m for m in ('scipy', 'matplotlib', 'interstore.echem.cv_analysis') if m in sys.modules])")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "[]"
+
+
+def test_the_ir_correction_used_is_stated(run_cli, cv_files):
+    code, out, err = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0", "--mass-mg", "1")
+    assert code == 0, err
+    assert "not iR-corrected" in out and "--rs-ohm default 0" in out
+    code, out, err = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0", "--mass-mg", "1",
+                             "--rs-ohm", "2.5")
+    assert code == 0, err
+    assert "R_s = 2.5 Ω" in out
