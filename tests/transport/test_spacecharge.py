@@ -415,3 +415,11 @@ def test_cli_transition_names_a_too_large_max_step(run_cli):
                            "--max-step-V", "5")
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "--max-step-V" in err and "got 5 V" in err and "np.float64" not in err
+
+
+def test_cli_profile_states_its_defaults(run_cli):
+    code, out, err = run_cli("spacecharge", "profile", "--eps-r", "20", "--c-bulk-mol-m3", "10",
+                             "--delta-phi-V", "-0.1", "--cv-points", "5")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "α semi-infinite" in flat and "dilute (no site limit)" in flat and "T = 298.15 K" in flat

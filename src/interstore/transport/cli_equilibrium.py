@@ -106,7 +106,12 @@ def _profile_tables(r: dict) -> list:
     stride = max(1, len(cv["delta_phi_V"]) // 10)
     cv_rows = [(v, q, c * 100) for v, q, c in zip(cv["delta_phi_V"][::stride], cv["charge_C_m2"][::stride],
                                                   cv["capacitance_F_m2"][::stride])]
-    return [table(f"space charge ({r['inputs']['mode']}, z = {r['inputs']['z']}, β = {r['inputs']['beta']})",
+    inp = r["inputs"]
+    thick = "α semi-infinite" if inp["thickness_m"] is None else f"α {inp['thickness_m'] * 1e9:g} nm thick"
+    sites = ("dilute (no site limit)" if inp["site_concentration_mol_m3"] is None
+             else f"{inp['site_concentration_mol_m3']:g} mol m⁻³ sites")
+    return [table(f"space charge ({inp['mode']}, z = {inp['z']}, β = {inp['beta']}, {thick}, {sites}, "
+                  f"T = {inp['temperature_K']:g} K)",
                   ("quantity", "value", "unit"), rows),
             table("C–V curve", ("Δφ (V)", "Q_α (C m⁻²)", "C (µF cm⁻²)"), cv_rows)]
 
