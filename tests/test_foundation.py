@@ -93,3 +93,11 @@ def test_version_takes_json_and_out_like_every_command(run_cli, tmp_path):
     versions = json.loads((tmp_path / "v.json").read_text())["versions"]
     assert versions["interstore"] and "numpy" in versions
     assert json.loads((tmp_path / "o" / "versions.json").read_text()) == {"versions": versions}
+
+
+def test_paths_with_square_brackets_are_printed_intact(run_cli, tmp_path):
+    folder = tmp_path / "[run1]"
+    data = os.path.join(os.path.dirname(__file__), "echem", "data", "chi_cv_5mVs.txt")
+    code, out, err = run_cli("read", data, "--out", folder)
+    assert code == 0, err
+    assert "[run1]" in out.replace("\n", "")

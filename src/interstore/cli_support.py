@@ -13,6 +13,7 @@ from typing import Annotated, Any, Iterable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import InputError
@@ -64,4 +65,4 @@ def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
     if json_path is not None:
         files.append(write_json(json_path, result))
     for f in files:
-        console.print(f"[dim]wrote[/dim] {f}")
+        console.print(f"[dim]wrote[/dim] {escape(str(f))}", highlight=False)  # a '[run1]' folder stays

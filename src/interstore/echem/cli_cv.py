@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from ..cli_support import (ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit,
                            parse_float_list, table)
@@ -112,7 +113,7 @@ def analyze(
     written = _write_outputs(analysis, out) if out is not None else []
     emit(result, json_path, *_tables(result), written=written)
     for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
 
 
 @group.command("sweeps")
