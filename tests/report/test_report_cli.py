@@ -167,3 +167,9 @@ def test_gitt_diffusion_length_from_geometry(run_cli, minimal_study, tmp_path):
     assert g["D_cm2_s_median_valid"] == pytest.approx(1e-17, rel=0.05)
     assert g["n_valid"] == 3
     assert (tmp_path / "out" / "gitt.png").is_file()
+
+
+def test_report_path_with_square_brackets_is_printed_intact(run_cli, minimal_study, tmp_path):
+    code, out, err = run_cli("report", minimal_study(), "--out", tmp_path / "[run1]")
+    assert code == 0, err
+    assert "report: " in out and "[run1]/report.html" in out.replace("\n", "")

@@ -50,7 +50,7 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
          *([_ledger_table(report["ledger"])] if report["ledger"] else []),
          written=written.values())
-    console.print(f"report: [bold]{written['report.html'].resolve()}[/bold]")
+    console.print(f"report: [bold]{escape(str(written['report.html'].resolve()))}[/bold]", highlight=False)
 
 
 def _ledger_table(ledger: dict):
