@@ -122,3 +122,11 @@ def test_d_from_a_spectrum_without_diffusion_tail_is_flagged():
         warnings = arc.to_dict()["warnings"]
         assert any("D from the fitted σ_W is not meaningful" in w for w in warnings), name
         assert any("not linear" in w for w in warnings), name
+
+
+def test_a_fit_that_misses_the_spectrum_is_flagged():
+    # negative Z' everywhere: no Randles circuit fits it (the residual is ~100 %)
+    f = np.logspace(3, -2, 12)
+    spec = ImpedanceSpectrum(f, -np.linspace(5, 9, f.size), -np.full(f.size, 2.0), source="neg.csv")
+    warnings = fit_eis(spec, "randles").to_dict()["warnings"]
+    assert any("misses the spectrum" in w for w in warnings)

@@ -25,6 +25,7 @@ from ..errors import InputError, require_positive
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
+FIT_RMS_MAX = 0.1  # a fit further than 10 % RMS from the spectrum does not describe it
 WARBURG_SHARE_MIN = 0.01  # a Warburg below 1 % of |Z| at the lowest frequency is not measured
 SLOPE_R2_MIN = 0.9  # below this R², Z' vs ω^-½ is not a Warburg line and its σ_W is not reported as reliable
 CIRCUITS = {
@@ -148,6 +149,9 @@ class EisFit:
     def warnings(self) -> list[str]:
         """Why a D printed from this fit should not be trusted (empty when nothing is suspect)."""
         out = []
+        if not self.relative_rms <= FIT_RMS_MAX:
+            out.append(f"the {self.circuit_name} circuit misses the spectrum (relative RMS residual "
+                       f"{100 * self.relative_rms:.3g} % > {100 * FIT_RMS_MAX:g} %): every fitted value is unreliable")
         name = "W1" if "W1" in self.parameter_names else "Wo1_0"
         k = self.parameter_names.index(name)
         value, err = float(self.values[k]), float(self.stderr[k])
