@@ -30,7 +30,8 @@ OutOption = Annotated[
 ]
 
 ColumnsOption = Annotated[Optional[str], typer.Option(
-    "--columns", help="Column mapping passed to the reader, e.g. time=t/s,potential=Ewe/V,current=I/mA.")]
+    "--columns", help="Column mapping passed to the reader, e.g. time=t/s,potential=Ewe/V,current=I/mA; "
+    "give the unit of a header that has none with @, e.g. current=I@mA.")]
 InstrumentOption = Annotated[Optional[str], typer.Option(
     "--instrument", help="Force the file format (biologic, csv, ...); default: detected.")]
 

@@ -91,3 +91,9 @@ def test_read_damaged_binaries_one_line(run_cli, tmp_path, name, content, messag
     f.write_bytes(content)
     code, _, err = run_cli("read", f)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_columns_help_shows_the_unit_syntax(run_cli):
+    # the error for a unit-less header suggests KEY=HEADER@UNIT: the help must show it too
+    code, out, _ = run_cli("read", "--help")
+    assert code == 0 and "current=I@mA" in " ".join(out.split()).replace("│ ", "").replace(" │", "")
