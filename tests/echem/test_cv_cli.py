@@ -190,3 +190,9 @@ def test_the_ir_correction_used_is_stated(run_cli, cv_files):
                              "--rs-ohm", "2.5")
     assert code == 0, err
     assert "R_s = 2.5 Ω" in out
+
+
+def test_trasatti_window_error_names_the_option_and_rounds_the_rates(run_cli, cv_files):
+    code, _, err = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0",
+                           "--trasatti-outer-min", "100")
+    assert code == 2 and "--trasatti-outer-min" in err and "0.1, 0.2, 0.5, 1 mV/s" in err

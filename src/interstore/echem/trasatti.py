@@ -62,8 +62,11 @@ def voltammetric_charge_C(time_s, current_A) -> float:
 
 def _window(v: np.ndarray, keep: np.ndarray, name: str) -> np.ndarray:
     if np.unique(v[keep]).size < 2:
-        raise InputError(f"parameter '{name}'", f"leaves {np.unique(v[keep]).size} scan rate(s) of "
-                         f"{sorted(set(v.tolist()))} mV/s", expected="a limit keeping at least two scan rates")
+        option = {"outer_min_rate_mV_s": "--trasatti-outer-min", "total_max_rate_mV_s": "--trasatti-total-max"}
+        rates = ", ".join(f"{r:.4g}" for r in sorted(set(v.tolist())))
+        raise InputError(f"parameter '{name}' (CLI {option.get(name, name)})",
+                         f"leaves {np.unique(v[keep]).size} scan rate(s) of {rates} mV/s",
+                         expected="a limit keeping at least two scan rates")
     return keep
 
 
