@@ -247,3 +247,8 @@ def test_nan_threshold_is_refused_before_any_work(run_cli, tmp_path, command):
                 "--formula", "VO2", "--threshold", "nan")
     code, _, err = run_cli(*args)
     assert code == 2 and "--threshold" in err and len(err.strip().splitlines()) == 1
+
+
+def test_build_unknown_name_lists_the_names_build_takes(run_cli):
+    code, _, err = run_cli("interface", "build", "foo")
+    assert code == 2 and "vo2-graphene / vo2-ti3c2" in err and "builtin:" not in err

@@ -242,6 +242,8 @@ def build_cmd(
     from .structures import BUILTINS, load_structure
 
     key = name.removeprefix("builtin:")
+    if key not in BUILTINS:  # load_structure would ask for 'builtin:NAME', which is the scan's syntax
+        raise InputError("argument NAME", f"unknown built-in heterostructure {name!r}", expected=" / ".join(BUILTINS))
     atoms = load_structure(f"builtin:{key}")
     bridges = find_bridges(atoms)
     result = {"name": key, "description": BUILTINS[key].description, "n_atoms": len(atoms),
