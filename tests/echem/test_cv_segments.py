@@ -90,3 +90,12 @@ def test_describe_sweeps_lists_partial_and_full_sweeps_with_rates():
     assert records[0]["E_start_V"] == pytest.approx(0.9) and records[1]["E_end_V"] == pytest.approx(E_LOW_V)
     assert all(r["scan_rate_mV_s"] == pytest.approx(2.0, rel=1e-6) and r["ramp_r2"] > 0.9999 for r in records)
     assert records[1]["first_row"] == records[0]["last_row"]  # sweeps share their vertex row
+
+
+def test_describe_sweeps_refuses_a_held_potential():
+    # a chronoamperogram used to be listed as one 'cathodic' sweep at 0 mV/s
+    from interstore.echem.record import from_arrays
+
+    m = from_arrays(np.linspace(0, 100, 50), np.full(50, 1.4), np.linspace(1e-4, 1e-5, 50), source="it.csv")
+    with pytest.raises(InputError, match="it.csv: the potential does not sweep"):
+        describe_sweeps(m)

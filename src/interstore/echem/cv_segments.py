@@ -179,10 +179,17 @@ def split_by_scan_rate(m: Measurement, *, spread: float = RATE_SPREAD) -> list[M
             for k, (rate, g) in enumerate(blocks, start=1)]
 
 
+MIN_SWEEP_SPAN_MV = 1.0  # a potential that moves less than this is held, not swept
+
+
 def describe_sweeps(m: Measurement) -> list[dict]:
     """One record per sweep of ``m``: rows, direction, potential range (V), scan rate
     (mV s⁻¹, from dE/dt) with the R² of the ramp, cycle number and whether it is full."""
     t, e = m.time_s, m.potential_V
+    span_mV = 1e3 * float(np.ptp(e))
+    if span_mV < MIN_SWEEP_SPAN_MV:  # an i–t or OCV file: one "sweep" at 0 mV/s would be listed
+        raise InputError(m.source, f"the potential does not sweep (it spans {span_mV:.3g} mV)",
+                         expected="a cyclic voltammogram: the potential ramped between two limits")
     records = []
     for k, s in enumerate(split_sweeps(e, m.cycle), start=1):
         rate, r2 = ramp_fit(t[s.rows], e[s.rows])
