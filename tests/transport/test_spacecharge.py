@@ -423,3 +423,18 @@ def test_cli_profile_states_its_defaults(run_cli):
     assert code == 0, err
     flat = " ".join(out.split())
     assert "α semi-infinite" in flat and "dilute (no site limit)" in flat and "T = 298.15 K" in flat
+
+
+def test_cli_profile_warns_when_the_dilute_model_piles_up_more_than_a_solid_holds(run_cli, tmp_path):
+    import json
+
+    code, out, err = run_cli("spacecharge", "profile", "--eps-r", "30", "--c-bulk-mol-m3", "10",
+                             "--delta-phi-V", "-0.2", "--cv-points", "5", "--json", tmp_path / "a.json")
+    assert code == 0, err
+    assert "exceeds the atom density" in out and json.loads((tmp_path / "a.json").read_text())["warnings"]
+    for extra in (("--site-conc-mol-m3", "5e4"), ("--beta-eps-r", "10", "--beta-c-bulk-mol-m3", "10")):
+        dphi = "-0.2" if extra[0] == "--site-conc-mol-m3" else "-0.05"  # NaN outside a phase: no false alarm
+        code, out, err = run_cli("spacecharge", "profile", "--eps-r", "30", "--c-bulk-mol-m3", "10",
+                                 "--delta-phi-V", dphi, "--cv-points", "5", *extra, "--json", tmp_path / "b.json")
+        assert code == 0, err
+        assert "warning" not in out and json.loads((tmp_path / "b.json").read_text())["warnings"] == []

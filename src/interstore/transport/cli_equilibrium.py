@@ -196,7 +196,16 @@ def profile(
             curve = (np.array([a["gouy_chapman_charge_C_m2"] for a in analytic]),
                      np.array([a["gouy_chapman_capacitance_F_m2"] for a in analytic]))
         written = _write_profile_outputs(out, prof, potentials, charge, capacitance, curve)
+    conc = [np.asarray(result["profile"][k], float) for k in ("c_Zn_i_mol_m3", "c_V_Zn_mol_m3")
+            if k in result["profile"]]  # the mobile α defects that --site-conc-mol-m3 limits
+    peak = max((float(np.nanmax(c)) for c in conc if np.isfinite(c).any()), default=0.0)  # NaN outside a phase
+    result["warnings"] = [] if peak <= sc.MAX_BULK_CONC_MOL_M3 else [
+        f"peak defect concentration {peak:.3g} mol m⁻³ exceeds the atom density of any solid "
+        f"(> {sc.MAX_BULK_CONC_MOL_M3:g} mol m⁻³): the stored charge is beyond the model's range; "
+        "limit the sites with --site-conc-mol-m3"]
     emit(result, json_path, *_profile_tables(result), written=written)
+    for w in result["warnings"]:
+        console.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
 
 
 @spacecharge_group.command("transition")
