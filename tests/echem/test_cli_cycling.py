@@ -219,3 +219,11 @@ def test_gcd_states_the_mass_of_every_basis_and_the_defaults(run_cli, gcd_file):
                              "--electrode-mg", "1.5")
     assert code == 0, err
     assert "1.25" in out and "1.5" in out and "not given" not in out
+
+
+def test_missing_mass_explains_that_the_eclab_characteristic_mass_is_not_used(run_cli):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "biologic_gcpl.mpt"  # "Characteristic mass : 1.000 mg"
+    code, _, err = run_cli("gcd", "analyze", path)
+    assert code == 2 and "--mass-mg" in err and "characteristic mass (1 mg) is not taken" in err

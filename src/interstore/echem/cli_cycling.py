@@ -164,6 +164,10 @@ def gcd_analyze(
     labels = (substrate_mg, electrode_mg, active_label, substrate_label)
     masses = None if mass_mg is None else _masses(mass_mg, None, *labels)
     measurement = _read(file, columns, instrument)
+    if masses is None and measurement.active_mass_g is None and "characteristic_mass_g" in measurement.extra:
+        raise InputError("option --mass-mg", "no active mass given; the file's EC-Lab characteristic mass "
+                         f"({1e3 * measurement.extra['characteristic_mass_g']:g} mg) is not taken as the active mass",
+                         expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
     masses = masses or _masses(None, measurement.active_mass_g, *labels)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
         measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
