@@ -24,10 +24,11 @@ def _tables(result: dict) -> list:
               for r in result["b_values"]]
     t = result["trasatti"]
     q = [t[f"q_{k}_C_g"] if per_g else t[f"q_{k}_C"] for k in ("outer", "total", "inner")]
+    ir = (f"E iR-corrected with R_s = {result['r_s_ohm']:g} Ω" if result["r_s_ohm"]
+          else "E not iR-corrected (--rs-ohm default 0 Ω)")
     return [
-        table("b-values, i_p = a·v^b; " + (f"E iR-corrected with R_s = {result['r_s_ohm']:g} Ω" if result["r_s_ohm"]
-                                           else "E not iR-corrected (--rs-ohm default 0 Ω)"), ("peak", "branch", "E_p at slowest rate (V)", "b", "± stderr", "R²",
-                                        "n rates"), b_rows),
+        table(f"b-values, i_p = a·v^b; {ir}", ("peak", "branch", "E_p at slowest rate (V)", "b", "± stderr", "R²",
+                                              "n rates"), b_rows),
         table("Dunn split i = k1·v + k2·v^½", ("scan rate (mV s⁻¹)", "capacitive (%)", "diffusive (%)"),
               [(d["scan_rate_mV_s"], 100 * d["capacitive_fraction"], 100 * (1 - d["capacitive_fraction"]))
                for d in result["dunn"]]),
