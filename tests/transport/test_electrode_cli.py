@@ -138,3 +138,10 @@ def test_discharge_past_the_cutoff_at_once_is_explained(run_cli, tmp_path):
     res = json.loads((tmp_path / "d.json").read_text())
     assert res["runs"][0]["capacity_mAh_g"] == 0.0 and len(res["warnings"]) == 1
     assert "past its cut-off at once" in out
+
+
+def test_rates_help_states_the_defaults(run_cli):
+    for command in ("discharge", "ragone"):
+        code, out, _ = run_cli("simulate", command, "--help")
+        flat = " ".join(out.replace("│", " ").split())
+        assert code == 0 and "default: discharge 0.1,1,10; ragone 12 currents from 0.1 to 100" in flat

@@ -18,7 +18,8 @@ group = typer.Typer(help="Transient electrode simulator: discharge, Ragone, CV a
 
 ConfigArg = Annotated[Path, typer.Argument(help="Simulation config (TOML), e.g. examples/transport/vox_rgo.toml.")]
 RatesOption = Annotated[Optional[str], typer.Option(
-    "--rates", help="Comma-separated specific currents in A g⁻¹ of the config's mass basis.")]
+    "--rates", help="Comma-separated specific currents in A g⁻¹ of the config's mass basis (default: discharge "
+    "0.1,1,10; ragone 12 currents from 0.1 to 100, log-spaced).")]
 
 
 @contextmanager
