@@ -101,3 +101,14 @@ def test_paths_with_square_brackets_are_printed_intact(run_cli, tmp_path):
     code, out, err = run_cli("read", data, "--out", folder)
     assert code == 0, err
     assert "[run1]" in out.replace("\n", "")
+
+
+def test_tables_show_user_labels_literally_not_as_rich_markup():
+    from rich.console import Console
+
+    from interstore.cli_support import table
+
+    con = Console(record=True, width=120)
+    con.print(table("per g of [bold]V8O16", ("label [x]",), [("[run1]/out",), (1.23456,)]))
+    text = con.export_text()
+    assert "[bold]V8O16" in text and "label [x]" in text and "[run1]/out" in text and "1.235" in text

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .errors import InputError
 from .outputs import write_json
@@ -48,13 +49,21 @@ def parse_float_list(text: str | None, name: str) -> list[float] | None:
 
 
 def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
-    """A rich table; floats are shown with 4 significant digits."""
-    t = Table(title=title, title_justify="left")
+    """A rich table; floats are shown with 4 significant digits.
+
+    Title, headers and cells are literal text (never rich markup), so user labels such as
+    ``[bold]V8O16`` or a ``[run1]`` folder are shown as written."""
+    t = Table(title=Text(title), title_justify="left")
     for c in columns:
-        t.add_column(str(c), overflow="fold")  # wrap, never cut a number to "1.57e…"
+        t.add_column(Text(str(c)), overflow="fold")  # wrap, never cut a number to "1.57e…"
     for r in rows:
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in r])
+        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r])
     return t
+
+
+def warn(message: str) -> None:
+    """Print one warning line; the message is literal text."""
+    console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,

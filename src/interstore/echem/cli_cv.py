@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from ..cli_support import (ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit,
-                           parse_float_list, table)
+                           parse_float_list, table, warn)
 from ..errors import InputError, require_positive
 
 group = typer.Typer(help="Cyclic voltammetry kinetics: b-values, Dunn capacitive split, Trasatti charges.",
@@ -114,7 +113,7 @@ def analyze(
     written = _write_outputs(analysis, out) if out is not None else []
     emit(result, json_path, *_tables(result), written=written)
     for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
+        warn(w)
 
 
 @group.command("sweeps")

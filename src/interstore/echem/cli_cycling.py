@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
-from rich.markup import escape
 
-from ..cli_support import ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit, table
+from ..cli_support import ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit, table, warn
 from ..errors import InputError, require_positive
 
 
@@ -311,7 +310,7 @@ def eis_fit(
                  ("quantity", "value", "unit"), rows)
     emit(result, json_path, params, warb, written=written)
     for warning in result["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, soft_wrap=True)
+        warn(warning)
 
 
 @capacity.command("theoretical")

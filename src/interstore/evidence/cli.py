@@ -16,10 +16,9 @@ StudyArg = Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/
 
 
 def verdict_rows(v: dict) -> list[tuple]:
-    """(rule, yes/no/unknown, detail) rows of a verdict dict; details are escaped for rich markup."""
-    from rich.markup import escape
+    """(rule, yes/no/unknown, detail) rows of a verdict dict"""
 
-    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], escape(r["detail"]))
+    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"])
             for r in v["reasons"]]
 
 
@@ -58,7 +57,6 @@ def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Pla
 @group.command("verdict")
 def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = None) -> None:
     """Evidence verdict of a study: tier, verdict, each reason and what would raise the tier."""
-    from rich.markup import escape
 
     from ..outputs import write_json
 
@@ -67,7 +65,7 @@ def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = 
     result["kinetics"] = res.kinetics_summary()
     written = [write_json(out / "verdict.json", result)] if out is not None else []
     emit(result, json_path,
-         table(f"Verdict for {escape(res.study.name)}: {res.verdict.verdict} (tier {res.verdict.tier})",
+         table(f"Verdict for {res.study.name}: {res.verdict.verdict} (tier {res.verdict.tier})",
                ("rule", "met", "detail"), verdict_rows(result)),
          table("What would raise the tier", ("#", "evidence to add"),
                [(i + 1, t) for i, t in enumerate(result["to_raise_tier"])]),

@@ -30,7 +30,6 @@ def network_cmd(
     out: OutOption = None,
 ) -> None:
     """Build the keyword co-occurrence map: clusters, layout, HTML/PNG/SVG, VOSviewer, GraphML, CSV."""
-    from rich.markup import escape
     from rich.progress import Progress
 
     from ..errors import InputError
@@ -64,7 +63,7 @@ def network_cmd(
         f"{result['n_links']} links, {result['n_clusters']} clusters",
         ["keyword", "occurrences (documents)", "cluster", f"total link strength ({counting} counting, documents)",
          "links (neighbour keywords)"],
-        [(escape(n["keyword"]), n["count"], n["cluster"], n["total_link_strength"], n["links"])
+        [(n["keyword"], n["count"], n["cluster"], n["total_link_strength"], n["links"])
          for n in result["nodes"][:20]])
     emit(result, json_path, summary, written=written)
 

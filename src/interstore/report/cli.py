@@ -44,7 +44,7 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
     summary = {"report_html": str(written["report.html"]), "report_json": str(written["report.json"]),
                "verdict": v["verdict"], "tier": v["tier"], "rates": report["rates"]}
     emit(summary, json_path,
-         table(f"{escape(report['study']['name'])}: {v['verdict']} (tier {v['tier']})", ("rule", "met", "detail"),
+         table(f"{report['study']['name']}: {v['verdict']} (tier {v['tier']})", ("rule", "met", "detail"),
                verdict_rows(v)),
          *([table("Discharge capacity (mAh g⁻¹) on every mass basis",
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),

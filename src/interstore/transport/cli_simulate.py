@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
-from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
+from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table, warn
 from ..errors import InputError
 
 group = typer.Typer(help="Transient electrode simulator: discharge, Ragone, CV and design maps.",
@@ -95,7 +94,7 @@ def discharge(config: ConfigArg, rates: RatesOption = None,
                    save_figure(discharge_figure(runs, cfg.name), out / f"{direction}_curves.png")]
     emit(result, json_path, t, written=written)
     for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
+        warn(w)
 
 
 @group.command("ragone")
@@ -181,7 +180,7 @@ def cv(config: ConfigArg,
             written += [write_csv(out / f"cv_{v:g}mV_s.csv", m.data) for v, m in zip(rates, cvs)]
     emit(result, json_path, t1, t2, written=written)
     for w in result["cv_analysis"]["warnings"]:  # as `interstore cv analyze` prints them
-        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False, soft_wrap=True)
+        warn(w)
 
 
 @group.command("designmap")
