@@ -101,20 +101,24 @@ def capacity_figure(results) -> FigureSpec:
 
 
 def ragone_figure(results) -> FigureSpec:
-    """Measured Ragone points (active basis, drawn last) over the simulated bulk-only and heterostructure curves."""
+    """Measured Ragone points over the simulated bulk-only and heterostructure curves, all on one
+    mass basis: the simulation config's basis when there is a simulation, else the active basis."""
+    simulated = results.ragone_simulated or {}
+    bases = {curve["mass_basis"] for curve in simulated.values()}
+    basis = bases.pop() if len(bases) == 1 else "active"
     traces = []
-    for kind, curve in (results.ragone_simulated or {}).items():
+    for kind, curve in simulated.items():
         traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
                             _arr([q["power_W_kg"] for q in curve["points"]]),
                             _arr([q["energy_Wh_kg"] for q in curve["points"]]), "lines+markers",
                             dash=kind == "bulk_only"))
     for c in results.cycling:
-        pts = [p for p in c.ragone if p.basis == "active"]
+        pts = [p for p in c.ragone if p.basis == basis]
         if pts:
-            traces.append(Trace("measured (active basis)", _arr([p.power_W_kg for p in pts]),
+            traces.append(Trace(f"measured ({basis} basis)", _arr([p.power_W_kg for p in pts]),
                                 _arr([p.energy_Wh_kg for p in pts]), "markers"))
-    return FigureSpec("ragone", "Ragone plot", "specific power (W kg⁻¹)", "specific energy (Wh kg⁻¹)",
-                      tuple(traces), log_x=True, log_y=True)
+    return FigureSpec("ragone", "Ragone plot", f"specific power (W kg⁻¹, {basis} basis)",
+                      f"specific energy (Wh kg⁻¹, {basis} basis)", tuple(traces), log_x=True, log_y=True)
 
 
 def binding_figure(results) -> FigureSpec:
