@@ -183,6 +183,12 @@ def test_eis_fit_recovers_warburg_D(run_cli, tmp_path):
     assert r["warburg"]["D_fit_cm2_s"] == pytest.approx(D_TRUE, rel=0.06)
     assert r["warburg"]["area_cm2"] == AREA and r["warburg"]["electrons_n"] == 2
     assert (tmp_path / "o" / "eis_nyquist.png").exists() and (tmp_path / "o" / "eis_bode.png").exists()
+    import pandas as pd
+    table = pd.read_csv(tmp_path / "o" / "eis_spectrum_fit.csv")
+    assert list(table.columns) == ["frequency_Hz", "z_real_ohm", "z_imag_ohm", "fit_z_real_ohm", "fit_z_imag_ohm"]
+    assert len(table) == len(r["spectrum"]["frequency_Hz"])
+    fitted = pd.read_csv(tmp_path / "o" / "eis_parameters.csv").set_index("name")["value"]
+    assert fitted["R1"] == pytest.approx(params["R1"])
 
 
 def test_eis_unknown_circuit(run_cli, tmp_path):

@@ -284,9 +284,14 @@ def eis_fit(
     result = fit.to_dict()
     written = []
     if out is not None:
+        import pandas as pd
+
+        from ..outputs import write_csv
         from .plots_cycling import eis_figures
 
-        written = _figures(eis_figures(fit), out)
+        written = _figures(eis_figures(fit), out) + [
+            write_csv(out / "eis_spectrum_fit.csv", pd.DataFrame(result["spectrum"])),
+            write_csv(out / "eis_parameters.csv", pd.DataFrame(result["parameters"]))]
     w = result["warburg"]
 
     def val(x):
