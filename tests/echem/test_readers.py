@@ -312,3 +312,10 @@ def test_impedance_from_modulus_and_phase(tmp_path):
     f.write_text("Frequency (Hz),|Z| (Ohm),Temperature (C)\n1,2,25\n2,3,25\n3,4,25\n")
     with pytest.raises(InputError, match=r"polar.csv: no Z′ and Z″ \(nor \|Z\| and phase\) columns"):
         read_impedance(f)
+
+
+def test_two_identically_headed_current_columns_are_ambiguous(tmp_path):
+    path = tmp_path / "twin.csv"
+    path.write_text("time/s,Ewe/V,I/mA,I/mA\n0,0.5,1,2\n1,0.6,1,2\n")
+    with pytest.raises(InputError, match=r"twin\.csv: 2 columns are headed 'I/mA' \(columns 3, 4\)"):
+        read_measurement(path)

@@ -141,6 +141,11 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
+            twins = [i for i, h in enumerate(headers) if h.strip() == headers[index].strip()]
+            if len(twins) > 1:
+                raise InputError(source, f"{len(twins)} columns are headed {headers[index].strip()!r} "
+                                 f"(columns {', '.join(str(i + 1) for i in twins)}); which is the {key}?",
+                                 expected="unique headers; rename one in a copy of the file")
             unit = _unit_at(index, units, parsed)
         quantity = QUANTITY[key]
         optional = key not in required and key not in mapping
