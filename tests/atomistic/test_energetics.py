@@ -125,6 +125,7 @@ def test_work_of_adhesion_units_and_labels():
     assert adh.label == "moderate (can breathe)"
     assert work_of_adhesion(0, 0, -2.0, 10.0).label == "too strong (locked)"
     assert work_of_adhesion(0, 0, -0.1, 10.0).label == "too weak (detaches)"
+    assert work_of_adhesion(0, 0, +0.1, 10.0).label.startswith("unbound (W_adh < 0")  # W = -1.6 J/m²
     assert adhesion_label(1.0, locked_above_J_m2=0.9, detaches_below_J_m2=0.1) == "too strong (locked)"
     with pytest.raises(InputError):
         adhesion_label(1.0, locked_above_J_m2=0.1, detaches_below_J_m2=0.5)

@@ -8,6 +8,8 @@ i.e. the ideal work of separation); E_αβ: the joined cell; A: interface area (
 Label (focus article's argument: a *moderate* interface bond lets the interface
 breathe): W_adh > ``locked_above`` -> "too strong (locked)"; W_adh <
 ``detaches_below`` -> "too weak (detaches)"; otherwise "moderate (can breathe)".
+A negative W_adh is labelled "unbound": physically the slabs would separate, and in
+practice it usually means an unconverged relaxation, so it is not read as "too weak".
 Defaults 2.0 and 0.3 J m⁻²: ~0.2–0.4 J m⁻² is typical of van-der-Waals contact
 (graphite interlayer ≈ 0.2–0.4 J m⁻²), chemically bonded oxide|metal/carbide
 interfaces reach 2–5 J m⁻².  They are heuristics, not fitted values: change them.
@@ -44,10 +46,12 @@ class Adhesion:
 
 def adhesion_label(w_adh_J_m2: float, *, locked_above_J_m2: float = LOCKED_ABOVE_J_m2,
                    detaches_below_J_m2: float = DETACHES_BELOW_J_m2) -> str:
-    """"too strong (locked)", "moderate (can breathe)" or "too weak (detaches)"."""
+    """"too strong (locked)", "moderate (can breathe)", "too weak (detaches)" or "unbound (…)" if < 0."""
     if not detaches_below_J_m2 < locked_above_J_m2:
         raise InputError("adhesion thresholds", f"detaches below {detaches_below_J_m2} J/m², "
                          f"locked above {locked_above_J_m2} J/m²", expected="detaches_below < locked_above")
+    if w_adh_J_m2 < 0:
+        return "unbound (W_adh < 0: joined cell above the separate slabs; check relaxation convergence)"
     if w_adh_J_m2 > locked_above_J_m2:
         return "too strong (locked)"
     if w_adh_J_m2 < detaches_below_J_m2:
