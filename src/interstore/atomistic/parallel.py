@@ -13,8 +13,6 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 
-SCHEDULER_TIMEOUT_S = 5  # s to wait for an existing scheduler before giving up
-
 
 class TaskRunner:
     """Map a function over items with a rich progress bar; serial or through dask.distributed."""
@@ -26,7 +24,7 @@ class TaskRunner:
         self.scheduler = scheduler
         self.show_progress = show_progress
         self._client = None
-        self._cluster = None
+        self._session = None  # the dask_client context while a cluster is in use
         self._progress = None
 
     @property
@@ -35,18 +33,11 @@ class TaskRunner:
 
     def __enter__(self) -> "TaskRunner":
         if self.distributed:
-            from dask.distributed import Client, LocalCluster
+            from ..cluster import dask_client
 
-            if self.scheduler:
-                try:
-                    self._client = Client(self.scheduler, timeout=SCHEDULER_TIMEOUT_S)
-                except OSError as exc:
-                    raise InputError("option --scheduler", f"cannot reach {self.scheduler!r} ({exc})",
-                                     expected="the address of a running dask scheduler, e.g. tcp://host:8786") from None
-            else:
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
-                self._client = Client(self._cluster)
+            self._session = dask_client(self.scheduler, n_workers=self.workers, threads_per_worker=1,
+                                        processes=True)  # processes: each loads the potential once
+            self._client = self._session.__enter__()
         if self.show_progress:
             from rich.progress import Progress
 
@@ -57,11 +48,9 @@ class TaskRunner:
     def __exit__(self, *exc) -> None:
         if self._progress is not None:
             self._progress.stop()
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
-        self._client = self._cluster = self._progress = None
+        if self._session is not None:
+            self._session.__exit__(*exc)
+        self._client = self._session = self._progress = None
 
     def track(self, items: Iterable, description: str, total: int | None = None) -> Iterator:
         """Iterate over ``items`` showing a progress bar (only inside ``with TaskRunner(...)``)."""

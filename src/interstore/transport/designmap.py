@@ -133,28 +133,19 @@ def design_map(config: CellConfig, x: str, y: str, n: int, target_power_W_kg: fl
         raise InputError("options --x/--y", f"both axes sweep '{x_axis.key}'", expected="two different parameters")
     data = config.model_dump()
     config.updated(**{x_axis.key: float(xs[0]), y_axis.key: float(ys[0])})   # validate keys before any solve
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                                  dashboard_address=":0")
+    from ..cluster import dask_client
+
     energy = np.full((ys.size, xs.size), np.nan)
-    try:
-        try:
-            client = Client(scheduler or cluster)
-        except (OSError, ValueError) as exc:  # a malformed or unreachable --scheduler address
-            raise InputError("option --scheduler", f"cannot connect to {scheduler!r}: {exc}",
-                             expected="the address of a running dask scheduler, e.g. tcp://host:8786") from None
-        with client:
-            futures = {client.submit(_point, data, {x_axis.key: float(xv), y_axis.key: float(yv)},
-                                     float(target_power_W_kg), pure=False): (iy, ix)
-                       for iy, yv in enumerate(ys) for ix, xv in enumerate(xs)}
-            for fut in as_completed(futures):
-                energy[futures[fut]] = fut.result()
-                if progress is not None:
-                    progress()
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, n_workers=1, threads_per_worker=2, processes=False) as client:
+        futures = {client.submit(_point, data, {x_axis.key: float(xv), y_axis.key: float(yv)},
+                                 float(target_power_W_kg), pure=False): (iy, ix)
+                   for iy, yv in enumerate(ys) for ix, xv in enumerate(xs)}
+        for fut in as_completed(futures):
+            energy[futures[fut]] = fut.result()
+            if progress is not None:
+                progress()
     b = config.cell.mass_basis
     failed = int(np.isnan(energy).sum())
     return DesignMap(x, x_axis, xs, y, y_axis, ys, float(target_power_W_kg), energy, b,
