@@ -159,11 +159,21 @@ def capacity_ledger(points: list[RatePoint], limits: StorageLimits, masses: Elec
     return CapacityLedger(tuple(rows), limits, masses)
 
 
+def _area_per_volume_m(morphology: str, size_nm: float, coverage: float) -> float:
+    """Contact area per volume of active phase, θ·(A/V) in m⁻¹, from the job-sharing geometry
+    (:func:`~interstore.transport.jobsharing.interface_area_per_volume`): clusters and particles
+    of diameter d give θ·6/d, sheets of thickness L give θ·2/L."""
+    from ..transport.jobsharing import interface_area_per_volume
+
+    if morphology == "sheet":
+        return interface_area_per_volume("sheet", thickness_m=size_nm * 1e-9, coverage=coverage)
+    return interface_area_per_volume("cluster", radius_m=0.5 * size_nm * 1e-9, coverage=coverage)
+
+
 def interface_site_fraction(morphology: str, size_nm: float, coverage: float, layer_nm: float) -> float:
     """Fraction of the active phase within ``layer_nm`` of the contact: f = min(1, θ·(A/V)·δ),
     A/V = 6/d for clusters/particles (diameter d) and 2/L for sheets (thickness L)."""
-    area_per_volume = 2.0 / size_nm if morphology == "sheet" else 6.0 / size_nm
-    return min(1.0, coverage * area_per_volume * layer_nm)
+    return min(1.0, _area_per_volume_m(morphology, size_nm, coverage) * layer_nm * 1e-9)
 
 
 def interface_capacity_atomistic(limit_mAh_g: float, bulk_mAh_g: float, site_fraction: float) -> float:
@@ -175,8 +185,7 @@ def interface_capacity_spacecharge(charge_C_m2: float, morphology: str, size_nm:
                                    density_g_cm3: float) -> float:
     """Space-charge storage of the contact area: Q_int = q·θ·(A/V)/ρ / 3.6, mAh g⁻¹ (active);
     q in C m⁻², A/V in m⁻¹, ρ in g m⁻³."""
-    area_per_volume_m = (2.0 if morphology == "sheet" else 6.0) / (size_nm * 1e-9)
-    return charge_C_m2 * coverage * area_per_volume_m / (density_g_cm3 * 1e6) / 3.6
+    return charge_C_m2 * _area_per_volume_m(morphology, size_nm, coverage) / (density_g_cm3 * 1e6) / 3.6
 
 
 def match_capacitive_fraction(discharge_time_s: float, sweep_times_s, fractions) -> float:
