@@ -53,10 +53,7 @@ def _gcd_frame(config) -> pd.DataFrame:
         for direction in ("discharge", "charge") * CYCLES_PER_RATE:
             m: Measurement = simulate_galvanostatic(config, rate, direction=direction).to_measurement()
             step += 1
-            # sign convention of the Measurement record: discharge negative, charge positive
-            sign = -1.0 if direction == "discharge" else 1.0
-            seg = m.data.assign(time_s=m.data["time_s"] + t0, current_A=sign * m.data["current_A"].abs(), step=step,
-                                cycle=(step + 1) // 2)
+            seg = m.data.assign(time_s=m.data["time_s"] + t0, step=step, cycle=(step + 1) // 2)
             parts.append(seg)
             t0 = float(seg["time_s"].iloc[-1]) + 1.0
     return pd.concat(parts, ignore_index=True)

@@ -68,6 +68,14 @@ def test_bulk_discharge_slow_rate_reaches_ocv_capacity_and_conserves_charge():
     assert d.potential_V[-1] == pytest.approx(cfg.cell.v_min_V, abs=1e-6)
 
 
+def test_to_measurement_signs_discharge_negative_and_charge_positive():
+    cfg = _bulk_config()
+    for direction, sign in (("discharge", -1.0), ("charge", 1.0)):
+        d = simulate_galvanostatic(cfg, 1.0, bulk_only=True, direction=direction)
+        current = d.to_measurement().current_A
+        assert np.allclose(current, sign * 1.0 * d.basis_mass_g)  # A = A/g x g of the basis
+
+
 def test_capacity_falls_with_rate_when_diffusion_limited():
     cfg = _bulk_config()
     caps = [simulate_galvanostatic(cfg, i, bulk_only=True).capacity_mAh_g[-1] for i in (1.0, 10.0, 100.0)]

@@ -512,6 +512,7 @@ class Discharge:
     charge_balance_rel_error: float
     hit_cutoff: bool
     active_mass_g: float | None = None
+    direction: str = "discharge"  # "discharge" (Zn insertion) or "charge"
 
     @property
     def energy_Wh_kg(self) -> float:
@@ -531,7 +532,7 @@ class Discharge:
         positive = anodic; discharge is negative)."""
         from ..echem.record import from_arrays
 
-        sign = -1.0 if self.current_A_g > 0 else 1.0
+        sign = -1.0 if self.direction == "discharge" else 1.0
         current = np.full(self.time_s.size, sign * abs(self.current_A_g) * self.basis_mass_g)
         return from_arrays(self.time_s, self.potential_V, current, source=source, instrument="interstore simulator",
                            active_mass_g=self.active_mass_g, technique="galvanostatic")
@@ -591,7 +592,7 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     zero = np.zeros_like(traj.time_s)
     return Discharge(traj.time_s, traj.potential_V, abs(i_active) * traj.time_s / 3.6 * config.cell.active_mass_g
                      / m_basis, by_name.get("bulk", zero), by_name.get("interface", zero), current, basis, label,
-                     m_basis, float(balance), traj.hit_cutoff, config.cell.active_mass_g)
+                     m_basis, float(balance), traj.hit_cutoff, config.cell.active_mass_g, direction)
 
 
 def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float]], *, reservoirs: str,
