@@ -36,6 +36,14 @@ from .replicates import ReplicateStat, replicate_stat, welch_interval
 GRID_STEP_V = 0.002  # common potential grid of the excess dQ/dV, V
 
 
+def _dqdv_settings():
+    """dQ/dV settings of the electrode comparison: a 50 mV Savitzky–Golay window on Q(V), wider than the
+    single-file default, because differences of noisy curves amplify the noise."""
+    from ..echem.differential import DifferentialSettings
+
+    return DifferentialSettings(window_V=0.05)
+
+
 @dataclass(frozen=True, eq=False)
 class CellResult:
     """One replicate cell: figures per rate step on its role's mass basis."""
@@ -117,7 +125,7 @@ def analyse_cell(cycling, cv, *, role: str, oxide_g: float, substrate_g: float, 
                       tuple(s.current_A / basis_g for s in cycling.rate_steps),
                       tuple(s.discharge_capacity_mAh / basis_g for s in cycling.rate_steps),
                       tuple(s.coulombic_efficiency_pct for s in cycling.rate_steps), b, capacitive,
-                      differential_capacity(first) if first is not None else None)
+                      differential_capacity(first, _dqdv_settings()) if first is not None else None)
 
 
 def summarise_electrode(name: str, role: str, cells: list[CellResult]) -> ElectrodeSummary:
@@ -221,6 +229,7 @@ class ControlLedger:
             "rows": [r.to_dict() for r in self.rows],
             "excess_dqdv": None if self.grid_V is None else {
                 "potential_V": self.grid_V, "unit": "mAh g⁻¹ V⁻¹ (composite), first discharge of rate step 1",
+                "method": _dqdv_settings().method,
                 **{k: v for k, v in self.dqdv_mAh_g_V.items()}},
             "notes": list(self.notes),
         }
