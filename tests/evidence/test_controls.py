@@ -96,3 +96,32 @@ def test_missing_controls_and_bad_roles_are_input_errors(tmp_path):
     path.write_text(path.read_text().replace('gcd = "heterostructure_1.csv"', 'gcd = "nope.csv"'))
     with pytest.raises(InputError, match="controls.electrodes\\[0\\].cells\\[0\\].gcd"):
         load_study(path)
+
+
+def test_b_values_of_replicate_cells_are_summarised_with_their_spread():
+    """Three cells whose CVs follow i ∝ v^b with b = 0.75, 0.80, 0.85: the electrode's b is 0.80 ± its
+    t-interval, the SD is 0.05 (the cells' fitted b, not a typed value)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "echem"))
+    from synthetic_cv import power_law_current, synthetic_cv
+    from test_galvanostatic import MASSES, synthetic_cycles
+
+    from interstore.echem.cv_analysis import analyze_cv
+    from interstore.echem.galvanostatic import analyze_cycling
+    from interstore.evidence.controls import analyse_cell
+
+    rates = [0.1, 0.3, 1.0]
+    cycling = analyze_cycling(synthetic_cycles([(1e-3, 3600.0, 3650.0)]), MASSES)
+    cells = [analyse_cell(cycling, analyze_cv([synthetic_cv(v, power_law_current(b)) for v in rates], rates),
+                          role="heterostructure", oxide_g=1e-3, substrate_g=0.25e-3, label=f"b={b}")
+             for b in (0.75, 0.80, 0.85)]
+    e = summarise_electrode("het", "heterostructure", cells)
+    assert e.b.n == 3
+    assert e.b.mean == pytest.approx(0.80, abs=2e-3)
+    assert e.b.sd == pytest.approx(0.05, abs=2e-3)
+    assert e.b.interval == pytest.approx(st.t.interval(0.95, 2, loc=e.b.mean, scale=st.sem(e.b.values)))
+    assert e.capacitive_fraction.n == 3
+    # 1 mA for 1 h on 1.25 mg of composite
+    assert e.rates[0].capacity_mAh_g.mean == pytest.approx(800.0, rel=1e-9)
