@@ -29,6 +29,7 @@ def test_report_shows_the_excess_with_its_interval_and_both_ledgers(tmp_path):
         assert e["ci95_low_mAh_g"] <= true <= e["ci95_high_mAh_g"]
     sources = {i["input"]: i["source"] for i in r["ledger_inputs"]}
     assert sources["parasitic fraction"] == "measured" and sources["proton fraction"] == "none"
+    assert "proton-only cell measures it" in next(i["detail"] for i in r["ledger_inputs"] if i["input"] == "proton fraction")
     html = written["report.html"].read_text()
     assert "Capacity ledger from controls" in html and "Estimate-based ledger beside the ledger from controls" in html
     assert "&lt;b&gt;VOx|rGO&lt;/b&gt;" in html and "<b>VOx|rGO</b>" not in html

@@ -299,13 +299,16 @@ def estimate_ledger_inputs(results) -> list[dict]:
     led = m.ledger
     points = results.rate_points
     measured_ce = any(p.coulombic_efficiency is not None for p in points)
+    controls = getattr(results, "controls", None)
+    has_proton = controls is not None and "proton-only" in controls.electrodes
     rows = [
         {"input": "parasitic fraction", "source": "typed" if led.parasitic_fraction is not None
          else ("measured" if measured_ce else "none"),
          "detail": (f"ledger.parasitic_fraction = {led.parasitic_fraction:g}" if led.parasitic_fraction is not None
                     else "1 − CE of each rate step")},
         {"input": "proton fraction", "source": "typed" if (led.proton_fraction or led.proton_fraction_sigma) else "none",
-         "detail": f"ledger.proton_fraction = {led.proton_fraction:g} ± {led.proton_fraction_sigma:g}"},
+         "detail": f"ledger.proton_fraction = {led.proton_fraction:g} ± {led.proton_fraction_sigma:g}"
+                   + ("; a proton-only cell measures it: see the ledger from controls" if has_proton else "")},
         {"input": "capacitive fraction", "source": "measured" if results.cv is not None else "none",
          "detail": "Dunn i = k₁v + k₂v^½ on the CV set" if results.cv is not None else "no CV set"},
         {"input": "capacity per rate", "source": "measured",
@@ -315,6 +318,8 @@ def estimate_ledger_inputs(results) -> list[dict]:
         {"input": "interface limit", "source": "computed" if results.ledger is not None else "none",
          "detail": results.ledger.limits.interface_source if results.ledger is not None else "no ledger"},
         {"input": "substrate share", "source": "none",
-         "detail": "not in the estimate ledger (needs a bare-substrate control)"},
+         "detail": "not in the estimate ledger" + ("; measured by the bare-substrate control, see the ledger "
+                                                   "from controls" if controls is not None else
+                                                   " (needs a bare-substrate control)")},
     ]
     return rows
