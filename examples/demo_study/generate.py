@@ -6,6 +6,13 @@ Writes ``data/cv_*.csv`` (CVs at five scan rates) and ``data/gcd_rates.csv``
 (two charge/discharge cycles at each of five current densities) from the cell
 config ``cell.toml``, with Gaussian instrument noise from a fixed seed, so the
 files are reproducible.  The study manifest marks them as simulated.
+
+``data/controls/<role>_<n>.csv``: three replicate cells of each electrode of the
+``[controls]`` section (heterostructure, bare V8O16, bare rGO, physical mixture), one
+discharge/charge at each rate.  Each electrode's curve is the superposition, at equal
+potential, of its components' capacities: V8O16 with its interface (the simulator) or
+without it (``bulk_only``), and rGO as a double layer of CONTROL_RGO_F_G.  Cells differ
+in mass (±CONTROL_MASS_SPREAD) and capacity (CONTROL_CELL_SPREAD, 1σ).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from interstore.echem.record import Measurement
-from interstore.outputs import write_csv
+from interstore.outputs import write_csv, write_text
 from interstore.transport.cellconfig import load_cell_config
 from interstore.transport.electrode import simulate_cv, simulate_galvanostatic
 
@@ -59,6 +66,100 @@ def _gcd_frame(config) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+CONTROL_RATES_A_G = (0.1, 0.5, 1.0, 5.0, 20.0)     # per g of each electrode's storing mass
+CONTROL_CELLS = 3
+CONTROL_ROWS = 120                                  # rows per half-cycle
+CONTROL_RGO_F_G = 150.0                             # rGO double-layer capacitance, F per g rGO
+CONTROL_RGO_RATE_A_G = 20.0                         # rGO capacitance halves at this current density
+CONTROL_MASS_SPREAD = 0.05
+CONTROL_CELL_SPREAD = 0.02
+CONTROL_MASSES_MG = {"heterostructure": (1.0, 0.25), "oxide": (1.0, 0.0), "substrate": (0.0, 0.25),
+                     "mixture": (1.0, 0.25)}      # (V8O16, rGO) per cell before the spread
+CONTROL_OTHER_MG = 0.3125
+
+
+def _oxide_curves(config, rate: float, *, interface: bool) -> dict:
+    """{direction: (potential V ascending, capacity mAh per g V8O16 at that potential)} from the simulator."""
+    out = {}
+    for direction in ("discharge", "charge"):
+        d = simulate_galvanostatic(config, rate, bulk_only=not interface, direction=direction)
+        v, q = np.asarray(d.potential_V), np.asarray(d.capacity_mAh_g)
+        order = np.argsort(v)
+        v, first = np.unique(v[order], return_index=True)
+        out[direction] = (v, q[order][first])
+    return out
+
+
+def _rgo_capacity(v: np.ndarray, rate: float, direction: str, v_min: float, v_max: float) -> np.ndarray:
+    """Double-layer capacity of rGO, mAh per g rGO: C·ΔV/3.6 with C = CONTROL_RGO_F_G/(1 + i/i½)."""
+    c = CONTROL_RGO_F_G / (1 + rate / CONTROL_RGO_RATE_A_G)
+    return c * ((v_max - v) if direction == "discharge" else (v - v_min)) / 3.6
+
+
+def _control_cell(curves: dict, role: str, oxide_g: float, rgo_g: float, scale: float,
+                  config) -> pd.DataFrame:
+    """One replicate cell: discharge then charge at every rate, the electrode's capacity at each potential
+    being oxide_g·q_oxide(V) + rgo_g·q_rGO(V), times ``scale`` (the cell-to-cell spread)."""
+    v_min, v_max = config.cell.v_min_V, config.cell.v_max_V
+    basis_g = {"oxide": oxide_g, "substrate": rgo_g}.get(role, oxide_g + rgo_g)
+    parts, t0, cycle = [], 0.0, 0
+    for rate in CONTROL_RATES_A_G:
+        cycle += 1
+        current = rate * basis_g  # A
+        for direction, sign in (("discharge", -1.0), ("charge", 1.0)):
+            v = np.linspace(v_max, v_min, 4000) if direction == "discharge" else np.linspace(v_min, v_max, 4000)
+            q_mAh = rgo_g * _rgo_capacity(v, rate, direction, v_min, v_max)
+            if oxide_g > 0:
+                ov, oq = curves[rate][direction]
+                q_mAh = q_mAh + oxide_g * np.interp(v, ov, oq, left=oq[0] if direction == "discharge" else 0.0,
+                                                    right=0.0 if direction == "discharge" else oq[-1])
+            # sampled evenly in capacity (i.e. in time), as a cycler logging at a fixed interval
+            q_mAh = np.maximum.accumulate(scale * q_mAh)
+            q_rows = np.linspace(0.0, q_mAh[-1], CONTROL_ROWS)
+            v = np.interp(q_rows, q_mAh, v)
+            time_s = 3.6 * q_rows / current
+            parts.append(pd.DataFrame({"time_s": t0 + time_s, "potential_V": v, "current_A": sign * current,
+                                       "cycle": cycle, "step": 2 * cycle - (direction == "discharge")}))
+            t0 += float(time_s[-1]) + 10.0
+    return pd.concat(parts, ignore_index=True)
+
+
+CONTROLS_BEGIN = "# BEGIN [controls] written by generate.py (write_control_cells)"
+CONTROLS_END = "# END [controls]"
+CONTROL_NAMES = {"heterostructure": "VOx|rGO heterostructure", "oxide": "bare V8O16", "substrate": "bare rGO",
+                 "mixture": "V8O16 + rGO physical mixture"}
+
+
+def write_control_cells(config, rng: np.random.Generator) -> list[Path]:
+    """data/controls/<role>_<n>.csv for every control electrode and replicate, and the matching
+    [controls] section (with each cell's masses) between the markers at the end of study.toml."""
+    curves = {True: {r: _oxide_curves(config, r, interface=True) for r in CONTROL_RATES_A_G},
+              False: {r: _oxide_curves(config, r, interface=False) for r in CONTROL_RATES_A_G}}
+    written, toml = [], [CONTROLS_BEGIN, "# simulated control electrodes, three replicate cells each"]
+    for role, (ox_mg, rgo_mg) in CONTROL_MASSES_MG.items():
+        toml += ["", "[[controls.electrodes]]", f'name = "{CONTROL_NAMES[role]} (simulated)"', f'role = "{role}"']
+        for n in range(1, CONTROL_CELLS + 1):
+            spread = 1 + rng.uniform(-CONTROL_MASS_SPREAD, CONTROL_MASS_SPREAD)
+            oxide_g, rgo_g = ox_mg * spread * 1e-3, rgo_mg * spread * 1e-3
+            frame = _control_cell(curves[role == "heterostructure"], role, oxide_g, rgo_g,
+                                  1 + rng.normal(0.0, CONTROL_CELL_SPREAD), config)
+            path = write_csv(HERE / "data" / "controls" / f"{role}_{n}.csv",
+                             frame.assign(potential_V=frame["potential_V"] + rng.normal(0, NOISE_POTENTIAL_V, len(frame)))
+                             .round({"time_s": 3, "potential_V": 5, "current_A": 9}))
+            written.append(path)
+            print(f"wrote {path}")
+            toml += ["", "[[controls.electrodes.cells]]", f'gcd = "data/controls/{role}_{n}.csv"',
+                     f"oxide_mg = {1e3 * oxide_g:.4f}", f"substrate_mg = {1e3 * rgo_g:.4f}",
+                     f"other_mg = {CONTROL_OTHER_MG}", f'label = "{role} cell {n}"']
+    toml.append(CONTROLS_END)
+    manifest = HERE / "study.toml"
+    text = manifest.read_text(encoding="utf-8")
+    if CONTROLS_BEGIN in text:
+        text = text[:text.index(CONTROLS_BEGIN)] + text[text.index(CONTROLS_END) + len(CONTROLS_END) + 1:]
+    write_text(manifest, text.rstrip("\n") + "\n\n" + "\n".join(toml) + "\n")
+    return written
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     config = load_cell_config(HERE / "cell.toml")
@@ -67,6 +168,7 @@ def main() -> None:
         path = write_csv(HERE / "data" / f"cv_{v:g}mV_s.csv", _noisy(_thin(m.data), rng))
         print(f"wrote {path}")
     print(f"wrote {write_csv(HERE / 'data' / 'gcd_rates.csv', _noisy(_thin(_gcd_frame(config)), rng))}")
+    write_control_cells(config, np.random.default_rng(SEED + 16))
 
 
 if __name__ == "__main__":

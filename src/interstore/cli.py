@@ -61,6 +61,7 @@ COMMAND_MODULES = (
     "interstore.evidence.cli",         # evidence ...
     "interstore.literature.cli",       # literature ...
     "interstore.report.cli",           # report
+    "interstore.echem.cli_batch",      # batch (folder or glob of cycling files -> one table)
 )
 
 

@@ -20,6 +20,15 @@ eis = typer.Typer(help="EIS: Randles / finite-length Warburg fits and the Warbur
 capacity = typer.Typer(help="Theoretical (Faradaic) capacity Q = nF/(3.6 M).", no_args_is_help=True)
 
 
+MassOption = Annotated[Optional[float], typer.Option("--mass-mg", help="Active-oxide mass in mg.")]
+SubstrateMassOption = Annotated[float, typer.Option(
+    "--substrate-mg", help="Substrate mass in mg (rGO, Ti3C2, RuO2) for the composite basis.")]
+ElectrodeMassOption = Annotated[Optional[float], typer.Option(
+    "--electrode-mg", help="Whole-electrode mass in mg (composite + binder + additive).")]
+ActiveLabelOption = Annotated[str, typer.Option("--active-label", help="Name of the active oxide.")]
+SubstrateLabelOption = Annotated[str, typer.Option("--substrate-label", help="Name of the substrate.")]
+
+
 def _steps(steps: list[tuple[str, Callable[[], Any]]]) -> list[Any]:
     """Run labelled steps one after the other behind a rich progress bar; return their results."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -135,13 +144,11 @@ def _gcd_csv(result: dict, out: Path) -> list[Path]:
 @gcd.command("analyze")
 def gcd_analyze(
     file: Annotated[Path, typer.Argument(help="Galvanostatic charge/discharge file (any format the readers know).")],
-    mass_mg: Annotated[Optional[float], typer.Option("--mass-mg", help="Active-oxide mass in mg.")] = None,
-    substrate_mg: Annotated[float, typer.Option(
-        "--substrate-mg", help="Substrate mass in mg (rGO, Ti3C2, RuO2) for the composite basis.")] = 0.0,
-    electrode_mg: Annotated[Optional[float], typer.Option(
-        "--electrode-mg", help="Whole-electrode mass in mg (composite + binder + additive).")] = None,
-    active_label: Annotated[str, typer.Option("--active-label", help="Name of the active oxide.")] = "active oxide",
-    substrate_label: Annotated[str, typer.Option("--substrate-label", help="Name of the substrate.")] = "substrate",
+    mass_mg: MassOption = None,
+    substrate_mg: SubstrateMassOption = 0.0,
+    electrode_mg: ElectrodeMassOption = None,
+    active_label: ActiveLabelOption = "active oxide",
+    substrate_label: SubstrateLabelOption = "substrate",
     ce: Annotated[str, typer.Option(
         "--ce", help="Coulombic-efficiency convention: discharge/charge or charge/discharge.")] = "discharge/charge",
     rate_tolerance: Annotated[float, typer.Option(
@@ -177,6 +184,71 @@ def gcd_analyze(
 
         written = _figures(cycling_figures(analysis), out) + _gcd_csv(result, out)
     emit(result, json_path, *_gcd_tables(result), written=written)
+
+
+@gcd.command("dqdv")
+def gcd_dqdv(
+    file: Annotated[Path, typer.Argument(help="Galvanostatic charge/discharge file (any format the readers know).")],
+    mass_mg: MassOption = None,
+    substrate_mg: SubstrateMassOption = 0.0,
+    electrode_mg: ElectrodeMassOption = None,
+    active_label: ActiveLabelOption = "active oxide",
+    substrate_label: SubstrateLabelOption = "substrate",
+    cycles: Annotated[Optional[str], typer.Option(
+        "--cycles", help="Comma-separated cycle numbers (default: every cycle).")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="discharge, charge or both.")] = "both",
+    step_mv: Annotated[float, typer.Option("--step-mv", help="Potential grid spacing in mV.")] = 2.0,
+    window_mv: Annotated[float, typer.Option(
+        "--window-mv", help="Savitzky–Golay window on the potential grid in mV.")] = 20.0,
+    polyorder: Annotated[int, typer.Option("--polyorder", help="Savitzky–Golay polynomial order.")] = 3,
+    prominence: Annotated[float, typer.Option(
+        "--prominence", help="Smallest peak prominence as a fraction of the largest dQ/dV.")] = 0.05,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Differential capacity dQ/dV and dV/dQ per half-cycle, peak positions and areas, retention, CE and fade rate."""
+    from ..cli_support import parse_float_list
+    from .differential import DifferentialSettings, analyze_differential
+    from .galvanostatic import analyze_cycling
+
+    kinds = {"both": ("discharge", "charge"), "discharge": ("discharge",), "charge": ("charge",)}
+    if kind not in kinds:
+        raise InputError("option --kind", f"got {kind!r}", expected="discharge | charge | both")
+    wanted = None if cycles is None else [int(c) for c in parse_float_list(cycles, "--cycles") or []]
+    settings = DifferentialSettings(step_V=step_mv * 1e-3, window_V=window_mv * 1e-3, polyorder=polyorder,
+                                    min_prominence=prominence)
+    measurement = _read(file, columns, instrument)
+    masses = _masses(mass_mg, measurement.active_mass_g, substrate_mg, electrode_mg, active_label, substrate_label)
+    diff = _steps([("analysing cycles and dQ/dV", lambda: analyze_differential(
+        analyze_cycling(measurement, masses), cycles=wanted, kinds=kinds[kind], settings=settings))])[0]
+    d = diff.to_dict()
+    written = []
+    if out is not None:
+        import pandas as pd
+
+        from ..outputs import write_csv
+        from .plots_differential import differential_figures
+
+        curves = pd.concat([pd.DataFrame({"cycle": c.cycle, "kind": c.kind, "potential_V": c.potential_V,
+                                          "dqdv_mAh_V": c.dqdv_mAh_V,
+                                          "dqdv_mAh_g_V_active": c.dqdv_mAh_V / masses.active_g})
+                            for c in diff.curves], ignore_index=True)
+        peaks = pd.DataFrame([{k: v for k, v in p.items() if k != "area_mAh_g"}
+                              | {"area_mAh_g_active": p["area_mAh_g"]["active"]} for p in d["peaks"]])
+        written = _figures(differential_figures(diff), out) + [
+            write_csv(out / "dqdv_curves.csv", curves), write_csv(out / "dqdv_peaks.csv", peaks),
+            write_csv(out / "cycle_trend.csv", pd.DataFrame(d["cycle_trend"]["cycles"]))]
+    label = masses.label("active")
+    rows = [(p["cycle"], p["kind"], p["potential_V"], p["height_mAh_V"] / masses.active_g,
+             p["area_mAh_g"]["active"], f"{p['left_V']:.3f}–{p['right_V']:.3f}") for p in d["peaks"]]
+    fades = d["cycle_trend"]["fade_pct_per_cycle"]
+    trend = table("Capacity fade (" + d["cycle_trend"]["fade_definition"] + ")", ("rate step", "fade (% per cycle)"),
+                  [(k, v) for k, v in fades.items()] or [("-", "no rate step with ≥ 3 discharges")])
+    emit(d, json_path, table(f"dQ/dV peaks, per g of {label}; {d['method']}",
+                             ("cycle", "half-cycle", "peak (V)", "height (mAh g⁻¹ V⁻¹)", "area (mAh g⁻¹)",
+                              "bounds (V)"), _shown(rows, 40)), trend, written=written)
 
 
 @gitt.command("analyze")

@@ -138,6 +138,59 @@ class EvidenceRecord(_Model):
     characterisation: list[Characterisation] = []
 
 
+ElectrodeRole = Literal["heterostructure", "oxide", "substrate", "mixture", "proton-only"]
+ROLE_BASIS = {"heterostructure": "composite", "oxide": "oxide", "substrate": "substrate", "mixture": "composite",
+              "proton-only": "composite"}  # the mass each role's capacity is divided by
+
+
+class ReplicateCell(_Model):
+    """One cell (one galvanostatic file, optional CVs at several scan rates) with its own masses (mg)."""
+
+    gcd: Path
+    cv: list[CVFile] = []
+    oxide_mg: float = Field(default=0.0, ge=0)
+    substrate_mg: float = Field(default=0.0, ge=0)
+    other_mg: float = Field(default=0.0, ge=0)
+    label: str = ""
+
+
+class ControlElectrode(_Model):
+    """An electrode of the study (heterostructure or a control) and its replicate cells."""
+
+    name: str
+    role: ElectrodeRole
+    electrolyte: str = ""
+    cells: list[ReplicateCell] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _masses_fit_role(self) -> "ControlElectrode":
+        need = {"oxide": ("oxide_mg",), "substrate": ("substrate_mg",)}.get(self.role, ("oxide_mg", "substrate_mg"))
+        for i, c in enumerate(self.cells):
+            for key in need:
+                if getattr(c, key) <= 0:
+                    raise ValueError(f"cells[{i}].{key} must be > 0 mg for a {self.role} electrode")
+        return self
+
+
+class Controls(_Model):
+    """The heterostructure and its control electrodes (see docs/study-manifest.md, [controls])."""
+
+    electrodes: list[ControlElectrode] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_per_role(self) -> "Controls":
+        roles = [e.role for e in self.electrodes]
+        twice = sorted({r for r in roles if roles.count(r) > 1})
+        if twice:
+            raise ValueError(f"more than one electrode with role {', '.join(twice)}")
+        if "heterostructure" not in roles:
+            raise ValueError("no electrode with role 'heterostructure'")
+        return self
+
+    def electrode(self, role: str) -> ControlElectrode | None:
+        return next((e for e in self.electrodes if e.role == role), None)
+
+
 class StudyManifest(_Model):
     study: StudyInfo
     material: Material
@@ -148,6 +201,7 @@ class StudyManifest(_Model):
     simulation: Optional[Simulation] = None
     ledger: LedgerEstimates = LedgerEstimates()
     evidence: EvidenceRecord = EvidenceRecord()
+    controls: Optional[Controls] = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +291,11 @@ def _path_fields(m: StudyManifest):
         yield "atomistic.scan_json", m.atomistic.scan_json
     if m.simulation is not None:
         yield "simulation.config", m.simulation.config
+    for i, e in enumerate(m.controls.electrodes if m.controls is not None else ()):
+        for j, c in enumerate(e.cells):
+            yield f"controls.electrodes[{i}].cells[{j}].gcd", c.gcd
+            for k, f in enumerate(c.cv):
+                yield f"controls.electrodes[{i}].cells[{j}].cv[{k}].path", f.path
 
 
 def load_study(path: str | Path) -> Study:

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import InputError
+from ..evidence.controls import analyse_controls, estimate_ledger_inputs
 from ..evidence.ledger import (CapacityLedger, RatePoint, StorageLimits, Uncertain, capacity_ledger,
                                interface_capacity_atomistic, interface_capacity_spacecharge,
                                interface_site_fraction, match_capacitive_fraction)
@@ -45,6 +46,7 @@ class StudyResults:
     ledger: CapacityLedger | None
     verdict: Verdict
     site_fraction: float
+    controls: object | None = None  # evidence.controls.ControlLedger when the manifest has [controls]
 
     def kinetics_summary(self) -> dict:
         """Mean b, b per peak and the Dunn capacitive fraction per scan rate (empty without CV)."""
@@ -96,6 +98,8 @@ class StudyResults:
             "simulation": self.ragone_simulated,
             "ledger": self.ledger.to_dict() if self.ledger is not None else None,
             "verdict": self.verdict.to_dict(),
+            "controls": self.controls.to_dict() if self.controls is not None else None,
+            "ledger_inputs": estimate_ledger_inputs(self),
         }
 
 
@@ -295,6 +299,7 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                Uncertain(m.ledger.proton_fraction, m.ledger.proton_fraction_sigma),
                                None if par is None else Uncertain(par, m.ledger.parasitic_fraction_sigma))
         ledger = capacity_ledger(list(points), limits, study.masses)
+    controls = analyse_controls(study) if m.controls is not None else None
     tick(STAGES[7])
     quantified = set()
     if any(p.coulombic_efficiency is not None for p in points) or m.ledger.parasitic_fraction is not None:
@@ -309,7 +314,8 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                        ledger_interface_mAh_g=None if ledger is None
                                        else ledger.rows[0].shares["interface"].value))
     tick(STAGES[8])
-    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
+    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction,
+                        controls)
 
 
 def study_row(results: StudyResults) -> dict:

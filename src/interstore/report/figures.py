@@ -176,7 +176,9 @@ def report_figures(results) -> list[FigureSpec]:
         figs.append(binding_figure(results))
     if results.ledger is not None:
         figs.append(ledger_figure(results))
-    return figs
+    from .figures_controls import controls_figures
+
+    return figs + controls_figures(results)
 
 
 def to_plotly(spec: FigureSpec):

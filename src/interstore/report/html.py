@@ -118,8 +118,14 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          html_table(["current (A g⁻¹, active)"] + [f"Q (mAh g⁻¹, {labels[b]})" for b in BASES]
                                     + ["1σ (mAh g⁻¹, active)", "CE (%)", "capacitive fraction (–)"], rows, numeric_from=0)
                          + figs("capacity")))
+    from .html_controls import controls_section, ledger_inputs_section
+
     if report["ledger"] is not None:
-        sections.append(("Capacity ledger", ledger_section(report["ledger"]) + figs("ledger")))
+        sections.append(("Capacity ledger", ledger_section(report["ledger"]) + figs("ledger")
+                         + ledger_inputs_section(report.get("ledger_inputs") or [])))
+    if report.get("controls") is not None:
+        sections.append(("Capacity ledger from controls", controls_section(report)
+                         + figs("controls_excess", "excess_dqdv")))
     k = report["kinetics"]
     if report["cv"] is not None:
         b_rows = [[b["peak"], f"{b['b']:.3f}", num(b["stderr"], ".3f"), f"{b['r2']:.4f}"] for b in k["b_values"]]
