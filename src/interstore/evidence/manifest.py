@@ -16,7 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from ..errors import InputError
 from ..massbasis import ElectrodeMasses
@@ -95,6 +96,7 @@ class Atomistic(_Model):
     formula: Optional[str] = None
     binding_energies_eV: Optional[list[float]] = None
     scan_json: Optional[Path] = None
+    work_of_adhesion_J_m2: Optional[float] = None  # W_adh of the interface (atomistic.adhesion); condition (iii)
 
     _formula = field_validator("formula")(_parsable_formula)
 
@@ -128,6 +130,15 @@ class Characterisation(_Model):
     bond_change: Optional[bool] = None
     reversible_bond_change: Optional[bool] = None
     zn_interface_enrichment: Optional[bool] = None
+
+    @field_validator("reversible_bond_change")
+    @classmethod
+    def _consistent_flags(cls, value: Optional[bool], info: ValidationInfo) -> Optional[bool]:
+        """A bond cannot re-form reversibly without changing: contradictory flags are an input error."""
+        if value is True and info.data.get("bond_change") is False:
+            raise ValueError("reversible_bond_change = true contradicts bond_change = false "
+                             "(a bond that re-forms must first change)")
+        return value
 
 
 class EvidenceRecord(_Model):

@@ -319,7 +319,7 @@ def study_row(results: StudyResults) -> dict:
     return {"system": f"{m.study.name} (this study)", "interface_bonding": m.material.bonding or "not stated",
             "main_claim": m.study.description or "not stated", "characterisation_evidence": chars or "none",
             "reference": str(results.study.path), "apparent_capacity": results.capacity_note,
-            "verdict": results.verdict.verdict, "tier": results.verdict.tier}
+            "verdict": results.verdict.headline, "tier": results.verdict.tier}
 
 
 def build_report(path: str | Path, out_dir: str | Path, *,

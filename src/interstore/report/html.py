@@ -46,11 +46,12 @@ def _status(met) -> str:
 
 
 def verdict_section(v: dict) -> str:
-    rows = "".join(f"<tr><td>{esc(r['rule'])}</td><td>{_status(r['met'])}</td><td>{esc(r['detail'])}</td></tr>"
-                   for r in v["reasons"])
+    rows = "".join(f"<tr><td>{esc(r['rule'])}</td><td>{_status(r['met'])}</td><td>{esc(r['detail'])}</td>"
+                   f"<td class=\"note\">{esc(r.get('threshold', ''))}</td></tr>" for r in v["reasons"])
     raise_ = "".join(f"<li>{esc(t)}</li>" for t in v["to_raise_tier"]) or "<li>nothing: this is the top tier</li>"
-    return (f'<p class="verdict">{esc(v["verdict"])}<span class="tier">tier {esc(v["tier"])}</span></p>'
-            f"<table><thead><tr><th>rule (Chen et al., Mater. Horiz. 2026)</th><th>met</th><th>detail</th></tr>"
+    return (f'<p class="verdict">{esc(v.get("headline", v["verdict"]))}<span class="tier">tier {esc(v["tier"])}</span></p>'
+            f"<table><thead><tr><th>rule (Chen et al., Mater. Horiz. 2026)</th><th>met</th><th>detail</th>"
+            f"<th>threshold (interstore's own where marked 'ours')</th></tr>"
             f"</thead><tbody>{rows}</tbody></table><h3>What would raise the tier</h3><ol>{raise_}</ol>")
 
 
