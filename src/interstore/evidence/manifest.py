@@ -149,6 +149,44 @@ class EvidenceRecord(_Model):
     characterisation: list[Characterisation] = []
 
 
+class OperandoSpectra(_Model):
+    """An operando / in situ Raman or FT-IR series and the electrochemistry of the same run."""
+
+    technique: Literal["Raman", "FT-IR"]
+    mode: Literal["operando", "in situ"] = "operando"
+    series: Path
+    echem: Path
+    instrument: Optional[str] = None
+    feature: str = "interfacial band"
+    band_cm1: float = Field(gt=0)
+    window_cm1: Optional[list[float]] = Field(default=None, min_length=2, max_length=2)
+    shape: Literal["lorentzian", "voigt"] = "lorentzian"
+    baseline: Literal["arpls", "modpoly", "asls", "none"] = "arpls"
+    n_average: int = Field(default=5, ge=3)
+
+
+class XpsStates(_Model):
+    """XPS of the same electrode in two or three states (pristine optional, discharged, charged optional)."""
+
+    mode: Literal["ex situ", "in situ", "operando"] = "ex situ"
+    region: Literal["V2p3/2", "O1s"] = "V2p3/2"
+    pristine: Optional[Path] = None
+    discharged: Path
+    charged: Optional[Path] = None
+    block: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _reference_state(self) -> "XpsStates":
+        if self.pristine is None and self.charged is None:
+            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
+        return self
+
+
+class SpectraSection(_Model):
+    operando: list[OperandoSpectra] = []
+    xps: list[XpsStates] = []
+
+
 class StudyManifest(_Model):
     study: StudyInfo
     material: Material
@@ -159,6 +197,7 @@ class StudyManifest(_Model):
     simulation: Optional[Simulation] = None
     ledger: LedgerEstimates = LedgerEstimates()
     evidence: EvidenceRecord = EvidenceRecord()
+    spectra: SpectraSection = SpectraSection()
 
 
 @dataclass(frozen=True)
@@ -248,6 +287,13 @@ def _path_fields(m: StudyManifest):
         yield "atomistic.scan_json", m.atomistic.scan_json
     if m.simulation is not None:
         yield "simulation.config", m.simulation.config
+    for i, o in enumerate(m.spectra.operando):
+        yield f"spectra.operando[{i}].series", o.series
+        yield f"spectra.operando[{i}].echem", o.echem
+    for i, x in enumerate(m.spectra.xps):
+        for key in ("pristine", "discharged", "charged"):
+            if getattr(x, key) is not None:
+                yield f"spectra.xps[{i}].{key}", getattr(x, key)
 
 
 def load_study(path: str | Path) -> Study:

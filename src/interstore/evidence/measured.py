@@ -33,6 +33,21 @@ MODERATE_TEXT = (f"ours: moderate when the measured change is {MIN_CHANGE:.2f} �
                  f"RI ≥ {REVERSIBLE_MIN:.2f}, or W_adh inside the adhesion window")
 
 
+def state_changes(f0: float, s0: float, fd: float, sd: float, fc: float | None = None,
+                  sc: float | None = None) -> dict[str, float | None]:
+    """Δ, R and RI with first-order 1σ from the feature at the start (f0), end of discharge (fd)
+    and end of charge (fc, optional), each with its σ (see module docstring)."""
+    if f0 == 0 or f0 == fd:
+        raise ValueError(f"the feature does not change on discharge (F0 = {f0:.4g}, F_dis = {fd:.4g})")
+    out = {"change": (fd - f0) / f0, "change_sigma": math.hypot(sd / f0, fd * s0 / f0 ** 2),
+           "recovery": None, "recovery_sigma": None, "index": None, "index_sigma": None}
+    if fc is not None:
+        d, num = f0 - fd, fc - fd
+        out.update(recovery=fc / f0, recovery_sigma=math.hypot(sc / f0, fc * s0 / f0 ** 2), index=num / d,
+                   index_sigma=math.sqrt((sc / d) ** 2 + (num * s0 / d ** 2) ** 2 + ((num - d) * sd / d ** 2) ** 2))
+    return out
+
+
 @dataclass(frozen=True)
 class TrackingRecord:
     """One measured feature across a cycle (see module docstring for Δ, F_ch/F_0 and RI)."""

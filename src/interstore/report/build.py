@@ -24,7 +24,7 @@ from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
 STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit",
-          "simulation", "capacity ledger", "verdict")
+          "simulation", "capacity ledger", "spectra", "verdict")
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +45,7 @@ class StudyResults:
     ledger: CapacityLedger | None
     verdict: Verdict
     site_fraction: float
+    spectra: object | None = None
 
     def kinetics_summary(self) -> dict:
         """Mean b, b per peak and the Dunn capacitive fraction per scan rate (empty without CV)."""
@@ -96,6 +97,7 @@ class StudyResults:
             "simulation": self.ragone_simulated,
             "ledger": self.ledger.to_dict() if self.ledger is not None else None,
             "verdict": self.verdict.to_dict(),
+            "spectra": self.spectra.to_dict() if self.spectra is not None else None,
         }
 
 
@@ -304,12 +306,20 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
     if points and (m.ledger.proton_fraction > 0 or m.ledger.proton_fraction_sigma > 0):
         quantified.add("proton")
     capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
+    spectra = None
+    if m.spectra.operando or m.spectra.xps:
+        from ..spectra.evidence import analyse_spectra
+
+        spectra = analyse_spectra(study)
+    tick(STAGES[8])
     verdict = evaluate(case_from_study(study, b_mean=_b_mean(cv) if cv is not None else None,
                                        capacitive_fraction=capacitive, quantified=frozenset(quantified),
                                        ledger_interface_mAh_g=None if ledger is None
-                                       else ledger.rows[0].shares["interface"].value))
-    tick(STAGES[8])
-    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction)
+                                       else ledger.rows[0].shares["interface"].value,
+                                       measured=spectra.records if spectra is not None else ()))
+    tick(STAGES[9])
+    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
+                        site_fraction, spectra)
 
 
 def study_row(results: StudyResults) -> dict:

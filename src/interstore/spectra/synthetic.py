@@ -25,28 +25,46 @@ def lorentzian(x: np.ndarray, area: float, center: float, fwhm: float) -> np.nda
     return area * g / np.pi / ((x - center) ** 2 + g ** 2)
 
 
-def operando_band_series(*, f_discharged: float = 0.6, f_charged: float = 0.92, n_spectra: int = 41,
-                         center_cm1: float = 880.0, fwhm_cm1: float = 30.0, area0: float = 3000.0,
-                         noise: float = 0.5, current_A: float = 1e-4, half_cycle_s: float = 3600.0,
-                         seed: int = 0) -> tuple[SpectrumSeries, Measurement]:
-    """(series, electrochemistry) of one discharge–charge cycle with the known band-area path."""
-    rng = np.random.default_rng(seed)
-    x = np.linspace(600.0, 1100.0, 501)
-    t_spec = np.linspace(0.0, 2 * half_cycle_s, n_spectra)
-    depth = np.where(t_spec <= half_cycle_s, t_spec / half_cycle_s, 0.0)
-    back = np.where(t_spec > half_cycle_s, (t_spec - half_cycle_s) / half_cycle_s, 0.0)
-    area = np.where(t_spec <= half_cycle_s, 1 - (1 - f_discharged) * depth,
-                    f_discharged + (f_charged - f_discharged) * back) * area0
-    background = 40 + 30 * ((x - 600) / 500) ** 2 + 15 * np.exp(-(x - 600) / 200)
-    y = np.array([background + lorentzian(x, a, center_cm1, fwhm_cm1) + lorentzian(x, 1500.0, 995.0, 18.0)
-                  + rng.normal(0, noise, x.size) for a in area])
+def linear_cycle(current_A: float = 1e-4, half_cycle_s: float = 3600.0) -> Measurement:
+    """A galvanostatic discharge then charge of equal charge, the potential linear in charge."""
     # the cycler logs the last discharge point and the first charge point at the same time
     t = np.concatenate([np.linspace(0.0, half_cycle_s, 361), np.linspace(half_cycle_s, 2 * half_cycle_s, 361)])
     discharging = np.arange(t.size) < 361
     current = np.where(discharging, -current_A, current_A)
     frac = np.where(discharging, t / half_cycle_s, 2 - t / half_cycle_s)
     potential = np.where(discharging, 1.5 - 0.9 * frac, 0.7 + 0.9 * (1 - frac))
-    echem = from_arrays(t, potential, current, step=np.where(discharging, 1, 2), source="synthetic cycle")
+    return from_arrays(t, potential, current, step=np.where(discharging, 1, 2), source="synthetic cycle")
+
+
+def band_area_path(echem: Measurement, times_s: np.ndarray, f_discharged: float, f_charged: float) -> np.ndarray:
+    """A/A₀ at ``times_s``: falls linearly with the discharged charge to ``f_discharged`` at the end of
+    discharge, then returns linearly with the charge put back to ``f_charged`` at the end."""
+    t, i = echem.time_s, echem.current_A
+    q = -np.concatenate([[0.0], np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))])
+    qs = np.interp(times_s, t, q) - np.interp(times_s[0], t, q)
+    turn = int(np.argmax(qs))
+    q_max, q_end = qs[turn], qs[-1]
+    out = 1 - (1 - f_discharged) * qs / q_max
+    back = (q_max - qs[turn:]) / (q_max - q_end)
+    out[turn:] = f_discharged + (f_charged - f_discharged) * back
+    return out
+
+
+def operando_band_series(*, f_discharged: float = 0.6, f_charged: float = 0.92, n_spectra: int = 41,
+                         center_cm1: float = 880.0, fwhm_cm1: float = 30.0, area0: float = 3000.0,
+                         noise: float = 0.5, echem: Measurement | None = None,
+                         x: np.ndarray | None = None, seed: int = 0) -> tuple[SpectrumSeries, Measurement]:
+    """(series, electrochemistry) of one discharge–charge cycle with the known band-area path
+    (:func:`band_area_path`); the cycle is :func:`linear_cycle` unless ``echem`` is given, and the
+    spectra are evenly spaced over it."""
+    rng = np.random.default_rng(seed)
+    echem = linear_cycle() if echem is None else echem
+    x = np.linspace(600.0, 1100.0, 501) if x is None else np.asarray(x, float)
+    t_spec = np.linspace(echem.time_s[0], echem.time_s[-1], n_spectra)
+    area = band_area_path(echem, t_spec, f_discharged, f_charged) * area0
+    background = 40 + 30 * ((x - 600) / 500) ** 2 + 15 * np.exp(-(x - 600) / 200)
+    y = np.array([background + lorentzian(x, a, center_cm1, fwhm_cm1) + lorentzian(x, 1500.0, 995.0, 18.0)
+                  + rng.normal(0, noise, x.size) for a in area])
     series = SpectrumSeries(x, y, t_spec, "Raman", "synthetic operando Raman",
                             meta={"true_area": area, "simulated": True})
     return series, echem

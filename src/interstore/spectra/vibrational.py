@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..evidence.measured import state_changes
 from .record import Spectrum
 from .series import SpectrumSeries
 
@@ -272,17 +273,12 @@ def reversibility(values, sigmas, soc, *, feature: str = "band area", n_average:
     fd, sd = (fd1 + fd2) / 2, float(np.hypot(sd1, sd2)) / 2
     seg = slice(n - n_average, n)
     fc, sc = _end_value(values[seg], sigmas[seg], soc[seg], soc[-1])
-    if f0 == 0 or f0 == fd:
-        raise InputError("series", f"the feature does not change on discharge (F₀ = F_dis = {f0:.4g})",
-                         expected="a feature that changes, for a reversibility index")
-    change = (fd - f0) / f0
-    change_s = float(np.hypot(sd / f0, fd * s0 / f0 ** 2))
-    rec = fc / f0
-    rec_s = float(np.hypot(sc / f0, fc * s0 / f0 ** 2))
-    d, num = f0 - fd, fc - fd
-    ri = num / d
-    ri_s = float(np.sqrt((sc / d) ** 2 + (num * s0 / d ** 2) ** 2 + ((num - d) * sd / d ** 2) ** 2))
-    return Reversibility(feature, f0, s0, fd, sd, fc, sc, change, change_s, rec, rec_s, ri, ri_s,
+    try:
+        ch = state_changes(f0, s0, fd, sd, fc, sc)
+    except ValueError as exc:
+        raise InputError("series", str(exc), expected="a feature that changes, for a reversibility index") from None
+    return Reversibility(feature, f0, s0, fd, sd, fc, sc, ch["change"], ch["change_sigma"], ch["recovery"],
+                         ch["recovery_sigma"], ch["index"], ch["index_sigma"],
                          _hysteresis(values, soc, turn, f0), n_average)
 
 
