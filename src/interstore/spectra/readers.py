@@ -140,6 +140,16 @@ def read_text(path: str | Path, *, technique: str = "Raman", columns: tuple[int,
     return out
 
 
+def _library_read(path: Path, call: Callable, what: str, expected: str):
+    """``call()`` of a third-party reader; whatever it raises on a bad file becomes one InputError line."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # some libraries print notices
+            return call()
+    except Exception as exc:  # noqa: BLE001 - the libraries raise many kinds on bad files
+        raise InputError(path, f"not a readable {what} ({type(exc).__name__}: {str(exc)[:80]})",
+                         expected=expected) from None
+
+
 def read_vamas(path: str | Path, *, technique: str = "XPS") -> list[Spectrum]:
     """Every REGULAR block of a VAMAS file; a kinetic-energy axis becomes binding energy hν − E_kin."""
     from vamas import Vamas
@@ -149,12 +159,8 @@ def read_vamas(path: str | Path, *, technique: str = "XPS") -> list[Spectrum]:
     if b"IRREGULAR" in data[:4096]:
         raise InputError(path, "IRREGULAR VAMAS scans are not supported by the vamas library",
                          expected="a REGULAR .vms file (re-export from CasaXPS) or a text export")
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the library prints notices
-            blocks = Vamas(data).blocks
-    except Exception as exc:  # noqa: BLE001 - the library raises bare ValueError/IndexError on bad files
-        raise InputError(path, f"not a readable VAMAS file ({type(exc).__name__}: {str(exc)[:80]})",
-                         expected="an ISO 14976 .vms file with REGULAR blocks") from None
+    blocks = _library_read(path, lambda: Vamas(data).blocks, "VAMAS file",
+                           "an ISO 14976 .vms file with REGULAR blocks")
     out = []
     for b in blocks:
         y = np.asarray(b.corresponding_variables[0].y_values, float)
@@ -178,11 +184,8 @@ def read_athena(path: str | Path, *, technique: str = "XAS") -> list[Spectrum]:
     from larch.io import read_athena as larch_read_athena
 
     path = Path(path)
-    try:
-        project = larch_read_athena(str(path), do_preedge=False, do_bkg=False, do_fft=False)
-    except Exception as exc:  # noqa: BLE001 - larch raises many kinds on a bad file
-        raise InputError(path, f"not a readable Athena project ({type(exc).__name__})",
-                         expected="an Athena .prj file") from None
+    project = _library_read(path, lambda: larch_read_athena(str(path), do_preedge=False, do_bkg=False,
+                                                            do_fft=False), "Athena project", "an Athena .prj file")
     out = []
     for label, group in project.groups.items():
         if hasattr(group, "energy") and hasattr(group, "mu"):
@@ -197,11 +200,7 @@ def read_wdf(path: str | Path, *, technique: str = "Raman") -> list[Spectrum]:
     from renishawWiRE import WDFReader
 
     path = Path(path)
-    try:
-        reader = WDFReader(str(path), quiet=True)
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(path, f"not a readable WiRE file ({type(exc).__name__})",
-                         expected="a Renishaw .wdf file") from None
+    reader = _library_read(path, lambda: WDFReader(str(path), quiet=True), "WiRE file", "a Renishaw .wdf file")
     spectra = np.asarray(reader.spectra, float).reshape(-1, np.asarray(reader.xdata).size)
     return [Spectrum(reader.xdata, s, technique, str(path), f"{path.stem} #{i + 1}") for i, s in enumerate(spectra)]
 
