@@ -50,3 +50,14 @@ def test_vanadium_xanes_athena_project(shared_data):
     mu = 0.3 * v3.norm + 0.7 * np.interp(v3.energy, v5.energy, v5.norm)
     lcf = linear_combination(normalise(Spectrum(v3.energy, mu, "XAS", "mix", "mix")), [v3, v5])
     assert lcf.weights[v3.name] == pytest.approx(0.3, abs=0.03)
+
+
+def test_renishaw_wire_single_spectrum(shared_data):
+    from interstore.spectra.readers import read_spectrum
+    from interstore.spectra.vibrational import fit_bands
+
+    s = read_spectrum(_real(shared_data, "spectra/raman/renishaw_ex1.wdf"))
+    assert (s.x.size, round(s.x[0]), round(s.x[-1])) == (1015, 1226, 2788)
+    # graphene at 532 nm: G band ≈ 1580–1590 cm⁻¹, 2D band ≈ 2670–2700 cm⁻¹
+    assert fit_bands(s, [1585], window=(1500, 1680)).band().center == pytest.approx(1585, abs=5)
+    assert fit_bands(s, [2680], window=(2550, 2780)).band().center == pytest.approx(2680, abs=15)

@@ -200,7 +200,7 @@ def read_wdf(path: str | Path, *, technique: str = "Raman") -> list[Spectrum]:
     from renishawWiRE import WDFReader
 
     path = Path(path)
-    reader = _library_read(path, lambda: WDFReader(str(path), quiet=True), "WiRE file", "a Renishaw .wdf file")
+    reader = _library_read(path, lambda: WDFReader(str(path)), "WiRE file", "a Renishaw .wdf file")
     spectra = np.asarray(reader.spectra, float).reshape(-1, np.asarray(reader.xdata).size)
     return [Spectrum(reader.xdata, s, technique, str(path), f"{path.stem} #{i + 1}") for i, s in enumerate(spectra)]
 
