@@ -55,3 +55,16 @@ def test_reversibility_needs_a_turning_point():
     with pytest.raises(InputError, match="outside the electrochemistry"):
         link_electrochemistry(type(series)(series.x, series.y, series.time_s + 1e5, "Raman", "s"), echem)
     assert linked.potential_V[0] == pytest.approx(1.5)
+
+
+def test_band_position_shift_over_the_cycle():
+    from interstore.spectra.vibrational import position_shift
+
+    series, echem = operando_band_series(f_discharged=0.6, f_charged=0.92, center_shift_cm1=-8.0, seed=3)
+    track = track_band(link_electrochemistry(series, echem), 880.0, window=(760, 960))
+    pos = position_shift(track)
+    assert pos["start"] == pytest.approx(880.0, abs=0.3)
+    assert pos["shift_on_discharge"] == pytest.approx(-8.0, abs=0.5)
+    # back with the area: (1 − 0.92)/(1 − 0.6) of the shift remains
+    assert pos["shift_after_cycle"] == pytest.approx(-8.0 * 0.08 / 0.4, abs=0.5)
+    assert 0 < pos["shift_on_discharge_sigma"] < 0.5

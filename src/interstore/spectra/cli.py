@@ -128,7 +128,12 @@ def track_cmd(series: Annotated[Path, typer.Argument(help="Operando series: matr
                 ("change on discharge Δ = F_dis/F₀ − 1 (–)", r.change, r.change_sigma),
                 ("recovery R = F_ch/F₀ (–)", r.recovery, r.recovery_sigma),
                 ("reversibility index RI (–)", r.index, r.index_sigma),
-                ("hysteresis, mean |ΔF|/F₀ (–)", "–" if r.hysteresis is None else r.hysteresis, "")]),
+                ("hysteresis, mean |ΔF|/F₀ (–)", "–" if r.hysteresis is None else r.hysteresis, ""),
+                ("band centre at start (cm⁻¹)", a.position["start"], a.position["start_sigma"]),
+                ("centre shift on discharge (cm⁻¹)", a.position["shift_on_discharge"],
+                 a.position["shift_on_discharge_sigma"]),
+                ("centre shift after the cycle (cm⁻¹)", a.position["shift_after_cycle"],
+                 a.position["shift_after_cycle_sigma"])]),
          written=written)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..evidence.measured import TrackingRecord, state_changes
 from .series import link_electrochemistry, read_series
-from .vibrational import BandFit, BandTrack, Reversibility, fit_bands, reversibility, track_band
+from .vibrational import BandFit, BandTrack, Reversibility, fit_bands, position_shift, reversibility, track_band
 from .xps import XpsFit, fit_region
 
 XPS_FEATURE = {"V2p3/2": "mean V valence (V 2p3/2)", "O1s": "V–O–C / C–O share of O 1s"}
@@ -31,12 +31,14 @@ class OperandoAnalysis:
     first_fit: BandFit
     track: BandTrack
     reversibility: Reversibility
+    position: dict[str, float]
     record: TrackingRecord
 
     def to_dict(self) -> dict:
         return {"technique": self.technique, "mode": self.mode, "feature": self.feature,
                 "first_fit": self.first_fit.to_dict(), "track": self.track.to_dict(),
-                "reversibility": self.reversibility.to_dict(), "record": self.record.to_dict()}
+                "reversibility": self.reversibility.to_dict(), "position_cm1": self.position,
+                "record": self.record.to_dict()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +85,8 @@ def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float
                             recovery_on_charge=rev.recovery, recovery_sigma=rev.recovery_sigma,
                             reversibility_index=rev.index, reversibility_sigma=rev.index_sigma,
                             hysteresis=rev.hysteresis)
-    return OperandoAnalysis(technique, mode, feature, first, track, rev, record)
+    return OperandoAnalysis(technique, mode, feature, first, track, rev, position_shift(track, n_average=n_average),
+                            record)
 
 
 def _xps_feature(fit: XpsFit) -> tuple[float, float]:

@@ -52,7 +52,7 @@ def band_area_path(echem: Measurement, times_s: np.ndarray, f_discharged: float,
 
 def operando_band_series(*, f_discharged: float = 0.6, f_charged: float = 0.92, n_spectra: int = 41,
                          center_cm1: float = 880.0, fwhm_cm1: float = 30.0, area0: float = 3000.0,
-                         noise: float = 0.5, echem: Measurement | None = None,
+                         noise: float = 0.5, center_shift_cm1: float = 0.0, echem: Measurement | None = None,
                          x: np.ndarray | None = None, seed: int = 0) -> tuple[SpectrumSeries, Measurement]:
     """(series, electrochemistry) of one discharge–charge cycle with the known band-area path
     (:func:`band_area_path`); the cycle is :func:`linear_cycle` unless ``echem`` is given, and the
@@ -61,12 +61,15 @@ def operando_band_series(*, f_discharged: float = 0.6, f_charged: float = 0.92, 
     echem = linear_cycle() if echem is None else echem
     x = np.linspace(600.0, 1100.0, 501) if x is None else np.asarray(x, float)
     t_spec = np.linspace(echem.time_s[0], echem.time_s[-1], n_spectra)
-    area = band_area_path(echem, t_spec, f_discharged, f_charged) * area0
+    path = band_area_path(echem, t_spec, f_discharged, f_charged)
+    area = path * area0
+    # the centre moves with the same path: by center_shift_cm1 at f_discharged, back with the area
+    centers = center_cm1 + center_shift_cm1 * (1 - path) / (1 - f_discharged)
     background = 40 + 30 * ((x - 600) / 500) ** 2 + 15 * np.exp(-(x - 600) / 200)
-    y = np.array([background + lorentzian(x, a, center_cm1, fwhm_cm1) + lorentzian(x, 1500.0, 995.0, 18.0)
-                  + rng.normal(0, noise, x.size) for a in area])
+    y = np.array([background + lorentzian(x, a, c, fwhm_cm1) + lorentzian(x, 1500.0, 995.0, 18.0)
+                  + rng.normal(0, noise, x.size) for a, c in zip(area, centers)])
     series = SpectrumSeries(x, y, t_spec, "Raman", "synthetic operando Raman",
-                            meta={"true_area": area, "simulated": True})
+                            meta={"true_area": area, "true_center": centers, "simulated": True})
     return series, echem
 
 

@@ -282,6 +282,28 @@ def reversibility(values, sigmas, soc, *, feature: str = "band area", n_average:
                          _hysteresis(values, soc, turn, f0), n_average)
 
 
+def position_shift(track: BandTrack, *, n_average: int = 5) -> dict[str, float]:
+    """Band centre at the start, at the lowest SOC and at the end (x units, straight-line fits as in
+    :func:`reversibility`) and the shifts on discharge and after the cycle, each with 1σ."""
+    c, s, soc = track.center, track.center_sigma, track.soc
+    if soc is None:
+        raise InputError("series", "no state of charge for the spectra", expected="a series linked to its "
+                         "electrochemistry file (--echem)")
+    n, turn = c.size, int(np.argmin(soc))
+    if n < 3 * n_average or turn < n_average - 1 or n - turn < n_average:
+        raise InputError("series", f"{n} spectra, lowest SOC at spectrum {turn + 1}",
+                         expected=f"at least {n_average} spectra before and after the end of discharge")
+    p0, s0 = _end_value(c[:n_average], s[:n_average], soc[:n_average], soc[0])
+    dis, ch = slice(turn - n_average + 1, turn + 1), slice(turn, turn + n_average)
+    pd1, sd1 = _end_value(c[dis], s[dis], soc[dis], soc[turn])
+    pd2, sd2 = _end_value(c[ch], s[ch], soc[ch], soc[turn])
+    pd, sd = (pd1 + pd2) / 2, float(np.hypot(sd1, sd2)) / 2
+    pc, sc = _end_value(c[-n_average:], s[-n_average:], soc[-n_average:], soc[-1])
+    return {"start": p0, "start_sigma": s0, "end_of_discharge": pd, "end_of_discharge_sigma": sd, "end": pc,
+            "end_sigma": sc, "shift_on_discharge": pd - p0, "shift_on_discharge_sigma": float(np.hypot(sd, s0)),
+            "shift_after_cycle": pc - p0, "shift_after_cycle_sigma": float(np.hypot(sc, s0))}
+
+
 def plot_band_fit(fit: BandFit, ax=None):
     """Measured window, baseline and fitted envelope; returns the axes."""
     import matplotlib.pyplot as plt
