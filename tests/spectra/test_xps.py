@@ -50,3 +50,21 @@ def test_o1s_components():
     for name, f in fractions.items():
         assert fit.fraction(name) == pytest.approx(f, abs=0.03), name
     assert fit.mean_valence is None
+
+
+def test_tougaard_background_of_a_tougaard_loss_tail():
+    """A peak plus its own universal-cross-section loss tail: the Tougaard background finds the tail and the
+    V 2p fractions survive it."""
+    from interstore.spectra.record import Spectrum
+    from interstore.spectra.xps import TOUGAARD_C_EV2, tougaard_background
+
+    x = np.arange(505.0, 530.0, 0.05)
+    peaks = 20000 * (0.6 * pseudo_voigt(x, REF["V5+"], 1.3, 0.3) + 0.4 * pseudo_voigt(x, REF["V4+"], 1.3, 0.3))
+    t = x[:, None] - x[None, :]
+    kernel = np.where(t > 0, t / (TOUGAARD_C_EV2 + t ** 2) ** 2, 0.0)
+    tail = 300.0 * kernel @ (peaks * 0.05)
+    y = 400 + peaks + tail
+    bg = tougaard_background(x, y)
+    assert np.max(np.abs(bg - (400 + tail))) < 0.03 * peaks.max()
+    fit = fit_region(Spectrum(x, y, "XPS", "tougaard"), "V2p3/2", window=(508, 527), background="tougaard")
+    assert fit.fraction("V5+") == pytest.approx(0.6, abs=0.03) and fit.background_method == "tougaard"

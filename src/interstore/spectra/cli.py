@@ -141,15 +141,16 @@ def track_cmd(series: Annotated[Path, typer.Argument(help="Operando series: matr
 def xps_cmd(path: FileArg, region: Annotated[str, typer.Option("--region", help="V2p3/2 or O1s.")] = "V2p3/2",
             window: WindowOption = None,
             fwhm: Annotated[float, typer.Option("--fwhm", help="Starting FWHM (eV), shared by all components.")] = 1.3,
+            background: Annotated[str, typer.Option("--background", help="shirley or tougaard.")] = "shirley",
             fmt: FormatOption = None, block: BlockOption = None,
             json_path: JsonOption = None, out: OutOption = None) -> None:
-    """Shirley background and chemical-state components: fractions and the mean V valence with σ."""
+    """Shirley (or Tougaard) background and chemical-state components: fractions and the mean V valence with σ."""
     from .readers import read_spectrum
     from .xps import fit_region, plot_xps_fit
 
     fit = fit_region(read_spectrum(path, technique="XPS", fmt=fmt, block=block), region,
-                     window=_pair(window, "--window"), fwhm_eV=fwhm)
-    title = (f"{region}: common shift {fit.shift_eV:+.2f} ± {fit.shift_sigma_eV:.2f} eV, FWHM {fit.fwhm_eV:.2f} eV"
+                     window=_pair(window, "--window"), fwhm_eV=fwhm, background=background)
+    title = (f"{region}, {background} background: common shift {fit.shift_eV:+.2f} ± {fit.shift_sigma_eV:.2f} eV, FWHM {fit.fwhm_eV:.2f} eV"
              + (f"; mean V valence {fit.mean_valence:.3f} ± {fit.mean_valence_sigma:.3f}"
                 if fit.mean_valence is not None else ""))
     emit(fit.to_dict(), json_path,

@@ -7,6 +7,9 @@ Proctor & Sherwood, Anal. Chem. 54 (1982) 13): on an ascending binding-energy ax
 
 iterated to convergence; I_lo, I_hi are the means of ``end_points`` points at each end.
 
+Tougaard background (optional): the universal cross-section K(T) = B·T/(C + T²)², C = 1643 eV²
+(S. Tougaard, Surf. Interface Anal. 14 (1989) 730), B scaled to meet the high-BE end.
+
 Components: area-normalised pseudo-Voigt lines (Lorentzian share η, CasaXPS "GL(30)" for
 η = 0.3) at the reference energies of :data:`V2P32` or :data:`O1S`, all moved by one
 common shift (charge referencing, bounded by ``max_shift_eV``) so that their *spacings* stay
@@ -81,6 +84,32 @@ def shirley_background(x: np.ndarray, y: np.ndarray, *, end_points: int = 5, tol
     return b
 
 
+TOUGAARD_C_EV2 = 1643.0  # universal cross-section (Tougaard, Surf. Interface Anal. 14 (1989) 730)
+
+
+def tougaard_background(x: np.ndarray, y: np.ndarray, *, end_points: int = 5, c_eV2: float = TOUGAARD_C_EV2) -> np.ndarray:
+    """Tougaard background with the universal cross-section K(T) = B·T/(C + T²)² on an ascending
+    binding-energy axis: electrons from E′ that lose T appear at E = E′ + T, so
+
+        bg(E) = I_lo + B·∫_{E_lo}^{E} K(E − E′)/B · [y(E′) − I_lo] dE′
+
+    with B scaled so that bg meets the mean of the ``end_points`` highest-BE points."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.size < 2 * end_points + 3:
+        raise InputError("XPS region", f"only {x.size} points", expected=f"at least {2 * end_points + 3} points")
+    lo, hi = float(y[:end_points].mean()), float(y[-end_points:].mean())
+    j = y - lo
+    t = x[:, None] - x[None, :]
+    kernel = np.where(t > 0, t / (c_eV2 + t ** 2) ** 2, 0.0)
+    dx = np.gradient(x)
+    loss = kernel @ (j * dx)
+    scale = (hi - lo) / loss[-end_points:].mean() if loss[-end_points:].mean() > 0 else 0.0
+    return lo + scale * loss
+
+
+BACKGROUNDS = {"shirley": shirley_background, "tougaard": tougaard_background}
+
+
 @dataclass(frozen=True)
 class ComponentResult:
     name: str
@@ -98,6 +127,7 @@ class XpsFit:
     mean valence, each with 1σ; arrays for the figure."""
 
     region: str
+    background_method: str
     components: tuple[ComponentResult, ...]
     shift_eV: float
     shift_sigma_eV: float
@@ -117,7 +147,7 @@ class XpsFit:
         return next(c.fraction for c in self.components if c.name == name)
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "region": self.region, "background": "Shirley",
+        return {"source": self.source, "region": self.region, "background": self.background_method,
                 "lineshape": f"pseudo-Voigt, Lorentzian share {self.eta:g}",
                 "shift_eV": self.shift_eV, "shift_sigma_eV": self.shift_sigma_eV, "fwhm_eV": self.fwhm_eV,
                 "fwhm_sigma_eV": self.fwhm_sigma_eV, "mean_valence": self.mean_valence,
@@ -143,8 +173,8 @@ def _covariance(x, signal, comps, shift, fwhm, areas, eta) -> np.ndarray:
 
 def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[Component, ...] | None = None,
                window: tuple[float, float] | None = None, fwhm_eV: float = 1.3, eta: float = 0.3,
-               max_shift_eV: float = 1.0) -> XpsFit:
-    """Shirley background + components at fixed spacings, one shared FWHM and a common shift."""
+               max_shift_eV: float = 1.0, background: str = "shirley") -> XpsFit:
+    """Shirley (or Tougaard) background + components at fixed spacings, one shared FWHM and a common shift."""
     from lmfit import Minimizer, Parameters
 
     if region not in REGIONS and components is None:
@@ -153,7 +183,10 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
     window = window or REGIONS[region][1]
     sp = spectrum.window(*window)
     x, y = sp.x, sp.y
-    bg = shirley_background(x, y)
+    if background not in BACKGROUNDS:
+        raise InputError("option --background", f"unknown background {background!r}",
+                         expected=f"one of {', '.join(BACKGROUNDS)}")
+    bg = BACKGROUNDS[background](x, y)
     signal = y - bg
     params = Parameters()
     params.add("shift", value=0.0, min=-max_shift_eV, max=max_shift_eV)
@@ -192,7 +225,7 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
                                     c.valence) for k, c in enumerate(comps))
     fit = model(p)
     r2 = 1 - float(np.sum((signal - fit) ** 2)) / (float(np.sum((signal - signal.mean()) ** 2)) or 1.0)
-    return XpsFit(region, results, float(p["shift"].value), float(np.sqrt(max(cov_all[0, 0], 0))),
+    return XpsFit(region, background, results, float(p["shift"].value), float(np.sqrt(max(cov_all[0, 0], 0))),
                   float(p["fwhm"].value), float(np.sqrt(max(cov_all[1, 1], 0))), eta,
                   mean_v, mean_v_sigma, r2, x, y, bg, fit + bg, spectrum.source)
 
@@ -203,7 +236,7 @@ def plot_xps_fit(fit: XpsFit, ax=None):
 
     ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
     ax.plot(fit.x, fit.y, ".", ms=3, color="k", label="measured")
-    ax.plot(fit.x, fit.background, "--", color="0.5", label="Shirley background")
+    ax.plot(fit.x, fit.background, "--", color="0.5", label=f"{fit.background_method} background")
     for c in fit.components:
         ax.fill_between(fit.x, fit.background, fit.background + c.area * pseudo_voigt(fit.x, c.center_eV, fit.fwhm_eV,
                                                                                      fit.eta),
