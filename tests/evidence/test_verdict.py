@@ -102,6 +102,17 @@ def test_measured_records_outrank_typed_flags():
     assert tracked.met is False and "RI = 0.30" in tracked.detail
 
 
+def test_typed_flag_of_another_technique_still_counts_as_asserted():
+    """Measured XPS (a pair: no reversibility) does not silence a typed Raman claim; it stays asserted (tier B)."""
+    xps = TrackingRecord(technique="XPS", mode="ex situ", feature="mean V valence", change_on_discharge=-0.12,
+                         change_sigma=0.002, source="xps.csv")
+    raman = Characterisation(technique="Raman", mode="operando", bond_change=True, reversible_bond_change=True)
+    v = evaluate(_ideal(measured=(xps,), characterisation=(raman,), adhesion_J_m2=1.0))
+    assert (v.verdict, v.tier) == ("interface-dominated storage", "B")
+    tracked = next(r for r in v.reasons if r.rule.startswith("reversible interfacial"))
+    assert tracked.detail.startswith("asserted")
+
+
 @pytest.mark.parametrize("change, sigma", [(-0.03, 0.001), (-0.2, 0.1)])
 def test_change_below_threshold_or_within_noise_is_not_tracking(change, sigma):
     v = evaluate(_ideal(measured=(_raman_record(change=change, sigma=sigma),)))

@@ -18,8 +18,8 @@ Rules follow Chen, Dai, Yang & He, Mater. Horiz. 2026 (d5mh02260f):
 interstore adds (its own thresholds, printed next to each rule):
 
 * measured records first: a :class:`~interstore.evidence.measured.TrackingRecord` from
-  a spectrum analysis outranks a typed ``reversible_bond_change = true``, which counts
-  only as *asserted* and can never reach tier A;
+  a spectrum analysis outranks a typed ``reversible_bond_change = true`` of the same
+  technique; a typed flag counts only as *asserted* and can never reach tier A;
 * condition (iii) needs a number: the work of adhesion inside the window of
   :mod:`~interstore.atomistic.adhesion`, or a measured reversible change of moderate
   amplitude; ``bond_strength = "moderate"`` alone is an assertion and leaves it unknown;
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from .manifest import Characterisation
 from .measured import MODERATE_TEXT, THRESHOLDS_TEXT, TrackingRecord
-from .techniques import maps_enrichment, tracks_bonds
+from .techniques import BOND_TRACKING, maps_enrichment, recognised, tracks_bonds
 
 VERDICTS = ("interface-dominated storage", "interface-assisted bulk insertion",
             "surface-pseudocapacitive", "insufficient evidence")
@@ -144,9 +144,11 @@ def evaluate(case: EvidenceCase) -> Verdict:
     ignored = [c for c in exp if not tracks_bonds(c.technique) and (c.bond_change or c.reversible_bond_change)]
     measured_rev = [r for r in case.measured if r.reversible]
     measured_change = [r for r in case.measured if r.significant]
-    # measured records first: typed flags count (as asserted) only where nothing was measured
-    asserted = [] if case.measured else [c for c in tracking if c.reversible_bond_change]
-    asserted_changes = [] if case.measured else [c for c in tracking if c.bond_change or c.reversible_bond_change]
+    # measured records first: a typed flag counts (as asserted) only for techniques nothing was measured with
+    measured_by = {r.technique for r in case.measured}
+    unmeasured = [c for c in tracking if not (set(recognised(c.technique)) & set(BOND_TRACKING)) <= measured_by]
+    asserted = [c for c in unmeasured if c.reversible_bond_change]
+    asserted_changes = [c for c in unmeasured if c.bond_change or c.reversible_bond_change]
     breathing = bool(measured_rev or asserted)
     in_situ_measured = [r for r in measured_rev if r.mode in IN_SITU]
     in_situ_asserted = [c for c in asserted if c.mode in IN_SITU]
@@ -164,7 +166,7 @@ def evaluate(case: EvidenceCase) -> Verdict:
 
     if measured_rev:
         tracked = "measured: " + "; ".join(r.summary() for r in measured_rev)
-    elif case.measured:
+    elif case.measured and not asserted:
         tracked = "measured, not reversible: " + "; ".join(r.summary() for r in case.measured)
     elif asserted:
         tracked = f"asserted (typed flag, no spectra): {_names(asserted)}"
