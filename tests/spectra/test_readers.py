@@ -97,3 +97,17 @@ def test_series_matrix_and_index(tmp_path):
     mat.write_text("shift,0,60,sixty\n" + "".join(f"{v},1,2,3\n" for v in x), encoding="utf-8")
     with pytest.raises(InputError, match="'sixty' is not a time stamp"):
         read_series(mat)
+
+
+@pytest.mark.parametrize("content, needle", [
+    (b"", "no numeric data rows"),
+    (b"\x00\x01\x02binary\xff\xfe" * 50, "no numeric data rows"),
+    (b"1,2\n2,3\n3,4\n4,5\n5,1e300\n", "absurd magnitude"),
+    (b"1,2\n2,3\n", "only 2 data point"),
+    (b"1,2\n2,nan\n3,4\n4,5\n5,6\n6,7\n", "line 2"),
+])
+def test_bad_text_files_are_one_line_errors(tmp_path, content, needle):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=needle):
+        read_spectrum(p)

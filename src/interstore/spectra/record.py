@@ -23,6 +23,8 @@ X_LABELS = {"Raman": "Raman shift (cm⁻¹)", "FT-IR": "wavenumber (cm⁻¹)", "
             "XAS": "photon energy (eV)"}
 Y_LABELS = {"Raman": "intensity (counts)", "FT-IR": "absorbance (–)", "XPS": "intensity (counts s⁻¹)",
             "XAS": "μ(E) (–)"}
+MAX_ABS_X = 1e6   # no Raman shift, wavenumber or photon energy of interest is beyond 10⁶ cm⁻¹ / eV
+MAX_ABS_Y = 1e15  # counts
 _ALIASES = {"raman": "Raman", "ftir": "FT-IR", "ft-ir": "FT-IR", "ir": "FT-IR", "xps": "XPS", "xas": "XAS",
             "xanes": "XAS", "xafs": "XAS", "exafs": "XAS"}
 
@@ -57,6 +59,9 @@ class Spectrum:
         if bad.any():
             raise InputError(self.source, f"{int(bad.sum())} non-numeric or non-finite value(s)",
                              where=f"point {int(np.flatnonzero(bad)[0]) + 1}", expected="finite numbers")
+        if np.abs(x).max() > MAX_ABS_X or np.abs(y).max() > MAX_ABS_Y:
+            raise InputError(self.source, f"absurd magnitude (|x| up to {np.abs(x).max():.3g}, |y| up to "
+                             f"{np.abs(y).max():.3g})", expected=f"|x| ≤ {MAX_ABS_X:g} (cm⁻¹ or eV) and |y| ≤ {MAX_ABS_Y:g}")
         order = np.argsort(x, kind="stable")
         object.__setattr__(self, "x", x[order])
         object.__setattr__(self, "y", y[order])
