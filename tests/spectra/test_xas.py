@@ -42,3 +42,28 @@ def test_edge_position_pre_edge_and_valence_calibration():
     assert pe.centroid_eV == pytest.approx(5469.0, abs=0.3)
     # Gaussian of height 0.3 and σ 1 eV: area 0.3·√(2π) = 0.752 eV in μ units, ÷ edge step when normalised
     assert pe.intensity == pytest.approx(0.3 * np.sqrt(2 * np.pi) / sample.edge_step, rel=0.1)
+
+
+def _write(path, s):
+    path.write_text("energy_eV,mu\n" + "".join(f"{x:.2f},{y:.6f}\n" for x, y in zip(s.x, s.y)), encoding="utf-8")
+    return path
+
+
+def test_xas_states_pre_edge_reversibility_and_valence_record(tmp_path):
+    from interstore.spectra.evidence import analyse_xas
+
+    # the pre-edge (V5+-like, 1s→3d) falls to half on discharge and comes back to 90 %: RI = (0.9-0.5)/(1-0.5)
+    files = {state: _write(tmp_path / f"{state}.csv", xanes_reference(5481.0, pre_edge_eV=5469.0, pre_edge_height=h))
+             for state, h in (("pristine", 0.4), ("discharged", 0.2), ("charged", 0.36))}
+    a = analyse_xas({k: str(p) for k, p in files.items()})
+    assert a.record.technique == "XANES"
+    assert a.record.change_on_discharge == pytest.approx(-0.5, abs=0.05)
+    assert a.record.reversibility_index == pytest.approx(0.8, abs=0.05)
+    # valence from the edge: references at 3 and 5, states at 5 → 4 → 4.8
+    refs = [_write(tmp_path / f"ref{v}.csv", xanes_reference(e0)) for v, e0 in ((3, 5478.0), (5, 5483.0))]
+    states = {s: str(_write(tmp_path / f"v_{s}.csv", xanes_reference(e0)))
+              for s, e0 in (("pristine", 5483.0), ("discharged", 5480.5), ("charged", 5482.5))}
+    b = analyse_xas(states, feature="valence", references=[str(r) for r in refs], valences=[3.0, 5.0])
+    assert b.states["discharged"]["valence"]["valence"] == pytest.approx(4.0, abs=0.1)
+    assert b.record.change_on_discharge == pytest.approx(4.0 / 5.0 - 1, abs=0.02)
+    assert b.record.reversibility_index == pytest.approx(0.8, abs=0.1)

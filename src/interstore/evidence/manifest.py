@@ -182,9 +182,30 @@ class XpsStates(_Model):
         return self
 
 
+class XasStates(_Model):
+    """V K-edge XANES of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each."""
+
+    mode: Literal["ex situ", "in situ", "operando"] = "ex situ"
+    feature: Literal["pre-edge intensity", "valence"] = "pre-edge intensity"
+    pristine: Optional[str] = None
+    discharged: str
+    charged: Optional[str] = None
+    references: list[str] = []
+    valences: list[float] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "XasStates":
+        if self.pristine is None and self.charged is None:
+            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
+        if self.feature == "valence" and (len(self.references) < 2 or len(self.valences) != len(self.references)):
+            raise ValueError("feature 'valence' needs two or more 'references' and one 'valences' entry each")
+        return self
+
+
 class SpectraSection(_Model):
     operando: list[OperandoSpectra] = []
     xps: list[XpsStates] = []
+    xas: list[XasStates] = []
 
 
 class StudyManifest(_Model):
@@ -294,6 +315,12 @@ def _path_fields(m: StudyManifest):
         for key in ("pristine", "discharged", "charged"):
             if getattr(x, key) is not None:
                 yield f"spectra.xps[{i}].{key}", getattr(x, key)
+    for i, x in enumerate(m.spectra.xas):
+        for key in ("pristine", "discharged", "charged"):
+            if getattr(x, key) is not None:
+                yield f"spectra.xas[{i}].{key}", Path(getattr(x, key).partition("@")[0])
+        for k, ref in enumerate(x.references):
+            yield f"spectra.xas[{i}].references[{k}]", Path(ref.partition("@")[0])
 
 
 def load_study(path: str | Path) -> Study:

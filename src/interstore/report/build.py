@@ -307,7 +307,7 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
         quantified.add("proton")
     capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
     spectra = None
-    if m.spectra.operando or m.spectra.xps:
+    if m.spectra.operando or m.spectra.xps or m.spectra.xas:
         from ..spectra.evidence import analyse_spectra
 
         spectra = analyse_spectra(study)

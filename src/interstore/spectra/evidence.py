@@ -9,11 +9,15 @@
   mean V valence for V 2p3/2 and the V–O–C / C–O share for O 1s.  The reference state is
   the pristine electrode, else the charged one; with pristine, discharged *and* charged
   the record also carries R and RI.
+* ``[[spectra.xas]]`` — each state is normalised (:func:`~.xas.normalise`); the feature is the
+  V K-edge pre-edge intensity, or the mean valence from the edge position through reference
+  spectra of known valence (:func:`~.xas.valence_from_edge`); states as for XPS.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..evidence.measured import TrackingRecord, state_changes
 from .series import link_electrochemistry, read_series
@@ -54,17 +58,29 @@ class XpsAnalysis:
 
 
 @dataclass(frozen=True, eq=False)
+class XasAnalysis:
+    feature: str
+    mode: str
+    states: dict[str, dict]
+    record: TrackingRecord
+
+    def to_dict(self) -> dict:
+        return {"feature": self.feature, "mode": self.mode, "states": self.states, "record": self.record.to_dict()}
+
+
+@dataclass(frozen=True, eq=False)
 class SpectraResults:
     operando: tuple[OperandoAnalysis, ...]
     xps: tuple[XpsAnalysis, ...]
+    xas: tuple[XasAnalysis, ...] = ()
 
     @property
     def records(self) -> tuple[TrackingRecord, ...]:
-        return tuple(a.record for a in self.operando) + tuple(a.record for a in self.xps)
+        return tuple(a.record for group in (self.operando, self.xps, self.xas) for a in group)
 
     def to_dict(self) -> dict:
         return {"operando": [a.to_dict() for a in self.operando], "xps": [a.to_dict() for a in self.xps],
-                "records": [r.to_dict() for r in self.records]}
+                "xas": [a.to_dict() for a in self.xas], "records": [r.to_dict() for r in self.records]}
 
 
 def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float, mode: str = "operando",
@@ -102,17 +118,61 @@ def analyse_xps(states: dict, *, region: str = "V2p3/2", mode: str = "ex situ", 
 
     fits = {k: fit_region(read_spectrum(p, technique="XPS", block=block), region) for k, p in states.items()
             if p is not None}
-    ref = "pristine" if "pristine" in fits else "charged"
-    f0, s0 = _xps_feature(fits[ref])
-    fd, sd = _xps_feature(fits["discharged"])
-    fc, sc = _xps_feature(fits["charged"]) if ref == "pristine" and "charged" in fits else (None, None)
-    ch = state_changes(f0, s0, fd, sd, fc, sc)
+    ref, ch = _three_states({k: _xps_feature(f) for k, f in fits.items()})
     record = TrackingRecord(technique="XPS", mode=mode, feature=f"{XPS_FEATURE[region]}, {ref} → discharged",
                             change_on_discharge=ch["change"], change_sigma=ch["change_sigma"],
                             source=str(states["discharged"]), recovery_on_charge=ch["recovery"],
                             recovery_sigma=ch["recovery_sigma"], reversibility_index=ch["index"],
                             reversibility_sigma=ch["index_sigma"], unit=f"fraction of the {ref} value")
     return XpsAnalysis(region, mode, fits, record)
+
+
+def _three_states(values: dict[str, tuple[float, float]]) -> tuple[str, dict]:
+    """Reference state (pristine, else charged) and Δ, R, RI of a feature given per state as (value, σ)."""
+    ref = "pristine" if "pristine" in values else "charged"
+    f0, s0 = values[ref]
+    fd, sd = values["discharged"]
+    fc, sc = values["charged"] if ref == "pristine" and "charged" in values else (None, None)
+    return ref, state_changes(f0, s0, fd, sd, fc, sc)
+
+
+def _xas_spectrum(spec):
+    from .readers import read_spectrum
+
+    path, _, block = str(spec).partition("@")
+    s = read_spectrum(path, technique="XAS", block=block or None)
+    return s if block == "" else type(s)(s.x, s.y, "XAS", s.source, block)
+
+
+def analyse_xas(states: dict, *, feature: str = "pre-edge intensity", mode: str = "ex situ",
+                references: list = (), valences: list = (), intensity_sigma: float = 0.02) -> XasAnalysis:
+    """``states`` maps pristine / discharged / charged to ``PATH`` or ``PATH@BLOCK``.  The feature is the
+    pre-edge intensity (σ: ``intensity_sigma`` relative, a stated default) or the valence from the edge
+    position through the references' calibration (σ from :func:`~.xas.valence_from_edge`)."""
+    from .xas import normalise, pre_edge_peak, valence_from_edge
+
+    norms = {k: normalise(_xas_spectrum(p)) for k, p in states.items() if p is not None}
+    refs = {}
+    if feature == "valence":
+        refs = {f"{i}:{r}": (normalise(_xas_spectrum(r)), v) for i, (r, v) in enumerate(zip(references, valences))}
+    out, values = {}, {}
+    for k, n in norms.items():
+        pe = pre_edge_peak(n)
+        out[k] = {**n.to_dict(), "pre_edge": pe.__dict__}
+        if feature == "valence":
+            cal = valence_from_edge(n, refs)
+            out[k]["valence"] = cal.to_dict()
+            values[k] = (cal.valence, cal.valence_sigma)
+        else:
+            values[k] = (pe.intensity, intensity_sigma * pe.intensity)
+    ref, ch = _three_states(values)
+    name = "V K-edge pre-edge intensity" if feature == "pre-edge intensity" else "mean V valence (XANES edge)"
+    record = TrackingRecord(technique="XANES", mode=mode, feature=f"{name}, {ref} → discharged",
+                            change_on_discharge=ch["change"], change_sigma=ch["change_sigma"],
+                            source=str(states["discharged"]), recovery_on_charge=ch["recovery"],
+                            recovery_sigma=ch["recovery_sigma"], reversibility_index=ch["index"],
+                            reversibility_sigma=ch["index_sigma"], unit=f"fraction of the {ref} value")
+    return XasAnalysis(feature, mode, out, record)
 
 
 def analyse_spectra(study) -> SpectraResults:
@@ -126,4 +186,12 @@ def analyse_spectra(study) -> SpectraResults:
     xps = tuple(analyse_xps({k: None if getattr(x, k) is None else study.resolve(getattr(x, k))
                              for k in ("pristine", "discharged", "charged")}, region=x.region, mode=x.mode,
                             block=x.block) for x in sec.xps)
-    return SpectraResults(operando, xps)
+
+    def at(spec: str) -> str:
+        path, sep, block = spec.partition("@")
+        return f"{study.resolve(Path(path))}{sep}{block}"
+
+    xas = tuple(analyse_xas({k: None if getattr(x, k) is None else at(getattr(x, k))
+                             for k in ("pristine", "discharged", "charged")}, feature=x.feature, mode=x.mode,
+                            references=[at(r) for r in x.references], valences=x.valences) for x in sec.xas)
+    return SpectraResults(operando, xps, xas)
