@@ -165,27 +165,31 @@ class OperandoSpectra(_Model):
     n_average: int = Field(default=5, ge=3)
 
 
-class XpsStates(_Model):
-    """XPS of the same electrode in two or three states (pristine optional, discharged, charged optional)."""
+class _ElectrodeStates(_Model):
+    """Spectra of one electrode in two or three states: discharged and pristine and/or charged."""
 
     mode: Literal["ex situ", "in situ", "operando"] = "ex situ"
+
+    @model_validator(mode="after")
+    def _reference_state(self) -> "_ElectrodeStates":
+        if self.pristine is None and self.charged is None:
+            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
+        return self
+
+
+class XpsStates(_ElectrodeStates):
+    """XPS of the same electrode in two or three states (pristine optional, discharged, charged optional)."""
+
     region: Literal["V2p3/2", "O1s"] = "V2p3/2"
     pristine: Optional[Path] = None
     discharged: Path
     charged: Optional[Path] = None
     block: Optional[str] = None
 
-    @model_validator(mode="after")
-    def _reference_state(self) -> "XpsStates":
-        if self.pristine is None and self.charged is None:
-            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
-        return self
 
-
-class XasStates(_Model):
+class XasStates(_ElectrodeStates):
     """V K-edge XANES of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each."""
 
-    mode: Literal["ex situ", "in situ", "operando"] = "ex situ"
     feature: Literal["pre-edge intensity", "valence"] = "pre-edge intensity"
     pristine: Optional[str] = None
     discharged: str
@@ -194,9 +198,7 @@ class XasStates(_Model):
     valences: list[float] = []
 
     @model_validator(mode="after")
-    def _consistent(self) -> "XasStates":
-        if self.pristine is None and self.charged is None:
-            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
+    def _calibration(self) -> "XasStates":
         if self.feature == "valence" and (len(self.references) < 2 or len(self.valences) != len(self.references)):
             raise ValueError("feature 'valence' needs two or more 'references' and one 'valences' entry each")
         return self

@@ -118,22 +118,25 @@ def analyse_xps(states: dict, *, region: str = "V2p3/2", mode: str = "ex situ", 
 
     fits = {k: fit_region(read_spectrum(p, technique="XPS", block=block), region) for k, p in states.items()
             if p is not None}
-    ref, ch = _three_states({k: _xps_feature(f) for k, f in fits.items()})
-    record = TrackingRecord(technique="XPS", mode=mode, feature=f"{XPS_FEATURE[region]}, {ref} → discharged",
-                            change_on_discharge=ch["change"], change_sigma=ch["change_sigma"],
-                            source=str(states["discharged"]), recovery_on_charge=ch["recovery"],
-                            recovery_sigma=ch["recovery_sigma"], reversibility_index=ch["index"],
-                            reversibility_sigma=ch["index_sigma"], unit=f"fraction of the {ref} value")
+    record = state_record({k: _xps_feature(f) for k, f in fits.items()}, technique="XPS", mode=mode,
+                          feature=XPS_FEATURE[region], source=str(states["discharged"]))
     return XpsAnalysis(region, mode, fits, record)
 
 
-def _three_states(values: dict[str, tuple[float, float]]) -> tuple[str, dict]:
-    """Reference state (pristine, else charged) and Δ, R, RI of a feature given per state as (value, σ)."""
+def state_record(values: dict[str, tuple[float, float]], *, technique: str, mode: str, feature: str,
+                 source: str) -> TrackingRecord:
+    """The record of a feature given per state as (value, σ): reference state pristine, else charged;
+    R and RI when pristine, discharged and charged are all there."""
     ref = "pristine" if "pristine" in values else "charged"
     f0, s0 = values[ref]
     fd, sd = values["discharged"]
     fc, sc = values["charged"] if ref == "pristine" and "charged" in values else (None, None)
-    return ref, state_changes(f0, s0, fd, sd, fc, sc)
+    ch = state_changes(f0, s0, fd, sd, fc, sc)
+    return TrackingRecord(technique=technique, mode=mode, feature=f"{feature}, {ref} → discharged",
+                          change_on_discharge=ch["change"], change_sigma=ch["change_sigma"], source=source,
+                          recovery_on_charge=ch["recovery"], recovery_sigma=ch["recovery_sigma"],
+                          reversibility_index=ch["index"], reversibility_sigma=ch["index_sigma"],
+                          unit=f"fraction of the {ref} value")
 
 
 def _xas_spectrum(spec):
@@ -165,13 +168,8 @@ def analyse_xas(states: dict, *, feature: str = "pre-edge intensity", mode: str 
             values[k] = (cal.valence, cal.valence_sigma)
         else:
             values[k] = (pe.intensity, intensity_sigma * pe.intensity)
-    ref, ch = _three_states(values)
     name = "V K-edge pre-edge intensity" if feature == "pre-edge intensity" else "mean V valence (XANES edge)"
-    record = TrackingRecord(technique="XANES", mode=mode, feature=f"{name}, {ref} → discharged",
-                            change_on_discharge=ch["change"], change_sigma=ch["change_sigma"],
-                            source=str(states["discharged"]), recovery_on_charge=ch["recovery"],
-                            recovery_sigma=ch["recovery_sigma"], reversibility_index=ch["index"],
-                            reversibility_sigma=ch["index_sigma"], unit=f"fraction of the {ref} value")
+    record = state_record(values, technique="XANES", mode=mode, feature=name, source=str(states["discharged"]))
     return XasAnalysis(feature, mode, out, record)
 
 
