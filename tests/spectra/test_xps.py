@@ -68,3 +68,14 @@ def test_tougaard_background_of_a_tougaard_loss_tail():
     assert np.max(np.abs(bg - (400 + tail))) < 0.03 * peaks.max()
     fit = fit_region(Spectrum(x, y, "XPS", "tougaard"), "V2p3/2", window=(508, 527), background="tougaard")
     assert fit.fraction("V5+") == pytest.approx(0.6, abs=0.03) and fit.background_method == "tougaard"
+
+
+def test_uncharged_region_is_refused_and_charge_shift_recovers_it():
+    from interstore.errors import InputError
+
+    fractions = {"V5+": 0.6, "V4+": 0.4, "V3+": 0.0}
+    charged_up = xps_envelope(fractions, {k: v - 2.3 for k, v in REF.items()}, lo=506.0, hi=520.0, seed=4)
+    with pytest.raises(InputError, match="--charge-shift"):
+        fit_region(charged_up, "V2p3/2")
+    fit = fit_region(charged_up, "V2p3/2", charge_shift_eV=2.3)
+    assert fit.fraction("V5+") == pytest.approx(0.6, abs=0.03)

@@ -142,6 +142,8 @@ def xps_cmd(path: FileArg, region: Annotated[str, typer.Option("--region", help=
             window: WindowOption = None,
             fwhm: Annotated[float, typer.Option("--fwhm", help="Starting FWHM (eV), shared by all components.")] = 1.3,
             background: Annotated[str, typer.Option("--background", help="shirley or tougaard.")] = "shirley",
+            charge_shift: Annotated[float, typer.Option(
+                "--charge-shift", help="Added to every binding energy first (eV), e.g. 284.8 − measured C 1s.")] = 0.0,
             fmt: FormatOption = None, block: BlockOption = None,
             json_path: JsonOption = None, out: OutOption = None) -> None:
     """Shirley (or Tougaard) background and chemical-state components: fractions and the mean V valence with σ."""
@@ -149,8 +151,9 @@ def xps_cmd(path: FileArg, region: Annotated[str, typer.Option("--region", help=
     from .xps import fit_region, plot_xps_fit
 
     fit = fit_region(read_spectrum(path, technique="XPS", fmt=fmt, block=block), region,
-                     window=_pair(window, "--window"), fwhm_eV=fwhm, background=background)
-    title = (f"{region}, {background} background: common shift {fit.shift_eV:+.2f} ± {fit.shift_sigma_eV:.2f} eV, FWHM {fit.fwhm_eV:.2f} eV"
+                     window=_pair(window, "--window"), fwhm_eV=fwhm, background=background,
+                     charge_shift_eV=charge_shift)
+    title = (f"{region}, {background} background, charge shift {charge_shift:+.2f} eV applied; fitted shift {fit.shift_eV:+.2f} ± {fit.shift_sigma_eV:.2f} eV, FWHM {fit.fwhm_eV:.2f} eV"
              + (f"; mean V valence {fit.mean_valence:.3f} ± {fit.mean_valence_sigma:.3f}"
                 if fit.mean_valence is not None else ""))
     emit(fit.to_dict(), json_path,

@@ -173,14 +173,23 @@ def _covariance(x, signal, comps, shift, fwhm, areas, eta) -> np.ndarray:
 
 def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[Component, ...] | None = None,
                window: tuple[float, float] | None = None, fwhm_eV: float = 1.3, eta: float = 0.3,
-               max_shift_eV: float = 1.0, background: str = "shirley") -> XpsFit:
-    """Shirley (or Tougaard) background + components at fixed spacings, one shared FWHM and a common shift."""
+               max_shift_eV: float = 1.0, background: str = "shirley", charge_shift_eV: float = 0.0,
+               min_r_squared: float = 0.9) -> XpsFit:
+    """Shirley (or Tougaard) background + components at fixed spacings, one shared FWHM and a common shift.
+
+    ``charge_shift_eV`` is added to the binding energies first (charge referencing, e.g. +2.3 eV when
+    adventitious C 1s sits at 282.5 instead of 284.8 eV); the fitted common shift then only absorbs
+    what is left (± ``max_shift_eV``).  A fit whose R² is below ``min_r_squared`` is refused: its
+    fractions would mean nothing."""
     from lmfit import Minimizer, Parameters
 
     if region not in REGIONS and components is None:
         raise InputError("option --region", f"unknown region {region!r}", expected=f"one of {', '.join(REGIONS)}")
     comps = components or REGIONS[region][0]
     window = window or REGIONS[region][1]
+    if charge_shift_eV:
+        spectrum = Spectrum(spectrum.x + charge_shift_eV, spectrum.y, spectrum.technique, spectrum.source,
+                            spectrum.name, dict(spectrum.meta))
     sp = spectrum.window(*window)
     x, y = sp.x, sp.y
     if background not in BACKGROUNDS:
@@ -191,7 +200,7 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
     params = Parameters()
     params.add("shift", value=0.0, min=-max_shift_eV, max=max_shift_eV)
     params.add("fwhm", value=fwhm_eV, min=0.3, max=4.0)
-    total = max(float(np.trapezoid(signal, x)), 1e-12)
+    total = max(float(np.trapezoid(signal, x)), float(np.ptp(y)) * fwhm_eV)
     for k, c in enumerate(comps):
         params.add(f"a{k}", value=total / len(comps), min=0)
 
@@ -225,6 +234,12 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
                                     c.valence) for k, c in enumerate(comps))
     fit = model(p)
     r2 = 1 - float(np.sum((signal - fit) ** 2)) / (float(np.sum((signal - signal.mean()) ** 2)) or 1.0)
+    if not r2 >= min_r_squared:
+        top = float(x[np.argmax(y)])
+        raise InputError(spectrum.source, f"{region} components do not describe the spectrum (R² = {r2:.2f}; "
+                         f"maximum at {top:.1f} eV in {window[0]:g}–{window[1]:g} eV)",
+                         expected="a charge-referenced region: give the charge shift (--charge-shift, e.g. the "
+                                  "difference of adventitious C 1s from 284.8 eV) or another window")
     return XpsFit(region, background, results, float(p["shift"].value), float(np.sqrt(max(cov_all[0, 0], 0))),
                   float(p["fwhm"].value), float(np.sqrt(max(cov_all[1, 1], 0))), eta,
                   mean_v, mean_v_sigma, r2, x, y, bg, fit + bg, spectrum.source)
