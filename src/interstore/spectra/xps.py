@@ -179,8 +179,8 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
 
     ``charge_shift_eV`` is added to the binding energies first (charge referencing, e.g. +2.3 eV when
     adventitious C 1s sits at 282.5 instead of 284.8 eV); the fitted common shift then only absorbs
-    what is left (± ``max_shift_eV``).  A fit whose R² is below ``min_r_squared`` is refused: its
-    fractions would mean nothing."""
+    what is left (± ``max_shift_eV``).  A fit whose R² is below ``min_r_squared``, or whose common
+    shift runs to its bound, is refused: its fractions would mean nothing."""
     from lmfit import Minimizer, Parameters
 
     if region not in REGIONS and components is None:
@@ -234,9 +234,11 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
                                     c.valence) for k, c in enumerate(comps))
     fit = model(p)
     r2 = 1 - float(np.sum((signal - fit) ** 2)) / (float(np.sum((signal - signal.mean()) ** 2)) or 1.0)
-    if not r2 >= min_r_squared:
+    at_bound = abs(p["shift"].value) >= 0.98 * max_shift_eV
+    if not r2 >= min_r_squared or at_bound:
         top = float(x[np.argmax(y)])
-        raise InputError(spectrum.source, f"{region} components do not describe the spectrum (R² = {r2:.2f}; "
+        why = f"the common shift ran to its bound ±{max_shift_eV:g} eV" if at_bound else f"R² = {r2:.2f}"
+        raise InputError(spectrum.source, f"{region} components do not line up with the spectrum ({why}; "
                          f"maximum at {top:.1f} eV in {window[0]:g}–{window[1]:g} eV)",
                          expected="a charge-referenced region: give the charge shift (--charge-shift, e.g. the "
                                   "difference of adventitious C 1s from 284.8 eV) or another window")
