@@ -105,12 +105,23 @@ def test_measured_records_outrank_typed_flags():
 def test_typed_flag_of_another_technique_still_counts_as_asserted():
     """Measured XPS (a pair: no reversibility) does not silence a typed Raman claim; it stays asserted (tier B)."""
     xps = TrackingRecord(technique="XPS", mode="ex situ", feature="mean V valence", change_on_discharge=-0.12,
-                         change_sigma=0.002, source="xps.csv")
+                         change_sigma=0.002, source="xps.csv", tracks="redox state")
     raman = Characterisation(technique="Raman", mode="operando", bond_change=True, reversible_bond_change=True)
     v = evaluate(_ideal(measured=(xps,), characterisation=(raman,), adhesion_J_m2=1.0))
     assert (v.verdict, v.tier) == ("interface-dominated storage", "B")
     tracked = next(r for r in v.reasons if r.rule.startswith("reversible interfacial"))
     assert tracked.detail.startswith("asserted")
+    assert next(r for r in v.reasons if r.rule.startswith("V redox state")).met is True
+
+
+def test_redox_change_alone_is_not_bond_tracking():
+    """A measured V valence change (bulk insertion does that too) never counts as an interfacial bond change."""
+    xps = TrackingRecord(technique="XPS", mode="ex situ", feature="mean V valence", change_on_discharge=-0.12,
+                         change_sigma=0.002, source="xps.csv", recovery_on_charge=0.99, recovery_sigma=0.002,
+                         reversibility_index=0.95, reversibility_sigma=0.02, tracks="redox state")
+    v = evaluate(_ideal(measured=(xps,), b_mean=0.6))
+    assert v.verdict == "insufficient evidence" and v.tier == "C"
+    assert next(r for r in v.reasons if r.rule.startswith("reversible interfacial")).met is False
 
 
 @pytest.mark.parametrize("change, sigma", [(-0.03, 0.001), (-0.2, 0.1)])

@@ -9,6 +9,7 @@ A :class:`TrackingRecord` says what a technique measured on one interfacial feat
   F_ch/F_0;
 * ``reversibility_index`` — the share of the discharge change undone by the charge,
   RI = (F_ch − F_dis)/(F_0 − F_dis) (1: fully back, 0: no recovery);
+* ``tracks`` — ``interfacial bond`` or ``redox state`` (the verdict's bond rules read only the first);
 
 each with its 1σ.  The thresholds below are interstore's, not the focus article's
 (the article gives none); the verdict prints them next to the rules that use them.
@@ -26,6 +27,9 @@ MIN_CHANGE_SIGMAS = 3.0  # … nor is one within 3σ of zero
 REVERSIBLE_MIN = 0.8     # RI ≥ 0.8: the bond re-forms
 LOST_ABOVE = 0.95        # |Δ| > 95 %: the feature is gone at the end of discharge (bond lost, not breathing)
 MODES = ("operando", "in situ", "ex situ")
+# what a feature follows: the interfacial bond itself (a V–O–C band, the V–O–C share of O 1s) or the V
+# redox state (mean valence, pre-edge), which bulk insertion changes too and so supports but never proves
+TRACKS = ("interfacial bond", "redox state")
 
 THRESHOLDS_TEXT = (f"ours: a change counts when |Δ| ≥ {MIN_CHANGE:.2f} and ≥ {MIN_CHANGE_SIGMAS:g}σ; "
                    f"reversible when RI ≥ {REVERSIBLE_MIN:.2f}")
@@ -64,8 +68,11 @@ class TrackingRecord:
     reversibility_sigma: float | None = None
     hysteresis: float | None = None
     unit: str = "fraction of the pristine value"
+    tracks: str = "interfacial bond"
 
     def __post_init__(self) -> None:
+        if self.tracks not in TRACKS:
+            raise ValueError(f"tracks {self.tracks!r} is not one of {', '.join(TRACKS)}")
         if self.technique not in BOND_TRACKING:
             raise ValueError(f"technique {self.technique!r} is not one of {', '.join(BOND_TRACKING)}")
         if self.mode not in MODES:

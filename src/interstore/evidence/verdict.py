@@ -142,10 +142,12 @@ def evaluate(case: EvidenceCase) -> Verdict:
     exp = _experimental(case)
     tracking = [c for c in exp if tracks_bonds(c.technique)]
     ignored = [c for c in exp if not tracks_bonds(c.technique) and (c.bond_change or c.reversible_bond_change)]
-    measured_rev = [r for r in case.measured if r.reversible]
-    measured_change = [r for r in case.measured if r.significant]
+    bond_records = [r for r in case.measured if r.tracks == "interfacial bond"]
+    redox = [r for r in case.measured if r.tracks != "interfacial bond"]
+    measured_rev = [r for r in bond_records if r.reversible]
+    measured_change = [r for r in bond_records if r.significant]
     # measured records first: a typed flag counts (as asserted) only for techniques nothing was measured with
-    measured_by = {r.technique for r in case.measured}
+    measured_by = {r.technique for r in bond_records}
     unmeasured = [c for c in tracking if not (set(recognised(c.technique)) & set(BOND_TRACKING)) <= measured_by]
     asserted = [c for c in unmeasured if c.reversible_bond_change]
     asserted_changes = [c for c in unmeasured if c.bond_change or c.reversible_bond_change]
@@ -166,8 +168,8 @@ def evaluate(case: EvidenceCase) -> Verdict:
 
     if measured_rev:
         tracked = "measured: " + "; ".join(r.summary() for r in measured_rev)
-    elif case.measured and not asserted:
-        tracked = "measured, not reversible: " + "; ".join(r.summary() for r in case.measured)
+    elif bond_records and not asserted:
+        tracked = "measured, not reversible: " + "; ".join(r.summary() for r in bond_records)
     elif asserted:
         tracked = f"asserted (typed flag, no spectra): {_names(asserted)}"
     elif asserted_changes:
@@ -198,6 +200,10 @@ def evaluate(case: EvidenceCase) -> Verdict:
         Reason("alternatives addressed (proton, pseudocapacitance, parasitic)", not missing_alt,
                "missing: " + ", ".join(missing_alt) if missing_alt else "all three addressed"),
         Reason("DFT / atomistic support", bool(dft), _names(dft) if dft else "none"),
+        Reason("V redox state tracked (supports, never proves, interface storage: bulk insertion changes it too)",
+               any(r.significant for r in redox) if redox else None,
+               "; ".join(r.summary() for r in redox) if redox else "no XPS V 2p / XANES states given",
+               THRESHOLDS_TEXT),
         Reason("surface-controlled kinetics: never interface evidence alone",
                None if case.b_mean is None and case.capacitive_fraction is None else surface_kinetics,
                "; ".join(filter(None, [f"b = {case.b_mean:.2f}" if case.b_mean is not None else "",

@@ -119,12 +119,13 @@ def analyse_xps(states: dict, *, region: str = "V2p3/2", mode: str = "ex situ", 
     fits = {k: fit_region(read_spectrum(p, technique="XPS", block=block), region) for k, p in states.items()
             if p is not None}
     record = state_record({k: _xps_feature(f) for k, f in fits.items()}, technique="XPS", mode=mode,
-                          feature=XPS_FEATURE[region], source=str(states["discharged"]))
+                          feature=XPS_FEATURE[region], source=str(states["discharged"]),
+                          tracks="redox state" if region == "V2p3/2" else "interfacial bond")
     return XpsAnalysis(region, mode, fits, record)
 
 
 def state_record(values: dict[str, tuple[float, float]], *, technique: str, mode: str, feature: str,
-                 source: str) -> TrackingRecord:
+                 source: str, tracks: str) -> TrackingRecord:
     """The record of a feature given per state as (value, σ): reference state pristine, else charged;
     R and RI when pristine, discharged and charged are all there."""
     ref = "pristine" if "pristine" in values else "charged"
@@ -136,7 +137,7 @@ def state_record(values: dict[str, tuple[float, float]], *, technique: str, mode
                           change_on_discharge=ch["change"], change_sigma=ch["change_sigma"], source=source,
                           recovery_on_charge=ch["recovery"], recovery_sigma=ch["recovery_sigma"],
                           reversibility_index=ch["index"], reversibility_sigma=ch["index_sigma"],
-                          unit=f"fraction of the {ref} value")
+                          unit=f"fraction of the {ref} value", tracks=tracks)
 
 
 def _xas_spectrum(spec):
@@ -169,7 +170,8 @@ def analyse_xas(states: dict, *, feature: str = "pre-edge intensity", mode: str 
         else:
             values[k] = (pe.intensity, intensity_sigma * pe.intensity)
     name = "V K-edge pre-edge intensity" if feature == "pre-edge intensity" else "mean V valence (XANES edge)"
-    record = state_record(values, technique="XANES", mode=mode, feature=name, source=str(states["discharged"]))
+    record = state_record(values, technique="XANES", mode=mode, feature=name, source=str(states["discharged"]),
+                          tracks="redox state")
     return XasAnalysis(feature, mode, out, record)
 
 
