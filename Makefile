@@ -14,7 +14,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,atomistic]'
+	$(PY) -m pip install --quiet -e '.[test,atomistic,spectra]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -62,6 +62,7 @@ COMMAND_MODULES = (
     "interstore.literature.cli",       # literature ...
     "interstore.report.cli",           # report
     "interstore.echem.cli_batch",      # batch (folder or glob of cycling files -> one table)
+    "interstore.spectra.cli",          # spectra ...
 )
 
 

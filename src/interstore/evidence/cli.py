@@ -16,9 +16,9 @@ StudyArg = Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/
 
 
 def verdict_rows(v: dict) -> list[tuple]:
-    """(rule, yes/no/unknown, detail) rows of a verdict dict"""
+    """(rule, yes/no/unknown, detail, threshold) rows of a verdict dict"""
 
-    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"])
+    return [(r["rule"], {True: "yes", False: "no", None: "unknown"}[r["met"]], r["detail"], r.get("threshold", ""))
             for r in v["reasons"]]
 
 
@@ -65,8 +65,8 @@ def verdict_cmd(study: StudyArg, json_path: JsonOption = None, out: OutOption = 
     result["kinetics"] = res.kinetics_summary()
     written = [write_json(out / "verdict.json", result)] if out is not None else []
     emit(result, json_path,
-         table(f"Verdict for {res.study.name}: {res.verdict.verdict} (tier {res.verdict.tier})",
-               ("rule", "met", "detail"), verdict_rows(result)),
+         table(f"Verdict for {res.study.name}: {res.verdict.headline} (tier {res.verdict.tier})",
+               ("rule", "met", "detail", "threshold"), verdict_rows(result)),
          table("What would raise the tier", ("#", "evidence to add"),
                [(i + 1, t) for i, t in enumerate(result["to_raise_tier"])]),
          written=written)

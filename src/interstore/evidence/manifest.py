@@ -16,7 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from ..errors import InputError
 from ..massbasis import ElectrodeMasses
@@ -95,6 +96,7 @@ class Atomistic(_Model):
     formula: Optional[str] = None
     binding_energies_eV: Optional[list[float]] = None
     scan_json: Optional[Path] = None
+    work_of_adhesion_J_m2: Optional[float] = None  # W_adh of the interface (atomistic.adhesion); condition (iii)
 
     _formula = field_validator("formula")(_parsable_formula)
 
@@ -128,6 +130,15 @@ class Characterisation(_Model):
     bond_change: Optional[bool] = None
     reversible_bond_change: Optional[bool] = None
     zn_interface_enrichment: Optional[bool] = None
+
+    @field_validator("reversible_bond_change")
+    @classmethod
+    def _consistent_flags(cls, value: Optional[bool], info: ValidationInfo) -> Optional[bool]:
+        """A bond cannot re-form reversibly without changing: contradictory flags are an input error."""
+        if value is True and info.data.get("bond_change") is False:
+            raise ValueError("reversible_bond_change = true contradicts bond_change = false "
+                             "(a bond that re-forms must first change)")
+        return value
 
 
 class EvidenceRecord(_Model):
@@ -191,6 +202,67 @@ class Controls(_Model):
         return next((e for e in self.electrodes if e.role == role), None)
 
 
+class OperandoSpectra(_Model):
+    """An operando / in situ Raman or FT-IR series and the electrochemistry of the same run."""
+
+    technique: Literal["Raman", "FT-IR"]
+    mode: Literal["operando", "in situ"] = "operando"
+    series: Path
+    echem: Path
+    instrument: Optional[str] = None
+    feature: str = "interfacial band"
+    band_cm1: float = Field(gt=0)
+    window_cm1: Optional[list[float]] = Field(default=None, min_length=2, max_length=2)
+    shape: Literal["lorentzian", "voigt"] = "lorentzian"
+    baseline: Literal["arpls", "modpoly", "asls", "none"] = "arpls"
+    n_average: int = Field(default=5, ge=3)
+
+
+class _ElectrodeStates(_Model):
+    """Spectra of one electrode in two or three states: discharged and pristine and/or charged."""
+
+    mode: Literal["ex situ", "in situ", "operando"] = "ex situ"
+
+    @model_validator(mode="after")
+    def _reference_state(self) -> "_ElectrodeStates":
+        if self.pristine is None and self.charged is None:
+            raise ValueError("give 'pristine' or 'charged' beside 'discharged' (a change needs two states)")
+        return self
+
+
+class XpsStates(_ElectrodeStates):
+    """XPS of the same electrode in two or three states (pristine optional, discharged, charged optional)."""
+
+    region: Literal["V2p3/2", "O1s"] = "V2p3/2"
+    pristine: Optional[Path] = None
+    discharged: Path
+    charged: Optional[Path] = None
+    block: Optional[str] = None
+
+
+class XasStates(_ElectrodeStates):
+    """V K-edge XANES of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each."""
+
+    feature: Literal["pre-edge intensity", "valence"] = "pre-edge intensity"
+    pristine: Optional[str] = None
+    discharged: str
+    charged: Optional[str] = None
+    references: list[str] = []
+    valences: list[float] = []
+
+    @model_validator(mode="after")
+    def _calibration(self) -> "XasStates":
+        if self.feature == "valence" and (len(self.references) < 2 or len(self.valences) != len(self.references)):
+            raise ValueError("feature 'valence' needs two or more 'references' and one 'valences' entry each")
+        return self
+
+
+class SpectraSection(_Model):
+    operando: list[OperandoSpectra] = []
+    xps: list[XpsStates] = []
+    xas: list[XasStates] = []
+
+
 class StudyManifest(_Model):
     study: StudyInfo
     material: Material
@@ -202,6 +274,7 @@ class StudyManifest(_Model):
     ledger: LedgerEstimates = LedgerEstimates()
     evidence: EvidenceRecord = EvidenceRecord()
     controls: Optional[Controls] = None
+    spectra: SpectraSection = SpectraSection()
 
 
 @dataclass(frozen=True)
@@ -296,6 +369,19 @@ def _path_fields(m: StudyManifest):
             yield f"controls.electrodes[{i}].cells[{j}].gcd", c.gcd
             for k, f in enumerate(c.cv):
                 yield f"controls.electrodes[{i}].cells[{j}].cv[{k}].path", f.path
+    for i, o in enumerate(m.spectra.operando):
+        yield f"spectra.operando[{i}].series", o.series
+        yield f"spectra.operando[{i}].echem", o.echem
+    for i, x in enumerate(m.spectra.xps):
+        for key in ("pristine", "discharged", "charged"):
+            if getattr(x, key) is not None:
+                yield f"spectra.xps[{i}].{key}", getattr(x, key)
+    for i, x in enumerate(m.spectra.xas):
+        for key in ("pristine", "discharged", "charged"):
+            if getattr(x, key) is not None:
+                yield f"spectra.xas[{i}].{key}", Path(getattr(x, key).partition("@")[0])
+        for k, ref in enumerate(x.references):
+            yield f"spectra.xas[{i}].references[{k}]", Path(ref.partition("@")[0])
 
 
 def load_study(path: str | Path) -> Study:

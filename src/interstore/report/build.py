@@ -25,7 +25,7 @@ from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
 STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit",
-          "simulation", "capacity ledger", "verdict")
+          "simulation", "capacity ledger", "spectra", "verdict")
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +47,7 @@ class StudyResults:
     verdict: Verdict
     site_fraction: float
     controls: object | None = None  # evidence.controls.ControlLedger when the manifest has [controls]
+    spectra: object | None = None
 
     def kinetics_summary(self) -> dict:
         """Mean b, b per peak and the Dunn capacitive fraction per scan rate (empty without CV)."""
@@ -100,6 +101,7 @@ class StudyResults:
             "verdict": self.verdict.to_dict(),
             "controls": self.controls.to_dict() if self.controls is not None else None,
             "ledger_inputs": estimate_ledger_inputs(self),
+            "spectra": self.spectra.to_dict() if self.spectra is not None else None,
         }
 
 
@@ -309,13 +311,20 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
     if points and (m.ledger.proton_fraction > 0 or m.ledger.proton_fraction_sigma > 0):
         quantified.add("proton")
     capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
+    spectra = None
+    if m.spectra.operando or m.spectra.xps or m.spectra.xas:
+        from ..spectra.evidence import analyse_spectra
+
+        spectra = analyse_spectra(study)
+    tick(STAGES[8])
     verdict = evaluate(case_from_study(study, b_mean=_b_mean(cv) if cv is not None else None,
                                        capacitive_fraction=capacitive, quantified=frozenset(quantified),
                                        ledger_interface_mAh_g=None if ledger is None
-                                       else ledger.rows[0].shares["interface"].value))
-    tick(STAGES[8])
-    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict, site_fraction,
-                        controls)
+                                       else ledger.rows[0].shares["interface"].value,
+                                       measured=spectra.records if spectra is not None else ()))
+    tick(STAGES[9])
+    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
+                        site_fraction, controls=controls, spectra=spectra)
 
 
 def study_row(results: StudyResults) -> dict:
@@ -325,7 +334,7 @@ def study_row(results: StudyResults) -> dict:
     return {"system": f"{m.study.name} (this study)", "interface_bonding": m.material.bonding or "not stated",
             "main_claim": m.study.description or "not stated", "characterisation_evidence": chars or "none",
             "reference": str(results.study.path), "apparent_capacity": results.capacity_note,
-            "verdict": results.verdict.verdict, "tier": results.verdict.tier}
+            "verdict": results.verdict.headline, "tier": results.verdict.tier}
 
 
 def build_report(path: str | Path, out_dir: str | Path, *,

@@ -42,9 +42,9 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
     labels = report["basis_labels"]
     rates = [[r["current_A_g_active"]] + [r["discharge_capacity_mAh_g"][b] for b in BASES] for r in report["rates"]]
     summary = {"report_html": str(written["report.html"]), "report_json": str(written["report.json"]),
-               "verdict": v["verdict"], "tier": v["tier"], "rates": report["rates"]}
+               "verdict": v["verdict"], "headline": v["headline"], "tier": v["tier"], "rates": report["rates"]}
     emit(summary, json_path,
-         table(f"{report['study']['name']}: {v['verdict']} (tier {v['tier']})", ("rule", "met", "detail"),
+         table(f"{report['study']['name']}: {v['headline']} (tier {v['tier']})", ("rule", "met", "detail", "threshold"),
                verdict_rows(v)),
          *([table("Discharge capacity (mAh g⁻¹) on every mass basis",
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),

@@ -160,6 +160,36 @@ def gitt_figure(gitt) -> FigureSpec:
                       "D (cm² s⁻¹)", traces, log_y=True)
 
 
+def spectra_figures(spectra) -> list[FigureSpec]:
+    """Per operando series: band area / initial area against SOC (both branches) and the first
+    spectrum's band fit; per XPS entry: each state's points and fitted envelope."""
+    figs = []
+    for k, a in enumerate(spectra.operando):
+        t, rev = a.track, a.reversibility
+        turn = int(np.argmin(t.soc))
+        rel, err = t.area / rev.f0, t.area_sigma / rev.f0
+        figs.append(FigureSpec(f"spectra_track_{k}", f"{a.technique} ({a.mode}): {a.feature} against state of charge",
+                               "state of charge (–, 1 = start of discharge)", f"{a.feature} area / initial area (–)",
+                               (Trace("discharge", t.soc[:turn + 1], rel[:turn + 1], "lines+markers", err[:turn + 1]),
+                                Trace("charge", t.soc[turn:], rel[turn:], "lines+markers", err[turn:], dash=True)),
+                               note=a.record.summary()))
+        f = a.first_fit
+        figs.append(FigureSpec(f"spectra_fit_{k}", f"{a.technique}: first spectrum, {f.shape} fit of the {a.feature}",
+                               f.x_label, "intensity (counts)",
+                               (Trace("measured", f.x, f.y, "markers"), Trace(f"baseline ({f.baseline_method})", f.x,
+                                                                               f.baseline, dash=True),
+                                Trace("fit", f.x, f.best_fit))))
+    for k, a in enumerate(spectra.xps):
+        traces = []
+        for state, fit in a.fits.items():
+            label = (f"{state} (mean valence {fit.mean_valence:.2f} ± {fit.mean_valence_sigma:.2f})"
+                     if fit.mean_valence is not None else state)
+            traces += [Trace(label, fit.x, fit.y, "markers"), Trace(f"{state} envelope", fit.x, fit.envelope)]
+        figs.append(FigureSpec(f"spectra_xps_{k}", f"XPS {a.region} ({a.mode}), Shirley background + components",
+                               "binding energy (eV)", "intensity (counts s⁻¹)", tuple(traces), note=a.record.summary()))
+    return figs
+
+
 def report_figures(results) -> list[FigureSpec]:
     """Every figure the study's results support, in report order."""
     label = results.study.manifest.material.active_formula
@@ -176,6 +206,8 @@ def report_figures(results) -> list[FigureSpec]:
         figs.append(binding_figure(results))
     if results.ledger is not None:
         figs.append(ledger_figure(results))
+    if getattr(results, "spectra", None) is not None:
+        figs += spectra_figures(results.spectra)
     from .figures_controls import controls_figures
 
     return figs + controls_figures(results)

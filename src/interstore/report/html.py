@@ -46,11 +46,12 @@ def _status(met) -> str:
 
 
 def verdict_section(v: dict) -> str:
-    rows = "".join(f"<tr><td>{esc(r['rule'])}</td><td>{_status(r['met'])}</td><td>{esc(r['detail'])}</td></tr>"
-                   for r in v["reasons"])
+    rows = "".join(f"<tr><td>{esc(r['rule'])}</td><td>{_status(r['met'])}</td><td>{esc(r['detail'])}</td>"
+                   f"<td class=\"note\">{esc(r.get('threshold', ''))}</td></tr>" for r in v["reasons"])
     raise_ = "".join(f"<li>{esc(t)}</li>" for t in v["to_raise_tier"]) or "<li>nothing: this is the top tier</li>"
-    return (f'<p class="verdict">{esc(v["verdict"])}<span class="tier">tier {esc(v["tier"])}</span></p>'
-            f"<table><thead><tr><th>rule (Chen et al., Mater. Horiz. 2026)</th><th>met</th><th>detail</th></tr>"
+    return (f'<p class="verdict">{esc(v.get("headline", v["verdict"]))}<span class="tier">tier {esc(v["tier"])}</span></p>'
+            f"<table><thead><tr><th>rule (Chen et al., Mater. Horiz. 2026)</th><th>met</th><th>detail</th>"
+            f"<th>threshold (interstore's own where marked 'ours')</th></tr>"
             f"</thead><tbody>{rows}</tbody></table><h3>What would raise the tier</h3><ol>{raise_}</ol>")
 
 
@@ -71,6 +72,24 @@ def ledger_section(ledger: dict) -> str:
                    + f"<p>Apparent capacity exceeds the theoretical bulk capacity on basis: <b>{esc(flags)}</b>; "
                      f"flag goes away on: <b>{esc(cleared)}</b>.</p>")
     return "".join(out)
+
+
+def spectra_section(spectra: dict, figures: dict[str, str]) -> str:
+    """The measured records the verdict read, one row each, then every spectra figure."""
+    from ..evidence.measured import MODERATE_TEXT, THRESHOLDS_TEXT
+
+    def pm(value, sigma):
+        return "–" if value is None else f"{value:.3f} ± {num(sigma, '.3f')}"
+
+    rows = [[r["technique"], r["mode"], r["feature"], pm(r["change_on_discharge"], r["change_sigma"]),
+             pm(r["recovery_on_charge"], r["recovery_sigma"]), pm(r["reversibility_index"], r["reversibility_sigma"]),
+             num(r["hysteresis"], ".3f"),
+             "yes" if r["reversible"] else "no", r["source"]] for r in spectra["records"]]
+    figs = "".join(v for k, v in figures.items() if k.startswith("spectra_"))
+    return (html_table(["technique", "mode", "feature", "Δ on discharge", "R on charge", "RI", "hysteresis",
+                        "reversible change", "file"], rows, numeric_from=3)
+            + f"<p class=\"note\">Δ = (F_dis − F₀)/F₀, R = F_ch/F₀, RI = (F_ch − F_dis)/(F₀ − F_dis), each ± 1σ. "
+              f"Thresholds {esc(THRESHOLDS_TEXT)}; {esc(MODERATE_TEXT)}.</p>" + figs)
 
 
 def page(title: str, sections: list[tuple[str, str]], *, banner: str = "", subtitle: str = "") -> str:
@@ -158,6 +177,8 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                                     [[lim["basis_labels"][b], f"{lim['capacity_mAh_g'][b]:.1f}"] for b in BASES])
                          + f"<p>n_max = {lim['n_max']:g} Zn per {esc(lim['formula'])}. "
                            f"{esc(lim['quoted_comparison']['statement'])}</p>" + figs("binding")))
+    if report.get("spectra"):
+        sections.append(("Structural tracking from spectra", spectra_section(report["spectra"], figures)))
     if "ragone" in figures:
         sections.append(("Ragone plot", "<p>Measured points and, where a simulation config is given, the "
                          "simulated bulk-only and heterostructure curves.</p>" + figs("ragone")))

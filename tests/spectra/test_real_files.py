@@ -1,0 +1,63 @@
+"""Readers and analyses on real public spectra, once they are in ../shared/data/spectra (see docs/spectra.md
+for origin, commit and licence).  A file listed in shared/data/SOURCES.md that is missing fails; a file not
+yet listed there is skipped with a pointer to docs/spectra.md."""
+
+import numpy as np
+import pytest
+
+from interstore.spectra.readers import read_spectra
+
+
+def _real(shared_data, name):
+    listed = name in (shared_data / "SOURCES.md").read_text(encoding="utf-8")
+    path = shared_data / name
+    if not path.is_file():
+        if listed:
+            pytest.fail(f"{name} is listed in SOURCES.md but missing")
+        pytest.skip(f"{name} not yet in shared/data (origin and licence in docs/spectra.md)")
+    return path
+
+
+def test_casaxps_export_of_ni_and_nio(shared_data):
+    spectra = {s.name: s for s in read_spectra(_real(shared_data, "spectra/xps/casaxps_ni_nio_export.txt"),
+                                               technique="XPS")}
+    assert list(spectra) == ["Cycle 3:Ni:Survey", "Cycle 4:Ni:Ni2p", "Cycle 15:NiO:Survey", "Cycle 14:NiO:Ni2p"]
+    ni, nio = spectra["Cycle 4:Ni:Ni2p"], spectra["Cycle 14:NiO:Ni2p"]
+    # Ni 2p3/2: metal 852.6 eV, NiO main line 853.7 eV (Biesinger et al., Surf. Interface Anal. 41 (2009) 324)
+    assert ni.x[np.argmax(ni.y)] == pytest.approx(852.6, abs=0.2)
+    assert nio.x[np.argmax(nio.y)] == pytest.approx(853.7, abs=0.2)
+
+
+def test_kratos_vamas_with_leading_blank_lines(shared_data):
+    spectra = read_spectra(_real(shared_data, "spectra/xps/kratos_ni_w_0-150W.vms"))
+    peak = {s.name.split()[0]: s.x[np.argmax(s.y)] for s in spectra}
+    assert len(spectra) == 5
+    # one charging shift for every region: C 1s vs adventitious carbon at 284.8 eV, W 4f7/2 vs WO3 at 35.8 eV
+    shift_c, shift_w = peak["C"] - 284.8, peak["W"] - 35.8
+    assert shift_c == pytest.approx(shift_w, abs=0.3)
+
+
+def test_vanadium_xanes_athena_project(shared_data):
+    pytest.importorskip("larch")
+    from interstore.spectra.record import Spectrum
+    from interstore.spectra.xas import linear_combination, normalise
+
+    groups = {s.name: s for s in read_spectra(_real(shared_data, "spectra/xas/Vathena.prj"))}
+    assert len(groups) == 88
+    foil = normalise(groups["V_XANES_VFoil_002"])
+    assert foil.e0_eV == pytest.approx(5465.0, abs=2.0)  # V K edge 5465 eV (tabulated)
+    v3, v5 = normalise(groups["merge_V_XANES_FAD_V3"]), normalise(groups["merge_V_XANES_FAD_V5_SS"])
+    mu = 0.3 * v3.norm + 0.7 * np.interp(v3.energy, v5.energy, v5.norm)
+    lcf = linear_combination(normalise(Spectrum(v3.energy, mu, "XAS", "mix", "mix")), [v3, v5])
+    assert lcf.weights[v3.name] == pytest.approx(0.3, abs=0.03)
+
+
+def test_renishaw_wire_single_spectrum(shared_data):
+    from interstore.spectra.readers import read_spectrum
+    from interstore.spectra.vibrational import fit_bands
+
+    s = read_spectrum(_real(shared_data, "spectra/raman/renishaw_ex1.wdf"))
+    assert (s.x.size, round(s.x[0]), round(s.x[-1])) == (1015, 1226, 2788)
+    # graphene at 532 nm: G band ≈ 1580–1590 cm⁻¹, 2D band ≈ 2670–2700 cm⁻¹
+    assert fit_bands(s, [1585], window=(1500, 1680)).band().center == pytest.approx(1585, abs=5)
+    assert fit_bands(s, [2680], window=(2550, 2780)).band().center == pytest.approx(2680, abs=15)

@@ -1,0 +1,54 @@
+"""The report's spectra section escapes user strings from the [spectra] manifest section."""
+
+import json
+from pathlib import Path
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_study"
+
+
+def test_spectra_feature_names_are_escaped(tmp_path):
+    from interstore.report.build import build_report
+
+    text = (DEMO / "study.toml").read_text(encoding="utf-8")
+    text = text.replace('"data/', f'"{DEMO}/data/').replace('config = "cell.toml"', f'config = "{DEMO}/cell.toml"')
+    text = text.replace('feature = "V–O–C band"', 'feature = "<script>alert(1)</script>"')
+    text = text[:text.index("[simulation]")] + text[text.index("[ledger]"):]  # no simulation: faster
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    written = build_report(tmp_path / "s.toml", tmp_path / "out")
+    page = written["report.html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    report = json.loads(written["report.json"].read_text(encoding="utf-8"))
+    assert report["spectra"]["records"][0]["feature"].startswith("<script>")  # JSON keeps the user's text
+
+
+def _minimal(tmp_path, spectra: str) -> Path:
+    head = (DEMO / "study.toml").read_text(encoding="utf-8")
+    head = head[:head.index("[data]")]
+    p = tmp_path / "s.toml"
+    p.write_text(head + spectra, encoding="utf-8")
+    return p
+
+
+def test_xas_section_is_validated_and_analysed(tmp_path):
+    import pytest
+
+    from interstore.errors import InputError
+    from interstore.evidence.manifest import load_study
+    from interstore.report.build import analyse_study
+    from interstore.spectra.synthetic import xanes_reference
+
+    for name, h in (("p", 0.4), ("d", 0.2)):
+        s = xanes_reference(5481.0, pre_edge_eV=5469.0, pre_edge_height=h)
+        (tmp_path / f"{name}.csv").write_text("".join(f"{x},{y}\n" for x, y in zip(s.x, s.y)), encoding="utf-8")
+    with pytest.raises(InputError, match=r"spectra.xas\[0\]"):
+        load_study(_minimal(tmp_path, '[[spectra.xas]]\ndischarged = "d.csv"\npristine = "p.csv"\nfeature = "valence"\n'))
+    with pytest.raises(InputError, match=r"spectra.xas\[0\].pristine.*file not found"):
+        load_study(_minimal(tmp_path, '[[spectra.xas]]\ndischarged = "d.csv"\npristine = "nope.csv@V"\n'))
+    res = analyse_study(_minimal(tmp_path, '[[spectra.xas]]\ndischarged = "d.csv"\npristine = "p.csv"\n'),
+                        simulate=False)
+    (rec,) = res.spectra.records
+    assert rec.technique == "XANES" and rec.change_on_discharge == pytest.approx(-0.5, abs=0.05)
+    # the pre-edge follows the V redox state: supporting evidence, not interfacial bond tracking
+    tracked = next(r for r in res.verdict.reasons if r.rule.startswith("reversible interfacial"))
+    redox = next(r for r in res.verdict.reasons if r.rule.startswith("V redox state"))
+    assert tracked.met is False and redox.met is True and "XANES (ex situ)" in redox.detail
