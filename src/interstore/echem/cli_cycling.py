@@ -268,19 +268,31 @@ def eis_fit(
         "--length-um", help="Diffusion length in µm for D = L²/τ_d (finite-length circuits).")] = None,
     warburg_max_hz: Annotated[Optional[float], typer.Option(
         "--warburg-max-hz", help="Upper frequency (Hz) of the Z' vs ω^-½ region (default: automatic).")] = None,
+    weighting: Annotated[str, typer.Option(
+        "--weighting", help="Least-squares weighting: modulus (1/|Z|, default), proportional (1/|Z′|, 1/|Z″|) "
+        "or unit.")] = "modulus",
+    force_kk: Annotated[bool, typer.Option(
+        "--force-kk", help="Report D even when the spectrum fails the Lin-KK test (stated in the output).")] = False,
+    spectrum_no: Annotated[Optional[int], typer.Option(
+        "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")] = None,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """Fit a Randles circuit with a Warburg element; D from σ_W (fit and Z′ vs ω^-½ slope)."""
-    from .eis import fit_eis
+    """Lin-KK check, then a Randles fit with a Warburg element; D from σ_W (fit and Z′ vs ω^-½ slope)."""
+    from .eis import WEIGHTINGS, fit_eis
+    from .readers import parse_column_mapping, read_impedance
 
+    if weighting not in WEIGHTINGS:
+        raise InputError("option --weighting", f"got {weighting!r}", expected=" | ".join(WEIGHTINGS))
     length_cm = None if length_um is None else require_positive("--length-um", length_um) * 1e-4
-    spectrum = _read(file, columns, instrument, impedance=True)
-    fit = _steps([(f"fitting {circuit}", lambda: fit_eis(
+    spectrum = read_impedance(file, columns=parse_column_mapping(columns) if columns else None,
+                              instrument=instrument, spectrum=spectrum_no)
+    fit = _steps([(f"Lin-KK check and {circuit} fit", lambda: fit_eis(
         spectrum, circuit, area_cm2=area_cm2, conc_mol_cm3=conc_mol_cm3, temperature_K=temperature_k,
-        length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz))])[0]
+        length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz, weighting=weighting,
+        force_kk=force_kk))])[0]
     result = fit.to_dict()
     written = []
     if out is not None:
@@ -291,16 +303,25 @@ def eis_fit(
 
         written = _figures(eis_figures(fit), out) + [
             write_csv(out / "eis_spectrum_fit.csv", pd.DataFrame(result["spectrum"])),
-            write_csv(out / "eis_parameters.csv", pd.DataFrame(result["parameters"]))]
-    w = result["warburg"]
+            write_csv(out / "eis_parameters.csv", pd.DataFrame(result["parameters"])),
+            write_csv(out / "eis_kk_residuals.csv", pd.DataFrame(result["kramers_kronig"]["residuals"]))]
+    w, kk = result["warburg"], result["kramers_kronig"]
 
     def val(x):
+        if result["D_withheld_by_kk"]:
+            return "- (withheld: spectrum fails Lin-KK; --force-kk overrides)"
         return "- (needs --area-cm2 and --conc-mol-cm3)" if x is None else x
 
-    params = table(f"{result['circuit_name']} = {result['circuit']} (relative RMS residual "
-                   f"{100 * result['relative_rms_residual']:.2g} %; {result['n_inductive_points_dropped']} "
-                   "inductive point(s) dropped)", ("parameter", "value", "± stderr", "unit"),
-                   [(p["name"], p["value"], p["stderr"], p["unit"]) for p in result["parameters"]])
+    check = table(f"Lin-KK validity (Schönleber 2014; {kk['n_rc_elements']} RC elements, μ = {kk['mu']:.2f})",
+                  ("verdict", "max residual (% of |Z|)", "RMS residual (% of |Z|)", "limit (% of |Z|)"),
+                  [(kk["verdict"] + (" (overridden by --force-kk)" if result["kk_overridden"] else ""),
+                    kk["max_residual_pct_of_abs_Z"], kk["rms_residual_pct_of_abs_Z"], kk["threshold_pct_of_abs_Z"])])
+    params = table(f"{result['circuit_name']} = {result['circuit']} ({result['weighting']} weighting; relative "
+                   f"RMS residual {100 * result['relative_rms_residual']:.2g} %; "
+                   f"{result['n_inductive_points_dropped']} inductive point(s) dropped)",
+                   ("parameter", "value", "± stderr", "rel. error (%)", "unit"),
+                   [(p["name"], p["value"], p["stderr"], 100 * p["stderr"] / abs(p["value"]) if p["value"] else "-",
+                     p["unit"]) for p in result["parameters"]])
     rows = [("σ_W from fit", w["sigma_fit_ohm_s_half"], "Ω s^-½"),
             ("D from fitted σ_W", val(w["D_fit_cm2_s"]), "cm² s⁻¹"),
             ("σ_W from Z′ vs ω^-½ slope", w["sigma_slope_ohm_s_half"] or "-", "Ω s^-½"),
@@ -313,7 +334,7 @@ def eis_fit(
     conc = "not given" if conc_mol_cm3 is None else f"{conc_mol_cm3:g} mol cm⁻³"
     warb = table(f"Warburg diffusion (A = {area}, C = {conc}, n = {w['electrons_n']}, T = {temperature_k:g} K)",
                  ("quantity", "value", "unit"), rows)
-    emit(result, json_path, params, warb, written=written)
+    emit(result, json_path, check, params, warb, written=written)
     for warning in result["warnings"]:
         warn(warning)
 
