@@ -35,12 +35,13 @@ def _steps(steps: list[tuple[str, Callable[[], Any]]]) -> list[Any]:
     return results
 
 
-def _read(path: Path, columns: str | None, instrument: str | None, *, impedance: bool = False):
+def _read(path: Path, columns: str | None, instrument: str | None, *, impedance: bool = False,
+          sweep: int | None = None):
     from .readers import parse_column_mapping, read_impedance, read_measurement
 
     mapping = parse_column_mapping(columns) if columns else None
     if impedance:
-        return read_impedance(path, columns=mapping, instrument=instrument)
+        return read_impedance(path, columns=mapping, instrument=instrument, spectrum=sweep)
     return read_measurement(path, columns=mapping, instrument=instrument)
 
 
@@ -282,13 +283,11 @@ def eis_fit(
 ) -> None:
     """Lin-KK check, then a Randles fit with a Warburg element; D from σ_W (fit and Z′ vs ω^-½ slope)."""
     from .eis import WEIGHTINGS, fit_eis
-    from .readers import parse_column_mapping, read_impedance
 
     if weighting not in WEIGHTINGS:
         raise InputError("option --weighting", f"got {weighting!r}", expected=" | ".join(WEIGHTINGS))
     length_cm = None if length_um is None else require_positive("--length-um", length_um) * 1e-4
-    spectrum = read_impedance(file, columns=parse_column_mapping(columns) if columns else None,
-                              instrument=instrument, spectrum=spectrum_no)
+    spectrum = _read(file, columns, instrument, impedance=True, sweep=spectrum_no)
     fit = _steps([(f"Lin-KK check and {circuit} fit", lambda: fit_eis(
         spectrum, circuit, area_cm2=area_cm2, conc_mol_cm3=conc_mol_cm3, temperature_K=temperature_k,
         length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz, weighting=weighting,
@@ -337,6 +336,45 @@ def eis_fit(
     emit(result, json_path, check, params, warb, written=written)
     for warning in result["warnings"]:
         warn(warning)
+
+
+@eis.command("drt")
+def eis_drt(
+    file: Annotated[Path, typer.Argument(help="Impedance spectrum (frequency, Z', Z'').")],
+    lam: Annotated[Optional[float], typer.Option(
+        "--lambda", help="Regularisation parameter λ (default: chosen by generalised cross-validation).")] = None,
+    spectrum_no: Annotated[Optional[int], typer.Option(
+        "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")] = None,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Distribution of relaxation times (Tikhonov, non-negative, λ by GCV) and its peaks (τ, R)."""
+    from .drt import compute_drt
+
+    spectrum = _read(file, columns, instrument, impedance=True, sweep=spectrum_no)
+    drt = _steps([("DRT inversion (GCV over λ)" if lam is None else "DRT inversion", lambda: compute_drt(
+        spectrum, lam=lam))])[0]
+    result = drt.to_dict()
+    written = []
+    if out is not None:
+        import pandas as pd
+
+        from ..outputs import write_csv
+        from .plots_eis import drt_figures
+
+        written = _figures(drt_figures(drt), out) + [
+            write_csv(out / "eis_drt.csv", pd.DataFrame(result["distribution"])),
+            write_csv(out / "eis_drt_peaks.csv", pd.DataFrame(result["peaks"]))]
+    how = "fixed by --lambda" if lam is not None else "by generalised cross-validation"
+    emit(result, json_path, table(
+        f"DRT peaks (λ = {drt.lam:.3g}, {how}; R∞ = {drt.r_inf_ohm:.4g} Ω, total polarisation "
+        f"{drt.polarisation_ohm:.4g} Ω, relative RMS residual {100 * drt.relative_rms:.2g} %)",
+        ("peak", "τ (s)", "f = 1/(2πτ) (Hz)", "R (Ω)", "share of polarisation (%)", "note"),
+        [(k, p.tau_s, p.frequency_Hz, p.resistance_ohm, 100 * p.resistance_ohm / drt.polarisation_ohm,
+          "at the τ-range edge: not resolved" if p.at_range_edge else "")
+         for k, p in enumerate(drt.peaks, start=1)]), written=written)
 
 
 @capacity.command("theoretical")
