@@ -17,6 +17,8 @@ gcd = typer.Typer(help="Galvanostatic cycling: capacity, CE, energy, average vol
 gitt = typer.Typer(help="GITT: Weppner-Huggins diffusion coefficient per pulse.", no_args_is_help=True)
 eis = typer.Typer(help="EIS: Randles / finite-length Warburg fits and the Warburg diffusion coefficient.",
                   no_args_is_help=True)
+SweepOption = Annotated[Optional[int], typer.Option(
+    "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")]
 capacity = typer.Typer(help="Theoretical (Faradaic) capacity Q = nF/(3.6 M).", no_args_is_help=True)
 
 
@@ -274,8 +276,7 @@ def eis_fit(
         "or unit.")] = "modulus",
     force_kk: Annotated[bool, typer.Option(
         "--force-kk", help="Report D even when the spectrum fails the Lin-KK test (stated in the output).")] = False,
-    spectrum_no: Annotated[Optional[int], typer.Option(
-        "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")] = None,
+    spectrum_no: SweepOption = None,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -343,8 +344,7 @@ def eis_drt(
     file: Annotated[Path, typer.Argument(help="Impedance spectrum (frequency, Z', Z'').")],
     lam: Annotated[Optional[float], typer.Option(
         "--lambda", help="Regularisation parameter λ (default: chosen by generalised cross-validation).")] = None,
-    spectrum_no: Annotated[Optional[int], typer.Option(
-        "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")] = None,
+    spectrum_no: SweepOption = None,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -375,6 +375,72 @@ def eis_drt(
         [(k, p.tau_s, p.frequency_Hz, p.resistance_ohm, 100 * p.resistance_ohm / drt.polarisation_ohm,
           "at the τ-range edge: not resolved" if p.at_range_edge else "")
          for k, p in enumerate(drt.peaks, start=1)]), written=written)
+
+
+@eis.command("series")
+def eis_series(
+    path: Annotated[Path, typer.Argument(help="A multi-sweep EIS file, or a folder of spectra whose file names "
+                                              "carry the cycle / potential (e.g. cycle_10.csv).")],
+    circuit: Annotated[str, typer.Option(
+        "--circuit", help="randles | randles-fl | randles-cpe | randles-fl-cpe.")] = "randles-cpe",
+    weighting: Annotated[str, typer.Option(
+        "--weighting", help="modulus (default), proportional or unit.")] = "modulus",
+    x_name: Annotated[Optional[str], typer.Option(
+        "--x-name", help="What the number in the file names is, with its unit, e.g. 'cycle' or 'E (V)' "
+        "(default: 'sweep' for a file, 'number in file name' for a folder).")] = None,
+    force_kk: Annotated[bool, typer.Option(
+        "--force-kk", help="Report D even for spectra that fail the Lin-KK test.")] = False,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """The same circuit fitted to every spectrum (warm-started from the previous one): parameters vs x."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .eis import CIRCUITS, WEIGHTINGS
+    from .eis_series import fit_series, spectra_from_folder
+    from .readers import read_impedance_sweeps
+
+    for option, value, allowed in (("--circuit", circuit, CIRCUITS), ("--weighting", weighting, WEIGHTINGS)):
+        if value not in allowed:
+            raise InputError(f"option {option}", f"got {value!r}", expected=" | ".join(allowed))
+    if path.is_dir():
+        x, spectra = spectra_from_folder(path, lambda p: _read(p, columns, instrument, impedance=True))
+        x_name = x_name or "number in file name"
+    else:
+        from .readers import parse_column_mapping
+
+        spectra = read_impedance_sweeps(path, columns=parse_column_mapping(columns) if columns else None,
+                                        instrument=instrument)
+        x, x_name = list(range(1, len(spectra) + 1)), x_name or "sweep"
+    with Progress(TextColumn("fitting {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(f"{circuit} to {len(spectra)} spectra", total=len(spectra))
+        series = fit_series(spectra, x, circuit, x_name=x_name, source=str(path), weighting=weighting,
+                            force_kk=force_kk, progress=lambda _: bar.advance(task))
+    frame = series.table()
+    result = series.to_dict()
+    units = frame.attrs["units"]
+    written = []
+    if out is not None:
+        from ..outputs import write_csv
+        from .plots_eis import series_figure
+
+        written = _figures({"eis_series": series_figure(frame, x_name, x_name)}, out) + [
+            write_csv(out / "eis_series.csv", frame)]
+    names = list(units)
+    rows = [(r[x_name], *(f"{r[n]:.4g} ± {r[n + '_stderr']:.2g}" for n in names),
+             f"{100 * r['relative_rms_residual']:.2g}", f"{r['kk_verdict']} ({r['kk_max_residual_pct']:.2g} %)")
+            for _, r in frame.iterrows()]
+    emit(result, json_path, table(
+        f"{circuit} = {result['circuit']} fitted to {len(spectra)} spectra of {path.name} ({weighting} weighting; "
+        "each fit warm-started from the previous)",
+        (x_name, *(f"{n} ({units[n]})" for n in names), "RMS residual (%)", "Lin-KK (max residual)"),
+        _shown(rows)), written=written)
+    for spectrum in result["spectra"]:
+        for warning in spectrum["warnings"]:
+            warn(f"{x_name} {spectrum[x_name]:g}: {warning}")
 
 
 @capacity.command("theoretical")

@@ -45,7 +45,8 @@ def series_figure(table, x: str, x_label: str):
         ax.set_ylabel(f"{name} ({units[name]})")
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
-    for ax in axes[-1]:
+    for ax in axes.flat[max(len(names) - cols, 0):len(names)]:  # the lowest visible panel of each column
         ax.set_xlabel(x_label)
+        ax.tick_params(labelbottom=True)
     fig.tight_layout()
     return fig
