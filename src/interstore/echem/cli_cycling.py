@@ -202,6 +202,10 @@ def gitt_analyze(
         "--max-tau-ratio", help="Largest τ·D/L² accepted as τ ≪ L²/D.")] = 0.1,
     max_drift: Annotated[float, typer.Option(
         "--max-drift", help="Largest potential drift over the last fifth of a rest, as a fraction of ΔE_s.")] = 0.05,
+    start_time: Annotated[str, typer.Option(
+        "--start-time", help="Pulse start t0 for the √t fit: auto (instrument step time if the file has it, "
+        "else fit E = E0 + b√(t − t0) between the last rest and first pulse sample), step-time, fit, "
+        "first-sample.")] = "auto",
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -209,8 +213,10 @@ def gitt_analyze(
 ) -> None:
     """Weppner–Huggins D = 4L²/(πτ)·(ΔE_s/ΔE_t)² for each pulse, with the √t and τ ≪ L²/D checks."""
     from ..theoretical import molar_mass_g_mol
-    from .gitt import GittGeometry, analyze_gitt
+    from .gitt import START_TIMES, GittGeometry, analyze_gitt
 
+    if start_time not in START_TIMES:
+        raise InputError("option --start-time", f"got {start_time!r}", expected=" | ".join(START_TIMES))
     if formula is not None and molar_mass is not None:
         raise InputError("options --formula/--molar-mass", "both given", expected="one of them")
     mm = molar_mass_g_mol(formula) if formula is not None else molar_mass
@@ -230,7 +236,7 @@ def gitt_analyze(
     measurement = _read(file, columns, instrument)
     analysis = _steps([("analysing pulses", lambda: analyze_gitt(
         measurement, geometry, pulse_s=pulse_s, r2_min=r2_min, max_tau_ratio=max_tau_ratio,
-        max_drift_fraction=max_drift))])[0]
+        max_drift_fraction=max_drift, start_time=start_time))])[0]
     result = analysis.to_dict()
     written = []
     if out is not None:
@@ -250,11 +256,19 @@ def gitt_analyze(
             for p in result["pulses"]]
     median = result["D_cm2_s_median_valid"]
     taus = [p["tau_s"] for p in result["pulses"]]
+    tau_from = (f"--pulse-s {pulse_s:g} s" if pulse_s is not None
+                else "last pulse sample − t0, ±1 logging interval: give --pulse-s")
     emit(result, json_path, table(
-        f"GITT, L = {geometry.length_cm * 1e4:.4g} µm, τ = {min(taus):.4g}–{max(taus):.4g} s; median D of valid "
-        "pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
+        f"GITT, L = {geometry.length_cm * 1e4:.4g} µm, τ = {min(taus):.4g}–{max(taus):.4g} s ({tau_from}); "
+        "median D of valid pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
         ("pulse", "depth (0–1)", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
-        _shown(rows)), written=written)
+        _shown(rows)), table(
+        "Pulse start t0 of the √t fit (--start-time " + start_time + ") and its effect on D",
+        ("pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D with t0 = 1st sample (cm² s⁻¹)",
+         "D ratio (1st sample / t0)"),
+        _shown([(p["pulse"], p["t0_method"], p["t0_s"], p["t0_offset_s"], f"{p['D_first_sample_origin_cm2_s']:.3g}",
+                 f"{p['D_first_sample_origin_cm2_s'] / p['D_cm2_s']:.3g}") for p in result["pulses"]])),
+        written=written)
 
 
 @eis.command("fit")
