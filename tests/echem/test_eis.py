@@ -94,17 +94,20 @@ def test_bad_options_are_input_errors():
         fit_eis(spec, warburg_max_frequency_Hz=1e-3)
 
 
-def test_real_spectra_are_fitted(shared_data):
-    from interstore.echem.readers import read_impedance
+def test_real_spectra_are_fitted_or_refused(shared_data):
+    from interstore.echem.readers import read_impedance_sweeps
 
     files = [p for p in sorted(shared_data.rglob("*")) if p.is_file()
              and any(k in p.name.lower() for k in ("eis", "imped", "peis"))]
     if not files:
         pytest.skip("no impedance files in shared data")
-    for path in files:
-        fit = fit_eis(read_impedance(path), "randles-cpe")
-        assert fit.relative_rms < 0.15, path
+    for path in files:  # the first sweep of multi-sweep files
+        fit = fit_eis(read_impedance_sweeps(path)[0], "randles-cpe", area_cm2=AREA, conc_mol_cm3=CONC)
         assert fit.parameter("R0") > 0 and fit.sigma_fit_ohm_s_half > 0
+        if fit.kk.valid:  # a KK-valid spectrum is described by the circuit
+            assert fit.relative_rms < 0.15, path
+        else:  # no D from a spectrum that is not linear, causal and stable
+            assert fit.to_dict()["warburg"]["D_fit_cm2_s"] is None, path
 
 
 def test_d_from_a_spectrum_without_diffusion_tail_is_flagged():

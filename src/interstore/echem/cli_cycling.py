@@ -95,16 +95,33 @@ def _gcd_tables(result: dict) -> list:
         notes["composite"] = "no substrate mass (--substrate-mg default 0): same as active"
     if abs(mb["electrode"]["mass_mg"] - mb["composite"]["mass_mg"]) < 1e-12:
         notes["electrode"] = "no binder/additive mass (--electrode-mg not given): same as composite"
-    bases = table("Mass bases", ("mass basis", "mass (mg)", "note"),
-                  [(v["label"], float(v["mass_mg"]), notes.get(b, "")) for b, v in mb.items()])
+    areal = result["areal_basis"]
+    loading = areal["loading_mg_cm2"]["active"]
+    at = (f"loading {loading:.3g} mg cm⁻² active" if loading is not None
+          else "loading unknown: give --area-cm2 or --loading-mg-cm2")
+    if areal["area_cm2"] is None:
+        bases = table("Mass bases (electrode area unknown: --area-cm2 or --loading-mg-cm2 give loadings and areal values)",
+                      ("mass basis", "mass (mg)", "note"),
+                      [(v["label"], float(v["mass_mg"]), notes.get(b, "")) for b, v in mb.items()])
+    else:
+        bases = table(f"Mass bases, electrode area {areal['area_cm2']:.4g} cm²",
+                      ("mass basis", "mass (mg)", "loading (mg cm⁻²)", "note"),
+                      [(v["label"], float(v["mass_mg"]), v["loading_mg_cm2"], notes.get(b, "")) for b, v in mb.items()])
 
     rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
-             on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]), on(c["energy_Wh_kg"]),
-             num(c["average_voltage_V"])) for c in result["cycles"]]
-    cycles = table(f"Cycles, per g of {labels['active']}; {result['coulombic_efficiency_convention']}",
-                   ("cycle", "rate step", "|I| (mA)", "Q_dis (mAh g⁻¹)", "Q_ch (mAh g⁻¹)", "CE (%)",
-                    "E_dis (Wh kg⁻¹)", "V̄_dis (V)"), _shown(rows))
-    steps = table("Rate steps on every mass basis (means of their discharges)",
+             num(c["discharge_capacity_mAh_cm2"]), on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]),
+             on(c["energy_Wh_kg"]), num(c["average_voltage_V"])) for c in result["cycles"]]
+    cycles = table(f"Cycles, per g of {labels['active']} ({at}) and per cm²; "
+                   f"{result['coulombic_efficiency_convention']}",
+                   ("cycle", "rate step", "|I| (mA)", "Q_dis (mAh g⁻¹)", "Q_dis (mAh cm⁻²)", "Q_ch (mAh g⁻¹)",
+                    "CE (%)", "E_dis (Wh kg⁻¹)", "V̄_dis (V)"), _shown(rows))
+    areal_steps = table(f"Rate steps per cm² of electrode beside the active mass basis ({at})",
+                        ("rate step", "i (mA cm⁻²)", "Q_dis (mAh cm⁻²)", "E_dis (mWh cm⁻²)", "i (A g⁻¹)",
+                         "Q_dis (mAh g⁻¹)"),
+                        [(s["rate_step"], num(s["current_density_mA_cm2"]), num(s["discharge_capacity_mAh_cm2"]),
+                          num(s["energy_mWh_cm2"]), on(s["current_density_A_g"]), on(s["discharge_capacity_mAh_g"]))
+                         for s in result["rate_steps"]])
+    steps = table(f"Rate steps on every mass basis (means of their discharges; {at})",
                   ("rate step", "cycles", "mass basis", "i (A g⁻¹)", "Q_dis (mAh g⁻¹)", "E_dis (Wh kg⁻¹)",
                    "V̄_dis (V)", "CE (%)"),
                   [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b], on(s["current_density_A_g"], b),
@@ -113,7 +130,7 @@ def _gcd_tables(result: dict) -> list:
     ragone = table("Ragone points", ("mass basis", "|I| (mA)", "energy density (Wh kg⁻¹)", "power density (W kg⁻¹)"),
                    [(p["basis_label"], 1e3 * p["current_A"], p["energy_Wh_kg"], p["power_W_kg"])
                     for p in result["ragone"]])
-    return [bases, cycles, steps, ragone]
+    return [bases, cycles, steps, areal_steps, ragone]
 
 
 def _gcd_csv(result: dict, out: Path) -> list[Path]:
@@ -145,6 +162,11 @@ def gcd_analyze(
         "--electrode-mg", help="Whole-electrode mass in mg (composite + binder + additive).")] = None,
     active_label: Annotated[str, typer.Option("--active-label", help="Name of the active oxide.")] = "active oxide",
     substrate_label: Annotated[str, typer.Option("--substrate-label", help="Name of the substrate.")] = "substrate",
+    area_cm2: Annotated[Optional[float], typer.Option(
+        "--area-cm2", help="Geometric electrode area in cm² (areal capacity, current, energy).")] = None,
+    loading_mg_cm2: Annotated[Optional[float], typer.Option(
+        "--loading-mg-cm2", help="Active-oxide mass loading in mg cm⁻² (instead of, or checked against, "
+        "--area-cm2).")] = None,
     ce: Annotated[str, typer.Option(
         "--ce", help="Coulombic-efficiency convention: discharge/charge or charge/discharge.")] = "discharge/charge",
     rate_tolerance: Annotated[float, typer.Option(
@@ -170,7 +192,7 @@ def gcd_analyze(
         raise InputError("option --mass-mg", "no active mass given; the file's EC-Lab characteristic mass "
                          f"({1e3 * measurement.extra['characteristic_mass_g']:g} mg) is not taken as the active mass",
                          expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
-    masses = masses or _masses(None, measurement.active_mass_g, *labels)
+    masses = (masses or _masses(None, measurement.active_mass_g, *labels)).with_area(area_cm2, loading_mg_cm2)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
         measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
     result = analysis.to_dict()
@@ -180,6 +202,8 @@ def gcd_analyze(
 
         written = _figures(cycling_figures(analysis), out) + _gcd_csv(result, out)
     emit(result, json_path, *_gcd_tables(result), written=written)
+    if result["areal_basis"]["low_loading_note"]:
+        warn(result["areal_basis"]["low_loading_note"])
 
 
 @gitt.command("analyze")

@@ -17,7 +17,7 @@ over the rest's last fifth).
 
 Pulse start t0: the √t fit needs the time of the current switch.  A logger that samples at fixed
 intervals puts the first pulse sample up to one interval after the switch, and taking that sample as
-t = 0 biases D (one interval of 40 per pulse: +25 %).  t0 is therefore taken, in this order,
+t = 0 biases D (a first sample 0.9 interval late, 40 samples per pulse: +15 %).  t0 is taken, in order,
 
 1. from the instrument's step time (column ``step_time_s``: time since the step began), t0 = t − t_step
    of the first pulse sample;
