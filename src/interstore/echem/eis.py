@@ -368,10 +368,17 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
     best, best_cost = None, np.inf
     for guess in guesses:
         model = CustomCircuit(string, initial_guess=guess)
-        try:  # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start
-            model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10,
-                      **({} if sigma_w is None else {"sigma": sigma_w}))
-        except (RuntimeError, ValueError):  # no convergence from this start
+        # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start.  A start that
+        # does not converge within MAX_EVALUATIONS is retried with least_squares' x_scale = |guess|, which
+        # helps when the parameters span 1e-6 (F) to 1e4 (Ω) (and hinders some finite-length fits).
+        for scale in (1.0, np.maximum(np.abs(np.asarray(guess, float)), 1e-12)):
+            try:
+                model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10, x_scale=scale,
+                          **({} if sigma_w is None else {"sigma": sigma_w}))
+                break
+            except (RuntimeError, ValueError):  # no convergence from this start
+                continue
+        else:
             continue
         r = model.predict(f) - z
         cost = float(np.sum((weights * np.hstack([r.real, r.imag])) ** 2))
