@@ -153,8 +153,13 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          html_table(["parameter", "unit", "value", "stderr"],
                                     [[p["name"], p["unit"], num(p["value"]), num(p["stderr"])] for p in e["parameters"]],
                                     numeric_from=2)
-                         + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')}; the CV ohmic correction "
-                           f"uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>" + figs("nyquist")))
+                         + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')} ({esc(e['weighting'])} "
+                           f"weighting); the CV ohmic correction uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>"
+                         + f"<p>Lin-KK validity: <b>{esc(e['kramers_kronig']['verdict'])}</b> (largest residual "
+                           f"{num(e['kramers_kronig']['max_residual_pct_of_abs_Z'], '.3g')} % of |Z|, limit "
+                           f"{num(e['kramers_kronig']['threshold_pct_of_abs_Z'], 'g')} %)"
+                         + ("; no diffusion coefficient is reported from this spectrum" if e["D_withheld_by_kk"] else "")
+                         + ".</p>" + figs("nyquist")))
     if report["gitt"] is not None:
         gt = report["gitt"]
         sections.append(("GITT",
