@@ -365,20 +365,19 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
         lo, hi = np.asarray(bounds[0], float), np.asarray(bounds[1], float)
         guesses = [list(np.clip(np.asarray(initial_guess, float), lo + 1e-12 * np.abs(lo), hi * (1 - 1e-12)))] \
             + guesses
+    # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start.  When no start
+    # converges within MAX_EVALUATIONS, the first start is retried once with least_squares' x_scale = |guess|,
+    # which helps when the parameters span 1e-6 (F) to 1e4 (Ω) (and hinders some finite-length fits).
+    attempts = [(g, 1.0) for g in guesses] + [(guesses[0], np.maximum(np.abs(np.asarray(guesses[0], float)), 1e-12))]
     best, best_cost = None, np.inf
-    for guess in guesses:
+    for k, (guess, scale) in enumerate(attempts):
+        if k == len(guesses) and best is not None:
+            break
         model = CustomCircuit(string, initial_guess=guess)
-        # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start.  A start that
-        # does not converge within MAX_EVALUATIONS is retried with least_squares' x_scale = |guess|, which
-        # helps when the parameters span 1e-6 (F) to 1e4 (Ω) (and hinders some finite-length fits).
-        for scale in (1.0, np.maximum(np.abs(np.asarray(guess, float)), 1e-12)):
-            try:
-                model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10, x_scale=scale,
-                          **({} if sigma_w is None else {"sigma": sigma_w}))
-                break
-            except (RuntimeError, ValueError):  # no convergence from this start
-                continue
-        else:
+        try:
+            model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10, x_scale=scale,
+                      **({} if sigma_w is None else {"sigma": sigma_w}))
+        except (RuntimeError, ValueError):  # no convergence from this start
             continue
         r = model.predict(f) - z
         cost = float(np.sum((weights * np.hstack([r.real, r.imag])) ** 2))
