@@ -210,6 +210,12 @@ def test_eis_fit_runs_lin_kk_and_refuses_D_from_a_failing_spectrum(run_cli, tmp_
     assert code == 0, err
     forced = json.loads((tmp_path / "f.json").read_text())
     assert forced["warburg"]["D_fit_cm2_s"] > 0 and "overridden (--force-kk)" in out
+    # a looser limit (the drift's residual is 4.1 %) passes it, and D is reported without --force-kk
+    code, out, err = run_cli(*args, "--kk-limit-pct", "5", "--json", tmp_path / "l.json")
+    loose = json.loads((tmp_path / "l.json").read_text())
+    assert code == 0 and loose["kramers_kronig"]["verdict"] == "pass" and loose["warburg"]["D_fit_cm2_s"] > 0
+    code, _, err = run_cli(*args, "--kk-limit-pct", "0")
+    assert code == 2 and "--kk-limit-pct" in err
     code, _, err = run_cli(*args, "--weighting", "chi2")
     assert code == 2 and "modulus" in err
 

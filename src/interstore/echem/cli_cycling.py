@@ -314,6 +314,8 @@ def eis_fit(
         "or unit.")] = "modulus",
     force_kk: Annotated[bool, typer.Option(
         "--force-kk", help="Report D even when the spectrum fails the Lin-KK test (stated in the output).")] = False,
+    kk_limit_pct: Annotated[float, typer.Option(
+        "--kk-limit-pct", help="Lin-KK pass limit: largest residual in % of |Z| (default 2).")] = 2.0,
     spectrum_no: SweepOption = None,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
@@ -325,12 +327,13 @@ def eis_fit(
 
     if weighting not in WEIGHTINGS:
         raise InputError("option --weighting", f"got {weighting!r}", expected=" | ".join(WEIGHTINGS))
+    require_positive("--kk-limit-pct", kk_limit_pct)
     length_cm = None if length_um is None else require_positive("--length-um", length_um) * 1e-4
     spectrum = _read(file, columns, instrument, impedance=True, sweep=spectrum_no)
     fit = _steps([(f"Lin-KK check and {circuit} fit", lambda: fit_eis(
         spectrum, circuit, area_cm2=area_cm2, conc_mol_cm3=conc_mol_cm3, temperature_K=temperature_k,
         length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz, weighting=weighting,
-        force_kk=force_kk))])[0]
+        force_kk=force_kk, kk_limit_pct=kk_limit_pct))])[0]
     result = fit.to_dict()
     written = []
     if out is not None:

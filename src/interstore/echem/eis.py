@@ -37,7 +37,7 @@ import numpy as np
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
-from .kramers_kronig import KKResult, lin_kk
+from .kramers_kronig import RESIDUAL_MAX_PCT, KKResult, lin_kk
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
@@ -312,13 +312,13 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             electrons: int = Z_ZINC, length_cm: float | None = None,
             warburg_max_frequency_Hz: float | None = None, drop_inductive: bool = True,
             weighting: str = "modulus", kk_check: bool = True, force_kk: bool = False,
-            initial_guess: list[float] | None = None) -> EisFit:
+            kk_limit_pct: float = RESIDUAL_MAX_PCT, initial_guess: list[float] | None = None) -> EisFit:
     """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
 
     ``drop_inductive`` removes points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
     ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well.
     ``weighting``: modulus (default), proportional or unit.  ``kk_check`` runs Lin-KK on the spectrum
-    first; D is withheld when it fails unless ``force_kk``.  ``initial_guess`` (one value per
+    first (pass when every residual ≤ ``kk_limit_pct`` % of |Z|); D is withheld when it fails unless ``force_kk``.  ``initial_guess`` (one value per
     circuit parameter, e.g. the previous spectrum's result) is tried before the shape-based guesses."""
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import set_default_bounds
@@ -336,7 +336,7 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
 
     if weighting not in WEIGHTINGS:  # checked before the (slow) Lin-KK test
         raise InputError("option --weighting", f"unknown weighting {weighting!r}", expected=" | ".join(WEIGHTINGS))
-    kk = lin_kk(spectrum) if kk_check else None
+    kk = lin_kk(spectrum, threshold_pct=kk_limit_pct) if kk_check else None
     f = np.asarray(spectrum.frequency_Hz, float)
     z = spectrum.z_complex_ohm
     n_measured = f.size
