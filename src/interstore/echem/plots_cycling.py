@@ -28,7 +28,8 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     """Voltage vs capacity per cycle, capacity and CE vs cycle, and the Ragone plot."""
     plt = _pyplot()
     d = analysis.to_dict()
-    active = d["mass_basis"]["active"]["label"]
+    loading = d["areal_basis"]["loading_mg_cm2"]["active"]
+    active = d["mass_basis"]["active"]["label"] + ("" if loading is None else f", loading {loading:.3g} mg cm⁻²")
     cmap = plt.get_cmap("viridis")
     ncyc = max(len(d["cycles"]), 1)
 
