@@ -199,7 +199,7 @@ class EisFit:
     def identifiability(self) -> list[str]:
         """Parameters not determined by the spectrum: |ρ| > 0.95 or relative stderr > 100 %."""
         out = []
-        for k, (name, value, err) in enumerate(zip(self.parameter_names, self.values, self.stderr)):
+        for name, value, err in zip(self.parameter_names, self.values, self.stderr):
             if not np.isfinite(err) or err > RELATIVE_ERROR_MAX * abs(value):
                 out.append(f"{name} = {value:.3g} ± {err:.3g}: relative standard error "
                            f"{'undefined' if not np.isfinite(err) else f'{100 * err / abs(value):.3g} %'} "
