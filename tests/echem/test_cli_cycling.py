@@ -191,6 +191,35 @@ def test_eis_fit_recovers_warburg_D(run_cli, tmp_path):
     assert fitted["R1"] == pytest.approx(params["R1"])
 
 
+def test_eis_fit_runs_lin_kk_and_refuses_D_from_a_failing_spectrum(run_cli, tmp_path):
+    from test_eis import drifting_randles
+
+    path = _write_spectrum(drifting_randles(0.5), tmp_path / "drift.csv")
+    args = ("eis", "fit", path, "--area-cm2", str(AREA), "--conc-mol-cm3", str(CONC))
+    code, out, err = run_cli(*args, "--json", tmp_path / "d.json", "--out", tmp_path / "o")
+    assert code == 0, err
+    r = json.loads((tmp_path / "d.json").read_text())
+    assert r["kramers_kronig"]["verdict"] == "fail" and r["warburg"]["D_fit_cm2_s"] is None
+    assert "Lin-KK" in out and "withheld" in out and "modulus weighting" in out
+    assert "fails the Lin-KK test" in out and "--force-kk" in out
+    assert (tmp_path / "o" / "eis_kk_residuals.png").exists()
+    kk_csv = pd.read_csv(tmp_path / "o" / "eis_kk_residuals.csv")
+    assert np.abs(kk_csv[["real_pct", "imag_pct"]].to_numpy()).max() == pytest.approx(
+        r["kramers_kronig"]["max_residual_pct_of_abs_Z"])
+    code, out, err = run_cli(*args, "--force-kk", "--json", tmp_path / "f.json")
+    assert code == 0, err
+    forced = json.loads((tmp_path / "f.json").read_text())
+    assert forced["warburg"]["D_fit_cm2_s"] > 0 and "overridden (--force-kk)" in out
+    # a looser limit (the drift's residual is 4.1 %) passes it, and D is reported without --force-kk
+    code, out, err = run_cli(*args, "--kk-limit-pct", "5", "--json", tmp_path / "l.json")
+    loose = json.loads((tmp_path / "l.json").read_text())
+    assert code == 0 and loose["kramers_kronig"]["verdict"] == "pass" and loose["warburg"]["D_fit_cm2_s"] > 0
+    code, _, err = run_cli(*args, "--kk-limit-pct", "0")
+    assert code == 2 and "--kk-limit-pct" in err
+    code, _, err = run_cli(*args, "--weighting", "chi2")
+    assert code == 2 and "modulus" in err
+
+
 def test_eis_unknown_circuit(run_cli, tmp_path):
     path = _write_spectrum(spectrum("R0-p(R1-W1,C1)", [5.0, 10.0, 2.0, 2e-5]), tmp_path / "eis.csv")
     code, _, err = run_cli("eis", "fit", path, "--circuit", "tlm")

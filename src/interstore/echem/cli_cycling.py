@@ -17,6 +17,8 @@ gcd = typer.Typer(help="Galvanostatic cycling: capacity, CE, energy, average vol
 gitt = typer.Typer(help="GITT: Weppner-Huggins diffusion coefficient per pulse.", no_args_is_help=True)
 eis = typer.Typer(help="EIS: Randles / finite-length Warburg fits and the Warburg diffusion coefficient.",
                   no_args_is_help=True)
+SweepOption = Annotated[Optional[int], typer.Option(
+    "--spectrum", help="Sweep number (1, 2, ...) in a multi-sweep file.")]
 capacity = typer.Typer(help="Theoretical (Faradaic) capacity Q = nF/(3.6 M).", no_args_is_help=True)
 
 
@@ -44,12 +46,13 @@ def _steps(steps: list[tuple[str, Callable[[], Any]]]) -> list[Any]:
     return results
 
 
-def _read(path: Path, columns: str | None, instrument: str | None, *, impedance: bool = False):
+def _read(path: Path, columns: str | None, instrument: str | None, *, impedance: bool = False,
+          sweep: int | None = None):
     from .readers import parse_column_mapping, read_impedance, read_measurement
 
     mapping = parse_column_mapping(columns) if columns else None
     if impedance:
-        return read_impedance(path, columns=mapping, instrument=instrument)
+        return read_impedance(path, columns=mapping, instrument=instrument, spectrum=sweep)
     return read_measurement(path, columns=mapping, instrument=instrument)
 
 
@@ -101,16 +104,33 @@ def _gcd_tables(result: dict) -> list:
         notes["composite"] = "no substrate mass (--substrate-mg default 0): same as active"
     if abs(mb["electrode"]["mass_mg"] - mb["composite"]["mass_mg"]) < 1e-12:
         notes["electrode"] = "no binder/additive mass (--electrode-mg not given): same as composite"
-    bases = table("Mass bases", ("mass basis", "mass (mg)", "note"),
-                  [(v["label"], float(v["mass_mg"]), notes.get(b, "")) for b, v in mb.items()])
+    areal = result["areal_basis"]
+    loading = areal["loading_mg_cm2"]["active"]
+    at = (f"loading {loading:.3g} mg cm⁻² active" if loading is not None
+          else "loading unknown: give --area-cm2 or --loading-mg-cm2")
+    if areal["area_cm2"] is None:
+        bases = table("Mass bases (electrode area unknown: --area-cm2 or --loading-mg-cm2 give loadings and areal values)",
+                      ("mass basis", "mass (mg)", "note"),
+                      [(v["label"], float(v["mass_mg"]), notes.get(b, "")) for b, v in mb.items()])
+    else:
+        bases = table(f"Mass bases, electrode area {areal['area_cm2']:.4g} cm²",
+                      ("mass basis", "mass (mg)", "loading (mg cm⁻²)", "note"),
+                      [(v["label"], float(v["mass_mg"]), v["loading_mg_cm2"], notes.get(b, "")) for b, v in mb.items()])
 
     rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
-             on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]), on(c["energy_Wh_kg"]),
-             num(c["average_voltage_V"])) for c in result["cycles"]]
-    cycles = table(f"Cycles, per g of {labels['active']}; {result['coulombic_efficiency_convention']}",
-                   ("cycle", "rate step", "|I| (mA)", "Q_dis (mAh g⁻¹)", "Q_ch (mAh g⁻¹)", "CE (%)",
-                    "E_dis (Wh kg⁻¹)", "V̄_dis (V)"), _shown(rows))
-    steps = table("Rate steps on every mass basis (means of their discharges)",
+             num(c["discharge_capacity_mAh_cm2"]), on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]),
+             on(c["energy_Wh_kg"]), num(c["average_voltage_V"])) for c in result["cycles"]]
+    cycles = table(f"Cycles, per g of {labels['active']} ({at}) and per cm²; "
+                   f"{result['coulombic_efficiency_convention']}",
+                   ("cycle", "rate step", "|I| (mA)", "Q_dis (mAh g⁻¹)", "Q_dis (mAh cm⁻²)", "Q_ch (mAh g⁻¹)",
+                    "CE (%)", "E_dis (Wh kg⁻¹)", "V̄_dis (V)"), _shown(rows))
+    areal_steps = table(f"Rate steps per cm² of electrode beside the active mass basis ({at})",
+                        ("rate step", "i (mA cm⁻²)", "Q_dis (mAh cm⁻²)", "E_dis (mWh cm⁻²)", "i (A g⁻¹)",
+                         "Q_dis (mAh g⁻¹)"),
+                        [(s["rate_step"], num(s["current_density_mA_cm2"]), num(s["discharge_capacity_mAh_cm2"]),
+                          num(s["energy_mWh_cm2"]), on(s["current_density_A_g"]), on(s["discharge_capacity_mAh_g"]))
+                         for s in result["rate_steps"]])
+    steps = table(f"Rate steps on every mass basis (means of their discharges; {at})",
                   ("rate step", "cycles", "mass basis", "i (A g⁻¹)", "Q_dis (mAh g⁻¹)", "E_dis (Wh kg⁻¹)",
                    "V̄_dis (V)", "CE (%)"),
                   [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b], on(s["current_density_A_g"], b),
@@ -119,7 +139,7 @@ def _gcd_tables(result: dict) -> list:
     ragone = table("Ragone points", ("mass basis", "|I| (mA)", "energy density (Wh kg⁻¹)", "power density (W kg⁻¹)"),
                    [(p["basis_label"], 1e3 * p["current_A"], p["energy_Wh_kg"], p["power_W_kg"])
                     for p in result["ragone"]])
-    return [bases, cycles, steps, ragone]
+    return [bases, cycles, steps, areal_steps, ragone]
 
 
 def _gcd_csv(result: dict, out: Path) -> list[Path]:
@@ -149,6 +169,11 @@ def gcd_analyze(
     electrode_mg: ElectrodeMassOption = None,
     active_label: ActiveLabelOption = "active oxide",
     substrate_label: SubstrateLabelOption = "substrate",
+    area_cm2: Annotated[Optional[float], typer.Option(
+        "--area-cm2", help="Geometric electrode area in cm² (areal capacity, current, energy).")] = None,
+    loading_mg_cm2: Annotated[Optional[float], typer.Option(
+        "--loading-mg-cm2", help="Active-oxide mass loading in mg cm⁻² (instead of, or checked against, "
+        "--area-cm2).")] = None,
     ce: Annotated[str, typer.Option(
         "--ce", help="Coulombic-efficiency convention: discharge/charge or charge/discharge.")] = "discharge/charge",
     rate_tolerance: Annotated[float, typer.Option(
@@ -174,7 +199,7 @@ def gcd_analyze(
         raise InputError("option --mass-mg", "no active mass given; the file's EC-Lab characteristic mass "
                          f"({1e3 * measurement.extra['characteristic_mass_g']:g} mg) is not taken as the active mass",
                          expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
-    masses = masses or _masses(None, measurement.active_mass_g, *labels)
+    masses = (masses or _masses(None, measurement.active_mass_g, *labels)).with_area(area_cm2, loading_mg_cm2)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
         measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
     result = analysis.to_dict()
@@ -184,6 +209,8 @@ def gcd_analyze(
 
         written = _figures(cycling_figures(analysis), out) + _gcd_csv(result, out)
     emit(result, json_path, *_gcd_tables(result), written=written)
+    if result["areal_basis"]["low_loading_note"]:
+        warn(result["areal_basis"]["low_loading_note"])
 
 
 @gcd.command("dqdv")
@@ -271,6 +298,10 @@ def gitt_analyze(
         "--max-tau-ratio", help="Largest τ·D/L² accepted as τ ≪ L²/D.")] = 0.1,
     max_drift: Annotated[float, typer.Option(
         "--max-drift", help="Largest potential drift over the last fifth of a rest, as a fraction of ΔE_s.")] = 0.05,
+    start_time: Annotated[str, typer.Option(
+        "--start-time", help="Pulse start t0 for the √t fit: auto (instrument step time if the file has it, "
+        "else fit E = E0 + b√(t − t0) between the last rest and first pulse sample), step-time, fit, "
+        "first-sample.")] = "auto",
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
@@ -278,8 +309,10 @@ def gitt_analyze(
 ) -> None:
     """Weppner–Huggins D = 4L²/(πτ)·(ΔE_s/ΔE_t)² for each pulse, with the √t and τ ≪ L²/D checks."""
     from ..theoretical import molar_mass_g_mol
-    from .gitt import GittGeometry, analyze_gitt
+    from .gitt import START_TIMES, GittGeometry, analyze_gitt
 
+    if start_time not in START_TIMES:
+        raise InputError("option --start-time", f"got {start_time!r}", expected=" | ".join(START_TIMES))
     if formula is not None and molar_mass is not None:
         raise InputError("options --formula/--molar-mass", "both given", expected="one of them")
     mm = molar_mass_g_mol(formula) if formula is not None else molar_mass
@@ -299,7 +332,7 @@ def gitt_analyze(
     measurement = _read(file, columns, instrument)
     analysis = _steps([("analysing pulses", lambda: analyze_gitt(
         measurement, geometry, pulse_s=pulse_s, r2_min=r2_min, max_tau_ratio=max_tau_ratio,
-        max_drift_fraction=max_drift))])[0]
+        max_drift_fraction=max_drift, start_time=start_time))])[0]
     result = analysis.to_dict()
     written = []
     if out is not None:
@@ -319,11 +352,19 @@ def gitt_analyze(
             for p in result["pulses"]]
     median = result["D_cm2_s_median_valid"]
     taus = [p["tau_s"] for p in result["pulses"]]
+    tau_from = (f"--pulse-s {pulse_s:g} s" if pulse_s is not None
+                else "last pulse sample − t0, ±1 logging interval: give --pulse-s")
     emit(result, json_path, table(
-        f"GITT, L = {geometry.length_cm * 1e4:.4g} µm, τ = {min(taus):.4g}–{max(taus):.4g} s; median D of valid "
-        "pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
+        f"GITT, L = {geometry.length_cm * 1e4:.4g} µm, τ = {min(taus):.4g}–{max(taus):.4g} s ({tau_from}); "
+        "median D of valid pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
         ("pulse", "depth (0–1)", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
-        _shown(rows)), written=written)
+        _shown(rows)), table(
+        "Pulse start t0 of the √t fit (--start-time " + start_time + ") and its effect on D",
+        ("pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D with t0 = 1st sample (cm² s⁻¹)",
+         "D ratio (1st sample / t0)"),
+        _shown([(p["pulse"], p["t0_method"], p["t0_s"], p["t0_offset_s"], f"{p['D_first_sample_origin_cm2_s']:.3g}",
+                 f"{p['D_first_sample_origin_cm2_s'] / p['D_cm2_s']:.3g}") for p in result["pulses"]])),
+        written=written)
 
 
 @eis.command("fit")
@@ -340,19 +381,31 @@ def eis_fit(
         "--length-um", help="Diffusion length in µm for D = L²/τ_d (finite-length circuits).")] = None,
     warburg_max_hz: Annotated[Optional[float], typer.Option(
         "--warburg-max-hz", help="Upper frequency (Hz) of the Z' vs ω^-½ region (default: automatic).")] = None,
+    weighting: Annotated[str, typer.Option(
+        "--weighting", help="Least-squares weighting: modulus (1/|Z|, default), proportional (1/|Z′|, 1/|Z″|) "
+        "or unit.")] = "modulus",
+    force_kk: Annotated[bool, typer.Option(
+        "--force-kk", help="Report D even when the spectrum fails the Lin-KK test (stated in the output).")] = False,
+    kk_limit_pct: Annotated[float, typer.Option(
+        "--kk-limit-pct", help="Lin-KK pass limit: largest residual in % of |Z| (default 2).")] = 2.0,
+    spectrum_no: SweepOption = None,
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """Fit a Randles circuit with a Warburg element; D from σ_W (fit and Z′ vs ω^-½ slope)."""
-    from .eis import fit_eis
+    """Lin-KK check, then a Randles fit with a Warburg element; D from σ_W (fit and Z′ vs ω^-½ slope)."""
+    from .eis import WEIGHTINGS, fit_eis
 
+    if weighting not in WEIGHTINGS:
+        raise InputError("option --weighting", f"got {weighting!r}", expected=" | ".join(WEIGHTINGS))
+    require_positive("--kk-limit-pct", kk_limit_pct)
     length_cm = None if length_um is None else require_positive("--length-um", length_um) * 1e-4
-    spectrum = _read(file, columns, instrument, impedance=True)
-    fit = _steps([(f"fitting {circuit}", lambda: fit_eis(
+    spectrum = _read(file, columns, instrument, impedance=True, sweep=spectrum_no)
+    fit = _steps([(f"Lin-KK check and {circuit} fit", lambda: fit_eis(
         spectrum, circuit, area_cm2=area_cm2, conc_mol_cm3=conc_mol_cm3, temperature_K=temperature_k,
-        length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz))])[0]
+        length_cm=length_cm, warburg_max_frequency_Hz=warburg_max_hz, weighting=weighting,
+        force_kk=force_kk, kk_limit_pct=kk_limit_pct))])[0]
     result = fit.to_dict()
     written = []
     if out is not None:
@@ -363,16 +416,25 @@ def eis_fit(
 
         written = _figures(eis_figures(fit), out) + [
             write_csv(out / "eis_spectrum_fit.csv", pd.DataFrame(result["spectrum"])),
-            write_csv(out / "eis_parameters.csv", pd.DataFrame(result["parameters"]))]
-    w = result["warburg"]
+            write_csv(out / "eis_parameters.csv", pd.DataFrame(result["parameters"])),
+            write_csv(out / "eis_kk_residuals.csv", pd.DataFrame(result["kramers_kronig"]["residuals"]))]
+    w, kk = result["warburg"], result["kramers_kronig"]
 
     def val(x):
+        if result["D_withheld_by_kk"]:
+            return "- (withheld: spectrum fails Lin-KK; --force-kk overrides)"
         return "- (needs --area-cm2 and --conc-mol-cm3)" if x is None else x
 
-    params = table(f"{result['circuit_name']} = {result['circuit']} (relative RMS residual "
-                   f"{100 * result['relative_rms_residual']:.2g} %; {result['n_inductive_points_dropped']} "
-                   "inductive point(s) dropped)", ("parameter", "value", "± stderr", "unit"),
-                   [(p["name"], p["value"], p["stderr"], p["unit"]) for p in result["parameters"]])
+    check = table(f"Lin-KK validity (Schönleber 2014; {kk['n_rc_elements']} RC elements, μ = {kk['mu']:.2f})",
+                  ("verdict", "max residual (% of |Z|)", "RMS residual (% of |Z|)", "limit (% of |Z|)"),
+                  [(kk["verdict"] + (" (overridden by --force-kk)" if result["kk_overridden"] else ""),
+                    kk["max_residual_pct_of_abs_Z"], kk["rms_residual_pct_of_abs_Z"], kk["threshold_pct_of_abs_Z"])])
+    params = table(f"{result['circuit_name']} = {result['circuit']} ({result['weighting']} weighting; relative "
+                   f"RMS residual {100 * result['relative_rms_residual']:.2g} %; "
+                   f"{result['n_inductive_points_dropped']} inductive point(s) dropped)",
+                   ("parameter", "value", "± stderr", "rel. error (%)", "unit"),
+                   [(p["name"], p["value"], p["stderr"], 100 * p["stderr"] / abs(p["value"]) if p["value"] else "-",
+                     p["unit"]) for p in result["parameters"]])
     rows = [("σ_W from fit", w["sigma_fit_ohm_s_half"], "Ω s^-½"),
             ("D from fitted σ_W", val(w["D_fit_cm2_s"]), "cm² s⁻¹"),
             ("σ_W from Z′ vs ω^-½ slope", w["sigma_slope_ohm_s_half"] or "-", "Ω s^-½"),
@@ -385,9 +447,113 @@ def eis_fit(
     conc = "not given" if conc_mol_cm3 is None else f"{conc_mol_cm3:g} mol cm⁻³"
     warb = table(f"Warburg diffusion (A = {area}, C = {conc}, n = {w['electrons_n']}, T = {temperature_k:g} K)",
                  ("quantity", "value", "unit"), rows)
-    emit(result, json_path, params, warb, written=written)
+    emit(result, json_path, check, params, warb, written=written)
     for warning in result["warnings"]:
         warn(warning)
+
+
+@eis.command("drt")
+def eis_drt(
+    file: Annotated[Path, typer.Argument(help="Impedance spectrum (frequency, Z', Z'').")],
+    lam: Annotated[Optional[float], typer.Option(
+        "--lambda", help="Regularisation parameter λ (default: chosen by generalised cross-validation).")] = None,
+    spectrum_no: SweepOption = None,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Distribution of relaxation times (Tikhonov, non-negative, λ by GCV) and its peaks (τ, R)."""
+    from .drt import compute_drt
+
+    spectrum = _read(file, columns, instrument, impedance=True, sweep=spectrum_no)
+    drt = _steps([("DRT inversion (GCV over λ)" if lam is None else "DRT inversion", lambda: compute_drt(
+        spectrum, lam=lam))])[0]
+    result = drt.to_dict()
+    written = []
+    if out is not None:
+        import pandas as pd
+
+        from ..outputs import write_csv
+        from .plots_eis import drt_figures
+
+        written = _figures(drt_figures(drt), out) + [
+            write_csv(out / "eis_drt.csv", pd.DataFrame(result["distribution"])),
+            write_csv(out / "eis_drt_peaks.csv", pd.DataFrame(result["peaks"]))]
+    how = "fixed by --lambda" if lam is not None else "by generalised cross-validation"
+    emit(result, json_path, table(
+        f"DRT peaks (λ = {drt.lam:.3g}, {how}; R∞ = {drt.r_inf_ohm:.4g} Ω, total polarisation "
+        f"{drt.polarisation_ohm:.4g} Ω, relative RMS residual {100 * drt.relative_rms:.2g} %)",
+        ("peak", "τ (s)", "f = 1/(2πτ) (Hz)", "R (Ω)", "share of polarisation (%)", "note"),
+        [(k, p.tau_s, p.frequency_Hz, p.resistance_ohm, 100 * p.resistance_ohm / drt.polarisation_ohm,
+          "at the τ-range edge: not resolved" if p.at_range_edge else "")
+         for k, p in enumerate(drt.peaks, start=1)]), written=written)
+
+
+@eis.command("series")
+def eis_series(
+    path: Annotated[Path, typer.Argument(help="A multi-sweep EIS file, or a folder of spectra whose file names "
+                                              "carry the cycle / potential (e.g. cycle_10.csv).")],
+    circuit: Annotated[str, typer.Option(
+        "--circuit", help="randles | randles-fl | randles-cpe | randles-fl-cpe.")] = "randles-cpe",
+    weighting: Annotated[str, typer.Option(
+        "--weighting", help="modulus (default), proportional or unit.")] = "modulus",
+    x_name: Annotated[Optional[str], typer.Option(
+        "--x-name", help="What the number in the file names is, with its unit, e.g. 'cycle' or 'E (V)' "
+        "(default: 'sweep' for a file, 'number in file name' for a folder).")] = None,
+    force_kk: Annotated[bool, typer.Option(
+        "--force-kk", help="Report D even for spectra that fail the Lin-KK test.")] = False,
+    columns: ColumnsOption = None,
+    instrument: InstrumentOption = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """The same circuit fitted to every spectrum (warm-started from the previous one): parameters vs x."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .eis import CIRCUITS, WEIGHTINGS
+    from .eis_series import fit_series, spectra_from_folder
+    from .readers import read_impedance_sweeps
+
+    for option, value, allowed in (("--circuit", circuit, CIRCUITS), ("--weighting", weighting, WEIGHTINGS)):
+        if value not in allowed:
+            raise InputError(f"option {option}", f"got {value!r}", expected=" | ".join(allowed))
+    if path.is_dir():
+        x, spectra = spectra_from_folder(path, lambda p: _read(p, columns, instrument, impedance=True))
+        x_name = x_name or "number in file name"
+    else:
+        from .readers import parse_column_mapping
+
+        spectra = read_impedance_sweeps(path, columns=parse_column_mapping(columns) if columns else None,
+                                        instrument=instrument)
+        x, x_name = list(range(1, len(spectra) + 1)), x_name or "sweep"
+    with Progress(TextColumn("fitting {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(f"{circuit} to {len(spectra)} spectra", total=len(spectra))
+        series = fit_series(spectra, x, circuit, x_name=x_name, source=str(path), weighting=weighting,
+                            force_kk=force_kk, progress=lambda _: bar.advance(task))
+    frame = series.table()
+    result = series.to_dict()
+    units = frame.attrs["units"]
+    written = []
+    if out is not None:
+        from ..outputs import write_csv
+        from .plots_eis import series_figure
+
+        written = _figures({"eis_series": series_figure(frame, x_name, x_name)}, out) + [
+            write_csv(out / "eis_series.csv", frame)]
+    names = list(units)
+    rows = [(r[x_name], *(f"{r[n]:.4g} ± {r[n + '_stderr']:.2g}" for n in names),
+             f"{100 * r['relative_rms_residual']:.2g}", f"{r['kk_verdict']} ({r['kk_max_residual_pct']:.2g} %)")
+            for _, r in frame.iterrows()]
+    emit(result, json_path, table(
+        f"{circuit} = {result['circuit']} fitted to {len(spectra)} spectra of {path.name} ({weighting} weighting; "
+        "each fit warm-started from the previous)",
+        (x_name, *(f"{n} ({units[n]})" for n in names), "RMS residual (%)", "Lin-KK (max residual)"),
+        _shown(rows)), written=written)
+    for spectrum in result["spectra"]:
+        for warning in spectrum["warnings"]:
+            warn(f"{x_name} {spectrum[x_name]:g}: {warning}")
 
 
 @capacity.command("theoretical")

@@ -12,6 +12,21 @@ Diffusion coefficient from the Warburg coefficient σ_W (Ω s^-½):
 
 σ_W is also taken from the slope of Z′ against ω^-½ in the low-frequency (diffusion) region
 as a cross-check of the fitted value.
+
+Before fitting, the spectrum is checked with the Lin-KK test (:mod:`.kramers_kronig`); a spectrum
+that fails it is not linear, causal and stable, and no diffusion coefficient is reported from it
+unless ``force_kk=True`` (CLI ``--force-kk``), which is stated in the warnings.
+
+Weighting of the complex least squares (residuals r = Z_fit − Z, real and imaginary parts stacked):
+
+    unit          r′, r″ as they are
+    modulus       r′/|Z|, r″/|Z|       (default: every decade of |Z| counts alike)
+    proportional  r′/|Z′|, r″/|Z″|
+
+Standard errors and correlations come from the covariance of the weighted fit,
+cov = s²(JᵀJ)⁻¹ with J the Jacobian of the weighted residuals and s² = Σr²/(2N − p), so that
+ρ_ij = cov_ij/√(cov_ii cov_jj).  A parameter with |ρ| > 0.95 to another, or a relative standard
+error above 100 %, is not identifiable from the spectrum and is flagged.
 """
 
 from __future__ import annotations
@@ -22,12 +37,16 @@ import numpy as np
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
+from .kramers_kronig import RESIDUAL_MAX_PCT, KKResult, lin_kk
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
 FIT_RMS_MAX = 0.1  # a fit further than 10 % RMS from the spectrum does not describe it
 WARBURG_SHARE_MIN = 0.01  # a Warburg below 1 % of |Z| at the lowest frequency is not measured
 SLOPE_R2_MIN = 0.9  # below this R², Z' vs ω^-½ is not a Warburg line and its σ_W is not reported as reliable
+WEIGHTINGS = ("modulus", "proportional", "unit")
+CORRELATION_MAX = 0.95  # |ρ| above this: the two parameters are not separately identifiable
+RELATIVE_ERROR_MAX = 1.0  # stderr/|value| above this: the parameter is not determined
 CIRCUITS = {
     "randles": "R0-p(R1-W1,C1)",
     "randles-fl": "R0-p(R1-Wo1,C1)",
@@ -106,6 +125,44 @@ def _initial_guess(circuit: str, f: np.ndarray, z: np.ndarray, slope: WarburgSlo
     return guesses
 
 
+def weighting_sigma(z: np.ndarray, weighting: str) -> np.ndarray | None:
+    """σ of the stacked (Z′, Z″) residuals for ``weighting`` (module doc); None for unit weights."""
+    if weighting == "unit":
+        return None
+    if weighting == "modulus":
+        return np.hstack([np.abs(z), np.abs(z)])
+    floor = 1e-9 * float(np.max(np.abs(z)))  # a zero Z′ or Z″ would get infinite weight
+    return np.hstack([np.maximum(np.abs(z.real), floor), np.maximum(np.abs(z.imag), floor)])
+
+
+def fit_covariance(circuit: str, f: np.ndarray, z: np.ndarray, values: np.ndarray,
+                   sigma: np.ndarray | None) -> np.ndarray:
+    """cov = s²(JᵀJ)⁻¹ of the weighted residuals at ``values`` (module doc); J by central differences
+    with a relative step of 10⁻⁶.  Entries are NaN where JᵀJ is singular."""
+    from impedance.models.circuits.fitting import wrapCircuit
+
+    model = wrapCircuit(circuit, {})
+    w = np.ones(2 * f.size) if sigma is None else 1.0 / sigma
+    data = np.hstack([z.real, z.imag])
+
+    def residual(p):
+        return w * (np.asarray(model(f, *p), float) - data)
+
+    jac = np.empty((2 * f.size, values.size))
+    for k in range(values.size):
+        h = 1e-6 * max(abs(values[k]), 1e-12)
+        up, down = values.copy(), values.copy()
+        up[k] += h
+        down[k] -= h
+        jac[:, k] = (residual(up) - residual(down)) / (2 * h)
+    dof = max(2 * f.size - values.size, 1)
+    s2 = float(np.sum(residual(values) ** 2)) / dof
+    try:
+        return s2 * np.linalg.inv(jac.T @ jac)
+    except np.linalg.LinAlgError:
+        return np.full((values.size, values.size), np.nan)
+
+
 @dataclass(frozen=True, eq=False)
 class EisFit:
     """Fitted circuit, its Warburg coefficient and the diffusion coefficient(s) it implies."""
@@ -128,6 +185,34 @@ class EisFit:
     electrons: int
     length_cm: float | None
     n_inductive_dropped: int = 0
+    weighting: str = "modulus"
+    correlation: np.ndarray | None = None  # ρ_ij of the fitted parameters
+    kk: KKResult | None = None  # Lin-KK test of the spectrum as measured
+    force_kk: bool = False  # report D even though the spectrum fails Lin-KK
+
+    @property
+    def d_withheld(self) -> bool:
+        """True when the spectrum failed Lin-KK and D is therefore not reported (no ``force_kk``)."""
+        return self.kk is not None and not self.kk.valid and not self.force_kk
+
+    @property
+    def identifiability(self) -> list[str]:
+        """Parameters not determined by the spectrum: |ρ| > 0.95 or relative stderr > 100 %."""
+        out = []
+        for name, value, err in zip(self.parameter_names, self.values, self.stderr):
+            if not np.isfinite(err) or err > RELATIVE_ERROR_MAX * abs(value):
+                out.append(f"{name} = {value:.3g} ± {err:.3g}: relative standard error "
+                           f"{'undefined' if not np.isfinite(err) else f'{100 * err / abs(value):.3g} %'} "
+                           f"> {100 * RELATIVE_ERROR_MAX:g} %")
+        if self.correlation is not None:
+            n = len(self.parameter_names)
+            for i in range(n):
+                for j in range(i + 1, n):
+                    rho = self.correlation[i, j]
+                    if abs(rho) > CORRELATION_MAX:
+                        out.append(f"{self.parameter_names[i]} and {self.parameter_names[j]} are correlated "
+                                   f"(ρ = {rho:+.3f}, |ρ| > {CORRELATION_MAX})")
+        return out
 
     @property
     def relative_rms(self) -> float:
@@ -139,8 +224,8 @@ class EisFit:
         return float(self.values[self.parameter_names.index(name)])
 
     def D_cm2_s(self, sigma: float | None) -> float | None:
-        """Warburg D for σ_W, or None without area and concentration."""
-        if sigma is None or sigma <= 0 or self.area_cm2 is None or self.conc_mol_cm3 is None:
+        """Warburg D for σ_W, or None without area and concentration or when Lin-KK withholds it."""
+        if self.d_withheld or sigma is None or sigma <= 0 or self.area_cm2 is None or self.conc_mol_cm3 is None:
             return None
         return warburg_D_cm2_s(sigma, self.area_cm2, self.conc_mol_cm3,
                                temperature_K=self.temperature_K, electrons=self.electrons)
@@ -149,6 +234,14 @@ class EisFit:
     def warnings(self) -> list[str]:
         """Why a D printed from this fit should not be trusted (empty when nothing is suspect)."""
         out = []
+        kk = self.kk
+        if kk is not None and not kk.valid:
+            head = (f"the spectrum fails the Lin-KK test (largest residual {kk.max_residual_pct:.3g} % of |Z| > "
+                    f"{kk.threshold_pct:g} %): it is not linear, causal and stable")
+            out.append(head + (": D is reported only because the Lin-KK check was overridden (--force-kk)"
+                               if self.force_kk else ": no diffusion coefficient is reported "
+                               "(override with --force-kk / force_kk=True)"))
+        out += [f"not identifiable: {m}" for m in self.identifiability]
         if not self.relative_rms <= FIT_RMS_MAX:
             out.append(f"the {self.circuit_name} circuit misses the spectrum (relative RMS residual "
                        f"{100 * self.relative_rms:.3g} % > {100 * FIT_RMS_MAX:g} %): every fitted value is unreliable")
@@ -184,6 +277,13 @@ class EisFit:
                                                  self.values, self.stderr)],
             "relative_rms_residual": self.relative_rms,
             "n_inductive_points_dropped": self.n_inductive_dropped,
+            "weighting": self.weighting,
+            "correlation": None if self.correlation is None else {
+                "parameters": list(self.parameter_names), "matrix": self.correlation},
+            "identifiability_problems": self.identifiability,
+            "kramers_kronig": None if self.kk is None else self.kk.to_dict(),
+            "D_withheld_by_kk": self.d_withheld,
+            "kk_overridden": bool(self.force_kk and self.kk is not None and not self.kk.valid),
             "warburg": {
                 "equation": "D = R^2 T^2 / (2 A^2 n^4 F^4 C^2 sigma_W^2)",
                 "area_cm2": self.area_cm2, "conc_mol_cm3": self.conc_mol_cm3,
@@ -210,11 +310,16 @@ class EisFit:
 def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: float | None = None,
             conc_mol_cm3: float | None = None, temperature_K: float = ROOM_TEMPERATURE,
             electrons: int = Z_ZINC, length_cm: float | None = None,
-            warburg_max_frequency_Hz: float | None = None, drop_inductive: bool = True) -> EisFit:
+            warburg_max_frequency_Hz: float | None = None, drop_inductive: bool = True,
+            weighting: str = "modulus", kk_check: bool = True, force_kk: bool = False,
+            kk_limit_pct: float = RESIDUAL_MAX_PCT, initial_guess: list[float] | None = None) -> EisFit:
     """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
 
     ``drop_inductive`` removes points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
-    ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well."""
+    ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well.
+    ``weighting``: modulus (default), proportional or unit.  ``kk_check`` runs Lin-KK on the spectrum
+    first (pass when every residual ≤ ``kk_limit_pct`` % of |Z|); D is withheld when it fails unless ``force_kk``.  ``initial_guess`` (one value per
+    circuit parameter, e.g. the previous spectrum's result) is tried before the shape-based guesses."""
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import set_default_bounds
 
@@ -229,6 +334,9 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
         require_positive("Warburg region upper frequency (Hz)", warburg_max_frequency_Hz)
     from impedance.preprocessing import ignoreBelowX
 
+    if weighting not in WEIGHTINGS:  # checked before the (slow) Lin-KK test
+        raise InputError("option --weighting", f"unknown weighting {weighting!r}", expected=" | ".join(WEIGHTINGS))
+    kk = lin_kk(spectrum, threshold_pct=kk_limit_pct) if kk_check else None
     f = np.asarray(spectrum.frequency_Hz, float)
     z = spectrum.z_complex_ohm
     n_measured = f.size
@@ -247,14 +355,32 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
     bounds = set_default_bounds(string)
     if "Wo" in string:  # τ_d far beyond the lowest measured frequency is semi-infinite: cap it
         bounds[1][3] = 1e4 / (2 * np.pi * f.min())
+    sigma_w = weighting_sigma(z, weighting)
+    weights = np.ones(2 * f.size) if sigma_w is None else 1.0 / sigma_w
+    guesses = _initial_guess(string, f, z, slope)
+    if initial_guess is not None:
+        if len(initial_guess) != len(guesses[0]):
+            raise InputError("initial guess", f"{len(initial_guess)} values",
+                             expected=f"{len(guesses[0])} values for {string}")
+        lo, hi = np.asarray(bounds[0], float), np.asarray(bounds[1], float)
+        guesses = [list(np.clip(np.asarray(initial_guess, float), lo + 1e-12 * np.abs(lo), hi * (1 - 1e-12)))] \
+            + guesses
+    # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start.  When no start
+    # converges within MAX_EVALUATIONS, the first start is retried once with least_squares' x_scale = |guess|,
+    # which helps when the parameters span 1e-6 (F) to 1e4 (Ω) (and hinders some finite-length fits).
+    attempts = [(g, 1.0) for g in guesses] + [(guesses[0], np.maximum(np.abs(np.asarray(guesses[0], float)), 1e-12))]
     best, best_cost = None, np.inf
-    for guess in _initial_guess(string, f, z, slope):
+    for k, (guess, scale) in enumerate(attempts):
+        if k == len(guesses) and best is not None:
+            break
         model = CustomCircuit(string, initial_guess=guess)
-        try:  # impedance.py's defaults (maxfev 1e5, ftol 1e-13) can run for minutes on a bad start
-            model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10)
+        try:
+            model.fit(f, z, bounds=bounds, maxfev=MAX_EVALUATIONS, ftol=1e-10, x_scale=scale,
+                      **({} if sigma_w is None else {"sigma": sigma_w}))
         except (RuntimeError, ValueError):  # no convergence from this start
             continue
-        cost = float(np.sum(np.abs(model.predict(f) - z) ** 2))
+        r = model.predict(f) - z
+        cost = float(np.sum((weights * np.hstack([r.real, r.imag])) ** 2))
         if cost < best_cost:
             best, best_cost = model, cost
     if best is None:
@@ -263,7 +389,10 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
                          expected="a spectrum with a charge-transfer arc and a diffusion tail")
     names, units = best.get_param_names()
     values = np.asarray(best.parameters_, float)
-    stderr = np.asarray(best.conf_ if best.conf_ is not None else np.full(values.size, np.nan), float)
+    with np.errstate(all="ignore"):
+        cov = fit_covariance(string, f, z, values, sigma_w)
+        stderr = np.sqrt(np.where(np.diag(cov) >= 0, np.diag(cov), np.nan))
+        correlation = cov / np.outer(stderr, stderr)
     params = dict(zip(names, values))
     if "W1" in params:
         sigma = params["W1"]
@@ -276,4 +405,4 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             slope = None
     return EisFit(spectrum.source, circuit, string, tuple(names), tuple(units), values, stderr, f, z,
                   best.predict(f), float(sigma), slope, area, conc, float(temperature_K), int(electrons),
-                  length_cm, n_measured - f.size)
+                  length_cm, n_measured - f.size, weighting, correlation, kk, bool(force_kk))

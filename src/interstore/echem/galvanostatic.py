@@ -99,6 +99,9 @@ class CyclingAnalysis:
                 return None
             return spec(getattr(h, key))
 
+        def areal(h: HalfCycle | None, key: str) -> float | None:
+            return None if h is None or not np.isfinite(getattr(h, key)) else m.areal(getattr(h, key))
+
         retention = capacity_retention_pct(
             [c.discharge.capacity_mAh if c.discharge else np.nan for c in self.cycles],
             [c.rate_step for c in self.cycles])
@@ -110,7 +113,11 @@ class CyclingAnalysis:
                 "rate_step": c.rate_step,
                 "current_A": (d or ch).current_A,
                 "current_density_A_g": spec((d or ch).current_A),
+                "current_density_mA_cm2": m.areal(1e3 * (d or ch).current_A),
                 "discharge_capacity_mAh_g": half(d, "capacity_mAh"),
+                "discharge_capacity_mAh_cm2": areal(d, "capacity_mAh"),
+                "charge_capacity_mAh_cm2": areal(ch, "capacity_mAh"),
+                "energy_mWh_cm2": areal(d, "energy_mWh"),
                 "charge_capacity_mAh_g": half(ch, "capacity_mAh"),
                 "coulombic_efficiency_pct": _finite(c.coulombic_efficiency_pct),
                 "capacity_retention_pct": _finite(kept),
@@ -128,7 +135,10 @@ class CyclingAnalysis:
             "cycles": list(s.cycles),
             "current_A": s.current_A,
             "current_density_A_g": spec(s.current_A),
+            "current_density_mA_cm2": m.areal(1e3 * s.current_A),
             "discharge_capacity_mAh_g": spec(s.discharge_capacity_mAh),
+            "discharge_capacity_mAh_cm2": m.areal(s.discharge_capacity_mAh),
+            "energy_mWh_cm2": m.areal(s.discharge_energy_mWh),
             "coulombic_efficiency_pct": _finite(s.coulombic_efficiency_pct),
             "energy_Wh_kg": spec(s.discharge_energy_mWh),
             "average_voltage_V": _finite(s.discharge_energy_mWh / s.discharge_capacity_mAh)
@@ -150,7 +160,9 @@ class CyclingAnalysis:
             "settings": self.settings,
             "sign_convention": "discharge = negative current (Zn2+ insertion), charge = positive current",
             "coulombic_efficiency_convention": CE_CONVENTIONS[self.ce_convention],
-            "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b)} for b in BASES},
+            "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b),
+                               "loading_mg_cm2": m.loading_mg_cm2(b)} for b in BASES},
+            "areal_basis": m.areal_dict(),
             "cycles": cycles,
             "rate_steps": steps,
             "ragone": [{"basis": p.basis, "basis_label": p.basis_label, "current_A": p.current_A,

@@ -12,6 +12,7 @@ from ..massbasis import BASES
 from .eis import EisFit
 from .galvanostatic import CyclingAnalysis
 from .gitt import GittAnalysis
+from .kramers_kronig import KKResult
 
 
 def _pyplot():
@@ -27,7 +28,8 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     """Voltage vs capacity per cycle, capacity and CE vs cycle, and the Ragone plot."""
     plt = _pyplot()
     d = analysis.to_dict()
-    active = d["mass_basis"]["active"]["label"]
+    loading = d["areal_basis"]["loading_mg_cm2"]["active"]
+    active = d["mass_basis"]["active"]["label"] + ("" if loading is None else f", loading {loading:.3g} mg cm⁻²")
     cmap = plt.get_cmap("viridis")
     ncyc = max(len(d["cycles"]), 1)
 
@@ -124,4 +126,23 @@ def eis_figures(fit: EisFit) -> dict:
     a2.semilogx(f, -np.angle(zf, deg=True), "-")
     a2.set_ylabel("−phase (°)")
     a2.set_xlabel("frequency (Hz)")
-    return {"eis_nyquist": fig_n, "eis_bode": fig_b}
+    figures = {"eis_nyquist": fig_n, "eis_bode": fig_b}
+    if fit.kk is not None:
+        figures["eis_kk_residuals"] = kk_residual_figure(fit.kk)
+    return figures
+
+
+def kk_residual_figure(kk: KKResult):
+    """Lin-KK residuals Δ′, Δ″ (% of |Z|) against frequency with the ± threshold band."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    ax.semilogx(kk.frequency_Hz, kk.residual_real_pct, "o-", ms=3, label="Δ′ = (Z′ − Ẑ′)/|Z|")
+    ax.semilogx(kk.frequency_Hz, kk.residual_imag_pct, "s-", ms=3, label="Δ″ = (Z″ − Ẑ″)/|Z|")
+    ax.axhspan(-kk.threshold_pct, kk.threshold_pct, color="0.9", zorder=0, label=f"±{kk.threshold_pct:g} %")
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("Lin-KK residual (% of |Z|)")
+    ax.set_title(f"Lin-KK: {kk.verdict} (M = {kk.n_elements} RC, max {kk.max_residual_pct:.2g} %)", fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -61,6 +61,8 @@ class Material(_Model):
 class Electrode(_Model):
     mass_mg: float = Field(gt=0)
     composite_fraction: float = Field(default=1.0, gt=0, le=1)
+    area_cm2: Optional[float] = Field(default=None, gt=0)  # geometric area: areal capacity, current, energy
+    active_loading_mg_cm2: Optional[float] = Field(default=None, gt=0)  # active-oxide loading (or with area)
 
 
 class Geometry(_Model):
@@ -295,7 +297,8 @@ class Study:
         composite_g = e.mass_mg * 1e-3 * e.composite_fraction
         substrate_g = composite_g * m.substrate_mass_fraction
         return ElectrodeMasses(composite_g - substrate_g, substrate_g, e.mass_mg * 1e-3 - composite_g,
-                               active_label=m.active_formula, substrate_label=m.substrate)
+                               active_label=m.active_formula, substrate_label=m.substrate).with_area(
+            e.area_cm2, e.active_loading_mg_cm2)
 
     @property
     def name(self) -> str:
@@ -407,4 +410,9 @@ def load_study(path: str | Path) -> Study:
             raise InputError(path, f"file not found: {study.resolve(rel)}",
                              where=f"key '{key}'" + (f" (line {line})" if line else ""),
                              expected="a path to an existing file, relative to the manifest")
+    try:  # area and loading given together must agree with the active mass
+        study.masses
+    except InputError as exc:
+        raise InputError(path, exc.problem, where="keys 'electrode.area_cm2', 'electrode.active_loading_mg_cm2'",
+                         expected=exc.expected) from None
     return study

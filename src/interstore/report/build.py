@@ -75,6 +75,7 @@ class StudyResults:
                           "binder_additive": masses.other_g * 1e3, "composite": masses.composite_g * 1e3,
                           "electrode": masses.electrode_g * 1e3},
             "basis_labels": {b: masses.label(b) for b in BASES},
+            "areal_basis": masses.areal_dict(),
             "bulk_theoretical": {"formula": self.bulk.formula, "electrons_per_formula": self.bulk.electrons,
                                  "molar_mass_g_mol": self.bulk.molar_mass_g_mol,
                                  "capacity_mAh_g": {b: self.bulk.capacity_mAh_g * masses.active_g / masses.mass_g(b)
@@ -88,6 +89,7 @@ class StudyResults:
             "rates": [{"current_A_g_active": p.current_A_g,
                        "discharge_capacity_mAh_g": {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b)
                                                     for b in BASES},
+                       "discharge_capacity_mAh_cm2": masses.areal(p.capacity_mAh_g.value * masses.active_g),
                        "discharge_capacity_sigma_mAh_g_active": p.capacity_mAh_g.sigma,
                        "coulombic_efficiency_pct": None if p.coulombic_efficiency is None
                        else 100 * p.coulombic_efficiency,

@@ -92,6 +92,18 @@ def spectra_section(spectra: dict, figures: dict[str, str]) -> str:
               f"Thresholds {esc(THRESHOLDS_TEXT)}; {esc(MODERATE_TEXT)}.</p>" + figs)
 
 
+def areal_paragraph(areal: dict, labels: dict) -> str:
+    """Electrode area and the mass loading of every basis, with the low-loading note."""
+    if areal["area_cm2"] is None:
+        return ("<p class=\"note\">Electrode area and mass loading not given (electrode.area_cm2 / "
+                "electrode.active_loading_mg_cm2): no areal capacities.</p>")
+    out = (f"<p>Electrode area {num(areal['area_cm2'])} cm²; mass loading:</p>"
+           + html_table(["basis", "loading (mg cm⁻²)"], [[labels[b], num(areal["loading_mg_cm2"][b])] for b in BASES]))
+    if areal["low_loading_note"]:
+        out += f"<p class=\"note\"><b>Note:</b> {esc(areal['low_loading_note'])}.</p>"
+    return out
+
+
 def page(title: str, sections: list[tuple[str, str]], *, banner: str = "", subtitle: str = "") -> str:
     """The whole document: plotly.js inline once, then the (already escaped) section bodies."""
     from plotly.offline import get_plotlyjs
@@ -124,6 +136,7 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                 ("Study and mass bases",
                  f"<p>{esc(s['description'])}</p><p class=\"note\">manifest: {esc(s['manifest'])}</p>"
                  + html_table(["mass", "mg"], [[k.replace("_", " "), f"{v:.4g}"] for k, v in m.items()])
+                 + areal_paragraph(report["areal_basis"], labels)
                  + f"<p>Interface site fraction (share of the active phase within one interface layer): "
                    f"{100 * report['interface_site_fraction']:.0f} %.</p>"
                  + f"<p>Theoretical bulk capacity of {esc(bulk['formula'])}, {bulk['electrons_per_formula']:g} e⁻ per "
@@ -131,11 +144,15 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                  + html_table(["basis", "mAh g⁻¹"], [[labels[b], f"{bulk['capacity_mAh_g'][b]:.1f}"] for b in BASES]))]
     if report["rates"]:
         rows = [[num(r["current_A_g_active"])] + [f"{r['discharge_capacity_mAh_g'][b]:.1f}" for b in BASES]
-                + [f"{r['discharge_capacity_sigma_mAh_g_active']:.1f}", num(r["coulombic_efficiency_pct"], ".2f"),
-                   num(r["capacitive_fraction"], ".2f")] for r in report["rates"]]
-        sections.append(("Measured capacities on every mass basis",
+                + [num(r["discharge_capacity_mAh_cm2"], ".4g"), f"{r['discharge_capacity_sigma_mAh_g_active']:.1f}",
+                   num(r["coulombic_efficiency_pct"], ".2f"), num(r["capacitive_fraction"], ".2f")]
+                for r in report["rates"]]
+        loading = report["areal_basis"]["loading_mg_cm2"]["active"]
+        at = "loading not given" if loading is None else f"loading {loading:.3g} mg cm⁻² active"
+        sections.append((f"Measured capacities on every mass basis and per cm² ({at})",
                          html_table(["current (A g⁻¹, active)"] + [f"Q (mAh g⁻¹, {labels[b]})" for b in BASES]
-                                    + ["1σ (mAh g⁻¹, active)", "CE (%)", "capacitive fraction (–)"], rows, numeric_from=0)
+                                    + ["Q (mAh cm⁻²)", "1σ (mAh g⁻¹, active)", "CE (%)", "capacitive fraction (–)"],
+                                    rows, numeric_from=0)
                          + figs("capacity")))
     from .html_controls import controls_section, ledger_inputs_section
 
@@ -161,8 +178,13 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          html_table(["parameter", "unit", "value", "stderr"],
                                     [[p["name"], p["unit"], num(p["value"]), num(p["stderr"])] for p in e["parameters"]],
                                     numeric_from=2)
-                         + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')}; the CV ohmic correction "
-                           f"uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>" + figs("nyquist")))
+                         + f"<p>Relative RMS residual {num(e['relative_rms_residual'], '.3g')} ({esc(e['weighting'])} "
+                           f"weighting); the CV ohmic correction uses R_s = {num(report['r_s_ohm_used'], '.4g')} Ω.</p>"
+                         + f"<p>Lin-KK validity: <b>{esc(e['kramers_kronig']['verdict'])}</b> (largest residual "
+                           f"{num(e['kramers_kronig']['max_residual_pct_of_abs_Z'], '.3g')} % of |Z|, limit "
+                           f"{num(e['kramers_kronig']['threshold_pct_of_abs_Z'], 'g')} %)"
+                         + ("; no diffusion coefficient is reported from this spectrum" if e["D_withheld_by_kk"] else "")
+                         + ".</p>" + figs("nyquist")))
     if report["gitt"] is not None:
         gt = report["gitt"]
         sections.append(("GITT",

@@ -8,6 +8,7 @@
 """
 
 from .columns import parse_column_mapping
-from .dispatch import INSTRUMENTS, detect_instrument, read_impedance, read_measurement
+from .dispatch import INSTRUMENTS, detect_instrument, read_impedance, read_impedance_sweeps, read_measurement
 
-__all__ = ["INSTRUMENTS", "detect_instrument", "parse_column_mapping", "read_impedance", "read_measurement"]
+__all__ = ["INSTRUMENTS", "detect_instrument", "parse_column_mapping", "read_impedance", "read_impedance_sweeps",
+           "read_measurement"]

@@ -8,7 +8,7 @@ from typing import Callable
 from ...errors import InputError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from . import biologic, chi, delimited, gamry, neware
-from .sweeps import select_sweep
+from .sweeps import select_sweep, sweep_bounds
 from .textfile import read_head
 
 INSTRUMENTS = ("biologic", "neware", "chi", "gamry", "csv")
@@ -79,10 +79,21 @@ def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None, i
     sweeps needs ``spectrum`` (1-based) to choose one."""
     if spectrum is not None and (not isinstance(spectrum, int) or spectrum < 1):
         raise InputError("parameter 'spectrum'", f"got {spectrum!r}", expected="a sweep number 1, 2, ...")
+    return select_sweep(_read_all_sweeps(path, columns, instrument), spectrum)
+
+
+def read_impedance_sweeps(path: str | Path, *, columns: dict[str, str] | None = None,
+                          instrument: str | None = None) -> list[ImpedanceSpectrum]:
+    """Every frequency sweep of an EIS export, in file order (one element for a single spectrum)."""
+    raw = _read_all_sweeps(path, columns, instrument)
+    return [select_sweep(raw, k) for k in range(1, len(sweep_bounds(raw.frequency_Hz)) + 1)]
+
+
+def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrument: str | None) -> ImpedanceSpectrum:
     name = _choose(path, instrument)
     if name == "biologic":
         reader = _biologic(path, biologic.read_mpr_impedance, biologic.read_mpt_impedance)
     else:
         reader = {"csv": delimited.read_csv_impedance, "chi": chi.read_chi_impedance,
                   "gamry": gamry.read_dta_impedance, "neware": _no_neware_impedance}[name]
-    return select_sweep(reader(path, columns=columns), spectrum)
+    return reader(path, columns=columns)
