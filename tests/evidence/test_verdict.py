@@ -215,3 +215,16 @@ def test_dft_alone_is_not_structural_evidence(technique, mode):
     dft = Characterisation(technique=technique, mode=mode, reversible_bond_change=True)
     v = evaluate(EvidenceCase("dft only", large_interface=True, paths_connected=True, characterisation=(dft,)))
     assert v.verdict == "insufficient evidence" and v.tier == "C"
+
+
+def test_measured_interfacial_excess_outranks_the_estimate_ledger():
+    """Controls that measure an excess with its 95 % interval above 0 make the ledger rule met even
+    when the estimate ledger finds no interface share; an interval reaching 0 does not."""
+    from interstore.evidence.verdict import EvidenceCase, _ledger_evidence
+
+    base = dict(name="x", ledger_interface_mAh_g=0.0)
+    met, detail, rule = _ledger_evidence(EvidenceCase(**base, controls_excess_mAh_g=(56.4, 48.2, 64.6)))
+    assert met is True and "48.2 to 64.6" in detail and "above 0" in rule
+    assert _ledger_evidence(EvidenceCase(**base, controls_excess_mAh_g=(5.0, -1.0, 11.0)))[0] is False
+    assert _ledger_evidence(EvidenceCase(**base))[0] is False
+    assert _ledger_evidence(EvidenceCase(name="x"))[0] is None

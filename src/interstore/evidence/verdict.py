@@ -73,6 +73,7 @@ class EvidenceCase:
     ledger_interface_mAh_g: float | None = None
     measured: tuple[TrackingRecord, ...] = ()
     adhesion_J_m2: float | None = None
+    controls_excess_mAh_g: tuple[float, float, float] | None = None  # value, 95 % low, high (composite)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def evaluate(case: EvidenceCase) -> Verdict:
     surface_kinetics = ((case.b_mean is not None and case.b_mean >= B_SURFACE)
                         or (case.capacitive_fraction is not None and case.capacitive_fraction >= CAPACITIVE_SURFACE))
     missing_alt = [a for a in ALTERNATIVES if a not in case.alternatives_addressed]
-    ledger_says_no = case.ledger_interface_mAh_g is not None and case.ledger_interface_mAh_g <= 0
+    ledger_needs, ledger_detail, ledger_rule = _ledger_evidence(case)
+    ledger_says_no = ledger_needs is False
 
     if measured_rev:
         tracked = "measured: " + "; ".join(r.summary() for r in measured_rev)
@@ -211,10 +213,7 @@ def evaluate(case: EvidenceCase) -> Verdict:
                                        if case.capacitive_fraction is not None else ""])) or "no kinetic data",
                f"ours: b ≥ {B_SURFACE} or Dunn capacitive fraction ≥ {CAPACITIVE_SURFACE}"),
         Reason("capacity ledger needs interface storage (else not 'interface-dominated', tier ≤ B)",
-               None if case.ledger_interface_mAh_g is None else case.ledger_interface_mAh_g > 0,
-               "no galvanostatic data" if case.ledger_interface_mAh_g is None else
-               f"interface share {case.ledger_interface_mAh_g:.1f} mAh g⁻¹ (active) at the lowest rate after "
-               "parasitic, proton, surface and bulk shares", "ours: interface share > 0 mAh g⁻¹ (active)"),
+               ledger_needs, ledger_detail, ledger_rule),
     ]
 
     qualifier = ""
@@ -262,10 +261,27 @@ def evaluate(case: EvidenceCase) -> Verdict:
     return Verdict(case.name, verdict, tier, tuple(reasons), tuple(raise_), qualifier)
 
 
+def _ledger_evidence(case: EvidenceCase) -> tuple[bool | None, str, str]:
+    """Does the capacity ledger need interface storage?  The measured interfacial excess over
+    bare-oxide and bare-substrate controls decides when the study has them (its 95 % interval
+    must lie above zero); otherwise the estimate ledger's interface share at the lowest rate."""
+    if case.controls_excess_mAh_g is not None:
+        value, low, high = case.controls_excess_mAh_g
+        return (low > 0, f"measured interfacial excess over the controls {value:.1f} mAh g⁻¹ (composite; 95 % "
+                f"{low:.1f} to {high:.1f}) at the lowest rate", "ours: 95 % interval of the excess above 0")
+    if case.ledger_interface_mAh_g is None:
+        return None, "no galvanostatic data", "ours: interface share > 0 mAh g⁻¹ (active)"
+    return (case.ledger_interface_mAh_g > 0,
+            f"interface share {case.ledger_interface_mAh_g:.1f} mAh g⁻¹ (active) at the lowest rate after parasitic, "
+            "proton, surface and bulk shares (estimate ledger; no control electrodes)",
+            "ours: interface share > 0 mAh g⁻¹ (active)")
+
+
 def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: float | None = None,
                     quantified: frozenset[str] = frozenset(),
                     ledger_interface_mAh_g: float | None = None,
-                    measured: tuple[TrackingRecord, ...] = ()) -> EvidenceCase:
+                    measured: tuple[TrackingRecord, ...] = (),
+                    controls_excess_mAh_g: tuple[float, float, float] | None = None) -> EvidenceCase:
     """The verdict's view of a :class:`~interstore.evidence.manifest.Study`.
 
     Condition (i) is met for a 2D/2D architecture or when at least half of the
@@ -273,7 +289,9 @@ def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: 
     :func:`~interstore.evidence.ledger.interface_site_fraction`).  ``quantified``
     names alternatives the capacity ledger quantified from data; ``ledger_interface_mAh_g`` is
     the ledger's interface share at the lowest rate (mAh g⁻¹, active); ``measured`` the records of
-    the study's spectra (:func:`interstore.spectra.evidence.study_records`).  W_adh comes from
+    the study's spectra (:func:`interstore.spectra.evidence.study_records`); ``controls_excess_mAh_g``
+    the measured interfacial excess (value, 95 % low, high; mAh g⁻¹ composite) at the lowest rate,
+    which outranks the estimate ledger when given.  W_adh comes from
     ``atomistic.work_of_adhesion_J_m2``."""
     from .ledger import interface_site_fraction
 
@@ -293,4 +311,5 @@ def case_from_study(study, *, b_mean: float | None = None, capacitive_fraction: 
                         alternatives_addressed=frozenset(ev.alternatives_discussed) | quantified,
                         b_mean=b_mean, capacitive_fraction=capacitive_fraction,
                         ledger_interface_mAh_g=ledger_interface_mAh_g, measured=tuple(measured),
+                        controls_excess_mAh_g=controls_excess_mAh_g,
                         adhesion_J_m2=None if m.atomistic is None else m.atomistic.work_of_adhesion_J_m2)

@@ -270,6 +270,14 @@ def _interface_limit(study: Study, bulk_mAh_g: float, limit, site_fraction: floa
     return Uncertain(q, rel * q), source
 
 
+def _lowest_rate_excess(controls) -> tuple[float, float, float] | None:
+    """(excess, 95 % low, high) in mAh g⁻¹ composite at the lowest rate of a control ledger, or None."""
+    if controls is None or not controls.rows:
+        return None
+    row = min(controls.rows, key=lambda r: r.current_A_g)
+    return (row.excess, *row.interval) if np.isfinite(row.excess) and np.isfinite(row.excess_half_width) else None
+
+
 def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                   progress: Callable[[str], None] | None = None) -> StudyResults:
     """Run every analysis the manifest asks for; ``progress(stage)`` is called after each stage."""
@@ -323,7 +331,8 @@ def analyse_study(path: str | Path | Study, *, simulate: bool = True,
                                        capacitive_fraction=capacitive, quantified=frozenset(quantified),
                                        ledger_interface_mAh_g=None if ledger is None
                                        else ledger.rows[0].shares["interface"].value,
-                                       measured=spectra.records if spectra is not None else ()))
+                                       measured=spectra.records if spectra is not None else (),
+                                       controls_excess_mAh_g=_lowest_rate_excess(controls)))
     tick(STAGES[9])
     return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
                         site_fraction, controls=controls, spectra=spectra)
