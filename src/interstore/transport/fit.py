@@ -230,13 +230,11 @@ def predict_capacity(config: CellConfig, current_A_g: Sequence[float], values: d
                      *, bulk_only: bool = False) -> np.ndarray:
     """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
     replacing config keys; the order of ``current_A_g`` is kept."""
-    from .ragone import ragone_curve
+    from .electrode import simulate_galvanostatic
 
     cfg = config.updated(**values) if values else config
-    currents = np.asarray(current_A_g, float)
-    curve = ragone_curve(cfg, currents, bulk_only=bulk_only)
-    by_current = dict(zip(curve.column("current_A_g"), curve.column("capacity_mAh_g")))
-    return np.array([by_current[float(i)] for i in currents])
+    return np.array([simulate_galvanostatic(cfg, float(i), bulk_only=bulk_only).capacity_mAh_g[-1]
+                     for i in np.asarray(current_A_g, float)])
 
 
 def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) -> None:
