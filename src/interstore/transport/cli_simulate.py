@@ -237,4 +237,7 @@ def designmap(config: ConfigArg,
 
 def register(app: typer.Typer) -> None:
     """Add the ``simulate`` command group to the root app."""
+    from .cli_fit import fit_command
+
+    group.command("fit")(fit_command)
     app.add_typer(group, name="simulate")

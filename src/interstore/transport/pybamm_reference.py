@@ -38,9 +38,21 @@ class ReferenceDischarge:
     capacity_mAh_g: np.ndarray
 
 
-def pybamm_discharges(config: CellConfig, currents_A_g: Sequence[float], *, n_cells: int | None = None
-                      ) -> list[ReferenceDischarge]:
-    """Discharge the host alone with PyBaMM SPM at each current (A per g of active oxide)."""
+@dataclass(frozen=True)
+class ReferenceSimulation:
+    """A built PyBaMM SPM half-cell (solve it many times with different inputs)."""
+
+    simulation: object          # pybamm.Simulation
+    mass_g: float               # active mass of the PyBaMM electrode, g
+    full_charge_C: float        # charge from the initial stoichiometry to full, C
+    points: int                 # output points per discharge
+
+
+def pybamm_simulation(config: CellConfig, *, n_cells: int | None = None,
+                      diffusivity_as_input: bool = False) -> ReferenceSimulation:
+    """Build PyBaMM's SPM for the host alone; ``diffusivity_as_input`` makes the particle
+    diffusivity an input (``"Positive particle diffusivity [m2.s-1]"``) so a fit can vary it
+    without rebuilding the model."""
     import pybamm
 
     host = config.host
@@ -65,7 +77,7 @@ def pybamm_discharges(config: CellConfig, currents_A_g: Sequence[float], *, n_ce
     param = pybamm.ParameterValues("Xu2019")
     param.update({
         "Positive particle radius [m]": host.size_m,
-        "Positive particle diffusivity [m2.s-1]": host.diffusivity_m2_s,
+        "Positive particle diffusivity [m2.s-1]": "[input]" if diffusivity_as_input else host.diffusivity_m2_s,
         "Maximum concentration in positive electrode [mol.m-3]": c_max,
         "Initial concentration in positive electrode [mol.m-3]": host.initial_stoichiometry * c_max,
         "Positive electrode OCP [V]": ocp,
@@ -87,12 +99,24 @@ def pybamm_discharges(config: CellConfig, currents_A_g: Sequence[float], *, n_ce
     var_pts = {**model.default_var_pts, "r_p": n_cells or config.numerics.n_cells}
     sim = pybamm.Simulation(model, parameter_values=param, var_pts=var_pts,
                             solver=pybamm.IDAKLUSolver(rtol=config.numerics.rtol, atol=config.numerics.atol))
+    return ReferenceSimulation(sim, mass_g, (1.0 - host.initial_stoichiometry) * res.capacity_C_g * mass_g,
+                               config.numerics.points_per_segment)
+
+
+def pybamm_discharges(config: CellConfig, currents_A_g: Sequence[float], *, n_cells: int | None = None,
+                      reference: ReferenceSimulation | None = None, inputs: dict[str, float] | None = None
+                      ) -> list[ReferenceDischarge]:
+    """Discharge the host alone with PyBaMM SPM at each current (A per g of active oxide).
+
+    ``reference`` reuses a built :func:`pybamm_simulation` (with ``inputs`` for its input
+    parameters, e.g. the diffusivity)."""
+    ref = reference or pybamm_simulation(config, n_cells=n_cells)
     out = []
     for i in currents_A_g:
-        current = float(i) * mass_g
-        t_end = 1.05 * (1.0 - host.initial_stoichiometry) * res.capacity_C_g * mass_g / current
-        sol = sim.solve([0.0, t_end], inputs={"Current function [A]": current},
-                        t_interp=np.linspace(0.0, t_end, config.numerics.points_per_segment))
+        current = float(i) * ref.mass_g
+        t_end = 1.05 * ref.full_charge_C / current
+        sol = ref.simulation.solve([0.0, t_end], inputs={**(inputs or {}), "Current function [A]": current},
+                                   t_interp=np.linspace(0.0, t_end, ref.points))
         t = sol["Time [s]"].entries
         out.append(ReferenceDischarge(t, sol["Voltage [V]"].entries, float(i) * t / 3.6))
     return out

@@ -1,0 +1,503 @@
+"""Fitting the transient electrode models to measured rate capability.
+
+A measured rate test gives the delivered discharge capacity Q_i (mAh g⁻¹ on a stated
+mass basis) at specific currents I_i (A g⁻¹ on the same basis).  The question of the
+article is whether bulk insertion alone explains Q(I), or whether an interface
+reservoir is needed.  Both models of :mod:`interstore.transport.electrode` are fitted
+by weighted least squares,
+
+    χ²(θ) = Σ_i [(Q_model(I_i; θ) − Q_i) / σ_i]²,
+
+over the free parameters θ (dotted config keys, e.g. ``host.diffusivity_m2_s``),
+each searched in log10 space between user bounds, from several Latin-hypercube
+starts (the best minimum is kept; how many starts reached it is reported).
+
+Uncertainty.  With the noise model N(0, σ_i²) stated by the user, the covariance of
+the log10 parameters is (JᵀJ)⁻¹ at the optimum (J the Jacobian of the weighted
+residuals), so a 95 % interval is 10^(log10 θ ± 1.96 s).  A parameter is reported as
+*not identifiable* when its relative standard error exceeds 100 % (s > 0.434 in
+log10), when it is correlated with another beyond |r| = 0.95 (only a combination is
+determined), or when the fit ends on a bound.  Profile likelihoods (refit the others
+with one parameter held on a grid; the 95 % interval is where Δχ² < 3.84) are
+available for the parameters that matter.
+
+Model comparison.  Both models share the Gaussian likelihood, so −2 ln L = χ² + const,
+AIC = χ² + 2k and BIC = χ² + k ln n; the model with the lower BIC is preferred, and
+ΔBIC > 6 is called strong evidence (Kass & Raftery, JASA 1995, 90, 773).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from .cellconfig import CellConfig
+
+Z95 = 1.959963984540054          # two-sided 95 % normal quantile
+DCHI2_95 = 3.841458820694124     # χ²(1) 95 % quantile: profile-likelihood interval
+CORRELATION_LIMIT = 0.95
+LOG10_SE_LIMIT = 1.0 / math.log(10.0)  # 100 % relative standard error, in log10 units
+STRONG_DELTA_BIC = 6.0
+DEFAULT_RELATIVE_SIGMA = 0.03    # 3 % of the measured capacity when no σ is given
+FAILED_RESIDUAL = 1e3            # weighted residual given to a rate the simulator cannot run
+
+
+@dataclass(frozen=True)
+class RateData:
+    """Measured rate capability on one mass basis.
+
+    Attributes
+    ----------
+    current_A_g, capacity_mAh_g, sigma_mAh_g : ndarray
+        Specific current (A g⁻¹), delivered discharge capacity (mAh g⁻¹) and its standard
+        deviation (mAh g⁻¹), ascending in current, all on ``mass_basis``.
+    mass_basis : str
+        ``active``, ``composite`` or ``electrode``; it must equal the cell config's basis.
+    noise_model : str
+        How σ was obtained, printed with every fit.
+    source : str
+        Where the numbers came from.
+    """
+
+    current_A_g: np.ndarray
+    capacity_mAh_g: np.ndarray
+    sigma_mAh_g: np.ndarray
+    mass_basis: str
+    noise_model: str
+    source: str = "<data>"
+
+    def __post_init__(self) -> None:
+        i, q, s = (np.asarray(a, float) for a in (self.current_A_g, self.capacity_mAh_g, self.sigma_mAh_g))
+        if not (i.shape == q.shape == s.shape and i.ndim == 1):
+            raise InputError(self.source, "current, capacity and sigma differ in length",
+                             expected="one capacity and one sigma per current")
+        if i.size < 2:
+            raise InputError(self.source, f"{i.size} rate(s)", expected="capacities at two or more currents")
+        for name, arr, lo, hi in (("current", i, 1e-6, 1e4), ("capacity", q, 0.0, 1e4), ("sigma", s, 1e-9, 1e4)):
+            bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi) | ((arr <= 0) if name != "capacity" else False)
+            if bad.any():
+                raise InputError(self.source, f"{name} {arr[bad][0]!r} out of range",
+                                 expected=f"finite {name} in ({lo:g}, {hi:g}]")
+        if np.unique(i).size != i.size:
+            raise InputError(self.source, "a current appears twice", expected="one capacity per current")
+        order = np.argsort(i)
+        object.__setattr__(self, "current_A_g", i[order])
+        object.__setattr__(self, "capacity_mAh_g", q[order])
+        object.__setattr__(self, "sigma_mAh_g", s[order])
+
+    @classmethod
+    def from_arrays(cls, current_A_g: Sequence[float], capacity_mAh_g: Sequence[float], *, mass_basis: str,
+                    sigma_mAh_g: Sequence[float] | None = None, relative_sigma: float = DEFAULT_RELATIVE_SIGMA,
+                    source: str = "<data>") -> "RateData":
+        """Rate data with per-point σ, or σ = ``relative_sigma`` × capacity when none is given."""
+        q = np.asarray(capacity_mAh_g, float)
+        if sigma_mAh_g is None:
+            if not 0 < relative_sigma < 1:
+                raise InputError("relative_sigma", f"got {relative_sigma!r}", expected="a fraction in (0, 1)")
+            sigma = np.maximum(relative_sigma * np.abs(q), 1e-6)
+            noise = f"σ = {100 * relative_sigma:.3g} % of each capacity (assumed; no σ given)"
+        else:
+            sigma = np.asarray(sigma_mAh_g, float)
+            noise = "σ per rate as given"
+        return cls(np.asarray(current_A_g, float), q, sigma, mass_basis, noise, source)
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A config key fitted in log10 space between ``lower`` and ``upper`` (config units)."""
+
+    key: str
+    lower: float
+    upper: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.lower) and math.isfinite(self.upper) and 0 < self.lower < self.upper):
+            raise InputError(f"parameter '{self.key}'", f"bounds {self.lower!r}:{self.upper!r}",
+                             expected="0 < lower < upper (fitted in log10 space)")
+
+    @classmethod
+    def parse(cls, text: str) -> "FreeParameter":
+        """``"host.diffusivity_m2_s=1e-19:1e-14"`` → FreeParameter."""
+        key, eq, bounds = text.partition("=")
+        lo, colon, hi = bounds.partition(":")
+        try:
+            if not (eq and colon):
+                raise ValueError
+            return cls(key.strip(), float(lo), float(hi))
+        except ValueError:
+            raise InputError(f"free parameter {text!r}", "could not parse",
+                             expected="KEY=LOWER:UPPER, e.g. host.diffusivity_m2_s=1e-19:1e-14") from None
+
+    @property
+    def log_bounds(self) -> tuple[float, float]:
+        return math.log10(self.lower), math.log10(self.upper)
+
+
+@dataclass(frozen=True)
+class ParameterEstimate:
+    """Fitted value, 95 % interval, log10 standard error and identifiability of one parameter."""
+
+    key: str
+    value: float
+    ci95_low: float
+    ci95_high: float
+    log10_stderr: float
+    lower_bound: float
+    upper_bound: float
+    identifiable: bool
+    note: str = ""
+    profile_ci95: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """One model fitted to :class:`RateData`.
+
+    ``model`` is ``heterostructure`` or ``bulk_only``; χ², AIC and BIC use the stated
+    noise model; ``predicted_mAh_g`` and ``residual_sigma`` are per rate."""
+
+    model: str
+    parameters: tuple[ParameterEstimate, ...]
+    fixed: dict[str, float]
+    chi2: float
+    n_points: int
+    aic: float
+    bic: float
+    correlation: np.ndarray
+    current_A_g: np.ndarray
+    measured_mAh_g: np.ndarray
+    predicted_mAh_g: np.ndarray
+    residual_sigma: np.ndarray
+    n_evaluations: int
+    starts: int
+    starts_at_best: int
+    mass_basis: str
+    noise_model: str
+    interface_capacity_mAh_g: float = 0.0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def values(self) -> dict[str, float]:
+        return {p.key: p.value for p in self.parameters}
+
+    def __repr__(self) -> str:
+        pars = ", ".join(f"{p.key}={p.value:.3g}" for p in self.parameters)
+        return (f"FitResult({self.model}: {pars}; χ²={self.chi2:.3g} for {self.n_points} rates, "
+                f"BIC={self.bic:.3g}, {self.mass_basis} basis)")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form, units in the keys."""
+        return {
+            "model": self.model, "mass_basis": self.mass_basis, "noise_model": self.noise_model,
+            "parameters": [asdict(p) for p in self.parameters], "fixed": dict(self.fixed),
+            "chi2": self.chi2, "n_points": self.n_points, "k_free": len(self.parameters),
+            "aic": self.aic, "bic": self.bic,
+            "correlation": {"keys": [p.key for p in self.parameters], "matrix": self.correlation.tolist()},
+            "rates": [{"current_A_g": float(i), "measured_mAh_g": float(m), "predicted_mAh_g": float(p),
+                       "residual_sigma": float(r)} for i, m, p, r in
+                      zip(self.current_A_g, self.measured_mAh_g, self.predicted_mAh_g, self.residual_sigma)],
+            "interface_capacity_mAh_g": self.interface_capacity_mAh_g,
+            "n_evaluations": self.n_evaluations, "starts": self.starts, "starts_at_best": self.starts_at_best,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class ModelComparison:
+    """Bulk-only against heterostructure on the same data, with the verdict in words."""
+
+    bulk_only: FitResult
+    heterostructure: FitResult
+    delta_bic: float          # BIC(bulk_only) − BIC(heterostructure); > 0 favours the interface model
+    delta_aic: float
+    preferred: str
+    verdict: str
+    plausibility: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"preferred": self.preferred, "delta_bic_bulk_minus_hetero": self.delta_bic,
+                "delta_aic_bulk_minus_hetero": self.delta_aic, "verdict": self.verdict,
+                "plausibility": list(self.plausibility),
+                "fits": {"bulk_only": self.bulk_only.to_dict(), "heterostructure": self.heterostructure.to_dict()}}
+
+
+def predict_capacity(config: CellConfig, current_A_g: Sequence[float], values: dict[str, float] | None = None,
+                     *, bulk_only: bool = False) -> np.ndarray:
+    """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
+    replacing config keys; the order of ``current_A_g`` is kept."""
+    from .electrode import simulate_galvanostatic
+
+    cfg = config.updated(**values) if values else config
+    return np.array([simulate_galvanostatic(cfg, float(i), bulk_only=bulk_only).capacity_mAh_g[-1]
+                     for i in np.asarray(current_A_g, float)])
+
+
+def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) -> None:
+    if data.mass_basis != config.cell.mass_basis:
+        raise InputError(data.source, f"capacities are on the {data.mass_basis!r} basis but the config simulates "
+                         f"{config.cell.mass_basis!r}", expected="the same mass basis (set cell.mass_basis)")
+    keys = [p.key for p in free]
+    if len(set(keys)) != len(keys):
+        raise InputError("free parameters", "a key is given twice", expected="each key once")
+    if len(free) >= data.current_A_g.size:
+        raise InputError("free parameters", f"{len(free)} free parameters for {data.current_A_g.size} rates",
+                         expected="fewer free parameters than measured rates")
+    dump = config.model_dump()
+    for p in free:
+        section, _, name = p.key.partition(".")
+        if not isinstance(dump.get(section), dict) or name not in dump[section]:
+            raise InputError(f"parameter '{p.key}'", "unknown config key", expected="section.key, e.g. host.size_m")
+
+
+def _latin_starts(free: Sequence[FreeParameter], n: int, seed: int) -> np.ndarray:
+    """``n`` start points in unit coordinates: the centre, then a Latin hypercube."""
+    from scipy.stats import qmc
+
+    centre = np.full((1, len(free)), 0.5)
+    if n <= 1:
+        return centre
+    return np.vstack([centre, qmc.LatinHypercube(d=len(free), seed=seed).random(n - 1)])
+
+
+def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstimate, ...], np.ndarray, list[str]]:
+    spans = np.array([hi - lo for lo, hi in (p.log_bounds for p in free)])
+    j_log = jac / spans                                  # d r / d log10 θ
+    cov = np.linalg.pinv(j_log.T @ j_log)
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(se, se)
+    corr = np.where(np.isfinite(corr), corr, 0.0)
+    np.fill_diagonal(corr, 1.0)
+    sv = np.linalg.svd(j_log, compute_uv=False)
+    rank_deficient = sv.size and sv[-1] <= 1e-8 * sv[0]
+    notes, warnings = [], []
+    out = []
+    for k, p in enumerate(free):
+        lo, hi = p.log_bounds
+        log_v = lo + u_best[k] * (hi - lo)
+        reasons = []
+        if se[k] > LOG10_SE_LIMIT or not np.isfinite(se[k]):
+            reasons.append(f"relative standard error > 100 % (±{se[k]:.2g} decades)")
+        partners = [free[m].key for m in range(len(free)) if m != k and abs(corr[k, m]) > CORRELATION_LIMIT]
+        if partners or rank_deficient:
+            with_ = ", ".join(partners) if partners else "the other parameters"
+            reasons.append(f"|correlation| > {CORRELATION_LIMIT} with {with_}: only their combination is determined")
+        if result_at_bound[k]:
+            reasons.append("ends on a bound")
+        note = "; ".join(reasons)
+        out.append(ParameterEstimate(p.key, float(10 ** log_v), float(10 ** (log_v - Z95 * se[k])),
+                                     float(10 ** (log_v + Z95 * se[k])), float(se[k]), p.lower, p.upper,
+                                     not reasons, note))
+        if reasons:
+            warnings.append(f"{p.key} is not identifiable from these data: {note}")
+    return tuple(out), corr, warnings
+
+
+def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *,
+                        bulk_only: bool = False, starts: int = 4, seed: int = 0,
+                        progress: Callable[[], None] | None = None) -> FitResult:
+    """Fit one model (heterostructure, or ``bulk_only``) to measured rate capability.
+
+    Parameters
+    ----------
+    config : CellConfig
+        The cell; every key not in ``free`` stays fixed at its config value.
+    data : RateData
+        Capacities (mAh g⁻¹) with σ, on the config's mass basis.
+    free : sequence of FreeParameter
+        Keys and bounds; fitted in log10 space.  Interface keys are dropped (and listed
+        as unused) for the bulk-only model.
+    starts : int
+        Number of least-squares starts (centre of the box + Latin hypercube).
+    progress : callable, optional
+        Called once per finished start.
+
+    Returns
+    -------
+    FitResult
+    """
+    from scipy.optimize import least_squares
+
+    model = "bulk_only" if bulk_only else "heterostructure"
+    used = [p for p in free if not (bulk_only and p.key.startswith("interface."))]
+    if not free:
+        raise InputError("free parameters", "none given", expected="one or more KEY=LOWER:UPPER")
+    _check(config, data, used)
+    if not 1 <= starts <= 100:
+        raise InputError("starts", f"got {starts!r}", expected="1 to 100 least-squares starts")
+    spans = [p.log_bounds for p in used]
+    n_eval = 0
+
+    def to_values(u: np.ndarray) -> dict[str, float]:
+        return {p.key: 10 ** (lo + float(np.clip(x, 0, 1)) * (hi - lo)) for p, (lo, hi), x in zip(used, spans, u)}
+
+    def residuals(u: np.ndarray) -> np.ndarray:
+        nonlocal n_eval
+        n_eval += 1
+        try:
+            q = predict_capacity(config, data.current_A_g, to_values(u), bulk_only=bulk_only)
+        except InputError:                  # e.g. a rate this parameter set cannot reach in bounded time
+            return np.full(data.current_A_g.size, FAILED_RESIDUAL)
+        return (q - data.capacity_mAh_g) / data.sigma_mAh_g
+
+    if not used:                            # nothing left to fit: the fixed config is the model
+        starts = 1
+    best, costs = None, []
+    for u0 in (_latin_starts(used, starts, seed) if used else ()):
+        res = least_squares(residuals, u0, bounds=(0.0, 1.0), diff_step=1e-3, x_scale=1.0,
+                            xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=200)
+        costs.append(2 * res.cost)
+        if best is None or res.cost < best.cost:
+            best = res
+        if progress is not None:
+            progress()
+    if used:
+        u_best = best.x
+        chi2 = 2.0 * float(best.cost)
+        params, corr, warnings = _estimates(used, u_best, best.jac, [bool(b != 0) for b in best.active_mask])
+    else:
+        u_best = np.zeros(0)
+        chi2 = float(np.sum(residuals(u_best) ** 2))
+        params, corr, warnings = (), np.zeros((0, 0)), []
+        costs = [chi2]
+    at_best = int(sum(c <= chi2 + 0.5 for c in costs))   # starts within Δχ² < 0.5 of the best
+    dropped = [p.key for p in free if p not in used]
+    if dropped:
+        warnings.append(f"not used by the bulk-only model: {', '.join(dropped)}")
+    n = data.current_A_g.size
+    k = len(used)
+    predicted = predict_capacity(config, data.current_A_g, to_values(u_best), bulk_only=bulk_only)
+    fixed_keys = {"host.diffusivity_m2_s", "host.size_m", "host.exchange_current_A_m2",
+                  "interface.sites_per_nm2", "interface.zn_per_site", "interface.sigma_ion_S_m"}
+    dump = config.model_dump()
+    fixed = {key: float(dump[key.split(".")[0]][key.split(".")[1]]) for key in sorted(fixed_keys)
+             if key not in {p.key for p in used} and not (bulk_only and key.startswith("interface."))}
+    return FitResult(model, params, fixed, chi2, n, chi2 + 2 * k, chi2 + k * math.log(n), corr,
+                     data.current_A_g, data.capacity_mAh_g, predicted, (predicted - data.capacity_mAh_g)
+                     / data.sigma_mAh_g, n_eval, starts, at_best, data.mass_basis, data.noise_model,
+                     0.0 if bulk_only else interface_capacity_mAh_g(config.updated(**to_values(u_best))),
+                     tuple(warnings))
+
+
+def interface_capacity_mAh_g(config: CellConfig) -> float:
+    """Capacity of the interface reservoir (mAh g⁻¹ on the config's mass basis); 0 when disabled."""
+    from .electrode import build_model
+
+    model = build_model(config)
+    cell = config.cell
+    q_active = sum(r.capacity_C_g for r in model.reservoirs if r.name == "interface") / 3.6
+    return float(q_active * cell.active_mass_g / cell.masses.mass_g(cell.mass_basis))
+
+
+def profile_likelihood(config: CellConfig, data: RateData, free: Sequence[FreeParameter], key: str, *,
+                       bulk_only: bool = False, points: int = 9, starts: int = 1) -> tuple[np.ndarray, np.ndarray,
+                                                                                          tuple[float, float]]:
+    """Profile of χ² along ``key``: hold it on a log grid, refit the others.
+
+    Returns the grid (config units), Δχ² above the best point on the grid, and the 95 %
+    profile interval (where Δχ² < 3.84, interpolated in log10; a bound when the profile
+    does not rise that far, which says the data do not pin the parameter there)."""
+    target = next((p for p in free if p.key == key), None)
+    if target is None:
+        raise InputError("profile", f"{key!r} is not a free parameter", expected="one of the fitted keys")
+    others = [p for p in free if p.key != key]
+    grid = np.geomspace(target.lower, target.upper, points)
+    chi2 = []
+    for v in grid:
+        held = config.updated(**{key: float(v)})
+        if others:
+            chi2.append(fit_rate_capability(held, data, others, bulk_only=bulk_only, starts=starts).chi2)
+        else:
+            q = predict_capacity(held, data.current_A_g, bulk_only=bulk_only)
+            chi2.append(float(np.sum(((q - data.capacity_mAh_g) / data.sigma_mAh_g) ** 2)))
+    d = np.asarray(chi2) - min(chi2)
+    inside = np.flatnonzero(d < DCHI2_95)
+    lg = np.log10(grid)
+
+    def crossing(a: int, b: int) -> float:
+        return float(10 ** np.interp(DCHI2_95, [d[a], d[b]], [lg[a], lg[b]]) if d[b] != d[a] else grid[a])
+
+    lo_i, hi_i = inside[0], inside[-1]
+    low = target.lower if lo_i == 0 else crossing(lo_i, lo_i - 1) if d[lo_i - 1] > d[lo_i] else grid[lo_i]
+    high = target.upper if hi_i == points - 1 else crossing(hi_i, hi_i + 1) if d[hi_i + 1] > d[hi_i] else grid[hi_i]
+    return grid, d, (float(low), float(high))
+
+
+def _interval_text(p: ParameterEstimate) -> str:
+    if not p.identifiable:
+        return f"{p.key} not pinned down ({p.note})"
+    return f"{p.key} = {p.value:.2g} (95 % {p.ci95_low:.2g}–{p.ci95_high:.2g})"
+
+
+def compare_models(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *, starts: int = 4,
+                   seed: int = 0, plausible: dict[str, tuple[float, float]] | None = None,
+                   progress: Callable[[], None] | None = None) -> ModelComparison:
+    """Fit bulk-only and heterostructure models to the same data and say which the data prefer.
+
+    ``plausible`` maps config keys to ranges known from other evidence (GITT/EIS
+    diffusivity, atomistic n_max, geometry); a fitted value outside its range is listed
+    as a disagreement and named in the verdict."""
+    bulk = fit_rate_capability(config, data, free, bulk_only=True, starts=starts, seed=seed, progress=progress)
+    het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress)
+    d_bic, d_aic = bulk.bic - het.bic, bulk.aic - het.aic
+    preferred = "heterostructure" if d_bic > 0 else "bulk_only"
+    strength = "strongly" if abs(d_bic) > STRONG_DELTA_BIC else "weakly"
+    issues = []
+    for fit in (bulk, het):
+        for p in fit.parameters:
+            rng = (plausible or {}).get(p.key)
+            if rng and not rng[0] <= p.value <= rng[1]:
+                issues.append(f"{fit.model}: {p.key} = {p.value:.2g} is outside the plausible range "
+                              f"{rng[0]:.2g}–{rng[1]:.2g} you gave")
+    words = {"bulk_only": "bulk insertion alone", "heterostructure": "bulk insertion plus an interface reservoir"}
+    verdict = (f"The data {strength} prefer {words[preferred]} (ΔBIC = {d_bic:+.1f}, bulk − interface; "
+               f"χ² {bulk.chi2:.3g} vs {het.chi2:.3g} for {data.current_A_g.size} rates, noise: {data.noise_model}). "
+               f"Bulk-only needs {'; '.join(_interval_text(p) for p in bulk.parameters) or 'no free parameter'}; "
+               f"the interface model fits with {'; '.join(_interval_text(p) for p in het.parameters)}, "
+               f"an interface capacity of {het.interface_capacity_mAh_g:.3g} mAh g⁻¹ ({data.mass_basis}).")
+    if issues:
+        verdict += " Disagreements with other evidence: " + "; ".join(issues) + "."
+    return ModelComparison(bulk, het, float(d_bic), float(d_aic), preferred, verdict, tuple(issues))
+
+
+def read_rate_table(path: str | Path, *, mass_basis: str, relative_sigma: float = DEFAULT_RELATIVE_SIGMA) -> RateData:
+    """Rate data from a CSV with ``current_A_g`` and ``capacity_mAh_g`` columns (optional
+    ``sigma_mAh_g``), or from the JSON of ``interstore gcd analyze`` (its ``rate_steps``
+    on ``mass_basis``)."""
+    import json
+
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file not found", expected="a CSV rate table or a gcd analyze JSON")
+    if path.suffix.lower() == ".json":
+        try:
+            steps = json.loads(path.read_text(encoding="utf-8"))["rate_steps"]
+            cur = [s["current_density_A_g"][mass_basis] for s in steps]
+            cap = [s["discharge_capacity_mAh_g"][mass_basis] for s in steps]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(path, f"no rate_steps with {mass_basis!r} values",
+                             expected="the --json output of 'interstore gcd analyze'") from None
+        return RateData.from_arrays(np.abs(cur), cap, mass_basis=mass_basis, relative_sigma=relative_sigma,
+                                    source=str(path))
+    try:
+        frame = pd.read_csv(path, comment="#")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not a readable CSV ({exc})", expected="columns current_A_g,capacity_mAh_g") from None
+    missing = {"current_A_g", "capacity_mAh_g"} - set(frame.columns)
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}",
+                         expected="columns current_A_g,capacity_mAh_g[,sigma_mAh_g]")
+    try:
+        cols = {c: pd.to_numeric(frame[c]).to_numpy(float) for c in frame.columns
+                if c in ("current_A_g", "capacity_mAh_g", "sigma_mAh_g")}
+    except ValueError:
+        raise InputError(path, "a non-numeric cell", expected="numbers in every row") from None
+    return RateData.from_arrays(cols["current_A_g"], cols["capacity_mAh_g"], mass_basis=mass_basis,
+                                sigma_mAh_g=cols.get("sigma_mAh_g"), relative_sigma=relative_sigma, source=str(path))
