@@ -105,7 +105,9 @@ class ImpedanceSpectrum:
     """An impedance spectrum: Z = z_real_ohm + j·z_imag_ohm at each frequency_Hz.
 
     Sign convention: ``z_imag_ohm`` is the imaginary part as measured (negative
-    for capacitive behaviour); Nyquist plots show −Z″.
+    for capacitive behaviour); Nyquist plots show −Z″.  ``zero_frequency_rows_dropped``
+    counts the rows at f = 0 Hz a reader left out (time-domain rows that EC-Lab GEIS and
+    Parstat exports write between sweeps).
     """
 
     frequency_Hz: np.ndarray
@@ -113,6 +115,7 @@ class ImpedanceSpectrum:
     z_imag_ohm: np.ndarray
     source: str
     instrument: str = "unknown"
+    zero_frequency_rows_dropped: int = 0
 
     def __post_init__(self) -> None:
         n = len(self.frequency_Hz)

@@ -17,6 +17,8 @@ _BY_EXTENSION = {".mpt": "biologic", ".mpr": "biologic", ".nda": "neware", ".nda
 
 def detect_instrument(path: str | Path) -> str:
     """``'biologic'``, ``'neware'``, ``'chi'``, ``'gamry'`` or ``'csv'`` from the extension or the first bytes."""
+    if read_head(path).decode("latin-1").startswith(biologic.SIDECAR_MAGICS):
+        biologic.refuse_sidecar(path)
     by_ext = _BY_EXTENSION.get(Path(path).suffix.lower())
     if by_ext:
         return by_ext

@@ -1,10 +1,14 @@
 """Neware BTS binaries ``.nda`` / ``.ndax`` through NewareNDA.
 
-NewareNDA returns ``Time`` (s within the step), ``Voltage`` (V), ``Current(mA)``,
-``Cycle``, ``Step`` and per-step ``Charge_/Discharge_Capacity(mAh)``.  Total time
-is rebuilt by adding the durations of all earlier steps:
-t = t_step + Σ_{earlier steps} t_step,end.  ``capacity_mAh`` = charge − discharge
-capacity of the current step.
+NewareNDA returns ``Time`` (s), ``Voltage`` (V), ``Current(mA)``, ``Cycle``, ``Step``
+and per-step ``Charge_/Discharge_Capacity(mAh)``.  ``Time`` is the step time in most
+files (it restarts at every step) but already the test time in others (older BTS
+``.nda``, e.g. NewareNDA's Issue72 file).  When it restarts at a step change the
+total time is rebuilt by adding the durations of all earlier steps,
+t = t_step + Σ_{earlier steps} t_step,end; when it never restarts it is used as it is
+(adding it up again would multiply the duration and every integrated capacity).
+``capacity_mAh`` = charge − discharge capacity of the current step (the cycler's own
+counter, used by :mod:`..capacity_check`).
 """
 
 from __future__ import annotations
@@ -55,9 +59,13 @@ def _validate(path: Path, raw: bytes) -> None:
 
 
 def total_time_s(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Test time from step time: each step starts where the previous step ended."""
+    """Test time from NewareNDA's ``Time``: each step starts where the previous step ended
+    when the time restarts at step changes; a time that never goes back at a step change
+    is already the test time and is returned unchanged."""
     new = np.concatenate([[True], step[1:] != step[:-1]])
     starts = np.flatnonzero(new)
+    if starts.size < 2 or np.all(step_time_s[starts[1:]] >= step_time_s[starts[1:] - 1]):
+        return step_time_s
     durations = step_time_s[np.concatenate([starts[1:] - 1, [len(step) - 1]])]
     offsets = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
     return step_time_s + offsets[np.cumsum(new) - 1]
