@@ -28,6 +28,7 @@ from .units import unit_factor
 
 MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")  # EC-Lab potentiostats, BT-Lab cyclers
 MPR_MAGIC_START = b"BIO-LOGIC MODULAR FILE"
+TABLE_NAMES = ("time/s", "Ewe/V", "<Ewe/V>", "<I>/mA", "freq/Hz", "Re(Z)/Ohm")  # EC-Lab's own column names
 # The text files EC-Lab writes beside a run: the log (.mpl) and the settings (.mps); they hold no data.
 SIDECAR_MAGICS = ("EC-Lab LOG FILE", "BT-Lab LOG FILE", "EC-LAB SETTING FILE", "BT-LAB SETTING FILE")
 

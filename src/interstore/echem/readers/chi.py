@@ -37,6 +37,7 @@ from .columns import (
 )
 from .textfile import TextExport, open_text, read_columns, split_fields
 
+SIGNATURES = ("Scan Rate (V/s)", "Instrument Model:  CHI", "Instrument Model: CHI")  # in a CHI export's head
 _PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
 _TABLE_HEADER = re.compile(r"^\s*(Potential/V|Time/s|Time/sec|Freq/Hz)\s*,", re.IGNORECASE)
 

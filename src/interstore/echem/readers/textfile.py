@@ -35,9 +35,15 @@ def load_bytes(path: str | Path) -> bytes:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a large file
         raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
     return raw
+
+
+def binary(head: bytes) -> bool:
+    """NUL bytes or more than 1 % control characters in the first bytes: not a text export."""
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return b"\x00" in head or controls > 0.01 * len(head)
 
 
 def read_head(path: str | Path, size: int = 4096) -> bytes:
@@ -65,9 +71,7 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
     The data rows stay bytes and go to pandas without copies (see :func:`read_columns`)."""
     raw = load_bytes(path)
-    head = raw[:_SNIFF_BYTES]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in head or controls > 0.01 * len(head):
+    if binary(raw[:_SNIFF_BYTES]):
         raise InputError(path, "binary content where a text export was expected",
                          expected="a text file (or the instrument's binary format with its own extension)")
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
