@@ -266,7 +266,9 @@ def test_mpr_damaged(tmp_path):
             read_measurement(f)
     f = tmp_path / "unknown_column.mpr"
     write_mpr(f, {4: ("<f8", np.arange(5.0)), 250: ("<f4", np.ones(5))})
-    with pytest.raises(InputError, match="unknown_column.mpr: damaged or unsupported"):
+    with pytest.raises(InputError, match=r"unknown_column.mpr: damaged or unsupported .mpr file: galvani cannot "
+                                         r"read it \(NotImplementedError: .*column ID.*\(expected the same run "
+                                         r"exported as text from EC-Lab .*\.mpt\), which interstore reads"):
         read_measurement(f)
 
 

@@ -137,9 +137,11 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     try:
         data = MPRfile(str(path)).data
     except Exception as exc:  # galvani signals damage with assorted exceptions
-        raise InputError(source, f"damaged or unsupported .mpr file ({type(exc).__name__}: "
-                                 f"{' '.join(str(exc).split())[:120]})",
-                         expected="a complete EC-Lab .mpr file that galvani can read") from None
+        raise InputError(source, f"damaged or unsupported .mpr file: galvani cannot read it ({type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:120]}); a newer EC-Lab version or an unknown "
+                                 "column ID does this",
+                         expected="the same run exported as text from EC-Lab (Experiment > Export as Text: "
+                                  ".mpt), which interstore reads with its own parser") from None
     fields = {h: data[h] for h in data.dtype.names if h != "flags"}
     if "current" in keys and not columns and DQ_FIELD in fields and not any(h in fields for h in CURRENT_FIELDS):
         fields[DERIVED_CURRENT] = current_from_charge_mA(np.asarray(fields[DQ_FIELD], float),
