@@ -55,6 +55,9 @@ def read(
     instrument: InstrumentOption = None,
     mass_mg: Annotated[Optional[float], typer.Option(
         "--mass-mg", help="Active-material mass in mg, stored with the record.")] = None,
+    scan_rate: Annotated[Optional[float], typer.Option(
+        "--scan-rate", help="Scan rate in mV/s: replaces the file's; times a file of potential and current "
+        "only (t = Σ|ΔE|/v).")] = None,
     impedance: Annotated[bool, typer.Option(
         "--impedance", help="Read an EIS export (frequency, Z′, Z″) instead of a time series.")] = False,
     spectrum: Annotated[Optional[int], typer.Option(
@@ -85,7 +88,8 @@ def read(
             frame = pd.DataFrame({"frequency_Hz": record.frequency_Hz, "z_real_ohm": record.z_real_ohm,
                                   "z_imag_ohm": record.z_imag_ohm})
         else:
-            record = read_measurement(file, columns=mapping, instrument=instrument, active_mass_g=mass_g)
+            record = read_measurement(file, columns=mapping, instrument=instrument, active_mass_g=mass_g,
+                                      scan_rate_mV_s=scan_rate)
             check = check_capacity(record)
             result = measurement_summary(record, check)
             notes += [] if check is None else check.warnings()

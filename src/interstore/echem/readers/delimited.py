@@ -13,10 +13,12 @@ from typing import Sequence
 
 import numpy as np
 
+from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
 )
+from .sweep_time import NO_TIME_HINT, time_from_sweep
 from .textfile import TextExport, find_header, is_number, open_text, read_columns, sniff_decimal, split_fields
 
 
@@ -54,8 +56,22 @@ def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str]
 
 
 def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
-    """A :class:`Measurement` from a CSV/TSV table with time, potential and current columns."""
-    values = read_table(path, keys=MEASUREMENT_KEYS, required=("time", "potential", "current"), columns=columns)
+    """A :class:`Measurement` from a CSV/TSV table with time, potential and current columns.
+
+    A table of potential and current only (a CV without a clock) is read when the scan
+    rate is given (``scan_rate_mV_s``): time then follows from |ΔE|/v
+    (:func:`.sweep_time.time_from_sweep`)."""
+    rate = meta.get("scan_rate_mV_s")
+    required = ("potential", "current") if rate else ("time", "potential", "current")
+    try:
+        values = read_table(path, keys=MEASUREMENT_KEYS, required=required, columns=columns)
+    except InputError as exc:
+        if "no time column" in str(exc):
+            raise InputError(exc.source, exc.problem, where=exc.where,
+                             expected=(exc.expected or "") + NO_TIME_HINT) from None
+        raise
+    if "time" not in values:
+        values["time"] = time_from_sweep(values["potential"], rate, str(path))
     return build_measurement(values, str(path), "csv", **meta)
 
 

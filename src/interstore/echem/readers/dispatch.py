@@ -18,15 +18,19 @@ def detect_instrument(path: str | Path) -> str:
 
 
 def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
-                     active_mass_g: float | None = None) -> Measurement:
+                     active_mass_g: float | None = None, scan_rate_mV_s: float | None = None) -> Measurement:
     """Read one instrument file into a :class:`Measurement` (time_s, potential_V, current_A, cycle, step).
 
     ``instrument`` forces a format (biologic, neware, chi, gamry, csv); ``columns`` maps
     keys (time, potential, current, cycle, step, capacity) to header names; ``active_mass_g``
-    is stored on the record (g of active oxide)."""
+    is stored on the record (g of active oxide).  ``scan_rate_mV_s`` (a CV's v, mV/s) is
+    stored in place of the file's own and lets a table of potential and current without a
+    time column be read: t = Σ|ΔE|/v."""
     meta = {}
     if active_mass_g is not None:
         meta["active_mass_g"] = require_positive("active mass (g)", active_mass_g)
+    if scan_rate_mV_s is not None:
+        meta["scan_rate_mV_s"] = require_positive("scan rate (mV/s)", scan_rate_mV_s)
     fmt = find_format(path, instrument)
     if fmt.read_measurement is None:
         raise InputError(path, f"a {fmt.description} holds no time series", expected="a cycling, CV or CP file")
