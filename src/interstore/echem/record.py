@@ -74,13 +74,12 @@ def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
     if len(frame) < 2:
         raise InputError(source, f"only {len(frame)} data row(s)", expected="at least 2 data rows")
     for col in ("time_s", "potential_V", "current_A"):
-        values = frame[col].to_numpy(float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        finite = np.isfinite(frame[col].to_numpy(float))
+        if not finite.all():
             raise InputError(source, f"non-numeric or NaN value in '{col}'",
-                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
-    dt = np.diff(frame["time_s"].to_numpy(float))
-    back = np.flatnonzero(dt < 0)
+                             where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
+    t = frame["time_s"].to_numpy(float)
+    back = np.flatnonzero(t[1:] < t[:-1])  # a boolean per row, not a float difference array
     if back.size:
         raise InputError(source, "time goes backwards", where=f"data row {int(back[0]) + 2}",
                          expected="non-decreasing time")

@@ -152,12 +152,15 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
     out: dict[str, np.ndarray] = {}
     for key, col in chosen.items():
-        values = np.asarray(fields[col.header], float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        raw = fields[col.header]
+        values = np.asarray(raw, float)
+        finite = np.isfinite(values) if key not in _REQUIRED else True  # those three: checked by Measurement
+        if not np.all(finite):
             raise InputError(source, f"NaN or infinite value in field '{col.header}'",
-                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
-        out[key] = values * col.factor
+                             where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
+        if col.factor != 1.0:
+            values = values * col.factor if values is raw else np.multiply(values, col.factor, out=values)
+        out[key] = values
     return out
 
 

@@ -209,7 +209,7 @@ def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:
     if bad.size:
         raise InputError(source, f"value {v[bad[0]]!r} in '{name}' is not an index",
                          where=f"data row {int(bad[0]) + 1}", expected="integer indices")
-    return np.rint(v).astype(int)
+    return np.rint(v).astype(np.int32)
 
 
 def counters_agree_with_sign(current: np.ndarray, charge: np.ndarray | None, discharge: np.ndarray) -> bool:
@@ -245,19 +245,17 @@ def build_measurement(values: dict[str, np.ndarray], source: str, instrument: st
                                      "capacity grows while I > 0); interstore counts discharge as negative")
         if "capacity" not in values and "charge_capacity" in values:
             values = {**values, "capacity": np.abs(values["charge_capacity"]) - np.abs(values["discharge_capacity"])}
-    cycle = as_index(values["cycle"], source, "cycle") if "cycle" in values else np.ones(n, int)
+    cycle = as_index(values["cycle"], source, "cycle") if "cycle" in values else np.ones(n, np.int32)
     if cycle.size and cycle.min() == 0:
-        cycle = cycle + 1
-    step = as_index(values["step"], source, "step") if "step" in values else np.ones(n, int)
-    frame = pd.DataFrame({
-        "time_s": np.asarray(values["time"], float),
-        "potential_V": np.asarray(values["potential"], float),
-        "current_A": np.asarray(values["current"], float),
-        "cycle": cycle,
-        "step": step,
-    })
+        cycle += 1
+    step = as_index(values["step"], source, "step") if "step" in values else np.ones(n, np.int32)
+    columns = {"time_s": values["time"], "potential_V": values["potential"], "current_A": values["current"],
+               "cycle": cycle, "step": step}
     if "capacity" in values:
-        frame["capacity_mAh"] = np.asarray(values["capacity"], float)
+        columns["capacity_mAh"] = values["capacity"]
+    # the parsed arrays become the record's columns as they are (no second frame is built)
+    frame = pd.DataFrame({k: np.asarray(v, float) if k not in ("cycle", "step") else v for k, v in columns.items()},
+                         copy=False)
     return Measurement(frame, source=source, instrument=instrument, extra=extra, **meta)
 
 

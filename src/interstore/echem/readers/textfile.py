@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -22,6 +22,7 @@ from .units import known_unit
 
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _SNIFF_BYTES = 8192
+_BLOCK = 1 << 18
 
 
 def load_bytes(path: str | Path) -> bytes:
@@ -57,26 +58,53 @@ def read_head(path: str | Path, size: int = 4096) -> bytes:
 
 @dataclass(frozen=True)
 class TextExport:
-    """A text export: its bytes, its first lines decoded, and the byte offset where each
-    of those lines starts (``starts`` has one more entry: where the next line starts)."""
+    """A text export: the bytes read so far (the whole file when ``complete``, else its
+    first lines), those lines decoded, and the byte offset where each of them starts
+    (``starts`` has one more entry: where the next line starts).  The data rows of a large
+    file are never held as bytes: pandas streams them from ``path`` (:func:`read_columns`)."""
 
     source: str
     raw: bytes
     lines: list[str]
     starts: list[int]
+    path: Path
+    complete: bool = True
+
+
+def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
+    """The first ``head_lines`` complete lines of ``p`` (at least; all with ``None``) and
+    whether that is the whole file.  Reads 256 KiB blocks: bounded by the file size."""
+    with open(p, "rb") as fh:
+        if head_lines is None:
+            return fh.read(), True
+        chunks, newlines = [], 0
+        while newlines <= head_lines:
+            block = fh.read(_BLOCK)
+            if not block:
+                return b"".join(chunks), True
+            chunks.append(block)
+            newlines += block.count(b"\n")
+        return b"".join(chunks), fh.read(1) == b""
 
 
 def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     """Open a text export and decode its first ``head_lines`` lines (all with ``None``):
     UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
-    The data rows stay bytes and go to pandas without copies (see :func:`read_columns`)."""
-    raw = load_bytes(path)
+    Only the head is read here; the data rows go from the file to pandas (see :func:`read_columns`)."""
+    p = Path(path)
+    read_head(p)  # missing, folder or empty: the precise InputError
+    try:
+        raw, complete = _read_lines(p, head_lines)
+    except OSError as exc:
+        raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
+    if complete and raw.isspace():
+        raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
     if binary(raw[:_SNIFF_BYTES]):
         raise InputError(path, "binary content where a text export was expected",
                          expected="a text file (or the instrument's binary format with its own extension)")
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     line_starts = np.concatenate([[bom], np.flatnonzero(np.frombuffer(raw, np.uint8) == 10) + 1])
-    n_lines = len(line_starts) - (line_starts[-1] == len(raw))
+    n_lines = len(line_starts) - (line_starts[-1] == len(raw)) if complete else len(line_starts) - 1
     n = n_lines if head_lines is None else min(head_lines, n_lines)
     starts = [int(x) for x in line_starts[:n + 1]] + ([len(raw)] if n == len(line_starts) else [])
     head = raw[bom:starts[n]]
@@ -85,7 +113,7 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     except UnicodeDecodeError:
         decoded = head.decode("latin-1")
     text = [line.rstrip("\r") for line in decoded.split("\n")[:n]]
-    return TextExport(str(path), raw, text, starts)
+    return TextExport(str(path), raw, text, starts, p, complete)
 
 
 def is_number(token: str) -> bool:
@@ -139,21 +167,49 @@ def sniff_decimal(sample: str, sep: str) -> str:
     return "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
 
 
-def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int, int, int]:
-    """Byte start of the data (line ``first``), byte span of the last non-blank data line
-    and the number of data rows, trailing blank lines dropped.  ``stop`` is the index of
-    the line after the table (``None``: the end of the file).  Each pass of the loop
-    moves ``end`` back by one line, so it ends."""
-    raw = export.raw
+def _count_newlines(path: Path, start: int, stop: int) -> int:
+    """Newlines in bytes [start, stop) of a file, read block by block."""
+    count = 0
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = stop - start
+        while left > 0:
+            block = fh.read(min(_BLOCK, left))
+            if not block:
+                break
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int, int, bytes]:
+    """Byte start of the data (line ``first``), the number of data rows with trailing blank
+    lines dropped, the file line of the last one and its bytes.  ``stop`` is the index of
+    the line after the table (``None``: the end of the file).  For a file read only in part,
+    the last lines come from its tail and the rows are counted block by block.  Each pass of
+    the loop moves ``end`` back by one line, so it ends."""
     start = export.starts[min(first, len(export.starts) - 1)]
-    end = len(raw) if stop is None else export.starts[stop]
+    if export.complete or stop is not None:
+        buf, offset = export.raw, 0
+        end = len(buf) if stop is None else export.starts[stop]
+    else:
+        size = export.path.stat().st_size
+        offset = max(start, size - _BLOCK)
+        with open(export.path, "rb") as fh:
+            fh.seek(offset)
+            buf = fh.read()
+        end = offset + len(buf)
     while end > start:
-        body_end = end - 1 if raw[end - 1:end] == b"\n" else end
-        last = max(raw.rfind(b"\n", start, body_end) + 1, start)
-        if raw[last:body_end].strip():
-            return start, last, body_end, raw.count(b"\n", start, last) + 1
+        body_end = end - 1 if buf[end - 1 - offset:end - offset] == b"\n" else end
+        last = max(buf.rfind(b"\n", max(start, offset) - offset, body_end - offset) + 1 + offset, start)
+        if last == offset and offset > start:  # a blank tail longer than one block: count it all
+            return _data_extent(replace(export, raw=export.path.read_bytes(), complete=True), first, stop)
+        if buf[last - offset:body_end - offset].strip():
+            before = (buf.count(b"\n", start - offset, last - offset) if offset == 0
+                      else _count_newlines(export.path, start, last))
+            return start, before + 1, first + before + 1, buf[last - offset:body_end - offset]
         end = last
-    return start, start, start, 0
+    return start, 0, first, b""
 
 
 def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
@@ -164,7 +220,7 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     A row with more fields than the header, an incomplete last row, an empty row or a
     non-numeric cell raises :class:`InputError` with the file line number."""
     source = export.source
-    start, last, last_end, n_rows = _data_extent(export, first, stop)
+    start, n_rows, last_line, last_bytes = _data_extent(export, first, stop)
     if n_rows < 2:
         raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
                          expected="at least 2 data rows")
@@ -174,15 +230,16 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
             raise InputError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
                              where=f"line {first + 1}", expected="the same number of fields in every row")
         n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
-    last_row = export.raw[last:last_end].decode("latin-1")
-    if len(split_fields(last_row, sep)) < len(first_row):
+    if len(split_fields(last_bytes.decode("latin-1"), sep)) < len(first_row):
         raise InputError(source, "last data row is incomplete (file truncated?)",
-                         where=f"line {first + n_rows}", expected="complete rows")
-    stream = io.BytesIO(export.raw)
-    stream.seek(start)
+                         where=f"line {last_line}", expected="complete rows")
     try:
-        frame = pd.read_csv(stream, sep=sep, header=None, names=range(n_fields), nrows=n_rows, decimal=decimal,
-                            skip_blank_lines=False, index_col=False, engine="c", encoding="latin-1")
+        with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
+            stream.seek(start)
+            # all columns: with usecols pandas would drop the extra fields of a bad row silently
+            frame = pd.read_csv(stream, sep=sep, header=None, names=range(n_fields), nrows=n_rows,
+                                decimal=decimal, skip_blank_lines=False, index_col=False, engine="c",
+                                encoding="latin-1")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first + int(m.group(1))}" if m else None
@@ -211,5 +268,5 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
                 problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
             raise InputError(source, problem, where=f"line {first + 1 + int(bad[0])}",
                              expected="a finite number in every row")
-        out[key] = values * col.factor
+        out[key] = values if col.factor == 1.0 else values * col.factor
     return out
