@@ -2,8 +2,9 @@
 ``read_measurement`` against pandas ``read_csv`` (CSV, EC-Lab ``.mpt``), galvani (``.mpr``)
 and NewareNDA (``.nda``).
 
-Each read runs in a fresh child process forked from this one (so one read's freed memory
-cannot hide the next one's), the reference first, then interstore; the table gives wall
+Each side reads in a fresh child process forked from this one (so one read's freed memory
+cannot hide the next one's), the reference first, then interstore, three times (once
+when a read takes over 10 s) keeping the run with the least CPU time; the table gives wall
 and CPU time, the child's peak RSS (what ``/usr/bin/time -v`` calls maximum resident set
 size, the imports included: they are the same on both sides) and its growth during the
 read, the interstore/reference ratios and the verdict against the target ≤ 1.3× on CPU
@@ -34,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "echem"))
 from test_readers_formats import NEWARE_LAYOUTS, write_mpr  # noqa: E402  the test suite's file writers
 
 TARGET = 1.3
+REPEAT = 3            # reads per process; the one with the least CPU time is kept
+ONE_RUN_ABOVE_S = 10  # a read longer than this (NewareNDA's 2 M records) is done once
 STEP_ROWS = 3600  # one CC step per hour of 1-s records
 
 
@@ -118,12 +121,17 @@ def _child(kind: str, side: str, path: str, queue) -> None:
     warnings.simplefilter("ignore")
     fn = _reference(kind, Path(path)) if side == "library" else (lambda: read_measurement(path))
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    w0, c0 = time.perf_counter(), time.process_time()
-    result = fn()
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    rows = len(result.data) if side == "interstore" else len(result)
+    best = (float("inf"), float("inf"))
+    for k in range(REPEAT):
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = fn()
+        best = min(best, (time.perf_counter() - w0, time.process_time() - c0), key=lambda r: r[1])
+        rows = len(result.data) if side == "interstore" else len(result)
+        del result
+        if best[0] > ONE_RUN_ABOVE_S:
+            break
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((wall, cpu, peak / 1024, (peak - rss0) / 1024, rows, load_1min()))
+    queue.put((best[0], best[1], peak / 1024, (peak - rss0) / 1024, rows, load_1min()))
 
 
 def run(kind: str, side: str, path: Path) -> tuple:
@@ -162,6 +170,7 @@ def main() -> None:
     print_table(["file", "size (MiB)", "reader", "wall (s)", "CPU (s)", "peak RSS (MiB)", "RSS growth (MiB)",
                  "load avg (1 min)"], rows, title=f"Reading {args.rows:,} rows, each read in a fresh forked process",
                 float_format=".2f")
+    print(f"(best of {REPEAT} reads per process by CPU time; one read where it took over {ONE_RUN_ABOVE_S} s)")
     print_table(["file", "CPU ratio", "wall ratio", "peak RSS ratio", "RSS growth ratio",
                  f"verdict (≤ {TARGET}× CPU and peak RSS)"], verdicts, title="interstore / library alone",
                 float_format=".2f")

@@ -49,7 +49,8 @@ class ReaderFormat:
     @property
     def returns(self) -> str:
         """What the format's readers give back."""
-        kinds = [k for k, f in (("Measurement", self.read_measurement), ("ImpedanceSpectrum", self.read_impedance)) if f]
+        readers = (("Measurement", self.read_measurement), ("ImpedanceSpectrum", self.read_impedance))
+        kinds = [kind for kind, reader in readers if reader]
         return " or ".join(kinds) or "nothing (refused with the reason)"
 
 

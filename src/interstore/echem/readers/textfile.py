@@ -167,27 +167,12 @@ def sniff_decimal(sample: str, sep: str) -> str:
     return "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
 
 
-def _count_newlines(path: Path, start: int, stop: int) -> int:
-    """Newlines in bytes [start, stop) of a file, read block by block."""
-    count = 0
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        left = stop - start
-        while left > 0:
-            block = fh.read(min(_BLOCK, left))
-            if not block:
-                break
-            count += block.count(b"\n")
-            left -= len(block)
-    return count
-
-
-def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int, int, bytes]:
-    """Byte start of the data (line ``first``), the number of data rows with trailing blank
-    lines dropped, the file line of the last one and its bytes.  ``stop`` is the index of
-    the line after the table (``None``: the end of the file).  For a file read only in part,
-    the last lines come from its tail and the rows are counted block by block.  Each pass of
-    the loop moves ``end`` back by one line, so it ends."""
+def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int | None, int, bytes]:
+    """Byte start of the data (line ``first``), the number of data rows (``None`` for a file
+    read only in part: pandas counts them), the number of blank lines after the last data
+    row and that row's bytes.  ``stop`` is the index of the line after the table (``None``:
+    the end of the file).  A file read in part is looked at only in its head and its tail,
+    never counted line by line.  Each pass of the loop moves ``end`` back by one line, so it ends."""
     start = export.starts[min(first, len(export.starts) - 1)]
     if export.complete or stop is not None:
         buf, offset = export.raw, 0
@@ -199,17 +184,19 @@ def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int,
             fh.seek(offset)
             buf = fh.read()
         end = offset + len(buf)
+    file_end = end
     while end > start:
         body_end = end - 1 if buf[end - 1 - offset:end - offset] == b"\n" else end
         last = max(buf.rfind(b"\n", max(start, offset) - offset, body_end - offset) + 1 + offset, start)
-        if last == offset and offset > start:  # a blank tail longer than one block: count it all
+        if last == offset and offset > start:  # a blank tail longer than one block: read it all
             return _data_extent(replace(export, raw=export.path.read_bytes(), complete=True), first, stop)
         if buf[last - offset:body_end - offset].strip():
-            before = (buf.count(b"\n", start - offset, last - offset) if offset == 0
-                      else _count_newlines(export.path, start, last))
-            return start, before + 1, first + before + 1, buf[last - offset:body_end - offset]
+            after = buf[body_end - offset + 1:file_end - offset]
+            trailing = after.count(b"\n") + (1 if after and not after.endswith(b"\n") else 0)
+            rows = buf.count(b"\n", start - offset, last - offset) + 1 if offset == 0 else None
+            return start, rows, trailing, buf[last - offset:body_end - offset]
         end = last
-    return start, 0, first, b""
+    return start, 0, 0, b""
 
 
 def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
@@ -220,8 +207,8 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     A row with more fields than the header, an incomplete last row, an empty row or a
     non-numeric cell raises :class:`InputError` with the file line number."""
     source = export.source
-    start, n_rows, last_line, last_bytes = _data_extent(export, first, stop)
-    if n_rows < 2:
+    start, n_rows, trailing, last_bytes = _data_extent(export, first, stop)
+    if n_rows is not None and n_rows < 2:
         raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
                          expected="at least 2 data rows")
     first_row = split_fields(export.raw[start:export.raw.find(b"\n", start)].decode("latin-1"), sep)
@@ -230,21 +217,28 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
             raise InputError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
                              where=f"line {first + 1}", expected="the same number of fields in every row")
         n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
-    if len(split_fields(last_bytes.decode("latin-1"), sep)) < len(first_row):
-        raise InputError(source, "last data row is incomplete (file truncated?)",
-                         where=f"line {last_line}", expected="complete rows")
     try:
         with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
             stream.seek(start)
-            # all columns: with usecols pandas would drop the extra fields of a bad row silently
+            # all columns: with usecols pandas would drop the extra fields of a bad row silently.
+            # UTF-8 is parsed in C; a Latin-1 byte in a text cell only becomes U+FFFD.
             frame = pd.read_csv(stream, sep=sep, header=None, names=range(n_fields), nrows=n_rows,
                                 decimal=decimal, skip_blank_lines=False, index_col=False, engine="c",
-                                encoding="latin-1")
+                                encoding="utf-8", encoding_errors="replace")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first + int(m.group(1))}" if m else None
         raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
                          where=where, expected="the same number of fields in every row") from None
+    if n_rows is None:  # the blank lines after the last row are rows of NaN to pandas: cut them off
+        n_rows = len(frame) - trailing
+        frame = frame.iloc[:n_rows]
+        if n_rows < 2:
+            raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
+                             expected="at least 2 data rows")
+    if len(split_fields(last_bytes.decode("latin-1"), sep)) < len(first_row):
+        raise InputError(source, "last data row is incomplete (file truncated?)",
+                         where=f"line {first + n_rows}", expected="complete rows")
     out: dict[str, np.ndarray] = {}
     for key, col in columns.items():
         cells = frame[col.index]
@@ -256,8 +250,9 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
                 if col.optional and not is_number(str(cells.iloc[0])):
                     continue  # a column of words under a name like 'Step': not the step index
             values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        finite = np.isfinite(values)
+        if not finite.all():
+            bad = np.flatnonzero(~finite)
             cell = cells.iloc[int(bad[0])]
             text = "" if pd.isna(cell) else str(cell).strip()
             if text.lower() in ("", "nan"):
