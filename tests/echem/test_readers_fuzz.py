@@ -229,3 +229,13 @@ def test_large_file_read_from_disk_keeps_line_numbers(tmp_path, damage, message)
     f.write_text("time/s,Ewe/V,I/mA\n" + "\n".join(damage(rows)) + "\n")
     with pytest.raises(InputError, match=message):
         read_measurement(f)
+
+
+@pytest.mark.parametrize("header_note", ['note: Z"/ohm is quoted "like this', "plain note", "lone\rcarriage return"])
+def test_large_file_rows_after_any_header_lines(tmp_path, header_note):
+    """pandas skips the header lines itself only when it would count them as open_text does."""
+    rows = [f"{k},{1 + k * 1e-4:.4f},0.1" for k in range(3000)]
+    f = tmp_path / "big.csv"
+    f.write_bytes(f"{header_note}\ntime/s,Ewe/V,I/mA\n".encode() + "\n".join(rows).encode() + b"\n")
+    m = read_measurement(f)
+    assert len(m.data) == 3000 and m.time_s[0] == 0.0 and m.potential_V[-1] == pytest.approx(1.2999)
