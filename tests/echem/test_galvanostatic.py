@@ -181,6 +181,11 @@ def test_a_record_cut_during_the_last_half_cycle_is_flagged_unfinished():
     assert res.rate_steps[0].cycles == (1, 2, 3) and res.rate_steps[0].discharge_capacity_mAh == pytest.approx(1.0)
     whole = analyze_cycling(full, MASSES)                     # a complete record is not flagged
     assert all(c.complete for c in whole.cycles) and whole.warnings == ()
+    # a record ending exactly at the end of a faster (smaller) charge: nothing at that current
+    # before it to compare with, so it is not called unfinished
+    rate = synthetic_cycles([(1e-3, 3600.0, 3600.0), (2e-3, 1500.0, 1500.0)])
+    ends_on_charge = from_arrays(rate.time_s[:-4], rate.potential_V[:-4], rate.current_A[:-4])
+    assert all(c.complete for c in analyze_cycling(ends_on_charge, MASSES).cycles)
 
 
 def test_a_file_cycle_holding_two_alternations_is_split():

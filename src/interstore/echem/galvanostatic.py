@@ -251,16 +251,18 @@ def half_cycle_integrals(time_s: np.ndarray, potential_V: np.ndarray, current_A:
     return q, float(trapezoid(potential_V * absI, time_s) / 3.6)
 
 
-def unfinished_half(segments: list[tuple[str, int, int]], capacities_mAh: list[float], n_rows: int,
-                    fraction: float = UNFINISHED_FRACTION) -> bool:
+def unfinished_half(segments: list[tuple[str, int, int]], capacities_mAh: list[float], currents_A: list[float],
+                    n_rows: int, fraction: float = UNFINISHED_FRACTION, rel_tol: float = 0.05) -> bool:
     """True when the file ends during its last half-cycle (its last segment reaches the last
     row) and that half-cycle holds less than ``fraction`` of the median capacity of the
-    earlier half-cycles of its kind: the record stopped mid-step, so that cycle's CE and
-    capacity are not a cycle's."""
+    earlier half-cycles of its kind at the same current (within ``rel_tol``): the record
+    stopped mid-step, so that cycle's CE and capacity are not a cycle's.  Without such an
+    earlier half-cycle nothing can be told and nothing is flagged."""
     if not segments or segments[-1][2] != n_rows - 1:
         return False
-    kind = segments[-1][0]
-    earlier = [q for (k, _, _), q in zip(segments[:-1], capacities_mAh[:-1]) if k == kind]
+    kind, current = segments[-1][0], currents_A[-1]
+    earlier = [q for (k, _, _), q, i in zip(segments[:-1], capacities_mAh[:-1], currents_A[:-1])
+               if k == kind and abs(i - current) <= rel_tol * current]
     return bool(earlier) and capacities_mAh[-1] < fraction * float(np.median(earlier))
 
 
@@ -371,7 +373,8 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                         "(a rate-test loop inside one cycle index); it is split and the cycles renumbered 1-"
                         f"{max(cycles_of)}")
     segment_mAh = [float(trapezoid(np.abs(i[a:b + 1]), t[a:b + 1]) / 3.6) for _, a, b in segments]
-    cut = cycles_of[-1] if unfinished_half(segments, segment_mAh, t.size) else None
+    segment_A = [float(np.median(np.abs(i[a:b + 1]))) for _, a, b in segments]
+    cut = cycles_of[-1] if unfinished_half(segments, segment_mAh, segment_A, t.size, rel_tol=rate_tolerance) else None
     if cut is not None:
         warnings.append(f"cycle {cut} is unfinished: the file ends during its {segments[-1][0]} "
                         f"(rows {segments[-1][1] + 1}-{t.size}); its coulombic efficiency is not reported and it "
