@@ -196,3 +196,34 @@ def test_trasatti_window_error_names_the_option_and_rounds_the_rates(run_cli, cv
     code, _, err = run_cli("cv", "analyze", *cv_files, "--scan-rates", "0.1,0.2,0.5,1.0",
                            "--trasatti-outer-min", "100")
     assert code == 2 and "--trasatti-outer-min" in err and "0.1, 0.2, 0.5, 1 mV/s" in err
+
+
+def test_potential_and_current_only_with_scan_rates_recovers_dunn_split(run_cli, tmp_path):
+    """Issue 9: CSVs of potential_V,current_A only (CHI exports, digitised curves) are timed
+    from |dE|/v with the --scan-rates given; the known k1, k2 split comes back within 0.02."""
+    files = []
+    for v in RATES:
+        m = synthetic_cv(v)
+        files.append(tmp_path / f"no_clock_{v:g}.csv")
+        pd.DataFrame({"potential_V": m.potential_V, "current_A": m.current_A}).to_csv(files[-1], index=False)
+    js = tmp_path / "out.json"
+    code, stdout, stderr = run_cli("cv", "analyze", *files, "--scan-rates", ",".join(map(str, RATES)), "--json", js)
+    assert code == 0, stderr
+    g = np.linspace(0.2 + 0.028, 1.6 - 0.028, 4001)
+    v = np.array(RATES) * 1e-3
+    cap = np.trapezoid(k1_profile_F(g, 1), g) * v
+    expected = cap / (cap + np.trapezoid(k2_profile(g, 1), g) * np.sqrt(v))
+    result = json.loads(js.read_text())
+    np.testing.assert_allclose([d["capacitive_fraction"] for d in result["dunn"]], expected, atol=0.02)
+    assert [(f["scan_rate_mV_s"], f["scan_rate_source"]) for f in result["files"]] == [(r, "option") for r in RATES]
+    # without the scan rates the file cannot be timed: one line naming the way out, exit 2
+    code, stdout, stderr = run_cli("cv", "analyze", *files)
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert "no time column" in stderr and "--scan-rates" in stderr and "|dE|/v" in stderr
+
+
+def test_time_from_sweep_is_distance_over_rate():
+    from interstore.echem.readers.sweep_time import time_from_sweep
+
+    e = np.array([0.0, 0.1, 0.2, 0.1, 0.1, 0.0])
+    assert time_from_sweep(e, 10.0, "x").tolist() == pytest.approx([0, 10, 20, 30, 30, 40])

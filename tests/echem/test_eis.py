@@ -108,6 +108,38 @@ def test_real_spectra_are_fitted_or_refused(shared_data):
             assert fit.relative_rms < 0.15, path
         else:  # no D from a spectrum that is not linear, causal and stable
             assert fit.to_dict()["warburg"]["D_fit_cm2_s"] is None, path
+# impedance.py's CustomCircuit fit of the same R0-p(R1-W1,CPE1) reaches < 15 % relative RMS
+# on the first five; on the last two it misses as well (38 %, 17 %): the circuit does not
+# describe those spectra, and interstore must say so.
+_FITTER_GAP = "interstore's randles-cpe fit misses where impedance.py's fit of the same circuit reaches "
+
+
+@pytest.mark.parametrize("name, spectrum", [
+    ("eis/exampleDataBioLogic.mpt", None), ("eis/exampleData.csv", None), ("eis/peis.issue_149.mpt", 1),
+    ("eis/exampleDataCHInstruments.txt", None),  # reached since the rescaled retry of fit_eis (issue 17)
+    pytest.param("eis/exampleDataGamry.DTA", None,
+                 marks=pytest.mark.xfail(strict=True, reason=_FITTER_GAP + "14.7 % (17 % here)")),
+])
+def test_real_spectra_are_fitted(shared_data, name, spectrum):
+    """Real spectra (one sweep chosen in a multi-sweep file) are fitted within 15 % RMS."""
+    from interstore.echem.readers import read_impedance
+
+    path = shared_data / name
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    fit = fit_eis(read_impedance(path, spectrum=spectrum), "randles-cpe")
+    assert fit.relative_rms < 0.15, path
+    assert fit.parameter("R0") > 0 and fit.sigma_fit_ohm_s_half > 0
+
+
+@pytest.mark.parametrize("name, spectrum", [("eis/peis.mpt", None), ("eis/geis.mpt", 1)])
+def test_real_spectra_the_circuit_cannot_describe_are_flagged(shared_data, name, spectrum):
+    from interstore.echem.readers import read_impedance
+
+    path = shared_data / name
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    fit = fit_eis(read_impedance(path, spectrum=spectrum), "randles-cpe")
+    assert fit.relative_rms > 0.15
+    assert any("randles-cpe circuit misses the spectrum" in w for w in fit.to_dict()["warnings"])
 
 
 def test_d_from_a_spectrum_without_diffusion_tail_is_flagged():

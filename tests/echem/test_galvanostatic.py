@@ -143,17 +143,64 @@ def test_zero_current_is_an_input_error():
         analyze_cycling(data, MASSES)
 
 
-def test_real_files_give_positive_capacity_and_sane_ce(shared_data):
+@pytest.mark.parametrize("name", [
+    "biologic/gcpl.issue_211.mpt", "biologic/gcpl.issue_211.mpr", "biologic/gcpl.pr_182.1.mpt",
+    "biologic/bcd.issue_241.mpt", "neware/TestFile.nda", "neware/test_2.ndax",
+    "neware/TESTCELL0001-B2-2025-M50T_NewareNDA_Investigation.ndax", "neware/neware_uio.csv", "csv/batmo_bdf.csv",
+])
+def test_real_files_give_positive_capacity_and_sane_ce(shared_data, name):
+    """The galvanostatic files of ../shared/data chosen by content, not by a 'gcd' in the name
+    (BioLogic writes 'gcpl', 'bcd'); per-file values against the cyclers' own counters are in
+    test_readers_real.py."""
     from interstore.echem.readers import read_measurement
 
-    files = [p for p in sorted(shared_data.rglob("*")) if p.is_file()
-             and any(k in p.name.lower() for k in ("gcd", "galv", "cycl", "charge"))]
-    if not files:
-        pytest.skip("no galvanostatic files in shared data")
-    for path in files:
-        res = analyze_cycling(read_measurement(path), ElectrodeMasses(active_g=1e-3))
-        for c in res.cycles:
-            for h in (c.discharge, c.charge):
-                assert h is None or h.capacity_mAh > 0
-            if c.cycle > 1 and np.isfinite(c.coulombic_efficiency_pct):
-                assert c.coulombic_efficiency_pct <= 105.0, path
+    path = shared_data / name
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    res = analyze_cycling(read_measurement(path), ElectrodeMasses(active_g=1e-3))
+    assert len(res.cycles) >= 2
+    for c in res.cycles:
+        for h in (c.discharge, c.charge):
+            assert h is None or h.capacity_mAh > 0
+        if c.cycle > 1 and np.isfinite(c.coulombic_efficiency_pct):
+            # up to 112 %: test_2.ndax cycle 8 (2-s pulses) is 109.5 % by the cycler's own counter
+            assert 80.0 <= c.coulombic_efficiency_pct <= 112.0, (path, c.cycle)
+
+
+def test_a_record_cut_during_the_last_half_cycle_is_flagged_unfinished():
+    """Three full cycles, then the record stops 342 s (9.5 %) into the 4th discharge: cycle 4 is
+    reported but flagged, with no CE (it would read 10 %), and left out of the rate step."""
+    full = synthetic_cycles([(1e-3, 3600.0, 3600.0)] * 4)
+    t, v, i = full.time_s, full.potential_V, full.current_A
+    cut = np.flatnonzero(t >= 3 * (2 * 3600.0 + 120.0) + 360.0)[0]
+    res = analyze_cycling(from_arrays(t[:cut], v[:cut], i[:cut]), MASSES)
+    last = res.cycles[-1]
+    assert [c.complete for c in res.cycles] == [True, True, True, False]
+    assert last.discharge.capacity_mAh == pytest.approx(0.095) and np.isnan(last.coulombic_efficiency_pct)
+    assert any("cycle 4 is unfinished: the file ends during its discharge" in w for w in res.warnings)
+    assert res.to_dict()["cycles"][-1]["complete"] is False
+    assert res.rate_steps[0].cycles == (1, 2, 3) and res.rate_steps[0].discharge_capacity_mAh == pytest.approx(1.0)
+    whole = analyze_cycling(full, MASSES)                     # a complete record is not flagged
+    assert all(c.complete for c in whole.cycles) and whole.warnings == ()
+    # a record ending exactly at the end of a faster (smaller) charge: nothing at that current
+    # before it to compare with, so it is not called unfinished
+    rate = synthetic_cycles([(1e-3, 3600.0, 3600.0), (2e-3, 1500.0, 1500.0)])
+    ends_on_charge = from_arrays(rate.time_s[:-4], rate.potential_V[:-4], rate.current_A[:-4])
+    assert all(c.complete for c in analyze_cycling(ends_on_charge, MASSES).cycles)
+
+
+def test_a_file_cycle_holding_two_alternations_is_split():
+    """Neware numbers a rate loop inside one 'Cycle Index' (discharge, charge, discharge,
+    charge); each alternation is one cycle."""
+    from interstore.echem.galvanostatic import split_file_cycles
+
+    kinds = ["discharge", "charge", "discharge", "charge", "discharge", "charge"]
+    assert split_file_cycles(kinds, [1, 1, 2, 2, 2, 2]) == [1, 1, 2, 2, 3, 3]
+    assert split_file_cycles(kinds, [1, 1, 2, 2, 3, 3]) == [1, 1, 2, 2, 3, 3]       # nothing to split
+    assert split_file_cycles(["charge", "discharge", "discharge"], [5, 5, 5]) == [5, 5, 5]  # no return
+
+
+def test_short_half_cycles_at_the_full_current_are_not_blips():
+    """A rate test's 2-s steps at the full current pass < 1 % of the charge of a slow cycle
+    but are cycles; they used to be dropped as blips."""
+    res = analyze_cycling(synthetic_cycles([(1e-3, 3600.0, 3600.0), (1e-3, 20.0, 20.0)], n=11), MASSES)
+    assert len(res.cycles) == 2 and res.cycles[1].discharge.capacity_mAh == pytest.approx(20 / 3600, rel=1e-6)

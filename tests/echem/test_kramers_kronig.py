@@ -118,9 +118,6 @@ def test_real_spectra_pinned_verdicts(shared_data, name, sweep):
     assert max(np.abs(re).max(), np.abs(im).max()) == pytest.approx(kk.max_residual_pct, rel=1e-3)
 
 
-@pytest.mark.xfail(raises=InputError, strict=False,
-                   reason="geis.mpt has 29 time-domain rows with f = 0; the reader fix that drops them is on "
-                          "another branch. Values pinned from the file's 61 sweeps of 41 points read with pandas")
 def test_geis_sweeps_all_fail_lin_kk(shared_data):
     from interstore.echem.readers import read_impedance_sweeps
 

@@ -266,7 +266,9 @@ def test_mpr_damaged(tmp_path):
             read_measurement(f)
     f = tmp_path / "unknown_column.mpr"
     write_mpr(f, {4: ("<f8", np.arange(5.0)), 250: ("<f4", np.ones(5))})
-    with pytest.raises(InputError, match="unknown_column.mpr: damaged or unsupported"):
+    with pytest.raises(InputError, match=r"unknown_column.mpr: damaged or unsupported .mpr file: galvani cannot "
+                                         r"read it \(NotImplementedError: .*column ID.*\(expected the same run "
+                                         r"exported as text from EC-Lab .*\.mpt\), which interstore reads"):
         read_measurement(f)
 
 
@@ -352,7 +354,7 @@ def test_nda_damaged(tmp_path):
         read_measurement(f)
     g = tmp_path / "junk.ndax"
     g.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(InputError, match="junk.ndax: not a zip archive"):
+    with pytest.raises(InputError, match=r"junk.ndax: byte 0: neither an .nda .* nor an .ndax \(not a zip archive\)"):
         read_measurement(g)
     import zipfile
 
@@ -367,3 +369,30 @@ def test_total_time_from_step_time():
     t = np.array([0.0, 5.0, 10.0, 1.0, 4.0, 2.0])
     assert total_time_s(t, step).tolist() == [0, 5, 10, 11, 14, 16]
 
+
+def test_total_time_already_cumulative_is_not_summed_again():
+    """Older .nda files (NewareNDA's Issue72 TestFile.nda) hold the test time: adding step
+    durations again multiplied the duration 6.4× and every capacity (bug 1 of issue 9)."""
+    step = np.array([1, 1, 2, 2, 3])
+    t = np.array([0.0, 5.0, 5.5, 9.0, 12.0])
+    assert total_time_s(t, step).tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("first_line", ["EC-Lab LOG FILE", "EC-LAB SETTING FILE", "BT-Lab LOG FILE"])
+def test_ec_lab_sidecars_are_not_read_as_data(tmp_path, first_line):
+    """Bug 6 of issue 9: the .mpl/.mps text beside an .mpr was parsed as a data table."""
+    f = tmp_path / "run_C01.mpl"
+    f.write_text(first_line + "\n\nCyclic Voltammetry\n\nmode\ttime/s\tEwe/V\tI/mA\n1\t0\t1.0\t2\n1\t1\t1.1\t2\n",
+                 encoding="latin-1")
+    with pytest.raises(InputError, match=r"run_C01.mpl: an EC-Lab log/settings file \(.mpl/.mps\) holds the run's "
+                                         r"settings, not its data \(expected the .mpr or an exported .mpt"):
+        read_measurement(f)
+
+
+def test_current_rebuilt_from_the_charge_increment():
+    """⟨I⟩_k = 3600·dq_k/Δt_k (mA, dq in mA·h); first row and Δt = 0 give 0."""
+    from interstore.echem.readers.biologic import current_from_charge_mA
+
+    t = np.array([0.0, 2.0, 2.0, 5.0])
+    dq = np.array([0.0, 1e-3, 0.0, -3e-3])
+    assert current_from_charge_mA(dq, t).tolist() == pytest.approx([0.0, 1.8, 0.0, -3.6])

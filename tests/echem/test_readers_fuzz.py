@@ -211,3 +211,31 @@ def test_every_file_forced_through_every_reader(instrument):
                 reader(path, instrument=instrument)
             except InputError as exc:
                 _one_line_error(exc, path)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda rows: rows[:3999] + ["3999,1.0,abc"] + rows[4000:], r"big.csv: line 4001: non-numeric value 'abc'"),
+    (lambda rows: rows + ["5000,1.0"], r"big.csv: line 5002: last data row is incomplete"),
+    (lambda rows: rows[:2500] + [""] + rows[2500:], r"big.csv: line 2502: empty, missing or NaN value"),
+])
+def test_large_file_read_from_disk_keeps_line_numbers(tmp_path, damage, message):
+    """Files longer than the 2000-line head are streamed from disk (never held whole in
+    memory); errors still name the file line."""
+    rows = [f"{k},{1 + k * 1e-4:.4f},0.1" for k in range(5000)]
+    f = tmp_path / "big.csv"
+    f.write_text("time/s,Ewe/V,I/mA\n" + "\n".join(rows) + "\n\n \n")
+    m = read_measurement(f)
+    assert len(m.data) == 5000 and m.time_s[-1] == 4999.0          # trailing blank lines dropped
+    f.write_text("time/s,Ewe/V,I/mA\n" + "\n".join(damage(rows)) + "\n")
+    with pytest.raises(InputError, match=message):
+        read_measurement(f)
+
+
+@pytest.mark.parametrize("header_note", ['note: Z"/ohm is quoted "like this', "plain note", "lone\rcarriage return"])
+def test_large_file_rows_after_any_header_lines(tmp_path, header_note):
+    """pandas skips the header lines itself only when it would count them as open_text does."""
+    rows = [f"{k},{1 + k * 1e-4:.4f},0.1" for k in range(3000)]
+    f = tmp_path / "big.csv"
+    f.write_bytes(f"{header_note}\ntime/s,Ewe/V,I/mA\n".encode() + "\n".join(rows).encode() + b"\n")
+    m = read_measurement(f)
+    assert len(m.data) == 3000 and m.time_s[0] == 0.0 and m.potential_V[-1] == pytest.approx(1.2999)

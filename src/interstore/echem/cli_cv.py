@@ -104,8 +104,9 @@ def analyze(
         raise InputError("option --cycle", f"got {cycle}", expected="a cycle number >= 0")
     mapping = parse_column_mapping(columns) if columns else None
 
-    measurements = [read_measurement(f, columns=mapping, instrument=instrument) for f in
-                    track(files, description="reading CV files", console=console, transient=True)]
+    given = rates or [None] * len(files)  # a given rate also times a file of potential and current only
+    measurements = [read_measurement(f, columns=mapping, instrument=instrument, scan_rate_mV_s=v) for f, v in
+                    track(list(zip(files, given)), description="reading CV files", console=console, transient=True)]
     analysis = analyze_cv(measurements, rates, mass_g=mass_g, r_s_ohm=rs_ohm, cycle=cycle,
                           r2_threshold=r2_threshold, trasatti_outer_min_rate_mV_s=trasatti_outer_min,
                           trasatti_total_max_rate_mV_s=trasatti_total_max)

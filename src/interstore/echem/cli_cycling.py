@@ -117,7 +117,7 @@ def _gcd_tables(result: dict) -> list:
                       ("mass basis", "mass (mg)", "loading (mg cm⁻²)", "note"),
                       [(v["label"], float(v["mass_mg"]), v["loading_mg_cm2"], notes.get(b, "")) for b, v in mb.items()])
 
-    rows = [(c["cycle"], c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
+    rows = [(f"{c['cycle']}" + ("" if c["complete"] else " (unfinished)"), c["rate_step"], 1e3 * c["current_A"], on(c["discharge_capacity_mAh_g"]),
              num(c["discharge_capacity_mAh_cm2"]), on(c["charge_capacity_mAh_g"]), num(c["coulombic_efficiency_pct"]),
              on(c["energy_Wh_kg"]), num(c["average_voltage_V"])) for c in result["cycles"]]
     cycles = table(f"Cycles, per g of {labels['active']} ({at}) and per cm²; "
@@ -209,6 +209,8 @@ def gcd_analyze(
 
         written = _figures(cycling_figures(analysis), out) + _gcd_csv(result, out)
     emit(result, json_path, *_gcd_tables(result), written=written)
+    for warning in result["warnings"]:
+        warn(warning)
     if result["areal_basis"]["low_loading_note"]:
         warn(result["areal_basis"]["low_loading_note"])
 

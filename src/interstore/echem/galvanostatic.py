@@ -23,6 +23,7 @@ from scipy.integrate import trapezoid
 
 from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
+from .capacity_check import CapacityCheck, check_capacity
 from .energy_power import RagonePoint, ragone_points
 from .record import Measurement
 
@@ -32,6 +33,9 @@ CE_CONVENTIONS = {
 }
 CYCLE_SOURCES = ("auto", "file", "discharge")
 CURVE_POINTS = 400  # points kept per half-cycle curve in to_dict()
+BLIP_ROWS = 5  # a segment this long at a strong current is a half-cycle, however little charge it passes
+BLIP_CURRENT_SHARE = 0.1
+UNFINISHED_FRACTION = 0.9  # a last half-cycle cut by the end of the file below this share of its kind's median
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +63,8 @@ class CycleResult:
     discharge: HalfCycle | None
     charge: HalfCycle | None
     rate_step: int
-    coulombic_efficiency_pct: float  # NaN unless both half-cycles are present
+    coulombic_efficiency_pct: float  # NaN unless both half-cycles are present and the cycle is complete
+    complete: bool = True  # False: the file ends during this cycle's last half-cycle (see unfinished_half)
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +91,8 @@ class CyclingAnalysis:
     rate_steps: tuple[RateStep, ...]
     ragone: tuple[RagonePoint, ...] = field(default=())
     settings: dict = field(default_factory=dict)  # detection parameters, for reproducibility
+    capacity_check: CapacityCheck | None = None  # ∫I dt against the file's own capacity column
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""
@@ -120,6 +127,7 @@ class CyclingAnalysis:
                 "energy_mWh_cm2": areal(d, "energy_mWh"),
                 "charge_capacity_mAh_g": half(ch, "capacity_mAh"),
                 "coulombic_efficiency_pct": _finite(c.coulombic_efficiency_pct),
+                "complete": c.complete,
                 "capacity_retention_pct": _finite(kept),
                 "energy_Wh_kg": half(d, "energy_mWh"),
                 "charge_energy_Wh_kg": half(ch, "energy_mWh"),
@@ -168,6 +176,8 @@ class CyclingAnalysis:
             "ragone": [{"basis": p.basis, "basis_label": p.basis_label, "current_A": p.current_A,
                         "energy_Wh_kg": p.energy_Wh_kg, "power_W_kg": p.power_W_kg} for p in self.ragone],
             "curves": curves,
+            "capacity_check": None if self.capacity_check is None else self.capacity_check.to_dict(),
+            "warnings": list(self.warnings),
         }
 
 
@@ -223,12 +233,17 @@ def segment_half_cycles(current_A: np.ndarray, rest_current_A: float) -> list[tu
 
 def drop_blips(segments: list[tuple[str, int, int]], time_s: np.ndarray, current_A: np.ndarray,
                min_fraction: float) -> list[tuple[str, int, int]]:
-    """Remove segments passing less than ``min_fraction`` of the largest segment's charge
-    (∫|I|dt) and join the neighbours of one kind that they separated."""
+    """Remove blips, segments passing less than ``min_fraction`` of the largest segment's
+    charge (∫|I|dt) that are also brief (fewer than :data:`BLIP_ROWS` rows) or weak (median |I|
+    below :data:`BLIP_CURRENT_SHARE` of the largest |I|), and join the neighbours of one kind
+    that they separated.  Short half-cycles at the full test current (the seconds-long
+    high-rate cycles of a rate test) are kept."""
     charge = [abs(float(trapezoid(current_A[a:b + 1], time_s[a:b + 1]))) for _, a, b in segments]
     if not charge:
         return []
-    keep = [seg for seg, q in zip(segments, charge) if q > min_fraction * max(charge)]
+    strong = BLIP_CURRENT_SHARE * float(np.max(np.abs(current_A)))
+    keep = [seg for seg, q in zip(segments, charge) if q > min_fraction * max(charge)
+            or (seg[2] - seg[1] + 1 >= BLIP_ROWS and np.median(np.abs(current_A[seg[1]:seg[2] + 1])) >= strong)]
     joined: list[tuple[str, int, int]] = []
     for kind, a, b in keep:
         if joined and joined[-1][0] == kind:
@@ -248,6 +263,21 @@ def half_cycle_integrals(time_s: np.ndarray, potential_V: np.ndarray, current_A:
     return q, float(trapezoid(potential_V * absI, time_s) / 3.6)
 
 
+def unfinished_half(segments: list[tuple[str, int, int]], capacities_mAh: list[float], currents_A: list[float],
+                    n_rows: int, fraction: float = UNFINISHED_FRACTION, rel_tol: float = 0.05) -> bool:
+    """True when the file ends during its last half-cycle (its last segment reaches the last
+    row) and that half-cycle holds less than ``fraction`` of the median capacity of the
+    earlier half-cycles of its kind at the same current (within ``rel_tol``): the record
+    stopped mid-step, so that cycle's CE and capacity are not a cycle's.  Without such an
+    earlier half-cycle nothing can be told and nothing is flagged."""
+    if not segments or segments[-1][2] != n_rows - 1:
+        return False
+    kind, current = segments[-1][0], currents_A[-1]
+    earlier = [q for (k, _, _), q, i in zip(segments[:-1], capacities_mAh[:-1], currents_A[:-1])
+               if k == kind and abs(i - current) <= rel_tol * current]
+    return bool(earlier) and capacities_mAh[-1] < fraction * float(np.median(earlier))
+
+
 def detect_rate_steps(currents_A, rel_tol: float = 0.05) -> np.ndarray:
     """Rate-step number (from 1) for each cycle: a new step starts when |I| leaves
     ±``rel_tol`` of the current step's first cycle."""
@@ -265,15 +295,34 @@ def detect_rate_steps(currents_A, rel_tol: float = 0.05) -> np.ndarray:
 
 def _assign_cycles(kinds: list[str], file_cycles: list[int], use_file: bool) -> list[int]:
     """Cycle number per half-cycle: the file's cycle column if it numbers several cycles,
-    otherwise a new cycle starts at every discharge (the first half-cycle opens cycle 1)."""
+    otherwise a new cycle starts at every discharge (the first half-cycle opens cycle 1).
+
+    A file cycle holding more than one alternation (Neware counts a rate-test loop inside
+    one 'Cycle Index': discharge, charge, discharge, charge) is split where the kind that
+    opened it comes back after the other kind; the cycles are then renumbered 1, 2, …
+    (see :func:`split_file_cycles`)."""
     if use_file:
-        return list(file_cycles)
+        return split_file_cycles(kinds, file_cycles)
     out, n = [], 1
     for i, kind in enumerate(kinds):
         if i > 0 and kind == "discharge":
             n += 1
         out.append(n)
     return out
+
+
+def split_file_cycles(kinds: list[str], file_cycles: list[int]) -> list[int]:
+    """The file's cycle numbers, unchanged unless a file cycle repeats its opening kind after
+    the other kind; then every cycle is renumbered in order of appearance (1, 2, …)."""
+    out, n, opened, previous, split = [], 0, None, None, False
+    for i, (kind, fc) in enumerate(zip(kinds, file_cycles)):
+        if i == 0 or fc != file_cycles[i - 1]:
+            n, opened = n + 1, kind
+        elif kind == opened and previous != kind:
+            n, split = n + 1, True
+        out.append(n)
+        previous = kind
+    return out if split else list(file_cycles)
 
 
 def _merge(parts: list[HalfCycle]) -> HalfCycle:
@@ -329,6 +378,19 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
         halves.setdefault((cyc, kind), []).append(HalfCycle(
             kind, cyc, float(np.median(np.abs(i[a:b + 1]))), float(q[-1]), e, float(t[b] - t[a]),
             q, v[a:b + 1].copy()))
+    warnings: list[str] = []
+    file_numbers = [int(file_cycle[s[1]]) for s in segments]
+    if cycles_of != file_numbers and len(set(file_numbers)) > 1:
+        warnings.append("a cycle of the file's cycle column holds more than one discharge-charge alternation "
+                        "(a rate-test loop inside one cycle index); it is split and the cycles renumbered 1-"
+                        f"{max(cycles_of)}")
+    segment_mAh = [float(trapezoid(np.abs(i[a:b + 1]), t[a:b + 1]) / 3.6) for _, a, b in segments]
+    segment_A = [float(np.median(np.abs(i[a:b + 1]))) for _, a, b in segments]
+    cut = cycles_of[-1] if unfinished_half(segments, segment_mAh, segment_A, t.size, rel_tol=rate_tolerance) else None
+    if cut is not None:
+        warnings.append(f"cycle {cut} is unfinished: the file ends during its {segments[-1][0]} "
+                        f"(rows {segments[-1][1] + 1}-{t.size}); its coulombic efficiency is not reported and it "
+                        "is left out of the rate-step means")
     numbers = sorted({c for c, _ in halves})
     merged = {k: _merge(p) for k, p in halves.items()}
     currents = [(merged.get((c, "discharge")) or merged[(c, "charge")]).current_A for c in numbers]
@@ -336,10 +398,11 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     cycles = []
     for c, s in zip(numbers, step_of):
         d, ch = merged.get((c, "discharge")), merged.get((c, "charge"))
-        cycles.append(CycleResult(c, d, ch, int(s), coulombic_efficiency_pct(d, ch, ce_convention)))
+        ce = float("nan") if c == cut else coulombic_efficiency_pct(d, ch, ce_convention)
+        cycles.append(CycleResult(c, d, ch, int(s), ce, complete=c != cut))
     steps = []
     for s in np.unique(step_of):
-        members = [c for c in cycles if c.rate_step == s]
+        members = [c for c in cycles if c.rate_step == s and c.complete] or [c for c in cycles if c.rate_step == s]
         dis = [c.discharge for c in members if c.discharge is not None]
         ce = [c.coulombic_efficiency_pct for c in members if np.isfinite(c.coulombic_efficiency_pct)]
         steps.append(RateStep(
@@ -355,5 +418,7 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                            [s.current_A for s in with_dis], masses) if with_dis else []
     settings = {"rest_current_A": rest, "min_fraction": min_fraction, "rate_tolerance": rate_tolerance,
                 "cycles_from": cycles_from}
+    check = check_capacity(measurement)
+    warnings += [] if check is None else check.warnings()
     return CyclingAnalysis(measurement.source, masses, ce_convention, tuple(cycles), tuple(steps),
-                          tuple(ragone), settings)
+                          tuple(ragone), settings, check, tuple(warnings))

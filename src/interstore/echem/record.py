@@ -74,13 +74,12 @@ def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
     if len(frame) < 2:
         raise InputError(source, f"only {len(frame)} data row(s)", expected="at least 2 data rows")
     for col in ("time_s", "potential_V", "current_A"):
-        values = frame[col].to_numpy(float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        finite = np.isfinite(frame[col].to_numpy(float))
+        if not finite.all():
             raise InputError(source, f"non-numeric or NaN value in '{col}'",
-                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
-    dt = np.diff(frame["time_s"].to_numpy(float))
-    back = np.flatnonzero(dt < 0)
+                             where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
+    t = frame["time_s"].to_numpy(float)
+    back = np.flatnonzero(t[1:] < t[:-1])  # a boolean per row, not a float difference array
     if back.size:
         raise InputError(source, "time goes backwards", where=f"data row {int(back[0]) + 2}",
                          expected="non-decreasing time")
@@ -105,7 +104,9 @@ class ImpedanceSpectrum:
     """An impedance spectrum: Z = z_real_ohm + j·z_imag_ohm at each frequency_Hz.
 
     Sign convention: ``z_imag_ohm`` is the imaginary part as measured (negative
-    for capacitive behaviour); Nyquist plots show −Z″.
+    for capacitive behaviour); Nyquist plots show −Z″.  ``zero_frequency_rows_dropped``
+    counts the rows at f = 0 Hz a reader left out (time-domain rows that EC-Lab GEIS and
+    Parstat exports write between sweeps).
     """
 
     frequency_Hz: np.ndarray
@@ -113,6 +114,7 @@ class ImpedanceSpectrum:
     z_imag_ohm: np.ndarray
     source: str
     instrument: str = "unknown"
+    zero_frequency_rows_dropped: int = 0
 
     def __post_init__(self) -> None:
         n = len(self.frequency_Hz)

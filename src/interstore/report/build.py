@@ -143,8 +143,8 @@ def _analyse_cv(study: Study, r_s_ohm: float):
     from ..echem.readers import read_measurement
 
     d = study.manifest.data
-    ms = [read_measurement(study.resolve(f.path), instrument=d.instrument, active_mass_g=study.masses.active_g)
-          for f in d.cv]
+    ms = [read_measurement(study.resolve(f.path), instrument=d.instrument, active_mass_g=study.masses.active_g,
+                           scan_rate_mV_s=f.scan_rate_mV_s) for f in d.cv]
     rates = [f.scan_rate_mV_s for f in d.cv]
     return analyze_cv(ms, rates if all(r is not None for r in rates) else None,
                       mass_g=study.masses.active_g, r_s_ohm=r_s_ohm)

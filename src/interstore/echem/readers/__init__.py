@@ -9,6 +9,7 @@
 
 from .columns import parse_column_mapping
 from .dispatch import INSTRUMENTS, detect_instrument, read_impedance, read_impedance_sweeps, read_measurement
+from .registry import FORMATS, ReaderFormat, find_format, register
 
-__all__ = ["INSTRUMENTS", "detect_instrument", "parse_column_mapping", "read_impedance", "read_impedance_sweeps",
-           "read_measurement"]
+__all__ = ["FORMATS", "INSTRUMENTS", "ReaderFormat", "detect_instrument", "find_format", "parse_column_mapping",
+           "read_impedance", "read_impedance_sweeps", "read_measurement", "register"]

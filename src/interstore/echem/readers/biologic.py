@@ -28,7 +28,23 @@ from .units import unit_factor
 
 MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")  # EC-Lab potentiostats, BT-Lab cyclers
 MPR_MAGIC_START = b"BIO-LOGIC MODULAR FILE"
+TABLE_NAMES = ("time/s", "Ewe/V", "<Ewe/V>", "<I>/mA", "freq/Hz", "Re(Z)/Ohm")  # EC-Lab's own column names
+# The text files EC-Lab writes beside a run: the log (.mpl) and the settings (.mps); they hold no data.
+SIDECAR_MAGICS = ("EC-Lab LOG FILE", "BT-Lab LOG FILE", "EC-LAB SETTING FILE", "BT-LAB SETTING FILE")
+
+
+def refuse_sidecar(path: str | Path, **_) -> None:
+    """An EC-Lab log or settings file given as data: say what it is and where the data are."""
+    raise InputError(path, "an EC-Lab log/settings file (.mpl/.mps) holds the run's settings, not its data",
+                     expected="the .mpr or an exported .mpt of the same run (interstore reads the settings "
+                              "beside an .mpr itself)")
 _REQUIRED = ("time", "potential", "current")
+# GCPL binaries of some EC-Lab versions store no current column, only the charge per row:
+# the current is rebuilt from it (``control/V/mA`` is not used: it holds a set potential in
+# potentiostatic steps and a set current in galvanostatic ones).
+CURRENT_FIELDS = ("I/mA", "<I>/mA")
+DQ_FIELD = "dq/mA.h"
+DERIVED_CURRENT = "<I>/mA"
 
 
 def _header_count(lines: Sequence[str], source: str) -> int:
@@ -121,19 +137,40 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     try:
         data = MPRfile(str(path)).data
     except Exception as exc:  # galvani signals damage with assorted exceptions
-        raise InputError(source, f"damaged or unsupported .mpr file ({type(exc).__name__}: "
-                                 f"{' '.join(str(exc).split())[:120]})",
-                         expected="a complete EC-Lab .mpr file that galvani can read") from None
-    headers = [h for h in data.dtype.names if h != "flags"]
+        raise InputError(source, f"damaged or unsupported .mpr file: galvani cannot read it ({type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:120]}); a newer EC-Lab version or an unknown "
+                                 "column ID does this",
+                         expected="the same run exported as text from EC-Lab (Experiment > Export as Text: "
+                                  ".mpt), which interstore reads with its own parser") from None
+    fields = {h: data[h] for h in data.dtype.names if h != "flags"}
+    if "current" in keys and not columns and DQ_FIELD in fields and not any(h in fields for h in CURRENT_FIELDS):
+        fields[DERIVED_CURRENT] = current_from_charge_mA(np.asarray(fields[DQ_FIELD], float),
+                                                         np.asarray(fields["time/s"], float))
+    if "cycle" in keys and "cycle number" not in fields and "half cycle" in fields:
+        fields["cycle number"] = np.asarray(fields["half cycle"], float) // 2  # EC-Lab's own rule (see the .mpt)
+    headers = list(fields)
     chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
     out: dict[str, np.ndarray] = {}
     for key, col in chosen.items():
-        values = np.asarray(data[col.header], float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        raw = fields[col.header]
+        values = np.asarray(raw, float)
+        finite = np.isfinite(values) if key not in _REQUIRED else True  # those three: checked by Measurement
+        if not np.all(finite):
             raise InputError(source, f"NaN or infinite value in field '{col.header}'",
-                             where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
-        out[key] = values * col.factor
+                             where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
+        if col.factor != 1.0:
+            values = values * col.factor if values is raw else np.multiply(values, col.factor, out=values)
+        out[key] = values
+    return out
+
+
+def current_from_charge_mA(dq_mAh: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """Mean current over each sampling interval from EC-Lab's charge increment ``dq/mA.h``:
+    ⟨I⟩_k = 3600·dq_k / (t_k − t_{k−1})  (mA; dq in mA·h, t in s).  EC-Lab's own ``<I>/mA``
+    is this same interval mean; the first row (no interval) and zero-length intervals get 0."""
+    dt = np.diff(time_s, prepend=time_s[:1])
+    out = np.zeros_like(dq_mAh)
+    np.divide(3600.0 * dq_mAh, dt, out=out, where=dt > 0)
     return out
 
 

@@ -35,8 +35,10 @@ from .columns import (
     EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum,
     choose_columns,
 )
+from .sweep_time import time_from_sweep
 from .textfile import TextExport, open_text, read_columns, split_fields
 
+SIGNATURES = ("Scan Rate (V/s)", "Instrument Model:  CHI", "Instrument Model: CHI")  # in a CHI export's head
 _PARAM = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
 _TABLE_HEADER = re.compile(r"^\s*(Potential/V|Time/s|Time/sec|Freq/Hz)\s*,", re.IGNORECASE)
 
@@ -125,7 +127,7 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     with a 1 % hysteresis) or any export with time, potential and current columns."""
     source = str(path)
     values, params, technique = _table(path, MEASUREMENT_KEYS, (), columns)
-    rate_V_s = params.get("Scan Rate (V/s)")
+    rate_V_s = meta["scan_rate_mV_s"] * 1e-3 if meta.get("scan_rate_mV_s") else params.get("Scan Rate (V/s)")
     if "potential" not in values and "current" not in values:
         hint = EIS_HINT if technique and "Impedance" in technique else ""
         raise InputError(source, f"neither a potential nor a current column{hint}",
@@ -144,7 +146,7 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
         if not rate_V_s or rate_V_s <= 0:
             raise InputError(source, "no time column and no positive 'Scan Rate (V/s) = …' line",
                              expected="a CV/LSV export with its scan rate")
-        values["time"] = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(e)))]) / rate_V_s
+        values["time"] = time_from_sweep(e, rate_V_s * 1e3, source)
         segment = sweep_segments(e)
         if not anodic_positive(e, values["current"]):
             values["current"] = -values["current"]

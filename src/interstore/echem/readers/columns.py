@@ -27,23 +27,27 @@ from .units import CLOCK_CELL, CLOCK_UNIT, split_header, unit_factor
 QUANTITY = {
     "time": "time", "potential": "potential", "current": "current",
     "cycle": None, "step": None, "capacity": "capacity",
+    "charge_capacity": "capacity", "discharge_capacity": "capacity",
     "frequency": "frequency", "z_real": "impedance", "z_imag": "impedance",
     "z_modulus": "impedance", "phase": "angle",
 }
-MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity")
+MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity", "charge_capacity",
+                    "discharge_capacity")
 IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase")  # Z′, Z″ or else |Z|, phase
 IMPEDANCE_REQUIRED = ("frequency",)  # plus one of the pairs, checked by _impedance_pair
 MAPPING_KEYS = MEASUREMENT_KEYS + IMPEDANCE_KEYS
 
 # Header names (normalised by :func:`_normalise_name`) in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "time": ("total time", "test time", "elapsed time", "relative time", "run time", "time", "t"),
+    "time": ("total time", "cumulative time", "test time", "elapsed time", "relative time", "run time", "time", "t"),
     "potential": ("ewe", "ecell", "potential", "voltage", "cell potential", "cell voltage",
                   "working electrode potential", "we potential", "e", "vf", "u", "v"),
     "current": ("i", "current", "im", "cell current"),
-    "cycle": ("cycle number", "cycle", "cycle index", "cycle no", "cycle id"),
+    "cycle": ("cycle number", "cycle", "cycle index", "cycle count", "cycle no", "cycle id"),
     "step": ("ns", "step", "step index", "step number", "step no", "segment"),
     "capacity": ("capacity", "q charge/discharge", "(q-qo)"),
+    "charge_capacity": ("charge capacity", "chg. cap.", "q charge"),
+    "discharge_capacity": ("discharge capacity", "dchg. cap.", "q discharge"),
     "frequency": ("freq", "frequency", "f"),
     "z_real": ("re(z)", "z'", "zreal", "z real", "zre", "real(z)", "re z", "zr"),
     "z_imag": ("im(z)", "z''", 'z"', "zimag", "z imag", "zim", "imag(z)", "im z", "zi"),
@@ -52,7 +56,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 EIS_HINT = "; this looks like an impedance spectrum: read it with read_impedance (CLI: --impedance)"
 EXAMPLE_HEADER = {"time": "time/s", "potential": "Ewe/V", "current": "I/mA", "cycle": "cycle number",
-                  "step": "Ns", "capacity": "Capacity (mAh)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
+                  "step": "Ns", "capacity": "Capacity (mAh)", "charge_capacity": "Charge Capacity (Ah)",
+                  "discharge_capacity": "Discharge Capacity (Ah)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
                   "z_imag": "-Im(Z)/Ohm", "z_modulus": "|Z|/Ohm", "phase": "Phase(Z)/deg"}
 
 
@@ -204,36 +209,65 @@ def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:
     if bad.size:
         raise InputError(source, f"value {v[bad[0]]!r} in '{name}' is not an index",
                          where=f"data row {int(bad[0]) + 1}", expected="integer indices")
-    return np.rint(v).astype(int)
+    return np.rint(v).astype(np.int32)
+
+
+def counters_agree_with_sign(current: np.ndarray, charge: np.ndarray | None, discharge: np.ndarray) -> bool:
+    """Whether the file's charge/discharge counters grow under positive/negative current
+    (interstore's convention).  Each growing step of a counter votes with its size:
+    S = Σ_{Δ|q_ch|>0} sign(I)·Δ|q_ch| − Σ_{Δ|q_dis|>0} sign(I)·Δ|q_dis|;  S < 0 means the
+    file counts discharge as positive current (Battery Data Format and some exports)."""
+    current = np.asarray(current, float)
+    score = 0.0
+    for counter, vote in ((charge, 1.0), (discharge, -1.0)):
+        if counter is None:
+            continue
+        grows = np.diff(np.abs(np.asarray(counter, float)), prepend=0.0)
+        score += vote * float(np.sum(np.sign(current) * np.clip(grows, 0.0, None)))
+    return score >= 0
 
 
 def build_measurement(values: dict[str, np.ndarray], source: str, instrument: str, **meta) -> Measurement:
     """A :class:`Measurement` from converted columns (keys of :data:`MEASUREMENT_KEYS`).
 
-    Missing cycle/step become 1; cycle numbers counted from 0 are shifted to start at 1."""
+    Missing cycle/step become 1; cycle numbers counted from 0 are shifted to start at 1.
+    Separate charge and discharge capacity columns give ``capacity_mAh`` = charge − discharge
+    when the file has no single capacity column, and tell the sign convention: a file whose
+    discharge counter grows under positive current has its current negated (recorded in
+    ``extra['current_sign']``)."""
     n = len(values["time"])
-    cycle = as_index(values["cycle"], source, "cycle") if "cycle" in values else np.ones(n, int)
+    extra = dict(meta.pop("extra", None) or {})
+    if "discharge_capacity" in values:
+        if not counters_agree_with_sign(values["current"], values.get("charge_capacity"),
+                                        values["discharge_capacity"]):
+            values = {**values, "current": -np.asarray(values["current"], float)}
+            extra["current_sign"] = ("negated: the file counts discharge as positive current (its discharge "
+                                     "capacity grows while I > 0); interstore counts discharge as negative")
+        if "capacity" not in values and "charge_capacity" in values:
+            values = {**values, "capacity": np.abs(values["charge_capacity"]) - np.abs(values["discharge_capacity"])}
+    cycle = as_index(values["cycle"], source, "cycle") if "cycle" in values else np.ones(n, np.int32)
     if cycle.size and cycle.min() == 0:
-        cycle = cycle + 1
-    step = as_index(values["step"], source, "step") if "step" in values else np.ones(n, int)
-    frame = pd.DataFrame({
-        "time_s": np.asarray(values["time"], float),
-        "potential_V": np.asarray(values["potential"], float),
-        "current_A": np.asarray(values["current"], float),
-        "cycle": cycle,
-        "step": step,
-    })
+        cycle += 1
+    step = as_index(values["step"], source, "step") if "step" in values else np.ones(n, np.int32)
+    columns = {"time_s": values["time"], "potential_V": values["potential"], "current_A": values["current"],
+               "cycle": cycle, "step": step}
     if "capacity" in values:
-        frame["capacity_mAh"] = np.asarray(values["capacity"], float)
-    return Measurement(frame, source=source, instrument=instrument, **meta)
+        columns["capacity_mAh"] = values["capacity"]
+    # the parsed arrays become the record's columns as they are (no second frame is built)
+    frame = pd.DataFrame({k: np.asarray(v, float) if k not in ("cycle", "step") else v for k, v in columns.items()},
+                         copy=False)
+    return Measurement(frame, source=source, instrument=instrument, extra=extra, **meta)
 
 
 def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from converted frequency and Z′, Z″ columns, or
-    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ)."""
+    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ).  Rows at exactly 0 Hz (time-domain
+    rows between the sweeps of EC-Lab GEIS and Parstat exports) are dropped and counted."""
     if "z_real" in values:
         z = np.asarray(values["z_real"], float) + 1j * np.asarray(values["z_imag"], float)
     else:
         z = np.asarray(values["z_modulus"], float) * np.exp(1j * np.radians(np.asarray(values["phase"], float)))
-    return ImpedanceSpectrum(np.asarray(values["frequency"], float), z.real, z.imag, source=source,
-                             instrument=instrument)
+    frequency = np.asarray(values["frequency"], float)
+    keep = frequency != 0
+    return ImpedanceSpectrum(frequency[keep], z.real[keep], z.imag[keep], source=source, instrument=instrument,
+                             zero_frequency_rows_dropped=int(keep.size - keep.sum()))

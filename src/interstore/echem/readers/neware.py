@@ -1,14 +1,19 @@
 """Neware BTS binaries ``.nda`` / ``.ndax`` through NewareNDA.
 
-NewareNDA returns ``Time`` (s within the step), ``Voltage`` (V), ``Current(mA)``,
-``Cycle``, ``Step`` and per-step ``Charge_/Discharge_Capacity(mAh)``.  Total time
-is rebuilt by adding the durations of all earlier steps:
-t = t_step + Σ_{earlier steps} t_step,end.  ``capacity_mAh`` = charge − discharge
-capacity of the current step.
+NewareNDA returns ``Time`` (s), ``Voltage`` (V), ``Current(mA)``, ``Cycle``, ``Step``
+and per-step ``Charge_/Discharge_Capacity(mAh)``.  ``Time`` is the step time in most
+files (it restarts at every step) but already the test time in others (older BTS
+``.nda``, e.g. NewareNDA's Issue72 file).  When it restarts at a step change the
+total time is rebuilt by adding the durations of all earlier steps,
+t = t_step + Σ_{earlier steps} t_step,end; when it never restarts it is used as it is
+(adding it up again would multiply the duration and every integrated capacity).
+``capacity_mAh`` = charge − discharge capacity of the current step (the cycler's own
+counter, used by :mod:`..capacity_check`).
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,7 +23,7 @@ import numpy as np
 from ...errors import InputError
 from ..record import Measurement
 from .columns import build_measurement
-from .textfile import load_bytes
+from .textfile import load_bytes, read_head
 
 NDA_MAGIC = b"NEWARE"
 _NDA29_RECORD = 86
@@ -38,26 +43,29 @@ def _check_nda29_start(raw: bytes, source: str) -> None:
                      expected="a complete Neware .nda file")
 
 
-def _validate(path: Path, raw: bytes) -> None:
+def _kind(path: Path) -> str:
+    """``'nda'`` or ``'ndax'`` from the content (the NEWARE signature or a zip archive),
+    checking an .nda of version 29 for a usable record start; anything else raises."""
     source = str(path)
-    ext = path.suffix.lower()
-    if ext == ".nda":
-        if not raw.startswith(NDA_MAGIC):
-            raise InputError(source, "no 'NEWARE' signature", where="byte 0", expected="a Neware .nda file")
-        if len(raw) > 14 and raw[14] == 29:
-            _check_nda29_start(raw, source)
-    elif ext == ".ndax":
-        if not zipfile.is_zipfile(path):
-            raise InputError(source, "not a zip archive", expected="a Neware .ndax file (a zip archive)")
-    else:
-        raise InputError(source, f"extension {ext or '(none)'!r} is not a Neware binary",
-                         expected=".nda or .ndax (use --instrument csv for a Neware CSV/Excel export)")
+    head = read_head(path, 16)
+    if head.startswith(NDA_MAGIC):
+        if len(head) > 14 and head[14] == 29:
+            _check_nda29_start(load_bytes(path), source)
+        return "nda"
+    if zipfile.is_zipfile(path):
+        return "ndax"
+    raise InputError(source, "neither an .nda (no 'NEWARE' signature) nor an .ndax (not a zip archive)",
+                     where="byte 0", expected="a Neware .nda or .ndax file (a CSV/Excel export reads as csv)")
 
 
 def total_time_s(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Test time from step time: each step starts where the previous step ended."""
+    """Test time from NewareNDA's ``Time``: each step starts where the previous step ended
+    when the time restarts at step changes; a time that never goes back at a step change
+    is already the test time and is returned unchanged."""
     new = np.concatenate([[True], step[1:] != step[:-1]])
     starts = np.flatnonzero(new)
+    if starts.size < 2 or np.all(step_time_s[starts[1:]] >= step_time_s[starts[1:] - 1]):
+        return step_time_s
     durations = step_time_s[np.concatenate([starts[1:] - 1, [len(step) - 1]])]
     offsets = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
     return step_time_s + offsets[np.cumsum(new) - 1]
@@ -73,11 +81,13 @@ def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **me
     if columns:
         raise InputError("option --columns", "does not apply to Neware binaries (their columns are fixed)",
                          expected="no --columns for .nda/.ndax")
-    _validate(path, load_bytes(path))
+    kind = _kind(path)
+    read = NewareNDA.NewareNDA.read_nda if kind == "nda" else NewareNDA.NewareNDAx.read_ndax
+    logging.getLogger("newarenda").setLevel(logging.CRITICAL)  # its own messages would duplicate ours
     try:
         with warnings.catch_warnings():  # NewareNDA's pandas deprecation warnings are not the user's business
             warnings.simplefilter("ignore")
-            frame = NewareNDA.read(source, log_level="CRITICAL")  # its own messages would duplicate ours
+            frame = read(source, software_cycle_number=True)  # by content: NewareNDA.read goes by extension
     except Exception as exc:  # NewareNDA signals damage with assorted exceptions
         raise InputError(source, f"damaged or unsupported Neware file ({type(exc).__name__}: "
                                  f"{' '.join(str(exc).split())[:120]})",

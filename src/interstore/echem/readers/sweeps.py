@@ -32,4 +32,5 @@ def select_sweep(spectrum: ImpedanceSpectrum, number: int | None) -> ImpedanceSp
                          expected=f"spectrum=1..{len(bounds)} (CLI: --spectrum N)")
     a, b = bounds[number - 1]
     return ImpedanceSpectrum(spectrum.frequency_Hz[a:b], spectrum.z_real_ohm[a:b], spectrum.z_imag_ohm[a:b],
-                             source=spectrum.source, instrument=spectrum.instrument)
+                             source=spectrum.source, instrument=spectrum.instrument,
+                             zero_frequency_rows_dropped=spectrum.zero_frequency_rows_dropped)

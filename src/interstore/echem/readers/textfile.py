@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -22,6 +22,7 @@ from .units import known_unit
 
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _SNIFF_BYTES = 8192
+_BLOCK = 1 << 18
 
 
 def load_bytes(path: str | Path) -> bytes:
@@ -35,9 +36,15 @@ def load_bytes(path: str | Path) -> bytes:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a large file
         raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
     return raw
+
+
+def binary(head: bytes) -> bool:
+    """NUL bytes or more than 1 % control characters in the first bytes: not a text export."""
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return b"\x00" in head or controls > 0.01 * len(head)
 
 
 def read_head(path: str | Path, size: int = 4096) -> bytes:
@@ -51,28 +58,53 @@ def read_head(path: str | Path, size: int = 4096) -> bytes:
 
 @dataclass(frozen=True)
 class TextExport:
-    """A text export: its bytes, its first lines decoded, and the byte offset where each
-    of those lines starts (``starts`` has one more entry: where the next line starts)."""
+    """A text export: the bytes read so far (the whole file when ``complete``, else its
+    first lines), those lines decoded, and the byte offset where each of them starts
+    (``starts`` has one more entry: where the next line starts).  The data rows of a large
+    file are never held as bytes: pandas streams them from ``path`` (:func:`read_columns`)."""
 
     source: str
     raw: bytes
     lines: list[str]
     starts: list[int]
+    path: Path
+    complete: bool = True
+
+
+def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
+    """The first ``head_lines`` complete lines of ``p`` (at least; all with ``None``) and
+    whether that is the whole file.  Reads 256 KiB blocks: bounded by the file size."""
+    with open(p, "rb") as fh:
+        if head_lines is None:
+            return fh.read(), True
+        chunks, newlines = [], 0
+        while newlines <= head_lines:
+            block = fh.read(_BLOCK)
+            if not block:
+                return b"".join(chunks), True
+            chunks.append(block)
+            newlines += block.count(b"\n")
+        return b"".join(chunks), fh.read(1) == b""
 
 
 def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     """Open a text export and decode its first ``head_lines`` lines (all with ``None``):
     UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
-    The data rows stay bytes and go to pandas without copies (see :func:`read_columns`)."""
-    raw = load_bytes(path)
-    head = raw[:_SNIFF_BYTES]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in head or controls > 0.01 * len(head):
+    Only the head is read here; the data rows go from the file to pandas (see :func:`read_columns`)."""
+    p = Path(path)
+    read_head(p)  # missing, folder or empty: the precise InputError
+    try:
+        raw, complete = _read_lines(p, head_lines)
+    except OSError as exc:
+        raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
+    if complete and raw.isspace():
+        raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
+    if binary(raw[:_SNIFF_BYTES]):
         raise InputError(path, "binary content where a text export was expected",
                          expected="a text file (or the instrument's binary format with its own extension)")
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     line_starts = np.concatenate([[bom], np.flatnonzero(np.frombuffer(raw, np.uint8) == 10) + 1])
-    n_lines = len(line_starts) - (line_starts[-1] == len(raw))
+    n_lines = len(line_starts) - (line_starts[-1] == len(raw)) if complete else len(line_starts) - 1
     n = n_lines if head_lines is None else min(head_lines, n_lines)
     starts = [int(x) for x in line_starts[:n + 1]] + ([len(raw)] if n == len(line_starts) else [])
     head = raw[bom:starts[n]]
@@ -81,7 +113,7 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     except UnicodeDecodeError:
         decoded = head.decode("latin-1")
     text = [line.rstrip("\r") for line in decoded.split("\n")[:n]]
-    return TextExport(str(path), raw, text, starts)
+    return TextExport(str(path), raw, text, starts, p, complete)
 
 
 def is_number(token: str) -> bool:
@@ -135,21 +167,43 @@ def sniff_decimal(sample: str, sep: str) -> str:
     return "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
 
 
-def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int, int, int]:
-    """Byte start of the data (line ``first``), byte span of the last non-blank data line
-    and the number of data rows, trailing blank lines dropped.  ``stop`` is the index of
-    the line after the table (``None``: the end of the file).  Each pass of the loop
-    moves ``end`` back by one line, so it ends."""
-    raw = export.raw
+def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int, int | None, int, bytes]:
+    """Byte start of the data (line ``first``), the number of data rows (``None`` for a file
+    read only in part: pandas counts them), the number of blank lines after the last data
+    row and that row's bytes.  ``stop`` is the index of the line after the table (``None``:
+    the end of the file).  A file read in part is looked at only in its head and its tail,
+    never counted line by line.  Each pass of the loop moves ``end`` back by one line, so it ends."""
     start = export.starts[min(first, len(export.starts) - 1)]
-    end = len(raw) if stop is None else export.starts[stop]
+    if export.complete or stop is not None:
+        buf, offset = export.raw, 0
+        end = len(buf) if stop is None else export.starts[stop]
+    else:
+        size = export.path.stat().st_size
+        offset = max(start, size - _BLOCK)
+        with open(export.path, "rb") as fh:
+            fh.seek(offset)
+            buf = fh.read()
+        end = offset + len(buf)
+    file_end = end
     while end > start:
-        body_end = end - 1 if raw[end - 1:end] == b"\n" else end
-        last = max(raw.rfind(b"\n", start, body_end) + 1, start)
-        if raw[last:body_end].strip():
-            return start, last, body_end, raw.count(b"\n", start, last) + 1
+        body_end = end - 1 if buf[end - 1 - offset:end - offset] == b"\n" else end
+        last = max(buf.rfind(b"\n", max(start, offset) - offset, body_end - offset) + 1 + offset, start)
+        if last == offset and offset > start:  # a blank tail longer than one block: read it all
+            return _data_extent(replace(export, raw=export.path.read_bytes(), complete=True), first, stop)
+        if buf[last - offset:body_end - offset].strip():
+            after = buf[body_end - offset + 1:file_end - offset]
+            trailing = after.count(b"\n") + (1 if after and not after.endswith(b"\n") else 0)
+            rows = buf.count(b"\n", start - offset, last - offset) + 1 if offset == 0 else None
+            return start, rows, trailing, buf[last - offset:body_end - offset]
         end = last
-    return start, start, start, 0
+    return start, 0, 0, b""
+
+
+def _skippable(lines_before: bytes) -> bool:
+    """Whether pandas' ``skiprows=N`` skips exactly these lines: no quote (pandas honours
+    quotes in skipped lines, so one could swallow line breaks) and no lone CR (a line
+    break to pandas, not to :func:`open_text`)."""
+    return b'"' not in lines_before and re.search(rb"\r(?!\n)", lines_before) is None
 
 
 def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
@@ -160,8 +214,8 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     A row with more fields than the header, an incomplete last row, an empty row or a
     non-numeric cell raises :class:`InputError` with the file line number."""
     source = export.source
-    start, last, last_end, n_rows = _data_extent(export, first, stop)
-    if n_rows < 2:
+    start, n_rows, trailing, last_bytes = _data_extent(export, first, stop)
+    if n_rows is not None and n_rows < 2:
         raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
                          expected="at least 2 data rows")
     first_row = split_fields(export.raw[start:export.raw.find(b"\n", start)].decode("latin-1"), sep)
@@ -170,20 +224,31 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
             raise InputError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
                              where=f"line {first + 1}", expected="the same number of fields in every row")
         n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
-    last_row = export.raw[last:last_end].decode("latin-1")
-    if len(split_fields(last_row, sep)) < len(first_row):
-        raise InputError(source, "last data row is incomplete (file truncated?)",
-                         where=f"line {first + n_rows}", expected="complete rows")
-    stream = io.BytesIO(export.raw)
-    stream.seek(start)
+    # all columns: with usecols pandas would drop the extra fields of a bad row silently.
+    # UTF-8 is parsed in C; a Latin-1 byte in a text cell only becomes U+FFFD.
+    options = dict(sep=sep, header=None, names=range(n_fields), nrows=n_rows, decimal=decimal,
+                   skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8", encoding_errors="replace")
     try:
-        frame = pd.read_csv(stream, sep=sep, header=None, names=range(n_fields), nrows=n_rows, decimal=decimal,
-                            skip_blank_lines=False, index_col=False, engine="c", encoding="latin-1")
+        if not export.complete and _skippable(export.raw[:start]):  # pandas reads the file itself, fastest
+            frame = pd.read_csv(export.path, skiprows=first, **options)
+        else:
+            with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
+                stream.seek(start)
+                frame = pd.read_csv(stream, **options)
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first + int(m.group(1))}" if m else None
         raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
                          where=where, expected="the same number of fields in every row") from None
+    if n_rows is None:  # the blank lines after the last row are rows of NaN to pandas: cut them off
+        n_rows = len(frame) - trailing
+        frame = frame.iloc[:n_rows]
+        if n_rows < 2:
+            raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
+                             expected="at least 2 data rows")
+    if len(split_fields(last_bytes.decode("latin-1"), sep)) < len(first_row):
+        raise InputError(source, "last data row is incomplete (file truncated?)",
+                         where=f"line {first + n_rows}", expected="complete rows")
     out: dict[str, np.ndarray] = {}
     for key, col in columns.items():
         cells = frame[col.index]
@@ -195,8 +260,9 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
                 if col.optional and not is_number(str(cells.iloc[0])):
                     continue  # a column of words under a name like 'Step': not the step index
             values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
+        finite = np.isfinite(values)
+        if not finite.all():
+            bad = np.flatnonzero(~finite)
             cell = cells.iloc[int(bad[0])]
             text = "" if pd.isna(cell) else str(cell).strip()
             if text.lower() in ("", "nan"):
@@ -207,5 +273,5 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
                 problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
             raise InputError(source, problem, where=f"line {first + 1 + int(bad[0])}",
                              expected="a finite number in every row")
-        out[key] = values * col.factor
+        out[key] = values if col.factor == 1.0 else values * col.factor
     return out

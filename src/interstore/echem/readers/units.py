@@ -46,6 +46,7 @@ _OHM_WORDS = re.compile(r"(ohms?|Ω)$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
 _SLASHED = re.compile(r"^(?P<name>.+?)\s*/\s*(?P<unit>[^/()\[\]]+?)\s*$")
 _REFERENCE = re.compile(r"\s+vs\.?\s[^)\]]*")  # 'V vs. Zn/Zn2+': the reference electrode, not a unit
+_AVERAGED_WHOLE = re.compile(r"^<(?P<name>[^<>/]+)/(?P<unit>[^<>/]+)>$")
 _SUFFIXED = re.compile(r"^(?P<name>.+?)_(?P<unit>[A-Za-zµμΩ]+)$")
 
 
@@ -81,10 +82,14 @@ def split_header(header: str) -> tuple[str, str | None]:
     ``'Ewe/V'`` → ``('Ewe', 'V')``; ``'Current (mA)'`` → ``('Current', 'mA')``;
     ``'-Im(Z)/Ohm'`` → ``('-Im(Z)', 'Ohm')``; ``'time_s'`` → ``('time', 's')``;
     ``'cycle number'`` → ``('cycle number', None)``; ``'E (V vs. Zn/Zn2+)'`` → ``('E', 'V')``
-    (a reference electrode after ``vs`` is dropped).  A bracket glued to a name, as in
-    ``Re(Z)``, is a unit only when it holds a known unit.
+    (a reference electrode after ``vs`` is dropped); ``'<Ewe/V>'`` → ``('<Ewe>', 'V')`` (EC-Lab
+    marks averaged quantities with ``<…>`` around the name, or around name and unit).  A bracket
+    glued to a name, as in ``Re(Z)``, is a unit only when it holds a known unit.
     """
     h = _REFERENCE.sub("", header.strip())
+    m = _AVERAGED_WHOLE.match(h)
+    if m:
+        h = f"<{m.group('name')}>/{m.group('unit')}"
     m = _SLASHED.match(h)
     if m:
         return m.group("name").strip(), m.group("unit").strip()

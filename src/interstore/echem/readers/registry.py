@@ -1,0 +1,148 @@
+"""The reader registry: one :class:`ReaderFormat` entry per file format (as ASE's
+``io/formats.py``).  Adding a format is one :func:`register` call.
+
+A file's format is found by content: the first entry whose ``sniff`` accepts the file's
+first bytes wins (entries are tried in :data:`FORMATS` order, the generic text table
+last).  The extension is consulted only for a binary file no content test recognises
+(a damaged .nda then gets the Neware reader's precise error rather than "binary
+content"), and ``--instrument`` narrows the choice to that instrument's entries.
+
+>>> from interstore.echem.readers.registry import FORMATS, find_format
+>>> [f.name for f in FORMATS]      # doctest: +SKIP
+['ec-lab-sidecar', 'biologic-mpr', 'biologic-mpt', 'neware-nda', 'neware-ndax', 'gamry-dta', 'chi-text', 'csv']
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ...errors import InputError
+from . import biologic, chi, delimited, gamry, neware
+from .textfile import binary, read_head
+
+Sniff = Callable[[bytes, Path], bool]
+
+
+@dataclass(frozen=True)
+class ReaderFormat:
+    """One file format.
+
+    ``sniff(head, path)`` tells from the first 4 KiB (and, for archives, the zip directory)
+    whether a file is in this format; ``read_measurement`` returns a
+    :class:`~interstore.echem.record.Measurement` and ``read_impedance`` an
+    :class:`~interstore.echem.record.ImpedanceSpectrum` (``None``: the format holds no such
+    data).  ``instrument`` is the name ``--instrument`` accepts; ``fallback`` marks the
+    generic reader tried when nothing else matches."""
+
+    name: str
+    instrument: str
+    extensions: tuple[str, ...]
+    sniff: Sniff
+    read_measurement: Callable | None
+    read_impedance: Callable | None
+    description: str
+    fallback: bool = False
+
+    @property
+    def returns(self) -> str:
+        """What the format's readers give back."""
+        readers = (("Measurement", self.read_measurement), ("ImpedanceSpectrum", self.read_impedance))
+        kinds = [kind for kind, reader in readers if reader]
+        return " or ".join(kinds) or "nothing (refused with the reason)"
+
+
+def _text(head: bytes) -> str:
+    return head.decode("latin-1")
+
+
+def _first_line(head: bytes) -> str:
+    text = head.decode("utf-8-sig", errors="replace")
+    return text.splitlines()[0].strip() if text.strip() else ""
+
+
+def _is_mpt(head: bytes) -> bool:
+    """An EC-Lab text export, with its settings block or without (the table header first:
+    tab-separated, EC-Lab's own names such as ``time/s``, ``Ewe/V``, ``freq/Hz``)."""
+    first = _first_line(head)
+    return first in biologic.MPT_MAGICS or ("\t" in first and any(
+        name in first.split("\t") for name in biologic.TABLE_NAMES))
+
+
+def _is_ndax(head: bytes, path: Path) -> bool:
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "VersionInfo.xml" in archive.namelist() and "data.ndc" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _refuse_impedance(instrument: str) -> Callable:
+    def refuse(path, **_):
+        raise InputError(path, f"{instrument} files hold no impedance spectra",
+                         expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
+    return refuse
+
+
+FORMATS: list[ReaderFormat] = [
+    ReaderFormat("ec-lab-sidecar", "biologic", (".mpl", ".mps"),
+                 lambda head, _: _text(head).startswith(biologic.SIDECAR_MAGICS),
+                 biologic.refuse_sidecar, biologic.refuse_sidecar,
+                 "EC-Lab log/settings text beside an .mpr: refused as data (its settings are read with the .mpr)"),
+    ReaderFormat("biologic-mpr", "biologic", (".mpr",), lambda head, _: head.startswith(biologic.MPR_MAGIC_START),
+                 biologic.read_mpr, biologic.read_mpr_impedance, "BioLogic EC-Lab/BT-Lab binary (galvani)"),
+    ReaderFormat("biologic-mpt", "biologic", (".mpt",), lambda head, _: _is_mpt(head),
+                 biologic.read_mpt, biologic.read_mpt_impedance, "BioLogic EC-Lab/BT-Lab text export"),
+    ReaderFormat("neware-nda", "neware", (".nda",), lambda head, _: head.startswith(neware.NDA_MAGIC),
+                 neware.read_neware, _refuse_impedance("Neware cycler"), "Neware BTS binary (NewareNDA)"),
+    ReaderFormat("neware-ndax", "neware", (".ndax",), lambda head, path: _is_ndax(head, path),
+                 neware.read_neware, _refuse_impedance("Neware cycler"), "Neware BTS zip archive (NewareNDA)"),
+    ReaderFormat("gamry-dta", "gamry", (".dta",), lambda head, _: _first_line(head) == "EXPLAIN",
+                 gamry.read_dta, gamry.read_dta_impedance, "Gamry Framework .DTA (CURVE / ZCURVE tables)"),
+    ReaderFormat("chi-text", "chi", (".txt",),
+                 lambda head, _: any(k in _text(head) for k in chi.SIGNATURES),
+                 chi.read_chi, chi.read_chi_impedance, "CH Instruments text export"),
+    ReaderFormat("csv", "csv", (".csv", ".tsv", ".txt"), lambda head, _: True,
+                 delimited.read_csv_measurement, delimited.read_csv_impedance,
+                 "delimited text table with unit-carrying headers (any cycler's export)", fallback=True),
+]
+
+
+def register(fmt: ReaderFormat) -> ReaderFormat:
+    """Add a format, tried after the existing specific formats and before the generic
+    fallback; a name already registered is replaced."""
+    FORMATS[:] = [f for f in FORMATS if f.name != fmt.name]
+    at = next((k for k, f in enumerate(FORMATS) if f.fallback), len(FORMATS))
+    FORMATS.insert(at, fmt)
+    return fmt
+
+
+def instruments() -> tuple[str, ...]:
+    """The names ``--instrument`` accepts, in registry order."""
+    return tuple(dict.fromkeys(f.instrument for f in FORMATS))
+
+
+def find_format(path: str | Path, instrument: str | None = None) -> ReaderFormat:
+    """The format of ``path``: by content, then by extension, then the fallback (see the module doc)."""
+    p = Path(path)
+    candidates = FORMATS
+    if instrument is not None:
+        name = instrument.strip().lower()
+        candidates = [f for f in FORMATS if f.instrument == name]
+        if not candidates:
+            raise InputError("option --instrument", f"unknown instrument {instrument!r}",
+                             expected=f"one of {', '.join(instruments())}")
+    head = read_head(p)
+    specific = [f for f in candidates if not f.fallback]
+    for fmt in specific:
+        if fmt.sniff(head, p):
+            return fmt
+    by_extension = [f for f in specific if p.suffix.lower() in f.extensions]
+    if by_extension and binary(head):
+        return by_extension[0]
+    fallback = [f for f in candidates if f.fallback]
+    return (fallback or specific)[0]
