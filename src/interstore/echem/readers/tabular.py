@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
-from .columns import choose_columns
+from .columns import Column, choose_columns
 from .textfile import TextExport, read_columns, sniff_decimal, split_fields
+from .units import split_header, unit_factor
 
 NameTable = Mapping[str, Sequence[str]]
 
@@ -42,17 +43,31 @@ def _header_of(name: str) -> str:
     return (name.rpartition("@")[0] if "@" in name else name).strip()
 
 
+def extra_column(headers: Sequence[str], key: str, candidates: Sequence[str], quantity: str,
+                 source: str) -> Column | None:
+    """A column outside the canonical keys (Arbin's ``Discharge Capacity (Ah)`` beside its
+    charge capacity) found by the first of ``candidates`` present, unit from its header."""
+    index = header_index(headers, candidates)
+    if index is None:
+        return None
+    unit = split_header(headers[index])[1]
+    return Column(key, headers[index], index, unit_factor(quantity, unit, source=source, header=headers[index]))
+
+
 def read_table_at(export: TextExport, header_at: int, *, sep: str, keys: Sequence[str], required: Sequence[str],
                   names: NameTable, columns: dict[str, str] | None, first: int | None = None,
-                  stop: int | None = None, headers: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+                  stop: int | None = None, headers: Sequence[str] | None = None,
+                  extra: Sequence[Column] = ()) -> dict[str, np.ndarray]:
     """Chosen columns (canonical units) of the table whose header is line ``header_at``
-    and whose rows start at line ``first`` (default: the next line) and end before ``stop``."""
+    and whose rows start at line ``first`` (default: the next line) and end before ``stop``;
+    ``extra`` columns (see :func:`extra_column`) are read alongside under their own keys."""
     lines = export.lines
     headers = list(headers) if headers is not None else split_fields(lines[header_at], sep)
     first = header_at + 1 if first is None else first
     sample = split_fields(lines[first], sep) if first < len(lines) else None
     chosen = choose_columns(headers, export.source, keys=keys, required=required,
                             mapping=vendor_mapping(headers, names, columns), sample=sample)
+    chosen.update({col.key: col for col in extra})
     end = len(lines) if stop is None else stop
     decimal = sniff_decimal("\n".join(lines[first:min(first + 5, end)]), sep)
     return read_columns(export, first, chosen, sep=sep, decimal=decimal, n_fields=len(headers), stop=stop)
@@ -107,3 +122,13 @@ def time_unit_from_clock(elapsed: np.ndarray, stamps: Sequence[str], *, source: 
     raise InputError(source, f"the unit of '{header}' cannot be told (no unit in the header and no date-time "
                              "column that agrees with it in s, min, h or d)",
                      expected=f"--columns time={header}@s (or @min, @h)")
+
+
+def signed_like_current(capacity: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """An unsigned per-step capacity signed like the current (charge positive).  Rows at
+    zero current (a rest that still shows the previous step's capacity) keep the sign of
+    the last row that carried current."""
+    sign = np.sign(np.asarray(current, float))
+    last = np.maximum.accumulate(np.where(sign != 0, np.arange(sign.size), -1))  # last row with current
+    sign = np.where(last >= 0, sign[np.maximum(last, 0)], 1.0)
+    return np.abs(np.asarray(capacity, float)) * sign
