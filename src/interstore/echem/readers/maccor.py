@@ -92,7 +92,7 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
     first = header_at + 1
     while first < len(lines) - 1 and not lines[first].strip():  # MIMS Client leaves a blank line
         first += 1
-    mapping = vendor_mapping(headers, NAMES, columns)
+    mapping = vendor_mapping(headers, NAMES, columns, MEASUREMENT_KEYS)
     time_at = header_index(headers, TIME_NAMES) if "time" not in mapping else None
     timed_by_header = time_at is not None and "(" in headers[time_at]
     if timed_by_header:

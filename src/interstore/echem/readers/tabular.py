@@ -24,13 +24,14 @@ from .units import split_header, unit_factor
 NameTable = Mapping[str, Sequence[str]]
 
 
-def vendor_mapping(headers: Sequence[str], names: NameTable, columns: dict[str, str] | None) -> dict[str, str]:
-    """The column mapping for one file: for each key the first of the vendor's ``names``
-    present among ``headers`` (a name may end in ``@UNIT`` when the header carries no
-    unit: ``'Amps@A'``), then the user's ``columns`` on top."""
+def vendor_mapping(headers: Sequence[str], names: NameTable, columns: dict[str, str] | None,
+                   keys: Sequence[str]) -> dict[str, str]:
+    """The column mapping for one file: for each of ``keys`` the first of the vendor's
+    ``names`` present among ``headers`` (a name may end in ``@UNIT`` when the header
+    carries no unit: ``'Amps@A'``), then the user's ``columns`` on top."""
     stripped = {h.strip() for h in headers}
     mapping = {}
-    for key, candidates in names.items():
+    for key, candidates in ((k, names[k]) for k in keys if k in names):
         found = next((c for c in candidates if _header_of(c) in stripped), None)
         if found is not None:
             mapping[key] = found
@@ -66,7 +67,7 @@ def read_table_at(export: TextExport, header_at: int, *, sep: str, keys: Sequenc
     first = header_at + 1 if first is None else first
     sample = split_fields(lines[first], sep) if first < len(lines) else None
     chosen = choose_columns(headers, export.source, keys=keys, required=required,
-                            mapping=vendor_mapping(headers, names, columns), sample=sample)
+                            mapping=vendor_mapping(headers, names, columns, keys), sample=sample)
     chosen.update({col.key: col for col in extra})
     end = len(lines) if stop is None else stop
     decimal = sniff_decimal("\n".join(lines[first:min(first + 5, end)]), sep)

@@ -116,7 +116,7 @@ def sheet_columns(headers: Sequence[str], frame: pd.DataFrame, source: str, shee
     :class:`InputError` naming the sheet, row and column."""
     sample = ["" if v is None else str(v) for v in frame.iloc[0].tolist()]
     chosen = choose_columns(headers, source, keys=keys, required=required,
-                            mapping=vendor_mapping(headers, names, columns), sample=sample)
+                            mapping=vendor_mapping(headers, names, columns, keys), sample=sample)
     chosen.update({col.key: col for col in extra})
     out: dict[str, np.ndarray] = {}
     for key, col in chosen.items():
