@@ -53,18 +53,25 @@ def record_sheets(names: list[str], source: str) -> list[str]:
     return sorted(records, key=lambda n: [int(x) for x in re.findall(r"\d+", n)] or [0])
 
 
-def _by_step_sheet(path: str | Path, dates: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """Cycle and step index of each record from the ``step`` sheet's date spans, or ``None``."""
+def _by_step_sheet(path: str | Path, dates: pd.Series, kinds: pd.Series | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Cycle and step index of each record from the ``step`` sheet's date spans, or ``None``.
+    A record stamped with the instant one step ends and the next begins goes to the step
+    whose ``Step Type`` it carries."""
     headers, steps = read_sheets(path, [STEP_SHEET])
     at = {k: header_index(headers, [name]) for k, name in
-          (("cycle", "Cycle Index"), ("step", "Step Index"), ("start", "Oneset Date"))}
-    if any(v is None for v in at.values()):
+          (("cycle", "Cycle Index"), ("step", "Step Index"), ("start", "Oneset Date"), ("kind", "Step Type"))}
+    if any(at[k] is None for k in ("cycle", "step", "start")):
         return None
     start = pd.to_datetime(steps[at["start"]], errors="coerce").to_numpy("datetime64[ns]")
     when = pd.to_datetime(dates, errors="coerce").to_numpy("datetime64[ns]")
     if np.isnat(start).any() or np.isnat(when).any() or np.any(np.diff(start) < np.timedelta64(0)):
         return None
     row = np.clip(np.searchsorted(start, when, side="right") - 1, 0, len(start) - 1)
+    if kinds is not None and at["kind"] is not None:
+        step_kind = steps[at["kind"]].astype(str).to_numpy()
+        record_kind = kinds.astype(str).to_numpy()
+        tie = (when == start[row]) & (row > 0) & (record_kind != step_kind[row])
+        row = row - tie
     return (pd.to_numeric(steps[at["cycle"]], errors="coerce").to_numpy(float)[row],
             pd.to_numeric(steps[at["step"]], errors="coerce").to_numpy(float)[row])
 
@@ -92,8 +99,9 @@ def read_neware_xlsx(path: str | Path, *, columns: dict[str, str] | None = None,
                            required=("time", "potential", "current"), names=NAMES, columns=columns)
     extra = {"sheet": ", ".join(sheets)}
     if "cycle" not in values or "step" not in values:
-        date_at = header_index(headers, ["Date"])
-        found = (_by_step_sheet(path, frame[date_at]) if date_at is not None and STEP_SHEET in names else None)
+        date_at, kind_at = header_index(headers, ["Date"]), header_index(headers, ["Step Type"])
+        found = (_by_step_sheet(path, frame[date_at], None if kind_at is None else frame[kind_at])
+                 if date_at is not None and STEP_SHEET in names else None)
         if found is not None and np.all(np.isfinite(found[0])) and np.all(np.isfinite(found[1])):
             values.setdefault("cycle", found[0])
             values.setdefault("step", found[1])
