@@ -448,3 +448,46 @@ def test_ivium_other_methods_and_truncation(tmp_path):
     q.write_bytes(ivium_bytes("Impedance", [(1.0, -1.0, 10.0)] * 3, announced=26)[:-60])
     with pytest.raises(InputError, match="announces 26 points"):
         ivium.read_idf_impedance(q)
+
+
+# ---------------------------------------------------------------- detection and the CLI
+def test_formats_are_detected_by_content_and_read_through_the_cli(tmp_path, run_cli):
+    import json
+
+    from interstore.echem.readers import detect_instrument, read_impedance, read_measurement
+
+    samples = {"basytec": BASYTEC_HEAD + basytec_row(0, 3, "Pause", 3.5, 0, 0, 0)
+               + basytec_row(60, 4, "Charge", 3.6, 0.5, 0.5 * 60 / 3600, 0), "maccor": MIMS_TAB,
+               "novonix": NOVONIX, "arbin": ARBIN_CSV, "zplot": ZPLOT2}
+    for name, text in samples.items():
+        f = tmp_path / f"{name}.txt"                     # same extension for all: content decides
+        f.write_bytes(text.encode("latin-1" if name == "basytec" else "utf-8"))
+        assert detect_instrument(f) == name
+    code, _, err = run_cli("read", tmp_path / "maccor.txt", "--json", tmp_path / "m.json")
+    assert code == 0, err
+    summary = json.loads((tmp_path / "m.json").read_text())
+    api = read_measurement(tmp_path / "maccor.txt")
+    assert summary["instrument"] == "maccor" and summary["rows"] == 3
+    assert summary["duration_s"] == api.time_s[-1] == 90000.0
+    assert summary["current_range_A"] == [-0.5, 1.5]
+    code, _, err = run_cli("read", tmp_path / "zplot.txt", "--impedance", "--json", tmp_path / "z.json")
+    assert code == 0, err
+    assert json.loads((tmp_path / "z.json").read_text())["frequency_range_Hz"] == [1.0, 5e4]
+    assert read_impedance(tmp_path / "zplot.txt").z_real_ohm.tolist() == [29.036, 40.0, 75.803]
+    code, _, err = run_cli("read", tmp_path / "zplot.txt")            # a spectrum is not a time series
+    assert code == 2 and "--impedance" in err and "Traceback" not in err
+    code, _, err = run_cli("read", tmp_path / "maccor.txt", "--impedance")
+    assert code == 2 and "impedance spectra" in err
+
+
+def test_xlsx_detected_from_sheet_names(tmp_path):
+    from interstore.echem.readers import detect_instrument, read_measurement
+
+    f = tmp_path / "cell.xlsx"
+    landt_book(f)
+    assert detect_instrument(f) == "landt" and read_measurement(f).extra["sheet"] == "Record-Tab"
+    g = tmp_path / "nw.xlsx"
+    neware_book(g, with_indices=True)
+    assert detect_instrument(g) == "neware-xlsx"
+    with pytest.raises(InputError, match="no Neware record sheet"):
+        read_measurement(f, instrument="neware-xlsx")
