@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Sequence
@@ -34,7 +35,11 @@ def is_xlsx(head: bytes) -> bool:
 
 def sheet_names(path: str | Path) -> list[str]:
     """Names of the sheets of an ``.xlsx`` workbook, in workbook order."""
-    return list(_open(path).sheetnames)
+    book = _open(path)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _open(path: str | Path):
@@ -47,7 +52,9 @@ def _open(path: str | Path):
     if not raw.startswith(_ZIP) or not zipfile.is_zipfile(path):
         raise InputError(source, "not an .xlsx workbook (no zip signature)", expected="an Excel .xlsx export")
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl's notes on vendor styles are not the user's business
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl signals damage with assorted exceptions
         raise InputError(source, f"damaged or unsupported workbook ({type(exc).__name__})",
                          expected="an .xlsx workbook that Excel opens") from None
@@ -73,18 +80,20 @@ def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.
     headers: list[str] | None = None
     parts = []
     try:
-        for name in sheets:
-            rows = book[name].iter_rows(values_only=True)
-            head = next(rows, None)
-            if head is None:
-                raise InputError(source, f"sheet '{name}' is empty", expected="a header row and data rows")
-            names = ["" if h is None else str(h).strip() for h in head]
-            if headers is not None and names != headers:
-                raise InputError(source, f"sheet '{name}' has other columns than sheet '{sheets[0]}'",
-                                 expected="record sheets with one header")
-            headers = names
-            frame = pd.DataFrame.from_records(list(rows), columns=range(len(names)))
-            parts.append(frame.dropna(how="all"))
+        with warnings.catch_warnings():  # openpyxl notes on unknown vendor extensions
+            warnings.simplefilter("ignore")
+            for name in sheets:
+                rows = book[name].iter_rows(values_only=True)
+                head = next(rows, None)
+                if head is None:
+                    raise InputError(source, f"sheet '{name}' is empty", expected="a header row and data rows")
+                names = ["" if h is None else str(h).strip() for h in head]
+                if headers is not None and names != headers:
+                    raise InputError(source, f"sheet '{name}' has other columns than sheet '{sheets[0]}'",
+                                     expected="record sheets with one header")
+                headers = names
+                frame = pd.DataFrame.from_records(list(rows), columns=range(len(names)))
+                parts.append(frame.dropna(how="all"))
     finally:
         book.close()
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -93,19 +102,24 @@ def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.
     return headers, frame
 
 
-def _seconds(cell) -> float:
-    """A clock cell in seconds: a duration, a time of day (Excel's clock format), a
-    ``[d days ]h:mm:ss`` string or a number of seconds; anything else is NaN."""
-    if isinstance(cell, dt.timedelta):
-        return cell.total_seconds()
-    if isinstance(cell, dt.time):
-        return cell.hour * 3600 + cell.minute * 60 + cell.second + cell.microsecond * 1e-6
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return float(cell)
-    if isinstance(cell, str):
-        value = pd.to_timedelta(cell.strip(), errors="coerce")
-        return np.nan if pd.isna(value) else value.total_seconds()
-    return np.nan
+def _clock_seconds(cells: pd.Series) -> np.ndarray:
+    """Seconds of a column of clock cells: durations, times of day (Excel's clock format),
+    ``[d days, ]h:mm:ss[.f]`` strings (converted by pandas in one pass) or plain numbers
+    of seconds; anything else is NaN."""
+    out = np.full(len(cells), np.nan)
+    is_text = cells.map(lambda c: isinstance(c, str)).to_numpy(bool)
+    if is_text.any():
+        text = cells[is_text].str.strip()
+        out[is_text] = pd.to_timedelta(text, errors="coerce").dt.total_seconds().to_numpy(float)
+    for k in np.flatnonzero(~is_text):
+        cell = cells.iloc[k]
+        if isinstance(cell, dt.timedelta):
+            out[k] = cell.total_seconds()
+        elif isinstance(cell, dt.time):
+            out[k] = cell.hour * 3600 + cell.minute * 60 + cell.second + cell.microsecond * 1e-6
+        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            out[k] = float(cell)
+    return out
 
 
 def sheet_columns(headers: Sequence[str], frame: pd.DataFrame, source: str, sheet: str, *, keys: Sequence[str],
@@ -121,8 +135,8 @@ def sheet_columns(headers: Sequence[str], frame: pd.DataFrame, source: str, shee
     out: dict[str, np.ndarray] = {}
     for key, col in chosen.items():
         cells = frame[col.index]
-        values = (cells.map(_seconds) if col.clock or _is_clock(cells) else pd.to_numeric(cells, errors="coerce"))
-        values = values.to_numpy(float)
+        clock = col.clock or _is_clock(cells)
+        values = _clock_seconds(cells) if clock else pd.to_numeric(cells, errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             if col.optional:
@@ -130,7 +144,7 @@ def sheet_columns(headers: Sequence[str], frame: pd.DataFrame, source: str, shee
             raise InputError(source, f"non-numeric or empty cell {str(cells.iloc[bad[0]])[:30]!r} in column "
                                      f"'{col.header}'", where=f"sheet '{sheet}', row {int(frame.index[bad[0]]) + 2}",
                              expected="a number in every row")
-        out[key] = values * (1.0 if col.clock or _is_clock(cells) else col.factor)
+        out[key] = values * (1.0 if clock else col.factor)
     return out
 
 
