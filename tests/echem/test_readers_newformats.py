@@ -491,3 +491,12 @@ def test_xlsx_detected_from_sheet_names(tmp_path):
     assert detect_instrument(g) == "neware-xlsx"
     with pytest.raises(InputError, match="no Neware record sheet"):
         read_measurement(f, instrument="neware-xlsx")
+
+
+def test_truncated_workbook_and_database(tmp_path):
+    f = tmp_path / "cell.xlsx"
+    landt_book(f)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(f.read_bytes()[:3000])
+    with pytest.raises(InputError, match="damaged .xlsx workbook"):
+        excel.read_excel(cut)

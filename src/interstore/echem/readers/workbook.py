@@ -49,8 +49,11 @@ def _open(path: str | Path):
     raw = load_bytes(path)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(source, "an Excel 97-2003 workbook (.xls)", expected="an .xlsx workbook (save as .xlsx in Excel)")
-    if not raw.startswith(_ZIP) or not zipfile.is_zipfile(path):
+    if not raw.startswith(_ZIP):
         raise InputError(source, "not an .xlsx workbook (no zip signature)", expected="an Excel .xlsx export")
+    if not zipfile.is_zipfile(path):
+        raise InputError(source, "damaged .xlsx workbook (incomplete zip archive: truncated?)",
+                         expected="a complete .xlsx file")
     try:
         with warnings.catch_warnings():  # openpyxl's notes on vendor styles are not the user's business
             warnings.simplefilter("ignore")
