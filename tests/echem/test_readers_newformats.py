@@ -493,7 +493,7 @@ def test_xlsx_detected_from_sheet_names(tmp_path):
         read_measurement(f, instrument="neware-xlsx")
 
 
-def test_truncated_workbook_and_database(tmp_path):
+def test_truncated_workbook(tmp_path):
     f = tmp_path / "cell.xlsx"
     landt_book(f)
     cut = tmp_path / "cut.xlsx"
