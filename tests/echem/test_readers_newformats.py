@@ -49,7 +49,8 @@ def basytec_row(t, line, command, u, i, ah_step, cyc):
 
 def test_basytec_columns_units_and_sign(tmp_path):
     rows = [basytec_row(0, 3, "Pause", 3.5, 0, 0, 0), basytec_row(60, 3, "Pause", 3.5, 0, 0, 0),
-            basytec_row(61, 4, "Charge", 3.53, 0.45, 0.000125, 0), basytec_row(3661, 5, "Discharge", 3.2, -0.9, -0.9, 1)]
+            basytec_row(61, 4, "Charge", 3.53, 0.45, 0.000125, 0),
+            basytec_row(3661, 5, "Discharge", 3.2, -0.9, -0.9, 1)]
     f = tmp_path / "basytec.txt"
     f.write_bytes((BASYTEC_HEAD + "".join(rows)).encode("latin-1"))
     assert only_sniffer(f.read_bytes()) == ["basytec"]

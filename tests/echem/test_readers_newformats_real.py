@@ -96,4 +96,5 @@ def test_listed_real_file_reads_with_its_own_numbers(name, fmt, impedance):
         checked = [(s, c, q) for s, c, q in steps if abs(c) >= 0.01 * big > 0]
         assert checked, "no step with current to compare"
         for step, change, integral in checked:
-            assert integral == pytest.approx(change, rel=0.01), f"step {step}: file {change:.6g} mAh, ∫I dt {integral:.6g}"
+            assert integral == pytest.approx(change, rel=0.01), \
+                f"step {step}: file {change:.6g} mAh, ∫I dt {integral:.6g}"

@@ -7,9 +7,9 @@
   galvani's ``res2sqlite`` and cellpy's Arbin loader use as well.
 * CSV exports (``Data Point,Date Time,Test Time (s),Step Time (s),Cycle Index,Step
   Index,Current (A),Voltage (V),…,Charge Capacity (Ah),Discharge Capacity (Ah),…``) and
-  ``.xlsx`` exports (record sheet ``Channel_1-006`` … beside ``Global_Info`` and
-  ``Statistics_…``; headers ``Test_Time(s)``, ``Current(A)`` …) carry the same columns
-  with units in the headers.
+  ``.xlsx`` exports (record sheets ``Channel_11_1``, ``Channel_11_2`` … or ``Channel_1-006``
+  beside ``Global_Info`` and ``Statistics_…``; headers ``Test_Time(s)``, ``Current(A)`` …)
+  carry the same columns with units in the headers.
 
 Arbin writes the current signed, charge positive.  Its charge and discharge capacities
 count up from the start of each cycle, so ``capacity_mAh`` = (charge − discharge
@@ -20,6 +20,7 @@ tests (``Test_ID``) is refused: export each test on its own.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -88,10 +89,15 @@ def read_arbin_csv(path: str | Path, *, columns: dict[str, str] | None = None, *
 
 
 def read_arbin_xlsx(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
-    """A :class:`Measurement` from the ``Channel…`` record sheet of an Arbin ``.xlsx`` export."""
+    """A :class:`Measurement` from the ``Channel…`` record sheets of an Arbin ``.xlsx`` export
+    (a long test continues over ``Channel_11_1``, ``Channel_11_2`` …; ``Channel_Chart`` is a chart)."""
     source = str(path)
-    sheet = pick_sheet(sheet_names(path), RECORD_SHEETS, source, "Arbin channel record")
-    headers, frame = read_sheets(path, [sheet])
+    names = sheet_names(path)
+    sheets = [n for n in names
+              if re.fullmatch(RECORD_SHEETS[1], n.strip(), re.IGNORECASE) and "chart" not in n.lower()]
+    sheets = sheets or [pick_sheet(names, RECORD_SHEETS, source, "Arbin channel record")]
+    headers, frame = read_sheets(path, sheets)
+    sheet = ", ".join(sheets)
     pair = [extra_column(headers, key, names, "capacity", source)
             for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
     pair = [c for c in pair if c is not None] if all(pair) else []

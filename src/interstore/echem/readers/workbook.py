@@ -48,7 +48,8 @@ def _open(path: str | Path):
     source = str(path)
     raw = load_bytes(path)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(source, "an Excel 97-2003 workbook (.xls)", expected="an .xlsx workbook (save as .xlsx in Excel)")
+        raise InputError(source, "an Excel 97-2003 workbook (.xls)",
+                         expected="an .xlsx workbook (save as .xlsx in Excel)")
     if not raw.startswith(_ZIP):
         raise InputError(source, "not an .xlsx workbook (no zip signature)", expected="an Excel .xlsx export")
     if not zipfile.is_zipfile(path):
