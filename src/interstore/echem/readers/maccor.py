@@ -32,7 +32,7 @@ import pandas as pd
 from ...errors import InputError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement, choose_columns
-from .tabular import header_index, read_word_column, signed_by_state, time_unit_from_clock, vendor_mapping
+from .tabular import header_index, read_word_columns, signed_by_state, time_unit_from_clock, vendor_mapping
 from .textfile import TextExport, open_text, read_columns, sniff_decimal, split_fields
 
 _HEADER = re.compile(r"^\s*Rec#?\s*[\t,]\s*(Cyc#|Cycle)", re.IGNORECASE)
@@ -107,25 +107,25 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
     values = read_columns(export, first, chosen, sep=sep, decimal=decimal, n_fields=len(headers))
     n = len(values["potential"])
     extra = {}
+    state_at, stamp_at = header_index(headers, STATE_NAMES), header_index(headers, STAMP_NAMES)
+    wanted = [state_at] + ([time_at, stamp_at] if "time" not in values else [])
+    words = read_word_columns(export, first, [i for i in wanted if i is not None], sep=sep, n_rows=n)
     if "time" not in values:
-        cells = read_word_column(export, first, time_at, sep=sep, n_rows=n)
+        cells = words[time_at]
         if _CLOCK.match(cells[0]):
             values["time"] = clock_seconds(cells, source, headers[time_at], first)
         else:
             elapsed = pd.to_numeric(pd.Series(cells), errors="coerce").to_numpy(float)
-            stamp_at = header_index(headers, STAMP_NAMES)
             if stamp_at is None:
                 raise InputError(source, f"no unit in column header '{headers[time_at]}' and no date-time column",
                                  expected=f"--columns time={headers[time_at]}@s (or @min, @h)")
-            unit, factor = time_unit_from_clock(elapsed, read_word_column(export, first, stamp_at, sep=sep, n_rows=n),
-                                                source=source, header=headers[time_at])
+            unit, factor = time_unit_from_clock(elapsed, words[stamp_at], source=source, header=headers[time_at])
             values["time"] = elapsed * factor
             extra["time_unit"] = f"{unit} (from '{headers[time_at]}' against '{headers[stamp_at]}')"
-    state_at = header_index(headers, STATE_NAMES)
     if state_at is None:
         extra["current_sign"] = "as written (no State/Md column)"
     else:
-        state = read_word_column(export, first, state_at, sep=sep, n_rows=n)
+        state = words[state_at]
         for key in ("current", "capacity"):
             if key in values:
                 values[key] = signed_by_state(values[key], state, discharge=DISCHARGE, source=source,

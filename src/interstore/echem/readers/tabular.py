@@ -80,14 +80,18 @@ def header_index(headers: Sequence[str], candidates: Sequence[str]) -> int | Non
     return next((lowered.index(c.lower()) for c in candidates if c.lower() in lowered), None)
 
 
-def read_word_column(export: TextExport, first: int, index: int, *, sep: str, n_rows: int) -> np.ndarray:
-    """Column ``index`` of ``n_rows`` data rows from line ``first``, as stripped strings
-    (a cycler's state column: ``C``, ``D``, ``R``, ``CC_Chg`` …)."""
+def read_word_columns(export: TextExport, first: int, indices: Sequence[int], *, sep: str,
+                      n_rows: int) -> dict[int, np.ndarray]:
+    """Columns ``indices`` of ``n_rows`` data rows from line ``first``, as stripped strings,
+    in one pass (a cycler's state ``C``/``D``/``R``, clock times, date stamps)."""
+    wanted = sorted(set(indices))
+    if not wanted:
+        return {}
     stream = io.BytesIO(export.raw)
     stream.seek(export.starts[first])
-    cells = pd.read_csv(stream, sep=sep, header=None, usecols=[index], nrows=n_rows, dtype=str,
-                        keep_default_na=False, index_col=False, engine="c", encoding="latin-1")[index]
-    return cells.str.strip().to_numpy(str)
+    frame = pd.read_csv(stream, sep=sep, header=None, usecols=wanted, nrows=n_rows, dtype=str,
+                        keep_default_na=False, index_col=False, engine="c", encoding="latin-1")
+    return {i: frame[i].str.strip().to_numpy(str) for i in wanted}
 
 
 def signed_by_state(magnitude: np.ndarray, state: np.ndarray, *, discharge: Sequence[str], source: str,
