@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed-stamp
 DEMO    := examples/demo_study/study.toml
 DEMOOUT := demo-output
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean system-deps
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,7 +22,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/interstore report $(DEMO) --out $(DEMOOUT)
 
-test: $(STAMP)
+# Debian packages the readers use: mdbtools (mdb-export) for Arbin .res files.  Installed
+# when running as root with apt-get (as CI does); elsewhere a note says how.
+system-deps:
+	@command -v mdb-export >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mdbtools >/dev/null; } \
+	      || echo "warning: could not install mdbtools; Arbin .res files will be refused"; \
+	  else echo "note: install mdbtools (apt-get install mdbtools) to read Arbin .res files"; fi; }
+
+test: $(STAMP) system-deps
 	$(PY) -m pytest
 
 clean:

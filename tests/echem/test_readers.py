@@ -115,8 +115,8 @@ def test_arbin_style_csv(tmp_path):
                  "3,03/14/2025 10:02:00,120.0,0.0,1,2,0.0002,0.60,0,0\n")
     m = read_measurement(f)
     assert m.time_s.tolist() == [0, 60, 120] and m.step.tolist() == [1, 1, 2]
-    assert m.current_A.tolist() == pytest.approx([-2e-4, -2e-4, 2e-4]) and "current_sign" not in m.extra
-    assert m.data["capacity_mAh"].tolist() == pytest.approx([0, -3.3e-3, 0])   # charge − discharge counters
+    assert m.current_A.tolist() == pytest.approx([-2e-4, -2e-4, 2e-4]) and m.instrument == "arbin"
+    assert m.data["capacity_mAh"].tolist() == pytest.approx([0, -3.3e-3, 0])  # (charge − discharge) Ah → mAh
 
 
 def test_csv_column_mapping_with_unit_override(tmp_path):

@@ -20,8 +20,9 @@ def test_every_entry_states_what_it_reads_and_returns():
     assert len(set(names)) == len(names) and FORMATS[-1].fallback and sum(f.fallback for f in FORMATS) == 1
     for f in FORMATS:
         assert f.extensions and all(e.startswith(".") for e in f.extensions) and f.description
-        assert f.returns in ("Measurement or ImpedanceSpectrum",)
-    assert instruments() == ("biologic", "neware", "gamry", "chi", "csv")
+        assert f.returns in ("Measurement or ImpedanceSpectrum", "Measurement", "ImpedanceSpectrum")
+    assert instruments() == ("biologic", "neware", "gamry", "arbin", "basytec", "maccor", "novonix", "autolab",
+                             "zplot", "versastudio", "ivium", "landt", "neware-xlsx", "xlsx", "chi", "csv")
 
 
 @pytest.mark.parametrize("name, renamed, fmt", [
@@ -63,7 +64,7 @@ def test_register_adds_a_format_in_one_call(tmp_path):
                               read_demo, None, "demo cycler text"))
         assert [f.name for f in FORMATS][-2:] == ["demo", "csv"]
         assert find_format(f).name == "demo" and read_measurement(f, instrument="demo").instrument == "demo"
-        with pytest.raises(InputError, match="holds no impedance spectrum"):
+        with pytest.raises(InputError, match="holds no impedance spectra"):
             from interstore.echem.readers import read_impedance
             read_impedance(f)
     finally:

@@ -33,7 +33,8 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
         meta["scan_rate_mV_s"] = require_positive("scan rate (mV/s)", scan_rate_mV_s)
     fmt = find_format(path, instrument)
     if fmt.read_measurement is None:
-        raise InputError(path, f"a {fmt.description} holds no time series", expected="a cycling, CV or CP file")
+        raise InputError(path, f"a {fmt.description} holds no time series",
+                         expected="a cycling, CV or CP file (read a spectrum with read_impedance / --impedance)")
     return fmt.read_measurement(path, columns=columns, **meta)
 
 
@@ -59,5 +60,5 @@ def read_impedance_sweeps(path: str | Path, *, columns: dict[str, str] | None = 
 def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrument: str | None) -> ImpedanceSpectrum:
     fmt = find_format(path, instrument)
     if fmt.read_impedance is None:
-        raise InputError(path, f"a {fmt.description} holds no impedance spectrum", expected="an EIS export")
+        raise InputError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
     return fmt.read_impedance(path, columns=columns)

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 from ...errors import InputError
-from . import biologic, chi, delimited, gamry, neware
+from . import arbin, autolab, basytec, biologic, chi, delimited, excel, gamry, ivium, landt, maccor, neware
+from . import neware_xlsx, novonix, versastudio, zplot
 from .textfile import binary, read_head
 
 Sniff = Callable[[bytes, Path], bool]
@@ -81,6 +82,18 @@ def _is_ndax(head: bytes, path: Path) -> bool:
         return False
 
 
+def _xlsx_of(vendor: str) -> Sniff:
+    """A workbook whose sheet names say it comes from ``vendor`` (see :func:`.excel.detect_vendor`)."""
+    def sniff(head: bytes, path: Path) -> bool:
+        if not excel.sniff(head):
+            return False
+        try:
+            return excel.detect_vendor(path) == vendor
+        except InputError:
+            return False
+    return sniff
+
+
 def _refuse_impedance(instrument: str) -> Callable:
     def refuse(path, **_):
         raise InputError(path, f"{instrument} files hold no impedance spectra",
@@ -103,6 +116,32 @@ FORMATS: list[ReaderFormat] = [
                  neware.read_neware, _refuse_impedance("Neware cycler"), "Neware BTS zip archive (NewareNDA)"),
     ReaderFormat("gamry-dta", "gamry", (".dta",), lambda head, _: _first_line(head) == "EXPLAIN",
                  gamry.read_dta, gamry.read_dta_impedance, "Gamry Framework .DTA (CURVE / ZCURVE tables)"),
+    ReaderFormat("arbin-res", "arbin", (".res",), lambda head, _: arbin.sniff_res(head),
+                 arbin.read_arbin, None, "Arbin MITS Pro .res database (mdb-export from mdbtools)"),
+    ReaderFormat("basytec", "basytec", (".txt",), lambda head, _: basytec.sniff(head),
+                 basytec.read_basytec, None, "BaSyTec text export"),
+    ReaderFormat("maccor", "maccor", (".txt", ".csv"), lambda head, _: maccor.sniff(head),
+                 maccor.read_maccor, None, "Maccor text / CSV export"),
+    ReaderFormat("novonix", "novonix", (".csv",), lambda head, _: novonix.sniff(head),
+                 novonix.read_novonix, None, "Novonix CSV export"),
+    ReaderFormat("arbin-csv", "arbin", (".csv",), lambda head, _: arbin.sniff_csv(head),
+                 arbin.read_arbin, None, "Arbin CSV export"),
+    ReaderFormat("autolab", "autolab", (".txt", ".csv"), lambda head, _: autolab.sniff(head),
+                 autolab.read_nova, autolab.read_nova_impedance, "Autolab NOVA ASCII export"),
+    ReaderFormat("zplot", "zplot", (".z",), lambda head, _: zplot.sniff(head),
+                 None, zplot.read_zplot_impedance, "ZPlot / Scribner .z impedance file"),
+    ReaderFormat("versastudio", "versastudio", (".par",), lambda head, _: versastudio.sniff(head),
+                 versastudio.read_par, versastudio.read_par_impedance, "VersaStudio .par"),
+    ReaderFormat("ivium", "ivium", (".idf",), lambda head, _: ivium.sniff(head),
+                 None, ivium.read_idf_impedance, "Ivium .idf impedance export"),
+    ReaderFormat("landt-xlsx", "landt", (".xlsx",), _xlsx_of("landt"), landt.read_landt, None,
+                 "LAND/LANHE .xlsx export (record sheet)"),
+    ReaderFormat("neware-xlsx", "neware-xlsx", (".xlsx",), _xlsx_of("neware-xlsx"), neware_xlsx.read_neware_xlsx, None,
+                 "Neware BTS .xlsx export (record sheet)"),
+    ReaderFormat("arbin-xlsx", "arbin", (".xlsx",), _xlsx_of("arbin"), arbin.read_arbin, None,
+                 "Arbin .xlsx export (Channel sheet)"),
+    ReaderFormat("cycler-xlsx", "xlsx", (".xlsx",), lambda head, _: excel.sniff(head), excel.read_excel, None,
+                 "cycler .xlsx workbook (vendor told from the sheet names)"),
     ReaderFormat("chi-text", "chi", (".txt",),
                  lambda head, _: any(k in _text(head) for k in chi.SIGNATURES),
                  chi.read_chi, chi.read_chi_impedance, "CH Instruments text export"),

@@ -1,0 +1,49 @@
+"""LAND (Wuhan LAND / LANHE CT2001, CT3001) cycler Excel exports (``.xlsx``).
+
+LANDdt / LANHE software export several sheets: ``Cycle-Tab`` (per-cycle charge and
+discharge capacity), ``Step-Tab`` (per step) and ``Record-Tab``, the record of every
+data point, which is the one read (its name is kept in ``extra['sheet']``).  Record
+columns: ``TestTime/Sec``, ``Current/mA`` (signed, discharge negative), ``Voltage/V``,
+``Capacity/mAh`` (charge passed in the step, unsigned), ``Cycle-Index``, ``Step-Index``,
+``Step-State`` (``R``, ``RateC``, ``RateD`` …); the Chinese export names
+(``测试时间/Sec``, ``电流/mA``, ``电压/V``, ``容量/mAh``, ``循环序号``, ``工步序号``) are
+recognised as well.  ``capacity_mAh`` is the step capacity signed like the current
+(:func:`.tabular.signed_like_current`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..record import Measurement
+from .columns import MEASUREMENT_KEYS, build_measurement
+from .tabular import signed_like_current
+from .workbook import is_xlsx, pick_sheet, read_sheets, sheet_columns, sheet_names
+
+RECORD_SHEETS = (r"Record-Tab", r"Record", r"记录层", r"Record.*", r"记录.*")
+NAMES = {
+    "time": ("TestTime/Sec", "TestTime/s", "TestTime/h", "测试时间/Sec", "测试时间/s"),
+    "potential": ("Voltage/V", "电压/V"),
+    "current": ("Current/mA", "Current/A", "Current/uA", "电流/mA", "电流/A"),
+    "cycle": ("Cycle-Index", "Cycle", "循环序号", "循环号"),
+    "step": ("Step-Index", "Step", "工步序号", "工步号"),
+    "capacity": ("Capacity/mAh", "Capacity/Ah", "Capacity/uAh", "容量/mAh", "容量/Ah"),
+}
+
+
+def sniff(head: bytes) -> bool:
+    """Only the workbook signature can be seen in the first bytes: the record sheet is
+    found when the file is read (``.xlsx`` files reach here by extension or ``--instrument``)."""
+    return is_xlsx(head)
+
+
+def read_landt(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:
+    """A :class:`Measurement` from the record sheet of a LAND/LANHE ``.xlsx`` export."""
+    source = str(path)
+    sheet = pick_sheet(sheet_names(path), RECORD_SHEETS, source, "LAND record")
+    headers, frame = read_sheets(path, [sheet])
+    values = sheet_columns(headers, frame, source, sheet, keys=MEASUREMENT_KEYS,
+                           required=("time", "potential", "current"), names=NAMES, columns=columns)
+    if "capacity" in values:
+        values["capacity"] = signed_like_current(values["capacity"], values["current"])
+    return build_measurement(values, source, "landt", extra={"sheet": sheet}, **meta)
