@@ -3,7 +3,6 @@ EC-Lab / Neware-BTS / ZView files) and analytic expectations for their contents.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np

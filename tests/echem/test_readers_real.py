@@ -411,3 +411,44 @@ def test_cli_read_reports_the_capacity_check(real, run_cli, tmp_path):
 def test_cli_multi_sweep_file_without_spectrum_is_one_line_exit_2(real, run_cli):
     code, out, err = run_cli("read", real("eis/geis.mpt"), "--impedance")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--spectrum N" in err
+
+
+# ---------------------------------------------------------------- capacity from the instrument's counter
+
+@pytest.mark.parametrize("name", ["neware/2-1-6_61[07005012].nda", "neware/test_2.ndax", "neware/TestFile.nda"])
+def test_capacity_from_the_cyclers_counter_equals_newareNDA(real, name):
+    """--capacity-from instrument: where the logging does not resolve the current (pulses,
+    2-s steps) the half-cycle capacities are the cycler's own, equal to NewareNDA's."""
+    path = real(name)
+    cycler = newareNDA_cycles(newareNDA(path))
+    a = analyze_cycling(read_measurement(path), ONE_MG, capacity_from="instrument")
+    assert a.settings["capacity_from"] == "instrument"
+    compared = 0
+    for c in (c for c in a.cycles if c.complete):
+        for half, kind in ((c.charge, "charge"), (c.discharge, "discharge")):
+            if half is not None:
+                assert half.capacity_mAh == pytest.approx(cycler.loc[c.cycle, kind], rel=1e-3), (c.cycle, kind)
+                compared += 1
+    assert compared >= 1
+
+
+def test_capacity_from_the_counter_of_an_ec_lab_file(real):
+    path = real("biologic/gcpl.issue_211.mpt")
+    q = ec_lab_table(path).groupby("half cycle")["Q charge/discharge/mA.h"].agg(lambda x: x.abs().max()).to_numpy()
+    a = analyze_cycling(read_measurement(path), ONE_MG, capacity_from="instrument")
+    mine = np.array([h.capacity_mAh for c in a.cycles for h in (c.charge, c.discharge)])
+    assert np.allclose(mine, q, rtol=1e-3)
+
+
+def test_capacity_from_the_counter_needs_one(real, run_cli, tmp_path):
+    import json
+
+    with pytest.raises(InputError, match="cv_data.dta: no capacity column of the instrument's own"):
+        analyze_cycling(read_measurement(real("gamry/cv_data.dta")), ONE_MG, capacity_from="instrument")
+    code, out, err = run_cli("gcd", "analyze", real("neware/2-1-6_61[07005012].nda"), "--mass-mg", "1",
+                             "--capacity-from", "instrument", "--json", tmp_path / "g.json")
+    first = json.loads((tmp_path / "g.json").read_text())["cycles"][0]
+    assert code == 0 and first["discharge_capacity_mAh_g"]["active"] == pytest.approx(299_823, rel=1e-4)
+    code, out, err = run_cli("gcd", "analyze", real("neware/TestFile.nda"), "--mass-mg", "1",
+                             "--capacity-from", "counter")
+    assert code == 2 and "--capacity-from" in err and "integrated | instrument" in err

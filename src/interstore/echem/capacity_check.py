@@ -76,7 +76,8 @@ class CapacityCheck:
                 f"(rows {w.first_row + 1}-{w.last_row + 1}) ∫|I|dt = {w.integrated_mAh:.6g} mAh vs instrument "
                 f"{w.instrument_mAh:.6g} mAh ({100 * w.relative_difference:+.1f} %, tolerance "
                 f"{100 * self.tolerance:g} %): the time or current column, or the sampling (pulses shorter than "
-                "the logging interval), makes capacities integrated from the current unreliable"]
+                "the logging interval), makes capacities integrated from the current unreliable; the cycler's own "
+                "count is used with --capacity-from instrument (capacity_from='instrument')"]
 
     def to_dict(self) -> dict:
         w = self.worst
@@ -124,3 +125,17 @@ def check_capacity(m: Measurement, tolerance: float = TOLERANCE) -> CapacityChec
     blocks = tuple(BlockComparison(int(cycle[a]), int(step[a]), int(a), int(b), float(qi), float(qc))
                    for a, b, qi, qc in zip(starts[keep], ends[keep], q_int[keep], q_inst[keep]))
     return CapacityCheck(m.source, tolerance, blocks)
+
+
+def counter_charge_mAh(m: Measurement, first: int, last: int) -> float | None:
+    """The charge the instrument's own counter passed over rows [first, last]: the sum of
+    |q(block end) − q(block start)| over the blocks (step, cycle, current sign) that start
+    in that span, each cut at ``last``.  ``None`` when the file has no capacity column."""
+    if "capacity_mAh" not in m.data.columns:
+        return None
+    counter = m.data["capacity_mAh"].to_numpy(float)
+    starts = _block_starts(m)
+    ends = np.concatenate([starts[1:] - 1, [counter.size - 1]])
+    inside = (starts >= first) & (starts <= last)
+    return float(np.sum(np.abs(counter[np.minimum(ends[inside], last)] - counter[starts[inside]])))
+

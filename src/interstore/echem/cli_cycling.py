@@ -181,15 +181,19 @@ def gcd_analyze(
     cycles_from: Annotated[str, typer.Option(
         "--cycles-from", help="Cycle numbering: auto (file if it numbers cycles), file, or discharge "
         "(a new cycle at every discharge).")] = "auto",
+    capacity_from: Annotated[str, typer.Option(
+        "--capacity-from", help="integrated (∫|I|dt of the logged points) or instrument (the cycler's own "
+        "capacity counter; for logging that does not resolve the current, e.g. pulses).")] = "integrated",
     columns: ColumnsOption = None,
     instrument: InstrumentOption = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
     """Capacity, CE, energy and average voltage per cycle and rate step on every mass basis, and Ragone data."""
-    from .galvanostatic import CE_CONVENTIONS, CYCLE_SOURCES, analyze_cycling
+    from .galvanostatic import CAPACITY_SOURCES, CE_CONVENTIONS, CYCLE_SOURCES, analyze_cycling
 
-    for option, value, allowed in (("--ce", ce, CE_CONVENTIONS), ("--cycles-from", cycles_from, CYCLE_SOURCES)):
+    for option, value, allowed in (("--ce", ce, CE_CONVENTIONS), ("--cycles-from", cycles_from, CYCLE_SOURCES),
+                                   ("--capacity-from", capacity_from, CAPACITY_SOURCES)):
         if value not in allowed:  # checked before the file is read
             raise InputError(f"option {option}", f"got {value!r}", expected=" | ".join(allowed))
     labels = (substrate_mg, electrode_mg, active_label, substrate_label)
@@ -201,7 +205,8 @@ def gcd_analyze(
                          expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
     masses = (masses or _masses(None, measurement.active_mass_g, *labels)).with_area(area_cm2, loading_mg_cm2)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
-        measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from))])[0]
+        measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from,
+        capacity_from=capacity_from))])[0]
     result = analysis.to_dict()
     written = []
     if out is not None:

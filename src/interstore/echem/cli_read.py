@@ -122,8 +122,10 @@ def read(
 
 def _check_row(check) -> str:
     """One cell: the capacity self-consistency verdict."""
-    if check is None or not check.blocks:
+    if check is None:
         return "no capacity column in the file: not checked"
+    if not check.blocks:
+        return "capacity column present, but no step of 3 rows or more to compare"
     w = check.worst
     verdict = "agrees" if check.ok else f"DISAGREES in {len(check.disagreeing)} step(s)"
     return (f"{verdict} ({len(check.blocks)} step(s) compared, worst {100 * w.relative_difference:+.2f} %, "

@@ -23,7 +23,7 @@ from scipy.integrate import trapezoid
 
 from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
-from .capacity_check import CapacityCheck, check_capacity
+from .capacity_check import CapacityCheck, check_capacity, counter_charge_mAh
 from .energy_power import RagonePoint, ragone_points
 from .record import Measurement
 
@@ -32,6 +32,7 @@ CE_CONVENTIONS = {
     "charge/discharge": "coulombic efficiency = charge capacity / discharge capacity of the same cycle × 100 %",
 }
 CYCLE_SOURCES = ("auto", "file", "discharge")
+CAPACITY_SOURCES = ("integrated", "instrument")
 CURVE_POINTS = 400  # points kept per half-cycle curve in to_dict()
 BLIP_ROWS = 5  # a segment this long at a strong current is a half-cycle, however little charge it passes
 BLIP_CURRENT_SHARE = 0.1
@@ -341,14 +342,24 @@ def _merge(parts: list[HalfCycle]) -> HalfCycle:
 def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                     ce_convention: str = "discharge/charge", rest_current_A: float | None = None,
                     rate_tolerance: float = 0.05, min_fraction: float = 0.01,
-                    cycles_from: str = "auto") -> CyclingAnalysis:
+                    cycles_from: str = "auto", capacity_from: str = "integrated") -> CyclingAnalysis:
     """Capacity, CE, energy and average voltage per cycle and per rate step (see module doc).
 
     ``rest_current_A``: |I| at or below this counts as rest (default 10⁻³ × max |I|).
     ``min_fraction``: half-cycles passing less charge than this fraction of the largest one
     (noise spikes, current switching transients) are dropped and their neighbours rejoined.
     ``cycles_from``: ``file`` (the cycle column), ``discharge`` (a new cycle at every discharge) or
-    ``auto`` (the file's numbering when it has more than one cycle, else ``discharge``)."""
+    ``auto`` (the file's numbering when it has more than one cycle, else ``discharge``).
+    ``capacity_from``: ``integrated`` (Q = ∫|I|dt/3.6 of the logged points) or ``instrument``
+    (the cycler's own counter over each half-cycle's steps, for files whose logging does not
+    resolve the current, e.g. short pulses; energy is then scaled by the same factor, i.e.
+    E = V̄·Q with V̄ from the logged points)."""
+    if capacity_from not in CAPACITY_SOURCES:
+        raise InputError("capacity source", f"got {capacity_from!r}", expected=" | ".join(CAPACITY_SOURCES))
+    if capacity_from == "instrument" and "capacity_mAh" not in measurement.data.columns:
+        raise InputError(measurement.source, "no capacity column of the instrument's own",
+                         expected="a file with the cycler's capacity counter, or capacities integrated from the "
+                                  "current (--capacity-from integrated)")
     if cycles_from not in CYCLE_SOURCES:
         raise InputError("cycle numbering", f"got {cycles_from!r}", expected=" | ".join(CYCLE_SOURCES))
     if ce_convention not in CE_CONVENTIONS:
@@ -375,6 +386,9 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     halves: dict[tuple[int, str], list[HalfCycle]] = {}
     for (kind, a, b), cyc in zip(segments, cycles_of):
         q, e = half_cycle_integrals(t[a:b + 1], v[a:b + 1], i[a:b + 1])
+        if capacity_from == "instrument" and q[-1] > 0:  # the counter's charge; ∫V|I|dt scaled alike (V̄ kept)
+            scale = counter_charge_mAh(measurement, a, b) / q[-1]
+            q, e = q * scale, e * scale
         halves.setdefault((cyc, kind), []).append(HalfCycle(
             kind, cyc, float(np.median(np.abs(i[a:b + 1]))), float(q[-1]), e, float(t[b] - t[a]),
             q, v[a:b + 1].copy()))
@@ -417,7 +431,7 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                            [s.discharge_duration_s for s in with_dis],
                            [s.current_A for s in with_dis], masses) if with_dis else []
     settings = {"rest_current_A": rest, "min_fraction": min_fraction, "rate_tolerance": rate_tolerance,
-                "cycles_from": cycles_from}
+                "cycles_from": cycles_from, "capacity_from": capacity_from}
     check = check_capacity(measurement)
     warnings += [] if check is None else check.warnings()
     return CyclingAnalysis(measurement.source, masses, ce_convention, tuple(cycles), tuple(steps),
