@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import typer
 from typer.exceptions import TyperException
 
 from .cli_support import JsonOption, OutOption, err_console
-from .errors import InputError
+from .errors import InputError, InterstoreWarning
+
+_python_showwarning = warnings.showwarning
 
 app = typer.Typer(
     name="interstore",
@@ -75,8 +78,17 @@ def _mount() -> None:
 _mount()
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """interstore's own warnings as one ``warning:`` line on stderr; others as Python prints them."""
+    if issubclass(category, InterstoreWarning):
+        err_console.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn input errors into one line + exit code 2."""
+    warnings.showwarning = _warning_line
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..constants import ELEMENTARY_CHARGE, FARADAY, GAS_CONSTANT, Z_ZINC
-from ..errors import InputError
+from ..errors import InputError, InterstoreWarning
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
 MAX_CV_CYCLES = 50  # a simulated CV reaches its periodic state in a few cycles
 MAX_NOMINAL_HOURS = 1e4  # slowest galvanostatic run: ~C/10000 (the capacity at 1e-4 A/g in about 4000 h)
+DEFAULT_CELLS = 30               # finite volumes per reservoir when nothing asks for more
+CELLS_PER_DIFFUSION_LENGTH = 10  # cells across √(D t) at the highest rate: < 0.1 % capacity error vs a converged mesh
+MAX_AUTO_CELLS = 400
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,8 @@ def _bulk_reservoir(config: CellConfig) -> Reservoir:
     rho = host.density_g_cm3 * 1e6                         # g m⁻³
     area_m2_g = (3.0 if host.geometry == "sphere" else 1.0) / (rho * host.size_m)
     return Reservoir("bulk", q, get_ocp(host.ocp, base_dir=config.base_dir, temperature_K=config.cell.temperature_K),
-                     Mesh(host.geometry, config.numerics.n_cells), host.diffusivity_m2_s / host.size_m ** 2,
+                     Mesh(host.geometry, config.numerics.n_cells or DEFAULT_CELLS),
+                     host.diffusivity_m2_s / host.size_m ** 2,
                      host.exchange_current_A_m2 * area_m2_g, host.kinetic_electrons, True)
 
 
@@ -258,7 +262,7 @@ def _interface_reservoir(config: CellConfig) -> Reservoir:
     itf = config.interface
     area = interface_area_m2_g(config)
     q, ocp = _interface_storage(config, area)
-    return Reservoir("interface", q, ocp, Mesh(itf.transport_geometry, config.numerics.n_cells),
+    return Reservoir("interface", q, ocp, Mesh(itf.transport_geometry, config.numerics.n_cells or DEFAULT_CELLS),
                      interface_diffusivity_m2_s(config) / itf.transport_length_m ** 2,
                      itf.exchange_current_A_m2 * area, 1.0, False)
 
@@ -279,6 +283,34 @@ def build_model(config: CellConfig, *, reservoirs: str = "all") -> ElectrodeMode
     c, n = config.cell, config.numerics
     return ElectrodeModel(tuple(res), c.r_ohm_ohm * c.active_mass_g, c.temperature_K, c.v_min_V, c.v_max_V,
                           n.rtol, n.atol, n.points_per_segment, c.active_mass_g)
+
+
+class MeshWarning(InterstoreWarning):
+    """A user-set ``numerics.n_cells`` too coarse for the diffusion layer at the highest rate."""
+
+
+def resolve_cells(config: CellConfig, max_current_A_g: float, *, reservoirs: str = "all") -> CellConfig:
+    """The config with the mesh a galvanostatic run up to ``max_current_A_g`` (A g⁻¹ active) needs.
+
+    At current I the reservoirs cannot take longer than t = ΣQ_k/I to fill, and the diffusion layer
+    at the surface is ℓ_k = √(D_k t)/L_k thick (in units of the particle size L_k).  The mesh must
+    put :data:`CELLS_PER_DIFFUSION_LENGTH` cells across the thinnest layer: n ≥ 10/min ℓ_k.
+    ``numerics.n_cells`` unset: n = max(30, that), at most 400.  Set by the user and coarser: kept,
+    with a :class:`MeshWarning` naming the cells it would take."""
+    import warnings
+
+    model = build_model(config, reservoirs=reservoirs)
+    t = sum(r.capacity_C_g for r in model.reservoirs) / max_current_A_g
+    ell = min(math.sqrt(r.rate_s_inv * t) for r in model.reservoirs)
+    needed = math.ceil(CELLS_PER_DIFFUSION_LENGTH / ell)
+    if config.numerics.n_cells is None:
+        return config.updated(**{"numerics.n_cells": min(max(DEFAULT_CELLS, needed), MAX_AUTO_CELLS)})
+    if config.numerics.n_cells < needed:
+        warnings.warn(f"numerics.n_cells = {config.numerics.n_cells} puts {config.numerics.n_cells * ell:.1f} cells "
+                      f"across the diffusion layer √(D t) at {max_current_A_g:.3g} A/g (active): capacities may be "
+                      f"off by percents; use n_cells >= {needed} or leave it unset (automatic)", MeshWarning,
+                      stacklevel=3)
+    return config
 
 
 # ---------------------------------------------------------------------------- the solver
@@ -582,6 +614,8 @@ def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only:
                              expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
                              f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
     i_active = np.array(currents) * m_basis / config.cell.active_mass_g          # A per g active
+    config = resolve_cells(config, float(i_active.max()), reservoirs="bulk" if bulk_only else "all")
+    model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     if direction == "discharge":
         v0 = float(model.reservoirs[0].ocp(config.host.initial_stoichiometry))
         cutoff = config.cell.v_min_V
@@ -679,6 +713,8 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
         raise InputError("rate test", f"currents {currents_A_g!r}, cycles {cycles_per_rate!r}",
                          expected="currents > 0 A/g and cycles_per_rate >= 1")
     _, _, m_basis = _basis(config)
+    config = resolve_cells(config, max(currents) * m_basis / config.cell.active_mass_g,
+                           reservoirs="bulk" if bulk_only else "all")
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     y = equilibrium_state(model, float(model.reservoirs[0].ocp(config.host.initial_stoichiometry)))
     y[model.slices[0]] = config.host.initial_stoichiometry
