@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..blas import single_threaded_blas
 from ..errors import InputError
 from .electrode import SURFACE_WEIGHTS, ElectrodeModel, Mesh, Reservoir, Trajectory, _solve_phi
 
@@ -132,6 +133,7 @@ class _Stepper:
         return z_new, phi_new, i_new, np.where(ok, err, np.inf)
 
 
+@single_threaded_blas
 def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durations_s,
                       cutoff_V: float | None) -> list[Trajectory]:
     """Constant insertion currents (A g⁻¹ active, one trajectory each, all from ``y0``) until
