@@ -85,14 +85,16 @@ def write_csv(path: str | Path, frame) -> Path:
     return write_text(path, frame.to_csv(index=False))
 
 
-def save_figure(fig, path: str | Path, *, dpi: int = 200) -> Path:
-    """Save a matplotlib figure atomically; the format follows the file suffix."""
+def save_figure(fig, path: str | Path, *, dpi: int = 200, crop: bool = True) -> Path:
+    """Save a matplotlib figure atomically; the format follows the file suffix.  ``crop``: cut to the
+    tight bounding box of the drawn artists (this draws the figure twice); ``False`` for a figure
+    whose margins are already set (drawn once)."""
     import io
 
     import matplotlib.pyplot as plt
 
     path = Path(path)
     buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight" if crop else None)
     plt.close(fig)
     return _atomic_write_bytes(path, buf.getvalue())
