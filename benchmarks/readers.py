@@ -1,7 +1,11 @@
 """Reader speed and memory: wall time (best of 3), CPU time and peak traced memory (tracemalloc, a separate
-read) to read large synthetic exports (CSV, EC-Lab .mpt with decimal comma, CSV with a text column, Gamry .DTA).
+read) to read large synthetic exports (CSV, EC-Lab .mpt with decimal comma, CSV with a text column, Gamry .DTA),
+and the plain CSV side by side with ``pandas.read_csv`` (the reference; interleaved rounds, median CPU of 3).
 
 Usage: python benchmarks/readers.py [--rows 200000]
+
+Target: read_measurement on the plain CSV ≤ 2× pandas.read_csv of the same file (CPU): format detection,
+unit conversion and validation may cost at most as much again as the parse itself.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from _measure import conditions, measure, print_table
+from _measure import conditions, interleaved, measure, print_table, verdict
 
 from interstore.echem.readers import read_measurement
 
@@ -59,8 +63,19 @@ def main() -> None:
             m = measure(label, lambda: read_measurement(path), repeat=3)  # noqa: B023  called right here
             rows.append((label, args.rows, f"{path.stat().st_size / 2**20:.1f}", f"{m.wall_s:.2f}",
                          f"{m.cpu_s:.2f}", f"{args.rows / m.wall_s:.3g}", f"{m.peak_mib:.1f}"))
+        import pandas as pd
+
+        plain = files["csv (3 numeric columns)"]
+        side = interleaved({"ours": lambda: read_measurement(plain), "pandas": lambda: pd.read_csv(plain)})
     print_table(["format", "rows", "file (MiB)", "wall, best of 3 (s)", "CPU (s)", "rows/s", "peak traced (MiB)"],
                 rows)
+    print_table(["reader", "wall (s)", "CPU, median of 3 (s)"],
+                [("interstore read_measurement", f"{side['ours'].wall_s:.3f}", f"{side['ours'].cpu_s:.3f}"),
+                 ("pandas.read_csv", f"{side['pandas'].wall_s:.3f}", f"{side['pandas'].cpu_s:.3f}")],
+                title=f"Plain CSV ({args.rows} rows) side by side")
+    print()
+    verdict("read_measurement / pandas.read_csv on the plain CSV, CPU", side["ours"].cpu_s / side["pandas"].cpu_s,
+            2.0, unit="×")
     print(conditions())
 
 

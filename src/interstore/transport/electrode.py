@@ -324,9 +324,6 @@ def _single_phi(r: Reservoir, x_s, u, current_A_g, f: float):
     return u - 2.0 / (r.kinetic_electrons * f) * np.arcsinh(current_A_g / (2.0 * r.i0_A_g * g))
 
 
-PHI_NEWTON_MAX_STEP_V = 0.05   # largest Newton step in φ (sinh kinetics: keeps iterates in the bracket's basin)
-
-
 def _solve_phi(model: ElectrodeModel, x_s, *, current_A_g: float | None, potential_V=None) -> np.ndarray:
     """Electrode potential φ (V) with Σ i_k(φ, x_s,k) = demand: the applied insertion current
     (galvanostatic) or (φ − V)/(R m) (potentiostatic).  ``x_s`` holds one surface stoichiometry
