@@ -16,9 +16,10 @@ with g = 2√(x_s(1−x_s)) for the bulk and g = 1 for the interface, and the vo
 average obeys Q_k·d⟨x_k⟩/dt = i_k.  The terminal potential is V = φ + R·m·I_an
 (ohmic drop; I_an = −Σ i_k is the anodic current in A g⁻¹, m the active mass in g).
 Galvanostatic steps fix Σ i_k; potentiostatic steps (CV, holds) fix V; φ follows
-from a scalar monotone root solve at every right-hand-side evaluation.
+from the kinetics (Newton on analytic derivatives).
 
-Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative),
+Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative; its size from
+the diffusion length at the highest rate unless set, :func:`resolve_cells`),
 surface value by quadratic extrapolation of the last three cells.  Galvanostatic steps
 (any number of reservoirs, many currents at once) go through an exponential integrator
 on the Laplacian's eigenmodes with φ and the currents solved by Newton on the analytic
