@@ -563,7 +563,8 @@ class Discharge:
                            active_mass_g=self.active_mass_g, technique="galvanostatic")
 
 
-def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active, cutoff_V: float) -> list[Trajectory]:
+def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active, cutoff_V: float,
+                   progress: Callable[[], None] | None = None) -> list[Trajectory]:
     """Constant insertion currents (A g⁻¹ active; < 0 charges), one trajectory each from ``y0``, until
     ``cutoff_V`` or until the reservoirs are full/empty (bounded at 1.05× the time to fill/empty them).
     All currents are integrated together (:func:`~interstore.transport.expintegrator.run_galvanostatic`)."""
@@ -572,7 +573,8 @@ def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active, cutoff_V: fl
     currents = np.atleast_1d(np.asarray(i_active, float))
     stored0 = model.stored_C_g(y0).sum()
     room = np.where(currents > 0, sum(r.capacity_C_g for r in model.reservoirs) - stored0, stored0)
-    return run_galvanostatic(model, y0, currents, 1.05 * np.maximum(room, 1e-9) / np.abs(currents), cutoff_V)
+    return run_galvanostatic(model, y0, currents, 1.05 * np.maximum(room, 1e-9) / np.abs(currents), cutoff_V,
+                             progress)
 
 
 def _basis(config: CellConfig) -> tuple[str, str, float]:
@@ -591,9 +593,11 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
 
 
 def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only: bool = False,
-                                 direction: str = "discharge") -> list[Discharge]:
+                                 direction: str = "discharge",
+                                 progress: Callable[[], None] | None = None) -> list[Discharge]:
     """:func:`simulate_galvanostatic` at several currents (A g⁻¹ of the config basis), integrated
-    together as one batch: the same discharges, for much less than one call per current."""
+    together as one batch: the same discharges, for much less than one call per current.
+    ``progress()`` is called once per current as its run ends (for a progress bar)."""
     if direction not in ("discharge", "charge"):
         raise InputError("direction", f"unknown {direction!r}", expected="discharge or charge")
     currents = []
@@ -626,7 +630,7 @@ def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only:
     if direction == "discharge":
         y0[model.slices[0]] = config.host.initial_stoichiometry
     out = []
-    for current, i_act, traj in zip(currents, i_active, _run_to_cutoff(model, y0, i_active, cutoff)):
+    for current, i_act, traj in zip(currents, i_active, _run_to_cutoff(model, y0, i_active, cutoff, progress)):
         stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
         delta = stored - stored[:, :1]
         passed = i_act * traj.time_s[-1]

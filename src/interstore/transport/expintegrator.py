@@ -29,6 +29,7 @@ node, so dense output has the accuracy of the scheme itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -135,9 +136,10 @@ class _Stepper:
 
 @single_threaded_blas
 def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durations_s,
-                      cutoff_V: float | None) -> list[Trajectory]:
+                      cutoff_V: float | None, progress: Callable[[], None] | None = None) -> list[Trajectory]:
     """Constant insertion currents (A g⁻¹ active, one trajectory each, all from ``y0``) until
-    ``cutoff_V`` or the duration; ``model.points_per_segment`` output points per trajectory."""
+    ``cutoff_V`` or the duration; ``model.points_per_segment`` output points per trajectory.
+    ``progress()`` is called once for each current as it reaches its end."""
     stepper = _Stepper(model)
     demand = np.asarray(currents_A_g, float)
     dur = np.asarray(durations_s, float)
@@ -153,6 +155,8 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     cross_v = np.full(nb, np.nan)
     # already past the cut-off at t = 0: a one-point trajectory
     active = np.ones(nb, bool) if cutoff_V is None else (phi - model.r_ohm_g * demand - cutoff_V) * sign > 0
+    for _ in range(int((~active).sum()) if progress is not None else 0):
+        progress()
     h = FIRST_STEP * dur
     dphi_dt, di_dt = np.zeros(nb), [np.zeros(nb) for _ in i]      # Newton predictors
     for _ in range(MAX_STEPS):
@@ -186,6 +190,9 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
         finished = np.zeros(nb, bool)
         finished[a[cross]] = True
         finished[upd[t[upd] >= dur[upd] * (1.0 - 1e-12)]] = True
+        if progress is not None:
+            for _ in range(int((finished & active).sum())):
+                progress()
         active &= ~finished
         h[a] = hh * np.clip(0.9 / np.sqrt(np.maximum(ratio, 1e-12)), 0.2, 5.0)
     else:
