@@ -45,3 +45,14 @@ def test_coarse_user_mesh_warns_and_automatic_mesh_resolves_the_diffusion_layer(
         resolve_cells(auto, 100.0)                                      # enough cells: no warning
     with pytest.warns(MeshWarning, match="n_cells >= 47"):
         resolve_cells(cfg.updated(**{"numerics.n_cells": 30}), 100.0)
+
+
+def test_cli_prints_the_coarse_mesh_warning_as_one_line(run_cli, tmp_path):
+    text = EXAMPLE.read_text().replace("[numerics]\n", "[numerics]\nn_cells = 12\n")
+    cfg = tmp_path / "coarse.toml"
+    cfg.write_text(text)
+    code, _, err = run_cli("simulate", "discharge", cfg, "--rates", "1,50")
+    assert code == 0
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: numerics.n_cells = 12 ")
+    assert "n_cells >= 37" in lines[0] and "Traceback" not in err
