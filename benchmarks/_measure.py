@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["NAN", "Laps", "Measurement", "conditions", "load_1min", "max_rss_mib", "measure", "print_table"]
+__all__ = ["NAN", "Laps", "Measurement", "conditions", "interleaved", "load_1min", "max_rss_mib", "measure",
+           "print_table", "verdict"]
 
 NAN = float("nan")
 
@@ -96,6 +97,29 @@ def measure(label: str, fn: Callable[[], Any], *, trace: Literal["separate", "in
         wall, cpu = best
         peak = _traced_peak(fn)[1] if trace == "separate" else NAN
     return Measurement(label, wall, cpu, peak, max_rss_mib(), load_1min(), result)
+
+
+def interleaved(cases: dict[str, Callable[[], Any]], *, repeat: int = 3) -> dict[str, Measurement]:
+    """Run the cases in turn, ``repeat`` rounds (a, b, a, b, …), and keep for each the run with the
+    median CPU time: two codes measured side by side see the same machine load.  ``result`` is the
+    return value of the first run; ``peak_mib`` is NaN (no tracemalloc)."""
+    runs: dict[str, list[Measurement]] = {k: [] for k in cases}
+    for _ in range(max(repeat, 1)):
+        for label, fn in cases.items():
+            runs[label].append(measure(label, fn, trace="off"))
+    out = {}
+    for label, ms in runs.items():
+        ordered = sorted(ms, key=lambda m: m.cpu_s)
+        mid = ordered[len(ordered) // 2]
+        out[label] = Measurement(label, mid.wall_s, mid.cpu_s, NAN, mid.rss_mib, mid.load, ms[0].result)
+    return out
+
+
+def verdict(target: str, value: float, limit: float, *, unit: str = "") -> bool:
+    """Print one verdict line, ``target <name> ≤ <limit>: met|MISSED (measured <value>)``; return met."""
+    met = bool(value <= limit)
+    print(f"target {target} ≤ {limit:g}{unit}: {'met' if met else 'MISSED'} (measured {value:.3g}{unit})")
+    return met
 
 
 class Laps:

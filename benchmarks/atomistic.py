@@ -7,6 +7,10 @@ eV/Å so it runs all of them) and per optimizer step, and the peak resident
 memory of the process (``resource.getrusage``; torch allocations are not
 visible to tracemalloc).  torch runs single-threaded, as in a scan.  Measured with
 ``benchmarks/_measure.py`` (no tracemalloc: wall and CPU time, max RSS, load average).
+
+Target (issue 13, scan): ``interface scan builtin:vo2-graphene --max-zn 4`` with default settings ≤ 5 min
+CPU.  This script does not run the scan; it prints that target as not measured, beside the per-step
+costs from which a scan's cost follows.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ def main() -> None:
                  "CPU per relaxation (s)", "peak RSS (MiB)", "load avg (1 min)"], rows,
                 title=f"{info['model']} {info['model_version']} (chgnet {info['package_version']}, "
                       f"torch {info['torch_version']}, 1 thread)")
+    print()
+    print("target interface scan builtin:vo2-graphene --max-zn 4 ≤ 5 min CPU: NOT MEASURED here "
+          "(the scan is not run by this script; per-step costs above)")
     print(conditions())
 
 

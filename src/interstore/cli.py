@@ -8,12 +8,79 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
+import click
 import typer
+from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .cli_support import JsonOption, OutOption, err_console
-from .errors import InputError
+from .errors import InputError, InterstoreWarning
+
+_python_showwarning = warnings.showwarning
+
+# Top-level command name -> (module whose ``register(app)`` adds it, the one-line help shown by
+# ``interstore --help``).  Modules are imported only when one of their commands runs, so start-up
+# costs typer + rich, not pandas/scipy/matplotlib.  A new command group is one line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "read": ("interstore.echem.cli_read",
+             "Read an instrument file into the canonical record; print a summary, write CSV + PNG to --out."),
+    "report": ("interstore.report.cli", "Analyse STUDY.toml and write report.html, report.json and PNG figures "
+               "into --out."),
+    "cv": ("interstore.echem.cli_cv", "Cyclic voltammetry kinetics: b-values, Dunn capacitive split, Trasatti "
+           "charges."),
+    "gcd": ("interstore.echem.cli_cycling", "Galvanostatic cycling: capacity, CE, energy, average voltage, rate "
+            "steps, Ragone."),
+    "gitt": ("interstore.echem.cli_cycling", "GITT: Weppner-Huggins diffusion coefficient per pulse."),
+    "eis": ("interstore.echem.cli_cycling", "EIS: Randles / finite-length Warburg fits and the Warburg diffusion "
+            "coefficient."),
+    "capacity": ("interstore.echem.cli_cycling", "Theoretical (Faradaic) capacity Q = nF/(3.6 M)."),
+    "spacecharge": ("interstore.transport.cli_equilibrium", "Space-charge (interface) storage at the V-oxide | "
+                    "substrate junction."),
+    "diffusion": ("interstore.transport.cli_equilibrium", "Chemical diffusion in mixed conductors and job-sharing "
+                  "heterostructures."),
+    "simulate": ("interstore.transport.cli_simulate", "Transient electrode simulator: discharge, Ragone, CV and "
+                 "design maps."),
+    "interface": ("interstore.atomistic.cli", "Zn binding at V-oxide heterointerfaces: E_b(n), voltages, "
+                  "breathing, limit capacity."),
+    "evidence": ("interstore.evidence.cli", "Evidence-tiered verdict on interface storage; the focus article's "
+                 "Table 1."),
+    "literature": ("interstore.literature.cli", "Literature keyword association networks (VOSviewer-style)."),
+    "batch": ("interstore.echem.cli_batch", "Per-cycle capacity, CE, retention, energy and average voltage of "
+              "every file, as one Parquet + CSV table."),
+    "spectra": ("interstore.spectra.cli", "Spectra (Raman, FT-IR, XPS, XAS): band fits, reversibility over a "
+                "cycle, oxidation states, XANES edge/LCF, MCR-ALS."),
+}
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: commands of :data:`COMMANDS` are listed from the registry and mounted from
+    their module only when resolved (run, or asked for their own ``--help``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(dict.fromkeys([*super().list_commands(ctx), *COMMANDS]))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:     # listing only: name and help
+            return click.Command(name, help=COMMANDS[name][1])
+        return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] in COMMANDS and args[0] not in self.commands:
+            self.mount(COMMANDS[args[0]][0])
+        return super().resolve_command(ctx, args)
+
+    def mount(self, module_name: str) -> None:
+        """Import one command module and add every command its ``register`` creates."""
+        from importlib import import_module
+
+        holder = typer.Typer()
+        holder.callback()(lambda: None)                     # always a group, even for one command
+        import_module(module_name).register(holder)
+        for name, command in typer.main.get_command(holder).commands.items():
+            self.add_command(command, name)
+
 
 app = typer.Typer(
     name="interstore",
@@ -21,6 +88,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_LazyGroup,
 )
 
 
@@ -50,35 +118,17 @@ def version(json_path: JsonOption = None, out: OutOption = None) -> None:
     emit(result, json_path, written=[write_json(out / "versions.json", result)] if out is not None else [])
 
 
-# Each module exposes ``register(app)`` and imports heavy dependencies inside its commands.
-COMMAND_MODULES = (
-    "interstore.echem.cli_read",       # read / convert instrument files
-    "interstore.echem.cli_cv",         # cv ...
-    "interstore.echem.cli_cycling",    # gcd, gitt, eis, capacity ...
-    "interstore.transport.cli_equilibrium",  # spacecharge, diffusion ...
-    "interstore.transport.cli_simulate",     # simulate ...
-    "interstore.atomistic.cli",        # interface ...
-    "interstore.evidence.cli",         # evidence ...
-    "interstore.literature.cli",       # literature ...
-    "interstore.report.cli",           # report
-    "interstore.echem.cli_batch",      # batch (folder or glob of cycling files -> one table)
-    "interstore.spectra.cli",          # spectra ...
-)
-
-
-def _mount() -> None:
-    """Attach each subpackage's commands to the root app."""
-    from importlib import import_module
-
-    for module_name in COMMAND_MODULES:
-        import_module(module_name).register(app)
-
-
-_mount()
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """interstore's own warnings as one ``warning:`` line on stderr; others as Python prints them."""
+    if issubclass(category, InterstoreWarning):
+        err_console.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn input errors into one line + exit code 2."""
+    warnings.showwarning = _warning_line
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:

@@ -29,6 +29,10 @@ class InputError(ValueError):
         return " ".join(msg.split())
 
 
+class InterstoreWarning(UserWarning):
+    """A result computed with a caveat the user should see (the CLI prints it as one ``warning:`` line)."""
+
+
 def require_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
     """Return ``value`` if it is a finite positive number, else raise :class:`InputError`."""
     import math

@@ -16,8 +16,6 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .errors import InputError
 
 
@@ -67,10 +65,8 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
+    if type(obj).__module__ == "numpy" and hasattr(obj, "tolist"):   # arrays and numpy scalars
         return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, Path):
@@ -89,14 +85,16 @@ def write_csv(path: str | Path, frame) -> Path:
     return write_text(path, frame.to_csv(index=False))
 
 
-def save_figure(fig, path: str | Path, *, dpi: int = 200) -> Path:
-    """Save a matplotlib figure atomically; the format follows the file suffix."""
+def save_figure(fig, path: str | Path, *, dpi: int = 200, crop: bool = True) -> Path:
+    """Save a matplotlib figure atomically; the format follows the file suffix.  ``crop``: cut to the
+    tight bounding box of the drawn artists (this draws the figure twice); ``False`` for a figure
+    whose margins are already set (drawn once)."""
     import io
 
     import matplotlib.pyplot as plt
 
     path = Path(path)
     buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight" if crop else None)
     plt.close(fig)
     return _atomic_write_bytes(path, buf.getvalue())

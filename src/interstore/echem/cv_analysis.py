@@ -24,9 +24,10 @@ from typing import Sequence
 
 import numpy as np
 
+from ..blas import single_threaded_blas
 from ..errors import InputError, require_positive
 from .bvalue import BValueFit, b_profile, fit_b_value
-from .cv_segments import (RATE_SPREAD, bin_onto_grid, find_branch_peaks, ramp_fit, select_cycle, smooth_branch,
+from .cv_segments import (RATE_SPREAD, bin_onto_grid, ramp_fit, select_cycle, smooth_branch, smoothed_branch_peaks,
                           split_by_scan_rate, split_sweeps)
 from .dunn import DunnFit, combined_capacitive_fraction, fit_dunn, flagged_ranges_V
 from .record import Measurement
@@ -197,8 +198,8 @@ def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch
     feature of one or two CVs (or noise) gets no b."""
     tol = PEAK_TRACK_FRACTION * float(grid[-1] - grid[0])
     order = np.argsort(rates)
-    found = [find_branch_peaks(curves[k]) for k in order]
-    curves = np.array([smooth_branch(c) for c in curves])
+    curves = smooth_branch(curves)                       # all scan rates in one call
+    found = [smoothed_branch_peaks(curves[k]) for k in order]
     positions = grid[found[0]].astype(float)
     members = [[(order[0], j)] for j in found[0]]
     for k, cand in zip(order[1:], found[1:]):
@@ -226,6 +227,7 @@ def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch
     return tracks
 
 
+@single_threaded_blas
 def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[float] | None = None, *,
                mass_g: float | None = None, r_s_ohm: float = 0.0, cycle: int | None = None,
                n_grid: int = N_GRID, r2_threshold: float = R2_THRESHOLD,

@@ -363,7 +363,7 @@ def build_report(path: str | Path, out_dir: str | Path, *,
         raise InputError(out, "output path exists and is not a folder", expected="a folder for the report")
     report = to_jsonable(results.to_dict())
     specs = report_figures(results)
-    written = {f"{s.key}.png": save_figure(to_matplotlib(s), out / f"{s.key}.png") for s in specs}
+    written = {f"{s.key}.png": save_figure(to_matplotlib(s), out / f"{s.key}.png", crop=False) for s in specs}
     divs = {s.key: figure_div(to_plotly(s), s.key) for s in specs}
     rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",
                             "tier")] for r in comparison_rows() + [study_row(results)]]

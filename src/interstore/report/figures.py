@@ -240,13 +240,15 @@ def to_plotly(spec: FigureSpec):
 
 
 def to_matplotlib(spec: FigureSpec):
-    """The spec as a matplotlib figure (Agg backend)."""
+    """The spec as a matplotlib figure (Agg backend) with fixed margins: save it with
+    ``save_figure(fig, path, crop=False)`` (one draw)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.91)   # fixed margins: saved in one draw
     bottom = None
     for t in spec.traces:
         if t.mode == "bar":

@@ -52,17 +52,14 @@ def discharge(config: ConfigArg, rates: RatesOption = None,
 
     from ..outputs import save_figure, write_csv
     from .cellconfig import load_cell_config
-    from .electrode import simulate_galvanostatic
+    from .electrode import simulate_galvanostatic_batch
     from .plots_simulation import discharge_figure
 
     cfg = load_cell_config(config)
     currents = _rates(rates, (0.1, 1.0, 10.0))
     direction = "charge" if charge else "discharge"
-    runs = []
     with _progress(f"simulating {direction}s", len(currents)) as advance:
-        for i in currents:
-            runs.append(simulate_galvanostatic(cfg, i, bulk_only=bulk_only, direction=direction))
-            advance()
+        runs = simulate_galvanostatic_batch(cfg, currents, bulk_only=bulk_only, direction=direction, progress=advance)
     d0 = runs[0]
     result = {
         "config": str(config), "direction": direction, "variant": "bulk_only" if bulk_only else "heterostructure",

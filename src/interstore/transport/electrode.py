@@ -16,13 +16,16 @@ with g = 2√(x_s(1−x_s)) for the bulk and g = 1 for the interface, and the vo
 average obeys Q_k·d⟨x_k⟩/dt = i_k.  The terminal potential is V = φ + R·m·I_an
 (ohmic drop; I_an = −Σ i_k is the anodic current in A g⁻¹, m the active mass in g).
 Galvanostatic steps fix Σ i_k; potentiostatic steps (CV, holds) fix V; φ follows
-from a scalar monotone root solve at every right-hand-side evaluation.
+from the kinetics (Newton on analytic derivatives).
 
-Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative),
-surface value by quadratic extrapolation of the last three cells.  One reservoir at
-constant current is linear and is integrated exactly by eigenmodes; everything else by
-scipy BDF with an analytic sparse Jacobian (charge-conserving) and terminal events at
-the cut-off voltages.
+Numerics: cell-centred finite volumes on a uniform mesh (exactly conservative; its size from
+the diffusion length at the highest rate unless set, :func:`resolve_cells`),
+surface value by quadratic extrapolation of the last three cells.  Galvanostatic steps
+(any number of reservoirs, many currents at once) go through an exponential integrator
+on the Laplacian's eigenmodes with φ and the currents solved by Newton on the analytic
+kinetics (:mod:`interstore.transport.expintegrator`; exact for one reservoir);
+potentiostatic steps through scipy BDF with an analytic sparse Jacobian
+(charge-conserving), φ from safeguarded Newton, and terminal events at the cut-offs.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..constants import ELEMENTARY_CHARGE, FARADAY, GAS_CONSTANT, Z_ZINC
-from ..errors import InputError
+from ..errors import InputError, InterstoreWarning
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
@@ -46,6 +49,9 @@ if TYPE_CHECKING:
 LANGMUIR_REACH = 18.0   # max n_id·F·|E − E_site|/RT in the window: θ stays > 1.5e-8 from 0 and 1
 MAX_CV_CYCLES = 50  # a simulated CV reaches its periodic state in a few cycles
 MAX_NOMINAL_HOURS = 1e4  # slowest galvanostatic run: ~C/10000 (the capacity at 1e-4 A/g in about 4000 h)
+DEFAULT_CELLS = 30               # finite volumes per reservoir when nothing asks for more
+CELLS_PER_DIFFUSION_LENGTH = 10  # cells across √(D t) at the highest rate: < 0.1 % capacity error vs a converged mesh
+MAX_AUTO_CELLS = 400
 
 
 @dataclass(frozen=True)
@@ -108,25 +114,28 @@ class Reservoir:
     kinetic_electrons: float
     concentration_dependent_i0: bool
 
-    def current_A_g(self, phi: float, x_s: float, u: float, f: float) -> float:
-        """Insertion current i = 2 i0 g(x_s) sinh(n f (U − φ)/2) in A g⁻¹ (f = F/RT)."""
-        g = 1.0
-        if self.concentration_dependent_i0:
-            xs = min(max(x_s, X_CLIP), 1.0 - X_CLIP)
-            g = 2.0 * math.sqrt(xs * (1.0 - xs))
-        arg = max(min(0.5 * self.kinetic_electrons * f * (u - phi), 600.0), -600.0)
-        return 2.0 * self.i0_A_g * g * math.sinh(arg)
+    def kinetics(self, phi, x_s, f: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Insertion current and its derivatives at potential φ (V) and surface stoichiometry x_s
+        (arrays broadcast; f = F/RT):
 
-    def sensitivities(self, phi: float, x_s: float, f: float) -> tuple[float, float]:
-        """(∂i/∂φ, ∂i/∂x_s) in A g⁻¹ V⁻¹ and A g⁻¹: ∂i/∂φ = −n f i0 g cosh(n f (U − φ)/2),
-        ∂i/∂x_s by a central difference (it carries U′(x_s) and g′(x_s))."""
-        d = max(1e-6 * min(abs(x_s), abs(1.0 - x_s)), 1e-15)
-        di_dx = (self.current_A_g(phi, x_s + d, float(self.ocp(x_s + d)), f)
-                 - self.current_A_g(phi, x_s - d, float(self.ocp(x_s - d)), f)) / (2 * d)
-        eps = 1e-6
-        u = float(self.ocp(x_s))
-        di_dphi = (self.current_A_g(phi + eps, x_s, u, f) - self.current_A_g(phi - eps, x_s, u, f)) / (2 * eps)
-        return di_dphi, di_dx
+            i = 2 i0 g(x_s) sinh(η),  η = n f (U(x_s) − φ)/2            (A g⁻¹)
+            ∂i/∂φ = −n f i0 g cosh(η)                                    (A g⁻¹ V⁻¹)
+            ∂i/∂x_s = 2 i0 (g′ sinh(η) + g cosh(η)·n f U′/2)              (A g⁻¹)
+
+        with g = 2√(x(1−x)) (x clipped to [X_CLIP, 1 − X_CLIP]) or g = 1."""
+        x = np.asarray(x_s, float)
+        if self.concentration_dependent_i0:
+            xc = np.minimum(np.maximum(x, X_CLIP), 1.0 - X_CLIP)
+            root = np.sqrt(xc * (1.0 - xc))
+            g, dg = 2.0 * root, np.where(xc == x, (1.0 - 2.0 * xc) / root, 0.0)
+        else:
+            g, dg = 1.0, 0.0
+        half = 0.5 * self.kinetic_electrons * f
+        u, du = self.ocp.with_slope(x)
+        e = np.exp(np.minimum(np.maximum(half * (u - phi), -600.0), 600.0))
+        sh, ch = 0.5 * (e - 1.0 / e), 0.5 * (e + 1.0 / e)
+        two_i0 = 2.0 * self.i0_A_g
+        return two_i0 * g * sh, -two_i0 * half * g * ch, two_i0 * (dg * sh + g * ch * half * du)
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,8 @@ def _bulk_reservoir(config: CellConfig) -> Reservoir:
     rho = host.density_g_cm3 * 1e6                         # g m⁻³
     area_m2_g = (3.0 if host.geometry == "sphere" else 1.0) / (rho * host.size_m)
     return Reservoir("bulk", q, get_ocp(host.ocp, base_dir=config.base_dir, temperature_K=config.cell.temperature_K),
-                     Mesh(host.geometry, config.numerics.n_cells), host.diffusivity_m2_s / host.size_m ** 2,
+                     Mesh(host.geometry, config.numerics.n_cells or DEFAULT_CELLS),
+                     host.diffusivity_m2_s / host.size_m ** 2,
                      host.exchange_current_A_m2 * area_m2_g, host.kinetic_electrons, True)
 
 
@@ -253,7 +263,7 @@ def _interface_reservoir(config: CellConfig) -> Reservoir:
     itf = config.interface
     area = interface_area_m2_g(config)
     q, ocp = _interface_storage(config, area)
-    return Reservoir("interface", q, ocp, Mesh(itf.transport_geometry, config.numerics.n_cells),
+    return Reservoir("interface", q, ocp, Mesh(itf.transport_geometry, config.numerics.n_cells or DEFAULT_CELLS),
                      interface_diffusivity_m2_s(config) / itf.transport_length_m ** 2,
                      itf.exchange_current_A_m2 * area, 1.0, False)
 
@@ -276,9 +286,37 @@ def build_model(config: CellConfig, *, reservoirs: str = "all") -> ElectrodeMode
                           n.rtol, n.atol, n.points_per_segment, c.active_mass_g)
 
 
+class MeshWarning(InterstoreWarning):
+    """A user-set ``numerics.n_cells`` too coarse for the diffusion layer at the highest rate."""
+
+
+def resolve_cells(config: CellConfig, max_current_A_g: float, *, reservoirs: str = "all") -> CellConfig:
+    """The config with the mesh a galvanostatic run up to ``max_current_A_g`` (A g⁻¹ active) needs.
+
+    At current I the reservoirs cannot take longer than t = ΣQ_k/I to fill, and the diffusion layer
+    at the surface is ℓ_k = √(D_k t)/L_k thick (in units of the particle size L_k).  The mesh must
+    put :data:`CELLS_PER_DIFFUSION_LENGTH` cells across the thinnest layer: n ≥ 10/min ℓ_k.
+    ``numerics.n_cells`` unset: n = max(30, that), at most 400.  Set by the user and coarser: kept,
+    with a :class:`MeshWarning` naming the cells it would take."""
+    import warnings
+
+    model = build_model(config, reservoirs=reservoirs)
+    t = sum(r.capacity_C_g for r in model.reservoirs) / max_current_A_g
+    ell = min(math.sqrt(r.rate_s_inv * t) for r in model.reservoirs)
+    needed = math.ceil(CELLS_PER_DIFFUSION_LENGTH / ell)
+    if config.numerics.n_cells is None:
+        return config.updated(**{"numerics.n_cells": min(max(DEFAULT_CELLS, needed), MAX_AUTO_CELLS)})
+    if config.numerics.n_cells < needed:
+        warnings.warn(f"numerics.n_cells = {config.numerics.n_cells} puts {config.numerics.n_cells * ell:.1f} cells "
+                      f"across the diffusion layer √(D t) at {max_current_A_g:.3g} A/g (active): capacities may be "
+                      f"off by percents; use n_cells >= {needed} or leave it unset (automatic)", MeshWarning,
+                      stacklevel=3)
+    return config
+
+
 # ---------------------------------------------------------------------------- the solver
 
-def _single_phi(r: Reservoir, x_s, u, current_A_g: float, f: float):
+def _single_phi(r: Reservoir, x_s, u, current_A_g, f: float):
     """φ = U − (2/(n f))·asinh(I/(2 i0 g(x_s))) when one reservoir carries the current I (arrays allowed)."""
     g = 1.0
     if r.concentration_dependent_i0:
@@ -287,33 +325,55 @@ def _single_phi(r: Reservoir, x_s, u, current_A_g: float, f: float):
     return u - 2.0 / (r.kinetic_electrons * f) * np.arcsinh(current_A_g / (2.0 * r.i0_A_g * g))
 
 
-def _solve_phi(model: ElectrodeModel, x_s: list[float], u: list[float], *, current_A_g: float | None,
-               potential_V: float | None) -> float:
-    """Electrode potential φ (V) with Σ i_k(φ) = demand: the applied insertion current
-    (galvanostatic) or (φ − V)/(R m) (potentiostatic)."""
-    from scipy.optimize import brentq
+def _solve_phi(model: ElectrodeModel, x_s, *, current_A_g: float | None, potential_V=None) -> np.ndarray:
+    """Electrode potential φ (V) with Σ i_k(φ, x_s,k) = demand: the applied insertion current
+    (galvanostatic) or (φ − V)/(R m) (potentiostatic).  ``x_s`` holds one surface stoichiometry
+    (scalar or array) per reservoir; φ has the broadcast shape of these, the current and V.
 
+    h(φ) = Σ i_k − demand decreases monotonically in φ: a bracket is widened from the mean OCP (or
+    V) until it holds the root, then safeguarded Newton on the analytic ∂i/∂φ (bisection when a
+    step leaves the bracket) converges to |Δφ| < 1e-12 V."""
     f, res = model.f, model.reservoirs
+    x_s = [np.asarray(x, float) for x in x_s]
+    shape = np.broadcast_shapes(*(x.shape for x in x_s), np.shape(current_A_g), np.shape(potential_V))
     if current_A_g is None and model.r_ohm_g == 0.0:
-        return float(potential_V)
+        return np.broadcast_to(np.asarray(potential_V, float), shape).copy()
     if current_A_g is not None and len(res) == 1:
-        return float(_single_phi(res[0], x_s[0], u[0], current_A_g, f))
+        return np.broadcast_to(_single_phi(res[0], x_s[0], res[0].ocp(x_s[0]), current_A_g, f), shape).astype(float)
+    slope = 0.0 if current_A_g is not None else 1.0 / model.r_ohm_g
 
-    def h(phi: float) -> float:
-        total = sum(r.current_A_g(phi, xs, uk, f) for r, xs, uk in zip(res, x_s, u))
-        demand = current_A_g if current_A_g is not None else (phi - potential_V) / model.r_ohm_g
-        return total - demand
+    def h(phi):
+        total, d_total = 0.0, 0.0
+        for r, xs in zip(res, x_s):
+            i, di, _ = r.kinetics(phi, xs, f)
+            total, d_total = total + i, d_total + di
+        demand = current_A_g if current_A_g is not None else (phi - potential_V) * slope
+        return total - demand, d_total - slope
 
-    centre = potential_V if potential_V is not None else sum(u) / len(u)
-    step = 0.05
-    lo, hi = centre - step, centre + step
-    while h(lo) < 0 or h(hi) > 0:     # h decreases with φ
-        step *= 2.0
-        lo, hi = centre - step, centre + step
-        if step > 50.0:
+    centre = np.broadcast_to(potential_V if potential_V is not None
+                             else sum(r.ocp(xs) for r, xs in zip(res, x_s)) / len(res), shape).astype(float)
+    width = np.full(shape, 0.05)
+    while True:
+        lo, hi = centre - width, centre + width
+        wide = (h(lo)[0] < 0) | (h(hi)[0] > 0)
+        if not wide.any():
+            break
+        width = np.where(wide, 2.0 * width, width)
+        if width.max() > 50.0:
             raise InputError("simulation", "no electrode potential carries the requested current",
                              expected="a current the exchange currents can sustain")
-    return brentq(h, lo, hi, xtol=1e-12, rtol=1e-12)
+    phi = centre
+    for _ in range(200):
+        val, slope_h = h(phi)
+        lo, hi = np.where(val > 0, phi, lo), np.where(val > 0, hi, phi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = phi - val / slope_h
+        new = np.where((new > lo) & (new < hi) & np.isfinite(new), new, 0.5 * (lo + hi))
+        done = np.abs(new - phi) <= 1e-12 + 1e-12 * np.abs(phi)
+        phi = new
+        if done.all():
+            break
+    return phi
 
 
 @dataclass(frozen=True)
@@ -328,13 +388,13 @@ class Step:
         return None if self.v_start_V is None else self.v_start_V + self.sweep_V_s * t
 
 
-def _state(model: ElectrodeModel, y: np.ndarray, t: float, step: Step):
-    """(φ, V, insertion currents i_k) for one state vector."""
+def _state(model: ElectrodeModel, y: np.ndarray, t, step: Step):
+    """(φ, V, insertion currents i_k) for one state vector y (n_state,) or for columns y (n_state, n_t)
+    at times t (V, V, list of A g⁻¹)."""
     x_s = [Mesh.surface_value(y[s]) for s in model.slices]
-    u = [float(r.ocp(xs)) for r, xs in zip(model.reservoirs, x_s)]
     v_app = step.potential(t)
-    phi = _solve_phi(model, x_s, u, current_A_g=step.current_A_g, potential_V=v_app)
-    i_k = [r.current_A_g(phi, xs, uk, model.f) for r, xs, uk in zip(model.reservoirs, x_s, u)]
+    phi = _solve_phi(model, x_s, current_A_g=step.current_A_g, potential_V=v_app)
+    i_k = [r.kinetics(phi, xs, model.f)[0] for r, xs in zip(model.reservoirs, x_s)]
     v = v_app if v_app is not None else phi - model.r_ohm_g * step.current_A_g
     return phi, v, i_k
 
@@ -349,7 +409,7 @@ def _coupling(model: ElectrodeModel, y: np.ndarray, t: float, step: Step) -> np.
     Jacobian keeps the charge invariant exact in the Newton iterations."""
     phi, _, _ = _state(model, y, t, step)
     x_s = [Mesh.surface_value(y[s]) for s in model.slices]
-    ab = np.array([r.sensitivities(phi, xs, model.f) for r, xs in zip(model.reservoirs, x_s)])
+    ab = np.array([r.kinetics(phi, xs, model.f)[1:] for r, xs in zip(model.reservoirs, x_s)], float)
     a, b = ab[:, 0], ab[:, 1]
     if step.current_A_g is None and model.r_ohm_g == 0.0:
         dphi = np.zeros_like(b)
@@ -391,17 +451,20 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
              cutoff_V: float | None = None) -> Trajectory:
     """Integrate one programme step; stops early at ``cutoff_V`` (terminal event).
 
-    One reservoir at constant current is linear with constant forcing and is solved exactly
-    (:func:`_linear_galvanostatic`); everything else goes through BDF."""
+    Galvanostatic steps go through the exponential integrator
+    (:func:`~interstore.transport.expintegrator.run_galvanostatic`, exact for one reservoir);
+    potentiostatic steps through BDF."""
     from scipy.integrate import solve_ivp
 
+    if step.current_A_g is not None:
+        from .expintegrator import run_galvanostatic
+
+        return run_galvanostatic(model, y0, [step.current_A_g], [duration_s], cutoff_V)[0]
     if cutoff_V is not None:
         v0 = _state(model, y0, 0.0, step)[1]
         if (v0 - cutoff_V) * (1.0 if (step.current_A_g or 0.0) >= 0 else -1.0) <= 0:   # past the cut-off at t = 0
             _, _, i0 = _state(model, y0, 0.0, step)
             return Trajectory(np.zeros(1), y0[:, None], np.array([v0]), np.array(i0)[:, None], True)
-    if step.current_A_g is not None and len(model.reservoirs) == 1:
-        return _linear_galvanostatic(model, y0, step.current_A_g, duration_s, cutoff_V)
     mats = [r.rate_s_inv * r.mesh.laplacian() for r in model.reservoirs]
     from scipy.sparse import block_diag
 
@@ -435,47 +498,9 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
         t = np.linspace(0.0, t_end, n)
     y = sol.sol(t)
     y[:, 0], y[:, -1] = y0, sol.y[:, -1]
-    states = [_state(model, y[:, k], t[k], step) for k in range(t.size)]
+    _, v, i_k = _state(model, y, t, step)
     hit = bool(events is not None and sol.t_events[0].size)
-    return Trajectory(t, y, np.array([s[1] for s in states]), np.array([s[2] for s in states]).T, hit)
-
-
-def _linear_galvanostatic(model: ElectrodeModel, y0: np.ndarray, current_A_g: float, duration_s: float,
-                          cutoff_V: float | None) -> Trajectory:
-    """Exact solution of dy/dt = k·M·y + f (one reservoir, constant current) by its eigenmodes:
-    z = S⁻¹y,  z(t) = z0 + t·φ1(kλt)·(kλ·z0 + S⁻¹f),  φ1(a) = (eᵃ − 1)/a.
-    The cut-off time is the root of V(t) (Brent) in the first output interval that crosses it."""
-    from scipy.optimize import brentq
-
-    r = model.reservoirs[0]
-    lam, s_mat, s_inv = r.mesh.modes
-    lam = r.rate_s_inv * lam
-    forcing = np.zeros(r.mesh.n_cells)
-    forcing[-1] = current_A_g / (r.capacity_C_g * r.mesh.volumes[-1])
-    z0 = s_inv @ y0
-    drive = lam * z0 + s_inv @ forcing
-
-    def states(t) -> np.ndarray:
-        t = np.atleast_1d(np.asarray(t, float))
-        a = lam[:, None] * t[None, :]
-        phi1 = np.where(a == 0.0, 1.0, np.expm1(a) / np.where(a == 0.0, 1.0, a))
-        return s_mat @ (z0[:, None] + t[None, :] * phi1 * drive[:, None])
-
-    def potential(t) -> np.ndarray:
-        x_s = SURFACE_WEIGHTS @ states(t)[-3:]
-        return _single_phi(r, x_s, r.ocp(x_s), current_A_g, model.f) - model.r_ohm_g * current_A_g
-
-    t = np.linspace(0.0, duration_s, model.points_per_segment)
-    hit = False
-    if cutoff_V is not None:
-        sign = 1.0 if current_A_g >= 0 else -1.0
-        past = np.flatnonzero((potential(t) - cutoff_V) * sign <= 0)
-        if past.size:
-            k = past[0]
-            t_cut = brentq(lambda tt: float(potential(tt)[0]) - cutoff_V, t[k - 1], t[k], xtol=1e-12 * t[k])
-            t, hit = np.linspace(0.0, t_cut, model.points_per_segment), True
-    y = states(t)
-    return Trajectory(t, y, potential(t), np.full((1, t.size), current_A_g), hit)
+    return Trajectory(t, y, np.broadcast_to(v, t.shape).astype(float), np.array(i_k), hit)
 
 
 def equilibrium_state(model: ElectrodeModel, potential_V: float) -> np.ndarray:
@@ -538,12 +563,18 @@ class Discharge:
                            active_mass_g=self.active_mass_g, technique="galvanostatic")
 
 
-def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active: float, cutoff_V: float) -> Trajectory:
-    """Constant insertion current (A g⁻¹ active; < 0 charges) until ``cutoff_V`` or until the
-    reservoirs are full/empty (bounded at 1.05× the time to fill/empty them)."""
+def _run_to_cutoff(model: ElectrodeModel, y0: np.ndarray, i_active, cutoff_V: float,
+                   progress: Callable[[], None] | None = None) -> list[Trajectory]:
+    """Constant insertion currents (A g⁻¹ active; < 0 charges), one trajectory each from ``y0``, until
+    ``cutoff_V`` or until the reservoirs are full/empty (bounded at 1.05× the time to fill/empty them).
+    All currents are integrated together (:func:`~interstore.transport.expintegrator.run_galvanostatic`)."""
+    from .expintegrator import run_galvanostatic
+
+    currents = np.atleast_1d(np.asarray(i_active, float))
     stored0 = model.stored_C_g(y0).sum()
-    room = sum(r.capacity_C_g for r in model.reservoirs) - stored0 if i_active > 0 else stored0
-    return run_step(model, y0, Step(current_A_g=i_active), 1.05 * max(room, 1e-9) / abs(i_active), cutoff_V=cutoff_V)
+    room = np.where(currents > 0, sum(r.capacity_C_g for r in model.reservoirs) - stored0, stored0)
+    return run_galvanostatic(model, y0, currents, 1.05 * np.maximum(room, 1e-9) / np.abs(currents), cutoff_V,
+                             progress)
 
 
 def _basis(config: CellConfig) -> tuple[str, str, float]:
@@ -558,19 +589,35 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     ``cell.v_min_V``) or charge (from equilibrium at ``v_min_V`` up to ``v_max_V``).
 
     ``current_A_g`` is the magnitude in A per g of the config's mass basis."""
+    return simulate_galvanostatic_batch(config, [current_A_g], bulk_only=bulk_only, direction=direction)[0]
+
+
+def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only: bool = False,
+                                 direction: str = "discharge",
+                                 progress: Callable[[], None] | None = None) -> list[Discharge]:
+    """:func:`simulate_galvanostatic` at several currents (A g⁻¹ of the config basis), integrated
+    together as one batch: the same discharges, for much less than one call per current.
+    ``progress()`` is called once per current as its run ends (for a progress bar)."""
     if direction not in ("discharge", "charge"):
         raise InputError("direction", f"unknown {direction!r}", expected="discharge or charge")
-    current = float(current_A_g)
-    if not math.isfinite(current) or current <= 0:
-        raise InputError("current_A_g", f"got {current_A_g!r}", expected="a current > 0 A/g")
+    currents = []
+    for current_A_g in currents_A_g:
+        current = float(current_A_g)
+        if not math.isfinite(current) or current <= 0:
+            raise InputError("current_A_g", f"got {current_A_g!r}", expected="a current > 0 A/g")
+        currents.append(current)
     basis, label, m_basis = _basis(config)
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
-    i_active = current * m_basis / config.cell.active_mass_g          # A per g active
-    hours = sum(r.capacity_C_g for r in model.reservoirs) / i_active / 3600.0
-    if hours > MAX_NOMINAL_HOURS:  # the stiff solve then takes minutes to hours for no physical insight
-        raise InputError("current_A_g", f"{current:g} A/g would take ~{hours:.3g} h to fill the reservoirs",
-                         expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
-                         f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
+    q_total = sum(r.capacity_C_g for r in model.reservoirs)
+    for current in currents:
+        hours = q_total / (current * m_basis / config.cell.active_mass_g) / 3600.0
+        if hours > MAX_NOMINAL_HOURS:  # the stiff solve then takes minutes to hours for no physical insight
+            raise InputError("current_A_g", f"{current:g} A/g would take ~{hours:.3g} h to fill the reservoirs",
+                             expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
+                             f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
+    i_active = np.array(currents) * m_basis / config.cell.active_mass_g          # A per g active
+    config = resolve_cells(config, float(i_active.max()), reservoirs="bulk" if bulk_only else "all")
+    model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     if direction == "discharge":
         v0 = float(model.reservoirs[0].ocp(config.host.initial_stoichiometry))
         cutoff = config.cell.v_min_V
@@ -582,17 +629,20 @@ def simulate_galvanostatic(config: CellConfig, current_A_g: float, *, bulk_only:
     y0 = equilibrium_state(model, v0)
     if direction == "discharge":
         y0[model.slices[0]] = config.host.initial_stoichiometry
-    traj = _run_to_cutoff(model, y0, i_active, cutoff)
-    stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
-    delta = stored - stored[:, :1]
-    passed = i_active * traj.time_s[-1]
-    balance = abs(delta[:, -1].sum() - passed) / abs(passed) if passed else 0.0
-    to_mAh_g = config.cell.active_mass_g / m_basis / 3.6 * (1 if i_active > 0 else -1)
-    by_name = {r.name: d * to_mAh_g for r, d in zip(model.reservoirs, delta)}
-    zero = np.zeros_like(traj.time_s)
-    return Discharge(traj.time_s, traj.potential_V, abs(i_active) * traj.time_s / 3.6 * config.cell.active_mass_g
-                     / m_basis, by_name.get("bulk", zero), by_name.get("interface", zero), current, basis, label,
-                     m_basis, float(balance), traj.hit_cutoff, config.cell.active_mass_g, direction)
+    out = []
+    for current, i_act, traj in zip(currents, i_active, _run_to_cutoff(model, y0, i_active, cutoff, progress)):
+        stored = model.stored_C_g(traj.y)                                  # (n_res, n_t) C g⁻¹ active
+        delta = stored - stored[:, :1]
+        passed = i_act * traj.time_s[-1]
+        balance = abs(delta[:, -1].sum() - passed) / abs(passed) if passed else 0.0
+        to_mAh_g = config.cell.active_mass_g / m_basis / 3.6 * (1 if i_act > 0 else -1)
+        by_name = {r.name: d * to_mAh_g for r, d in zip(model.reservoirs, delta)}
+        zero = np.zeros_like(traj.time_s)
+        out.append(Discharge(traj.time_s, traj.potential_V, abs(i_act) * traj.time_s / 3.6
+                             * config.cell.active_mass_g / m_basis, by_name.get("bulk", zero),
+                             by_name.get("interface", zero), current, basis, label, m_basis, float(balance),
+                             traj.hit_cutoff, config.cell.active_mass_g, direction))
+    return out
 
 
 def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float]], *, reservoirs: str,
@@ -665,6 +715,8 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
         raise InputError("rate test", f"currents {currents_A_g!r}, cycles {cycles_per_rate!r}",
                          expected="currents > 0 A/g and cycles_per_rate >= 1")
     _, _, m_basis = _basis(config)
+    config = resolve_cells(config, max(currents) * m_basis / config.cell.active_mass_g,
+                           reservoirs="bulk" if bulk_only else "all")
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     y = equilibrium_state(model, float(model.reservoirs[0].ocp(config.host.initial_stoichiometry)))
     y[model.slices[0]] = config.host.initial_stoichiometry
@@ -675,7 +727,7 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
             cycle += 1
             for sign, cutoff in ((1.0, config.cell.v_min_V), (-1.0, config.cell.v_max_V)):
                 step += 1
-                traj = _run_to_cutoff(model, y, sign * i_active, cutoff)
+                traj = _run_to_cutoff(model, y, sign * i_active, cutoff)[0]
                 keep = slice(0 if not parts else 1, None)
                 n = traj.time_s[keep].size
                 parts.append((t0 + traj.time_s[keep], traj.potential_V[keep],

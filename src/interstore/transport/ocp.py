@@ -40,7 +40,7 @@ class AnalyticOCP:
     temperature_K: float = ROOM_TEMPERATURE
 
     def __call__(self, x) -> np.ndarray:
-        return self.expression(np.clip(np.asarray(x, float), X_CLIP, 1.0 - X_CLIP), np)
+        return self.expression(np.minimum(np.maximum(np.asarray(x, float), X_CLIP), 1.0 - X_CLIP), np)
 
     def expression(self, x, xp):
         """U(x) with ``xp`` supplying ``log`` and ``tanh`` (numpy, or pybamm for a symbolic OCP)."""
@@ -49,6 +49,20 @@ class AnalyticOCP:
         for amp, x0, width in self.steps:
             u = u + amp * xp.tanh((x0 - x) / width)
         return u
+
+    def with_slope(self, x) -> tuple[np.ndarray, np.ndarray]:
+        """(U, dU/dx) in V: dU/dx = −s − (RT/(n_id F))/(x(1−x)) − Σ (A_k/w_k)·(1 − tanh²((x_k − x)/w_k)),
+        0 where x is clipped (U is constant there)."""
+        x = np.asarray(x, float)
+        xc = np.minimum(np.maximum(x, X_CLIP), 1.0 - X_CLIP)
+        rt_nf = GAS_CONSTANT * self.temperature_K / (self.ideality_electrons * FARADAY)
+        u = self.e0_V - self.slope_V * xc - rt_nf * np.log(xc / (1.0 - xc))
+        du = -self.slope_V - rt_nf / (xc * (1.0 - xc))
+        for amp, x0, width in self.steps:
+            th = np.tanh((x0 - xc) / width)
+            u = u + amp * th
+            du = du - amp / width * (1.0 - th * th)
+        return u, np.where(xc == x, du, 0.0)
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,16 @@ class TableOCP:
         xs = np.clip(np.asarray(x, float), self.stoichiometry[0], self.stoichiometry[-1])
         return self._interpolant(xs)
 
+    @cached_property
+    def _slope(self):
+        return self._interpolant.derivative()
+
+    def with_slope(self, x) -> tuple[np.ndarray, np.ndarray]:
+        """(U, dU/dx) in V from the PCHIP interpolant; dU/dx = 0 outside the table's range (U is clipped)."""
+        x = np.asarray(x, float)
+        xs = np.clip(x, self.stoichiometry[0], self.stoichiometry[-1])
+        return self._interpolant(xs), np.where(xs == x, self._slope(xs), 0.0)
+
 
 @dataclass(frozen=True)
 class LinearOCP:
@@ -80,6 +104,10 @@ class LinearOCP:
 
     def __call__(self, x) -> np.ndarray:
         return self.high_V - np.asarray(x, float) * (self.high_V - self.low_V)
+
+    def with_slope(self, x) -> tuple[np.ndarray, float]:
+        """(U, dU/dθ) in V; dU/dθ = −(U_high − U_low) at every θ."""
+        return self(x), self.low_V - self.high_V
 
 
 BUILTIN_OCP: dict[str, AnalyticOCP] = {

@@ -21,7 +21,7 @@ import numpy as np
 from ..constants import FARADAY
 from ..errors import InputError
 from .cellconfig import CellConfig
-from .electrode import build_model
+from .electrode import DEFAULT_CELLS, build_model
 from .ocp import AnalyticOCP
 
 ELECTRODE_THICKNESS_m = 50e-6
@@ -96,7 +96,7 @@ def pybamm_simulation(config: CellConfig, *, n_cells: int | None = None,
         "Current function [A]": "[input]",
     })
     model = pybamm.lithium_ion.SPM({"working electrode": "positive"})
-    var_pts = {**model.default_var_pts, "r_p": n_cells or config.numerics.n_cells}
+    var_pts = {**model.default_var_pts, "r_p": n_cells or config.numerics.n_cells or DEFAULT_CELLS}
     sim = pybamm.Simulation(model, parameter_values=param, var_pts=var_pts,
                             solver=pybamm.IDAKLUSolver(rtol=config.numerics.rtol, atol=config.numerics.atol))
     return ReferenceSimulation(sim, mass_g, (1.0 - host.initial_stoichiometry) * res.capacity_C_g * mass_g,

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import InputError
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
-from .electrode import simulate_galvanostatic
+from .electrode import simulate_galvanostatic_batch
 
 DEFAULT_RATES_A_G = tuple(float(v) for v in np.geomspace(0.1, 100.0, 12))
 
@@ -84,19 +84,17 @@ def ragone_curve(config: CellConfig, rates: Sequence[float] = DEFAULT_RATES_A_G,
                  progress: Callable[[], None] | None = None) -> RagoneCurve:
     """Discharge at each specific current in ``rates`` (A g⁻¹, config basis) → :class:`RagoneCurve`.
 
-    ``progress`` is called once per finished discharge (for a progress bar)."""
+    All discharges are integrated together (:func:`simulate_galvanostatic_batch`); ``progress`` is
+    called once per discharge as it ends (for a progress bar)."""
     currents = sorted(float(r) for r in rates)
     if len(currents) < 2 or not all(np.isfinite(currents)) or currents[0] <= 0:
         raise InputError("rates", f"got {list(rates)!r}", expected="two or more currents > 0 A/g")
     q_ref = reference_capacity_mAh_g(config)
     points = []
-    for i in currents:
-        d = simulate_galvanostatic(config, i, bulk_only=bulk_only)
+    for i, d in zip(currents, simulate_galvanostatic_batch(config, currents, bulk_only=bulk_only, progress=progress)):
         points.append(RagonePoint(i / (q_ref / 1000.0), i, float(d.capacity_mAh_g[-1]),
                                   float(d.bulk_capacity_mAh_g[-1]), float(d.interface_capacity_mAh_g[-1]),
                                   d.energy_Wh_kg, d.power_W_kg, float(d.time_s[-1]), d.charge_balance_rel_error))
-        if progress is not None:
-            progress()
     b = config.cell.mass_basis
     return RagoneCurve("bulk_only" if bulk_only else "heterostructure", b, config.cell.masses.label(b), q_ref,
                        tuple(points))
