@@ -48,6 +48,24 @@ def parse_float_list(text: str | None, name: str) -> list[float] | None:
                          expected="comma-separated numbers, e.g. 0.1,0.2,0.5") from None
 
 
+# library parameter -> the CLI option that sets it; errors raised from Python name the parameter
+OPTION_FOR_PARAMETER = {
+    "scan_rates_mV_s": "--scan-rates",
+    "circuit": "--circuit",
+    "r2_threshold": "--r2-threshold",
+    "cycle": "--cycle",
+}
+
+
+def cli_message(exc: InputError) -> str:
+    """``exc`` as one line in CLI terms: ``parameter 'scan_rates_mV_s'`` becomes ``option --scan-rates``."""
+    name = exc.source.removeprefix("parameter '").removesuffix("'")
+    if exc.source == f"parameter '{name}'" and name in OPTION_FOR_PARAMETER:
+        return InputError(f"option {OPTION_FOR_PARAMETER[name]}", exc.problem, where=exc.where,
+                          expected=exc.expected).one_line()
+    return exc.one_line()
+
+
 def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
     """A rich table; floats are shown with 4 significant digits.
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
-from ..errors import InputError, require_positive
+from ..errors import InputError, parameter_error, require_positive
+from ..results import Result, sig
 from .record import ImpedanceSpectrum
 
 MAX_EVALUATIONS = 500  # circuit evaluations per least-squares start (1-5 ms each in impedance.py)
@@ -106,8 +107,8 @@ def _initial_guess(circuit: str, f: np.ndarray, z: np.ndarray, slope: WarburgSlo
     return guesses
 
 
-@dataclass(frozen=True, eq=False)
-class EisFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class EisFit(Result):
     """Fitted circuit, its Warburg coefficient and the diffusion coefficient(s) it implies."""
 
     source: str
@@ -172,6 +173,33 @@ class EisFit:
                        "D from the slope σ_W is not meaningful")
         return out
 
+    def headline(self) -> str:
+        """Circuit, each fitted parameter with its unit, the residual and the fitted-σ_W diffusion coefficient."""
+        params = ", ".join(f"{n} = {sig(v, 3)} {u}" for n, u, v in
+                           zip(self.parameter_names, self.parameter_units, self.values))
+        D = self.D_cm2_s(self.sigma_fit_ohm_s_half)
+        text = f"{self.circuit_name}: {params}; rel. RMS residual {sig(100 * self.relative_rms, 2)} %"
+        text += f"; D (fitted σ_W) = {sig(D, 3)} cm² s⁻¹" if D is not None else ""
+        return text + (f" [{len(self.warnings)} warning(s)]" if self.warnings else "")
+
+    def to_frame(self, table: str = "parameters"):
+        """``"parameters"``: name, unit, value, stderr; ``"spectrum"``: measured and fitted Z per frequency."""
+        import pandas as pd
+
+        d = self.to_dict()
+        if table == "parameters":
+            return pd.DataFrame(d["parameters"])
+        if table == "spectrum":
+            return pd.DataFrame(d["spectrum"])
+        raise InputError("parameter 'table'", f"got {table!r}", expected="parameters | spectrum")
+
+    def plot(self, ax=None):
+        """Nyquist plot of the spectrum and the fitted circuit; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_nyquist
+
+        return draw_nyquist(new_axes(ax, figsize=(5.5, 5.5)), self)
+
     def to_dict(self) -> dict:
         s = self.slope
         tau = self.parameter("Wo1_1") if "Wo1_1" in self.parameter_names else None
@@ -219,7 +247,7 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
     from impedance.models.circuits.fitting import set_default_bounds
 
     if circuit not in CIRCUITS:
-        raise InputError("option --circuit", f"unknown circuit {circuit!r}", expected=" | ".join(CIRCUITS))
+        raise parameter_error("circuit", circuit, expected=" | ".join(CIRCUITS))
     area = None if area_cm2 is None else require_positive("electrode area (cm2)", area_cm2)
     conc = None if conc_mol_cm3 is None else require_positive("concentration (mol/cm3)", conc_mol_cm3)
     require_positive("temperature (K)", temperature_K)

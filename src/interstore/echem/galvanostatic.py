@@ -23,6 +23,7 @@ from scipy.integrate import trapezoid
 
 from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
+from ..results import Result, rate, sig
 from .energy_power import RagonePoint, ragone_points
 from .record import Measurement
 
@@ -75,8 +76,8 @@ class RateStep:
     coulombic_efficiency_pct: float
 
 
-@dataclass(frozen=True, eq=False)
-class CyclingAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class CyclingAnalysis(Result):
     """Result of :func:`analyze_cycling`; :meth:`to_dict` gives the JSON form (units in keys)."""
 
     source: str
@@ -86,6 +87,46 @@ class CyclingAnalysis:
     rate_steps: tuple[RateStep, ...]
     ragone: tuple[RagonePoint, ...] = field(default=())
     settings: dict = field(default_factory=dict)  # detection parameters, for reproducibility
+
+    def headline(self) -> str:
+        """Cycles, rate steps, first discharge capacity (active basis) with its rate, last CE."""
+        first = next((c for c in self.cycles if c.discharge is not None), None)
+        if first is None:
+            return f"{len(self.cycles)} cycles, no discharge"
+        m = self.masses
+        ces = [c.coulombic_efficiency_pct for c in self.cycles if np.isfinite(c.coulombic_efficiency_pct)]
+        return (f"{len(self.cycles)} cycles, {len(self.rate_steps)} rate step(s); first discharge "
+                f"{sig(first.discharge.capacity_mAh / m.active_g)} mAh g⁻¹ on {m.label('active')} at "
+                f"{rate(first.discharge.current_A / m.active_g)} A g⁻¹; "
+                f"last CE {sig(ces[-1]) + ' %' if ces else 'n/a'}")
+
+    def to_frame(self, table: str = "cycles"):
+        """``"cycles"``: one row per cycle; ``"rate_steps"``: one row per rate step.  Values on every
+        mass basis get the basis after the unit, e.g. ``discharge_capacity_mAh_g_active``."""
+        import pandas as pd
+
+        if table not in ("cycles", "rate_steps"):
+            raise InputError("parameter 'table'", f"got {table!r}", expected="cycles | rate_steps")
+        rows = []
+        for row in self.to_dict()[table]:
+            flat = {}
+            for key, value in row.items():
+                if isinstance(value, dict):
+                    flat.update({f"{key}_{b}": value[b] for b in BASES})
+                elif key in ("discharge_capacity_mAh_g", "charge_capacity_mAh_g", "energy_Wh_kg",
+                             "charge_energy_Wh_kg", "current_density_A_g"):  # None: no such half-cycle
+                    flat.update({f"{key}_{b}": None for b in BASES})
+                else:
+                    flat[key] = value
+            rows.append(flat)
+        return pd.DataFrame(rows)
+
+    def plot(self, ax=None):
+        """Discharge and charge capacity (active basis) against cycle number; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_capacity
+
+        return draw_capacity(new_axes(ax), self)
 
     def to_dict(self) -> dict:
         """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""

@@ -28,6 +28,7 @@ from scipy.integrate import trapezoid
 
 from ..constants import FARADAY, Z_ZINC
 from ..errors import InputError, require_positive
+from ..results import Result, sig
 from .record import Measurement
 
 REST_POINTS = 3  # points averaged for each relaxed potential
@@ -151,8 +152,8 @@ class GittPulse:
         return not self.flags
 
 
-@dataclass(frozen=True, eq=False)
-class GittAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class GittAnalysis(Result):
     source: str
     geometry: GittGeometry
     r2_min: float
@@ -164,6 +165,29 @@ class GittAnalysis:
     time_s: np.ndarray
     potential_V: np.ndarray
     current_A: np.ndarray
+
+    def headline(self) -> str:
+        """Pulses found and valid, and the median D of the valid ones."""
+        valid = [p.D_cm2_s for p in self.pulses if p.valid]
+        median = f"{sig(float(np.median(valid)), 3)} cm² s⁻¹" if valid else "n/a (no valid pulse)"
+        return (f"{len(self.pulses)} pulses ({len(valid)} valid), median D {median}, "
+                f"L = {sig(self.geometry.length_cm * 1e4, 3)} µm")
+
+    def to_frame(self):
+        """One row per pulse: timing, potentials (V), D (cm² s⁻¹), checks and flags."""
+        import pandas as pd
+
+        rows = self.to_dict()["pulses"]
+        for r in rows:
+            r["flags"] = "; ".join(r["flags"])
+        return pd.DataFrame(rows)
+
+    def plot(self, ax=None):
+        """D (cm² s⁻¹, log axis) against the depth of titration, flagged pulses marked; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_gitt_D
+
+        return draw_gitt_D(new_axes(ax), self)
 
     def to_dict(self) -> dict:
         g = self.geometry

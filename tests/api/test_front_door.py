@@ -1,0 +1,74 @@
+"""``import interstore as ist``: cheap to import, every front-door name resolves, errors speak
+in library terms from Python and in option names from the CLI."""
+
+import json
+import subprocess
+import sys
+
+from pathlib import Path
+
+import pytest
+
+import interstore as ist
+from interstore.errors import ConfigError, InputError, ManifestError, ReaderError, SimulationError
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_study" / "data"
+
+
+def test_import_pulls_in_no_heavy_library():
+    code = ("import sys, interstore; heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'torch', 'numpy') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(set(ist.__all__) - {"__version__"}))
+def test_every_public_name_resolves(name):
+    assert getattr(ist, name) is not None
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        ist.nope  # noqa: B018
+
+
+def test_literature_network_is_callable_and_keeps_its_functions():
+    assert callable(ist.literature.network)
+    assert callable(ist.literature.network.keyword_map)
+
+
+@pytest.mark.parametrize("cls", [ReaderError, ManifestError, ConfigError, SimulationError])
+def test_error_kinds_are_input_errors(cls):
+    assert issubclass(cls, InputError) and issubclass(cls, ValueError)
+
+
+def test_bad_cell_config_raises_config_error(tmp_path):
+    path = tmp_path / "cell.toml"
+    path.write_text("[host]\nsize_m = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="host.size_m"):
+        ist.CellConfig.from_toml(path)
+
+
+def test_python_names_the_parameter_and_cli_names_the_option(run_cli, tmp_path):
+    demo = str(DEMO) + "/"
+    ms = [ist.read(demo + f, instrument="csv") for f in ("cv_1mV_s.csv", "cv_2mV_s.csv")]
+    with pytest.raises(InputError, match=r"^parameter 'scan_rates_mV_s': 3 scan rate\(s\) for 2 measurement"):
+        ist.analyze_cv(ms, [1.0, 2.0, 5.0])
+    code, _, err = run_cli("cv", "analyze", demo + "cv_1mV_s.csv", demo + "cv_2mV_s.csv", "--instrument", "csv",
+                           "--scan-rates", "1,2,5")
+    assert code == 2
+    assert err.startswith("error: option --scan-rates:") and "Traceback" not in err
+
+
+def test_simulate_rejects_an_unknown_experiment_by_parameter_name():
+    with pytest.raises(InputError, match="parameter 'experiment'"):
+        ist.simulate(ist.CellConfig(), "nope")
+
+
+def test_result_survives_a_json_round_trip():
+    demo = str(DEMO) + "/"
+    ms = [ist.read(demo + f"cv_{r}mV_s.csv", instrument="csv") for r in ("0.5", "1", "2", "5", "10")]
+    cv = ist.analyze_cv(ms, [0.5, 1, 2, 5, 10], mass_g=1e-3)
+    again = type(cv).from_dict(json.loads(json.dumps(cv.as_dict())))
+    assert again.to_dict() == cv.to_dict()
+    assert repr(again) == repr(cv) and len(repr(cv)) < 400  # a headline, not an array dump
