@@ -72,3 +72,14 @@ def test_result_survives_a_json_round_trip():
     again = type(cv).from_dict(json.loads(json.dumps(cv.as_dict())))
     assert again.to_dict() == cv.to_dict()
     assert repr(again) == repr(cv) and len(repr(cv)) < 400  # a headline, not an array dump
+
+
+def test_on_every_basis_divides_by_each_basis_mass():
+    # 1 g active, 0.25 g rGO, 0.3125 g binder: composite 1.25 g, electrode 1.5625 g
+    masses = ist.ElectrodeMasses(1.0, 0.25, 0.3125)
+    q = masses.on_every_basis(400.0)
+    assert q == {"active": 400.0, "composite": pytest.approx(320.0), "electrode": pytest.approx(256.0)}
+    import numpy as np
+
+    curve = masses.on_every_basis(np.array([100.0, 200.0]))
+    assert curve["electrode"] == pytest.approx([64.0, 128.0])

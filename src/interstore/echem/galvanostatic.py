@@ -183,7 +183,7 @@ class CyclingAnalysis(Result):
                 keep = _decimate(h.capacity_curve_mAh.size, CURVE_POINTS)
                 curves.append({
                     "cycle": c.cycle, "kind": h.kind,
-                    "capacity_mAh_g": {b: h.capacity_curve_mAh[keep] / m.mass_g(b) for b in BASES},
+                    "capacity_mAh_g": m.specific(h.capacity_curve_mAh[keep]),
                     "potential_V": h.potential_V[keep],
                 })
         return {
@@ -191,7 +191,7 @@ class CyclingAnalysis(Result):
             "settings": self.settings,
             "sign_convention": "discharge = negative current (Zn2+ insertion), charge = positive current",
             "coulombic_efficiency_convention": CE_CONVENTIONS[self.ce_convention],
-            "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b)} for b in BASES},
+            "mass_basis": m.describe(),
             "cycles": cycles,
             "rate_steps": steps,
             "ragone": [{"basis": p.basis, "basis_label": p.basis_label, "current_A": p.current_A,

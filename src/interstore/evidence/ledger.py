@@ -88,7 +88,7 @@ class CapacityLedger:
 
     def factor(self, basis: str) -> float:
         """mAh g⁻¹(active) → mAh g⁻¹(basis): m_active / m_basis."""
-        return self.masses.active_g / self.masses.mass_g(basis)
+        return self.masses.from_active(basis)
 
     def to_dict(self) -> dict:
         """JSON form: every share on every basis as {value_mAh_g, sigma_mAh_g}."""
@@ -101,7 +101,7 @@ class CapacityLedger:
             "interface_limit_mAh_g_active": self.limits.interface_mAh_g.value,
             "interface_limit_sigma_mAh_g_active": self.limits.interface_mAh_g.sigma,
             "interface_limit_source": self.limits.interface_source,
-            "basis_labels": {b: self.masses.label(b) for b in BASES},
+            "basis_labels": self.masses.labels(),
             "rows": [{
                 "current_A_g_active": r.current_A_g,
                 "measured": on_bases(r.measured),
@@ -153,8 +153,7 @@ def capacity_ledger(points: list[RatePoint], limits: StorageLimits, masses: Elec
                        _samples(p.capacitive_fraction, samples, rng, 0.0, 1.0),
                        limits.bulk_mAh_g, _samples(limits.interface_mAh_g, samples, rng, 0.0))
         shares = {c: Uncertain(float(central[c]), float(np.std(mc[c]))) for c in COMPONENTS}
-        exceeds = {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b) > limits.bulk_mAh_g
-                   for b in BASES}
+        exceeds = {b: q > limits.bulk_mAh_g for b, q in masses.on_every_basis(p.capacity_mAh_g.value).items()}
         rows.append(LedgerRow(p.current_A_g, p.capacity_mAh_g, shares, exceeds))
     return CapacityLedger(tuple(rows), limits, masses)
 

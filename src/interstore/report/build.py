@@ -21,7 +21,6 @@ from ..evidence.ledger import (CapacityLedger, RatePoint, StorageLimits, Uncerta
                                interface_site_fraction, match_capacitive_fraction)
 from ..evidence.manifest import Study, load_study
 from ..evidence.verdict import Verdict, case_from_study, evaluate
-from ..massbasis import BASES
 from ..theoretical import TheoreticalCapacity, theoretical_capacity
 
 STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit",
@@ -73,11 +72,10 @@ class StudyResults:
             "masses_mg": {"active": masses.active_g * 1e3, "substrate": masses.substrate_g * 1e3,
                           "binder_additive": masses.other_g * 1e3, "composite": masses.composite_g * 1e3,
                           "electrode": masses.electrode_g * 1e3},
-            "basis_labels": {b: masses.label(b) for b in BASES},
+            "basis_labels": masses.labels(),
             "bulk_theoretical": {"formula": self.bulk.formula, "electrons_per_formula": self.bulk.electrons,
                                  "molar_mass_g_mol": self.bulk.molar_mass_g_mol,
-                                 "capacity_mAh_g": {b: self.bulk.capacity_mAh_g * masses.active_g / masses.mass_g(b)
-                                                    for b in BASES}},
+                                 "capacity_mAh_g": masses.on_every_basis(self.bulk.capacity_mAh_g)},
             "interface_site_fraction": self.site_fraction,
             "kinetics": self.kinetics_summary(),
             "eis": self.eis.to_dict() if self.eis is not None else None,
@@ -85,8 +83,7 @@ class StudyResults:
             "r_s_ohm_used": self.r_s_ohm,
             "cv": self.cv.to_dict() if self.cv is not None else None,
             "rates": [{"current_A_g_active": p.current_A_g,
-                       "discharge_capacity_mAh_g": {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b)
-                                                    for b in BASES},
+                       "discharge_capacity_mAh_g": masses.on_every_basis(p.capacity_mAh_g.value),
                        "discharge_capacity_sigma_mAh_g_active": p.capacity_mAh_g.sigma,
                        "coulombic_efficiency_pct": None if p.coulombic_efficiency is None
                        else 100 * p.coulombic_efficiency,

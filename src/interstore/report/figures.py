@@ -87,7 +87,7 @@ def capacity_figure(results) -> FigureSpec:
     i = _arr([p.current_A_g for p in pts])
     traces = []
     for b in BASES:
-        f = masses.active_g / masses.mass_g(b)
+        f = masses.from_active(b)
         traces.append(Trace(masses.label(b), i, _arr([p.capacity_mAh_g.value for p in pts]) * f, "lines+markers",
                             _arr([p.capacity_mAh_g.sigma for p in pts]) * f))
     traces.append(Trace(f"bulk limit {results.bulk.capacity_mAh_g:.1f} mAh g⁻¹ (active {results.bulk.formula})",
