@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..massbasis import BASES, ElectrodeMasses
+from ..results import Result, rate, sig
 
 COMPONENTS = ("parasitic", "proton", "surface", "bulk", "interface", "unaccounted")
 
@@ -80,11 +81,36 @@ class LedgerRow:
         return [b for b, flag in self.exceeds_bulk.items() if not flag]
 
 
-@dataclass(frozen=True)
-class CapacityLedger:
+@dataclass(frozen=True, repr=False)
+class CapacityLedger(Result):
+    """The split of the measured capacity at every rate into the :data:`COMPONENTS` (mAh g⁻¹, active, ±1σ)."""
+
     rows: tuple[LedgerRow, ...]
     limits: StorageLimits
     masses: ElectrodeMasses
+
+    def headline(self) -> str:
+        """Rates, limits and the interface share at the lowest rate (active basis)."""
+        low = self.rows[0]
+        i = low.shares["interface"]
+        return (f"{len(self.rows)} rates from {rate(low.current_A_g)} A g⁻¹ (active); bulk limit "
+                f"{sig(self.limits.bulk_mAh_g)}, interface limit {sig(self.limits.interface_mAh_g.value)} ± "
+                f"{sig(self.limits.interface_mAh_g.sigma, 2)} mAh g⁻¹; interface share at the lowest rate "
+                f"{sig(i.value)} ± {sig(i.sigma, 2)} of {sig(low.measured.value)} mAh g⁻¹, {self.masses.label('active')}")
+
+    def to_frame(self, basis: str = "active"):
+        """One row per rate: measured capacity and each share with its 1σ, mAh g⁻¹ of ``basis``."""
+        import pandas as pd
+
+        f = self.factor(basis)
+        rows = []
+        for r in self.rows:
+            row = {"current_A_g_active": r.current_A_g, f"measured_mAh_g_{basis}": r.measured.value * f}
+            for c in COMPONENTS:
+                row[f"{c}_mAh_g_{basis}"] = r.shares[c].value * f
+                row[f"{c}_sigma_mAh_g_{basis}"] = r.shares[c].sigma * f
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     def factor(self, basis: str) -> float:
         """mAh g⁻¹(active) → mAh g⁻¹(basis): m_active / m_basis."""

@@ -27,7 +27,7 @@ STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic 
           "simulation", "capacity ledger", "verdict")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class StudyResults:
     """Everything computed for one study (``None`` where the manifest gave no input)."""
 
@@ -46,6 +46,10 @@ class StudyResults:
     verdict: Verdict
     site_fraction: float
     controls: object | None = None  # evidence.controls.ControlLedger when the manifest has [controls]
+
+    def __repr__(self) -> str:
+        return (f"<StudyResults {self.study.name!r}: {self.verdict.verdict} (tier {self.verdict.tier}); "
+                f"{self.capacity_note}>")
 
     def kinetics_summary(self) -> dict:
         """Mean b, b per peak and the Dunn capacitive fraction per scan rate (empty without CV)."""

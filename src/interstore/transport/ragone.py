@@ -57,7 +57,7 @@ class RagoneCurve(Result):
         """Variant, basis, current range and the capacity, energy and power at its ends."""
         lo, hi = self.points[0], self.points[-1]
         return (f"{self.variant}, {len(self.points)} rates {rate(lo.current_A_g)}–{rate(hi.current_A_g)} A g⁻¹ "
-                f"({self.mass_basis_label}); capacity {sig(lo.capacity_mAh_g)}→{sig(hi.capacity_mAh_g)} mAh g⁻¹, "
+                f"on {self.mass_basis_label}; capacity {sig(lo.capacity_mAh_g)}→{sig(hi.capacity_mAh_g)} mAh g⁻¹, "
                 f"energy {sig(lo.energy_Wh_kg)}→{sig(hi.energy_Wh_kg)} Wh kg⁻¹, "
                 f"power {sig(lo.power_W_kg)}→{sig(hi.power_W_kg)} W kg⁻¹")
 
