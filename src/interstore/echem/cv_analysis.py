@@ -281,10 +281,32 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
                trasatti_total_max_rate_mV_s: float | None = None) -> CVAnalysis:
     """b-values, Dunn split and Trasatti charges of CVs of one electrode at several scan rates.
 
-    ``mass_g`` is the active mass (g) for specific quantities; ``r_s_ohm`` the series
-    resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file;
-    the Trasatti outer fit may be limited to rates ≥ ``trasatti_outer_min_rate_mV_s`` and
-    the total fit to rates ≤ ``trasatti_total_max_rate_mV_s``.
+    i_p = a·v^b per peak; i(V) = k1·v + k2·v^½ at each potential (Dunn); q(v) = q_outer + c·v^-½
+    and 1/q = 1/q_total + c′·v^½ (Trasatti).
+
+    Parameters
+    ----------
+    measurements : sequence of Measurement
+        One CV per scan rate, or one record holding several rates one after the other.
+    scan_rates_mV_s : sequence of float, optional
+        Scan rate of each measurement (mV s⁻¹), in order; default: from each file, else dE/dt.
+    mass_g : float, optional
+        Active mass (g) for specific currents and charges (A g⁻¹, C g⁻¹).
+    r_s_ohm : float
+        Series resistance R_s (Ω) for the ohmic correction E_corr = E − i·R_s.
+    cycle : int, optional
+        Cycle analysed in every file (default: the last complete one).
+    n_grid : int
+        Points of the common potential grid.
+    r2_threshold : float
+        R² below which a Trasatti fit is reported as not linear.
+    trasatti_outer_min_rate_mV_s, trasatti_total_max_rate_mV_s : float, optional
+        Limit the outer fit to rates ≥ and the total fit to rates ≤ these (mV s⁻¹).
+
+    Returns
+    -------
+    CVAnalysis
+        b per peak, capacitive fraction per rate, q_outer/q_total and the warnings qualifying them.
     """
     r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
     for name, limit in (("trasatti_outer_min_rate_mV_s", trasatti_outer_min_rate_mV_s),

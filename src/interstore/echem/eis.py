@@ -241,8 +241,34 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             warburg_max_frequency_Hz: float | None = None, drop_inductive: bool = True) -> EisFit:
     """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
 
-    ``drop_inductive`` removes points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
-    ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well."""
+    D = R²T² / (2 A² n⁴ F⁴ C² σ_W²), from the fitted σ_W and from the slope of Z′ against ω^-½.
+
+    Parameters
+    ----------
+    spectrum : ImpedanceSpectrum
+        Frequencies (Hz) and Z′, Z″ (Ω) as measured.
+    circuit : {"randles", "randles-fl", "randles-cpe", "randles-fl-cpe"}
+        The equivalent circuit (impedance.py ``CustomCircuit``).
+    area_cm2 : float, optional
+        Electrode area A (cm²); with ``conc_mol_cm3`` it gives D.
+    conc_mol_cm3 : float, optional
+        Concentration C of the diffusing ion (mol cm⁻³).
+    temperature_K : float
+        Temperature T (K).
+    electrons : int
+        Charge number n of the diffusing ion (2 for Zn²⁺).
+    length_cm : float, optional
+        Diffusion length L (cm): D = L²/τ_d from the finite-length element as well.
+    warburg_max_frequency_Hz : float, optional
+        Upper frequency (Hz) of the Z′ vs ω^-½ region (default: automatic).
+    drop_inductive : bool
+        Remove points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
+
+    Returns
+    -------
+    EisFit
+        Parameters with units and standard errors, the fitted spectrum, σ_W (Ω s^-½) and D (cm² s⁻¹).
+    """
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import set_default_bounds
 

@@ -324,11 +324,33 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                     cycles_from: str = "auto") -> CyclingAnalysis:
     """Capacity, CE, energy and average voltage per cycle and per rate step (see module doc).
 
-    ``rest_current_A``: |I| at or below this counts as rest (default 10⁻³ × max |I|).
-    ``min_fraction``: half-cycles passing less charge than this fraction of the largest one
-    (noise spikes, current switching transients) are dropped and their neighbours rejoined.
-    ``cycles_from``: ``file`` (the cycle column), ``discharge`` (a new cycle at every discharge) or
-    ``auto`` (the file's numbering when it has more than one cycle, else ``discharge``)."""
+    Q = ∫|I| dt / 3.6 (mAh), E = ∫V·|I| dt / 3.6 (mWh), V̄ = E/Q (V); specific values divide by
+    each basis mass of ``masses``.
+
+    Parameters
+    ----------
+    measurement : Measurement
+        Galvanostatic charge/discharge record (current in A, discharge negative).
+    masses : ElectrodeMasses
+        Active, substrate and binder/additive masses (g): the three mass bases.
+    ce_convention : {"discharge/charge", "charge/discharge"}
+        Coulombic efficiency = first / second capacity of the same cycle × 100 %.
+    rest_current_A : float, optional
+        |I| (A) at or below this counts as rest (default 10⁻³ × max |I|).
+    rate_tolerance : float
+        Relative change of |I| that starts a new rate step.
+    min_fraction : float
+        Half-cycles passing less charge than this fraction of the largest one (noise spikes,
+        current-switching transients) are dropped and their neighbours rejoined.
+    cycles_from : {"auto", "file", "discharge"}
+        ``file``: the cycle column; ``discharge``: a new cycle at every discharge; ``auto``: the
+        file's numbering when it has more than one cycle, else ``discharge``.
+
+    Returns
+    -------
+    CyclingAnalysis
+        Per cycle and per rate step; ``to_frame()`` gives mAh g⁻¹, Wh kg⁻¹ and % on every basis.
+    """
     if cycles_from not in CYCLE_SOURCES:
         raise InputError("cycle numbering", f"got {cycles_from!r}", expected=" | ".join(CYCLE_SOURCES))
     if ce_convention not in CE_CONVENTIONS:

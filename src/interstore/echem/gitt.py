@@ -216,9 +216,31 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
                  max_tau_ratio: float = 0.1, max_drift_fraction: float = 0.05) -> GittAnalysis:
     """Weppner–Huggins D for every pulse of a GITT measurement (see module doc for the checks).
 
-    ``rest_current_A``: |I| at or below this is rest (default 1 % of max |I|).
-    ``max_drift_fraction``: a rest whose potential still moves by more than this fraction of ΔE_s
-    over its last fifth has not relaxed (flag ``relaxation_incomplete``)."""
+    D = 4/(π τ) · L² · (ΔE_s/ΔE_t)², valid for τ ≪ L²/D and E linear in √t during the pulse.
+
+    Parameters
+    ----------
+    measurement : Measurement
+        Rest, pulse, rest, ... record (current in A).
+    geometry : GittGeometry
+        Diffusion length L (cm), from ``GittGeometry.from_length`` or ``from_electrode``.
+    pulse_s : float, optional
+        Nominal pulse length (s); current steps more than 20 % off are ignored.
+    rest_current_A : float, optional
+        |I| (A) at or below this is rest (default 1 % of max |I|).
+    r2_min : float
+        Minimum R² of E against √t during a pulse.
+    max_tau_ratio : float
+        Largest τ·D/L² accepted as τ ≪ L²/D.
+    max_drift_fraction : float
+        A rest whose potential still moves by more than this fraction of ΔE_s over its last
+        fifth has not relaxed (flag ``relaxation_incomplete``).
+
+    Returns
+    -------
+    GittAnalysis
+        One :class:`GittPulse` per pulse with D (cm² s⁻¹) and its flags; ``to_frame()`` tabulates them.
+    """
     if pulse_s is not None:
         require_positive("pulse length (s)", pulse_s)
     if not 0 < r2_min < 1:
