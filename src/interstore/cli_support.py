@@ -13,6 +13,7 @@ from typing import Annotated, Any, Iterable, Optional
 
 import typer
 from rich.console import Console
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -66,17 +67,70 @@ def cli_message(exc: InputError) -> str:
     return exc.one_line()
 
 
-def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
-    """A rich table; floats are shown with 4 significant digits.
+def cell_text(value: Any) -> str:
+    """A table cell: floats to 4 significant digits without exponent clutter, anything else as text."""
+    from .results import sig
 
-    Title, headers and cells are literal text (never rich markup), so user labels such as
-    ``[bold]V8O16`` or a ``[run1]`` folder are shown as written."""
-    t = Table(title=Text(title), title_justify="left")
-    for c in columns:
-        t.add_column(Text(str(c)), overflow="fold")  # wrap, never cut a number to "1.57e…"
-    for r in rows:
-        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r])
-    return t
+    return sig(value) if isinstance(value, float) else str(value)
+
+
+def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]], *,
+          caption: str | None = None) -> "FittedTable":
+    """A table for the console that never breaks a word or a number, however narrow the terminal.
+
+    Floats are shown to 4 significant digits.  Title, headers and cells are literal text (never
+    rich markup), so user labels such as ``[bold]V8O16`` or a ``[run1]`` folder are shown as
+    written; ``caption`` (units, warnings) is printed under the table."""
+    return FittedTable(title, [str(c) for c in columns], [[cell_text(v) for v in r] for r in rows], caption)
+
+
+class FittedTable:
+    """A rich renderable laid out for the width it is printed at: every column is at least as wide
+    as its longest word or number; columns that do not fit go into a continuation table that
+    repeats the first column; spare width goes first to one-line headers, then to one-line cells."""
+
+    def __init__(self, title: str, headers: list[str], cells: list[list[str]], caption: str | None) -> None:
+        self.title, self.headers, self.cells, self.caption = title, headers, cells, caption
+
+    def __rich_console__(self, console, options):
+        yield from self.tables(options.max_width)
+
+    def tables(self, width: int) -> list[Table]:
+        """The table (or the table and its continuations) for a console ``width`` characters wide."""
+        headers, cells = self.headers, self.cells
+        texts = [[h, *[r[k] for r in cells if k < len(r)]] for k, h in enumerate(headers)]
+        widest = [max([cell_len(w) for text in col for w in text.split()] or [1]) for col in texts]
+        natural = [max(cell_len(text) for text in col) for col in texts]
+        room = width - 1  # the closing border
+        parts, current, used = [], [0], widest[0] + 3  # a column costs its width + 2 padding + 1 border
+        for k in range(1, len(headers)):
+            if used + widest[k] + 3 > room:
+                parts.append(current)
+                current, used = [0], widest[0] + 3
+            current.append(k)
+            used += widest[k] + 3
+        parts.append(current)
+        tables = []
+        for n, keep in enumerate(parts):
+            widths = {k: widest[k] for k in keep}
+            spare = room - sum(widths[k] + 3 for k in keep)
+            # widen, one cell at a time, the column furthest from a one-line header, then from one-line cells
+            for target in ([max(widest[k], cell_len(headers[k])) for k in range(len(headers))], natural):
+                while spare > 0:
+                    k = max(keep, key=lambda k: target[k] - widths[k])
+                    if target[k] <= widths[k]:
+                        break
+                    widths[k] += 1
+                    spare -= 1
+            last = n == len(parts) - 1
+            t = Table(title=Text(self.title if n == 0 else f"{self.title} (continued)"), title_justify="left",
+                      caption=Text(self.caption) if self.caption and last else None, caption_justify="left")
+            for k in keep:  # "fold" only ever applies to a single word wider than the whole screen
+                t.add_column(Text(headers[k]), width=widths[k], overflow="fold")
+            for r in cells:
+                t.add_row(*[Text(r[k]) if k < len(r) else Text("") for k in keep])
+            tables.append(t)
+        return tables
 
 
 def warn(message: str) -> None:

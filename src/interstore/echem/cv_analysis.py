@@ -188,6 +188,22 @@ class CVAnalysis(Result):
         }
 
 
+def dunn_warning(flags: dict) -> str:
+    """The Dunn qualifier: the share of grid points where k1 < 0 or k2 < 0 ('' when none)."""
+    share = flags["flagged_fraction"]
+    return "" if not share > 0 else (
+        f"Dunn fit: k1 < 0 or k2 < 0 at {100 * share:.0f} % of the potential grid (anodic "
+        f"{100 * flags['anodic']['flagged_fraction']:.0f} %, cathodic {100 * flags['cathodic']['flagged_fraction']:.0f} %);"
+        " the capacitive fractions are unreliable there.")
+
+
+def trasatti_warning(t: dict) -> str:
+    """The Trasatti qualifier when the q(v) fits are not shown to be linear ('' otherwise)."""
+    return "" if not t["linear_warning"] else (
+        f"Trasatti fits not shown to be linear (R² outer {t['r2_outer']:.3f}, total {t['r2_total']:.3f}, "
+        f"threshold {t['r2_threshold']:g}): q_outer and q_total are indicative only.")
+
+
 def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
                         option) -> tuple[list[float], list[str], list[str]]:
     """Scan rate (mV s⁻¹) of each measurement, where it came from, and warnings.

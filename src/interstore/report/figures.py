@@ -94,7 +94,7 @@ def capacity_figure(results) -> FigureSpec:
                         i[[0, -1]], np.full(2, results.bulk.capacity_mAh_g), dash=True))
     if results.limit is not None:
         q = results.limit.capacity_mAh_g["active"]
-        traces.append(Trace(f"interface limit {q:.1f} mAh g⁻¹ (active, n_max = {results.limit.n_max:g})",
+        traces.append(Trace(f"atomistic limit capacity {q:.1f} mAh g⁻¹ (active, n_max = {results.limit.n_max:g})",
                             i[[0, -1]], np.full(2, q), dash=True))
     return FigureSpec("capacity", "Discharge capacity on every mass basis", "current density (A g⁻¹, active)",
                       "discharge capacity (mAh g⁻¹ of the basis)", tuple(traces), log_x=True)
@@ -133,12 +133,19 @@ def binding_figure(results) -> FigureSpec:
 
 
 def ledger_figure(results, basis: str = "active") -> FigureSpec:
-    """Stacked capacity ledger per rate on one basis, with 1σ error bars on each share."""
+    """Stacked capacity ledger per rate on one basis, with 1σ error bars on each non-zero share
+    (a share that is zero at a rate has no segment to hang a bar on)."""
+    from ..results import rate
+
     led = results.ledger
     f = led.factor(basis)
-    labels = np.array([f"{r.current_A_g:.3g}" for r in led.rows])
-    traces = tuple(Trace(c, labels, _arr([r.shares[c].value for r in led.rows]) * f, "bar",
-                         _arr([r.shares[c].sigma for r in led.rows]) * f) for c in COMPONENTS)
+    labels = np.array([rate(r.current_A_g) for r in led.rows])
+    traces = []
+    for c in COMPONENTS:
+        value = _arr([r.shares[c].value for r in led.rows]) * f
+        sigma = _arr([r.shares[c].sigma for r in led.rows]) * f
+        traces.append(Trace(c, labels, value, "bar", np.where(value > 0, sigma, np.nan)))
+    traces = tuple(traces)
     return FigureSpec("ledger", f"Capacity ledger ({results.study.masses.label(basis)} basis)",
                       "current density (A g⁻¹, active)", f"capacity (mAh g⁻¹, {basis})", traces, stacked=True)
 
@@ -201,18 +208,31 @@ def to_plotly(spec: FigureSpec):
                       barmode="stack" if spec.stacked else None, template="plotly_white",
                       height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60})
     if spec.log_x:
-        fig.update_xaxes(type="log")
+        fig.update_xaxes(type="log", **decade_ticks(t.x for t in spec.traces))
     if spec.log_y:
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", **decade_ticks(t.y for t in spec.traces))
     return fig
 
 
-def to_matplotlib(spec: FigureSpec):
-    """The spec as a matplotlib figure (Agg backend)."""
-    import matplotlib
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-    matplotlib.use("Agg")
+
+def decade_ticks(columns) -> dict:
+    """Plotly tick settings labelling a log axis at whole decades only, as 10⁻¹, 10⁰, 10¹, ...
+    (an axis spanning less than one decade gets the decades on either side)."""
+    values = np.concatenate([np.asarray(list(c), float).ravel() for c in columns] or [np.ones(1)])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {}
+    lo, hi = int(np.floor(np.log10(values.min()))), int(np.ceil(np.log10(values.max())))
+    decades = range(lo, max(hi, lo + 1) + 1)
+    return {"tickvals": [10.0 ** k for k in decades], "ticktext": [f"10{str(k).translate(_SUPERSCRIPT)}" for k in decades]}
+
+
+def to_matplotlib(spec: FigureSpec):
+    """The spec as a matplotlib figure (the backend is the caller's; the CLI uses Agg)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator, NullFormatter
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     bottom = None
@@ -232,6 +252,10 @@ def to_matplotlib(spec: FigureSpec):
         ax.set_xscale("log")
     if spec.log_y:
         ax.set_yscale("log")
+    for on, axis in ((spec.log_x, ax.xaxis), (spec.log_y, ax.yaxis)):
+        if on:  # labels at decades only (10⁻¹, 10⁰, 10¹ ...), unlabelled minor ticks
+            axis.set_major_locator(LogLocator(base=10))
+            axis.set_minor_formatter(NullFormatter())
     if spec.traces:
         ax.legend(fontsize=7)
     return fig
