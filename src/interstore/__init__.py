@@ -44,7 +44,7 @@ _LAZY = {
     "CellConfig": ("interstore.transport.cellconfig", "CellConfig"),
     "simulate": ("interstore.transport.simulate", "simulate"),
     "Study": ("interstore.study", "Study"),
-    "StudyResults": ("interstore.report.build", "StudyResults"),
+    "StudyResults": ("interstore.study", "StudyResults"),
 }
 _SUBPACKAGES = ("echem", "transport", "atomistic", "evidence", "literature", "report")
 

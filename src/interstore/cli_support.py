@@ -8,6 +8,7 @@ where figures and tables went.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Optional
 
@@ -148,3 +149,14 @@ def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
         files.append(write_json(json_path, result))
     for f in files:
         console.print(f"[dim]wrote[/dim] {escape(str(f))}", highlight=False)  # a '[run1]' folder stays
+
+
+@contextmanager
+def stage_progress(total: int):
+    """A transient rich progress bar; yields ``tick(stage)`` that advances it by one stage."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("starting", total=total)
+        yield lambda stage: bar.update(task, advance=1, description=stage)

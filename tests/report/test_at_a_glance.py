@@ -65,7 +65,7 @@ def test_interface_limit_means_the_ledger_cap_everywhere(demo_report):
 
 
 def test_error_bars_only_on_non_zero_ledger_segments():
-    from interstore.report.build import analyse_study
+    from interstore.study import analyse_study
     from interstore.report.figures import ledger_figure
 
     spec = ledger_figure(analyse_study(DEMO, simulate=False))

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, table
-
-
-@contextmanager
-def stage_progress(total: int):
-    """A transient rich progress bar; yields ``tick(stage)`` that advances it by one stage."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
-        task = bar.add_task("starting", total=total)
-        yield lambda stage: bar.update(task, advance=1, description=stage)
+from ..cli_support import JsonOption, OutOption, console, emit, stage_progress, table
 
 
 def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")],
@@ -32,7 +20,8 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
     from ..evidence.cli import verdict_rows
     from ..massbasis import BASES
     from ..results import rate
-    from .build import STAGES, build_report
+    from ..study import STAGES
+    from .build import build_report
 
     out = out or Path("report-output")
     with stage_progress(len(STAGES) + 1) as tick:

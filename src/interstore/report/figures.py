@@ -1,7 +1,7 @@
 """Report figures: one renderer-neutral :class:`FigureSpec` per figure, drawn either with
 plotly (interactive, inline in the HTML report) or with matplotlib (PNG beside it).
 
-Builders read a :class:`~interstore.report.build.StudyResults`; axis labels carry units
+Builders read a :class:`~interstore.study.StudyResults`; axis labels carry units
 and the mass basis.
 """
 
@@ -104,13 +104,12 @@ def ragone_figure(results) -> FigureSpec:
     """Measured Ragone points over the simulated bulk-only and heterostructure curves, all on one
     mass basis: the simulation config's basis when there is a simulation, else the active basis."""
     simulated = results.ragone_simulated or {}
-    bases = {curve["mass_basis"] for curve in simulated.values()}
+    bases = {curve.mass_basis for curve in simulated.values()}
     basis = bases.pop() if len(bases) == 1 else "active"
     traces = []
     for kind, curve in simulated.items():
-        traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
-                            _arr([q["power_W_kg"] for q in curve["points"]]),
-                            _arr([q["energy_Wh_kg"] for q in curve["points"]]), "lines+markers",
+        traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve.mass_basis} basis)",
+                            curve.column("power_W_kg"), curve.column("energy_Wh_kg"), "lines+markers",
                             dash=kind == "bulk_only"))
     for c in results.cycling:
         pts = [p for p in c.ragone if p.basis == basis]
