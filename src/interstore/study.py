@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, ManifestError
 from .evidence.controls import analyse_controls, estimate_ledger_inputs
 from .evidence.ledger import (CapacityLedger, RatePoint, StorageLimits, Uncertain, capacity_ledger,
                               interface_capacity_atomistic, interface_capacity_spacecharge,
@@ -235,7 +235,7 @@ def _atomistic(study: Manifest):
     a = study.manifest.atomistic
     curve = n_max = None
     if a.binding_energies_eV and a.scan_json is not None:
-        raise InputError(study.path, "both binding_energies_eV and scan_json given", where="section [atomistic]",
+        raise ManifestError(study.path, "both binding_energies_eV and scan_json given", where="section [atomistic]",
                          expected="one source of E_b(n)")
     if a.binding_energies_eV:
         # E_b(n) given directly: energies relative to the substrate and the Zn reference (both 0 eV)
@@ -246,7 +246,7 @@ def _atomistic(study: Manifest):
     if a.n_max is not None:
         n_max = a.n_max
     if n_max is None:
-        raise InputError(study.path, "no reversible Zn count", where="section [atomistic]",
+        raise ManifestError(study.path, "no reversible Zn count", where="section [atomistic]",
                          expected="n_max, binding_energies_eV or scan_json")
     formula = a.formula or study.manifest.material.active_formula
     return curve, limit_capacity(n_max, formula, masses=study.masses)
@@ -274,7 +274,7 @@ def _interface_limit(study: Manifest, bulk_mAh_g: float, limit, site_fraction: f
                            f"{limit.capacity_mAh_g['active']:.1f} − bulk {bulk_mAh_g:.1f}) mAh g⁻¹"))
     if m.ledger.interface_charge_C_m2 is not None:
         if g.density_g_cm3 is None:
-            raise InputError(study.path, "space-charge interface capacity needs the active-phase density",
+            raise ManifestError(study.path, "space-charge interface capacity needs the active-phase density",
                              where="key 'geometry.density_g_cm3'", expected="a density in g cm-3")
         q = interface_capacity_spacecharge(m.ledger.interface_charge_C_m2, g.morphology, g.size_nm,
                                            g.interface_coverage, g.density_g_cm3)

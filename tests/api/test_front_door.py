@@ -83,3 +83,13 @@ def test_on_every_basis_divides_by_each_basis_mass():
 
     curve = masses.on_every_basis(np.array([100.0, 200.0]))
     assert curve["electrode"] == pytest.approx([64.0, 128.0])
+
+
+def test_bad_manifest_raises_manifest_error(tmp_path):
+    path = tmp_path / "study.toml"
+    path.write_text("[study]\nname = 'x'\n[material]\nactive_formula = 'V8O16'\nelectrons_per_formula = -1\n",
+                    encoding="utf-8")
+    with pytest.raises(ManifestError, match="line"):
+        ist.Study.from_toml(path)
+    with pytest.raises(ManifestError, match="manifest not found"):
+        ist.Study.from_toml(tmp_path / "missing.toml")

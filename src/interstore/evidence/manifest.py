@@ -18,7 +18,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InputError
+from ..errors import InputError, ManifestError
 from ..massbasis import ElectrodeMasses
 
 Mode = Literal["in situ", "operando", "ex situ", "computational", "unknown"]
@@ -258,7 +258,7 @@ def _line_of(text: str, loc: tuple) -> int | None:
     return None
 
 
-def _first_error(err: ValidationError, source: Path, text: str) -> InputError:
+def _first_error(err: ValidationError, source: Path, text: str) -> ManifestError:
     e = err.errors()[0]
     loc = tuple(e["loc"])
     kind = e["type"]
@@ -275,7 +275,7 @@ def _first_error(err: ValidationError, source: Path, text: str) -> InputError:
     if kind == "literal_error":
         expected = e["msg"].removeprefix("Input should be ")
         problem = f"got {e.get('input')!r}"
-    return InputError(source, problem, where=where, expected=expected)
+    return ManifestError(source, problem, where=where, expected=expected)
 
 
 def _path_fields(m: StudyManifest):
@@ -302,14 +302,14 @@ def load_study(path: str | Path) -> Study:
     """Read and validate a study manifest; every named file must exist."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "manifest not found", expected="an existing study TOML file")
+        raise ManifestError(path, "manifest not found", expected="an existing study TOML file")
     text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():
-        raise InputError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
+        raise ManifestError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, f"not valid TOML: {exc}", expected="TOML syntax") from None
+        raise ManifestError(path, f"not valid TOML: {exc}", expected="TOML syntax") from None
     try:
         manifest = StudyManifest.model_validate(raw)
     except ValidationError as exc:
@@ -318,7 +318,7 @@ def load_study(path: str | Path) -> Study:
     for key, rel in _path_fields(manifest):
         if not study.resolve(rel).is_file():
             line = next((i for i, ln in enumerate(text.splitlines(), 1) if str(rel) in ln), None)
-            raise InputError(path, f"file not found: {study.resolve(rel)}",
+            raise ManifestError(path, f"file not found: {study.resolve(rel)}",
                              where=f"key '{key}'" + (f" (line {line})" if line else ""),
                              expected="a path to an existing file, relative to the manifest")
     return study
