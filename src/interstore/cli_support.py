@@ -56,6 +56,10 @@ OPTION_FOR_PARAMETER = {
     "circuit": "--circuit",
     "r2_threshold": "--r2-threshold",
     "cycle": "--cycle",
+    "pattern": "--pattern",
+    "instrument": "--instrument",
+    "columns": "--columns",
+    "min_occurrences": "--min-occurrences",
 }
 
 

@@ -93,3 +93,12 @@ def test_bad_manifest_raises_manifest_error(tmp_path):
         ist.Study.from_toml(path)
     with pytest.raises(ManifestError, match="manifest not found"):
         ist.Study.from_toml(tmp_path / "missing.toml")
+
+
+def test_batch_pattern_error_names_the_parameter_in_python_and_the_option_in_the_cli(run_cli, tmp_path):
+    from interstore.echem.batch import Grouping
+
+    with pytest.raises(InputError, match=r"^parameter 'pattern': unknown group name\(s\) colour"):
+        Grouping.from_options("(?P<colour>x)", None)
+    code, _, err = run_cli("batch", tmp_path, "--pattern", "(?P<colour>x)", "--out", tmp_path / "out")
+    assert code == 2 and err.startswith("error: option --pattern: unknown group name(s) colour")
