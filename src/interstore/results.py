@@ -84,7 +84,9 @@ def _decode(obj: Any) -> Any:
             raise ValueError(f"refusing to rebuild {module}.{obj['@class']}: not an interstore result")
         cls = importlib.import_module(module)
         for part in obj["@class"].split("."):
-            cls = getattr(cls, part)
+            cls = getattr(cls, part, None)
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):  # never call a function from a file
+            raise ValueError(f"refusing to rebuild {module}.{obj['@class']}: not an interstore result class")
         return cls(**{k: _decode(v) for k, v in obj.items() if not k.startswith("@")})
     return {k: _decode(v) for k, v in obj.items()}
 

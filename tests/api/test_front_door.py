@@ -102,3 +102,14 @@ def test_batch_pattern_error_names_the_parameter_in_python_and_the_option_in_the
         Grouping.from_options("(?P<colour>x)", None)
     code, _, err = run_cli("batch", tmp_path, "--pattern", "(?P<colour>x)", "--out", tmp_path / "out")
     assert code == 2 and err.startswith("error: option --pattern: unknown group name(s) colour")
+
+
+@pytest.mark.parametrize("payload", [
+    {"@module": "interstore.report.build", "@class": "build_report", "path": "x", "out_dir": "y"},
+    {"@module": "os", "@class": "system", "command": "true"},
+])
+def test_from_dict_never_calls_anything_but_a_result_class(payload):
+    from interstore.echem.cv_analysis import CVAnalysis
+
+    with pytest.raises(ValueError, match="refusing to rebuild"):
+        CVAnalysis.from_dict(payload)
