@@ -6,7 +6,10 @@ The front door (``import interstore as ist``; every name loads on first use, so
 - ``ist.read(path)`` / ``ist.read_impedance(path)``: any supported instrument file →
   :class:`~interstore.echem.record.Measurement` / :class:`~interstore.echem.record.ImpedanceSpectrum`
 - ``ist.analyze_cv``, ``ist.analyze_cycling``, ``ist.fit_eis``, ``ist.analyze_gitt``: result
-  objects with ``to_frame()``, ``to_dict()``, ``as_dict()``/``from_dict()`` and ``plot(ax=None)``
+  objects with ``to_frame()``, ``to_dict()``, ``as_dict()``/``from_dict()`` and ``plot(ax=None)``;
+  ``ist.analyze_differential`` (dQ/dV of a cycling analysis)
+- ``ist.theoretical_capacity`` and ``ist.limit_capacity``: Q = nF/(3.6M), and the atomistic limit
+  capacity on every mass basis
 - ``ist.ElectrodeMasses``: the active / composite / electrode mass bases
 - ``ist.CellConfig.from_toml(path)`` and ``ist.simulate(config, "ragone")``: the electrode simulator
 - ``ist.Study.from_toml(path).run()`` → ``ist.StudyResults``: the whole-study pipeline
@@ -38,9 +41,11 @@ _LAZY = {
     "analyze_cycling": ("interstore.echem.galvanostatic", "analyze_cycling"),
     "fit_eis": ("interstore.echem.eis", "fit_eis"),
     "analyze_gitt": ("interstore.echem.gitt", "analyze_gitt"),
+    "analyze_differential": ("interstore.echem.differential", "analyze_differential"),
     "GittGeometry": ("interstore.echem.gitt", "GittGeometry"),
     "ElectrodeMasses": ("interstore.massbasis", "ElectrodeMasses"),
     "theoretical_capacity": ("interstore.theoretical", "theoretical_capacity"),
+    "limit_capacity": ("interstore.atomistic.limit", "limit_capacity"),
     "CellConfig": ("interstore.transport.cellconfig", "CellConfig"),
     "simulate": ("interstore.transport.simulate", "simulate"),
     "Study": ("interstore.study", "Study"),

@@ -63,6 +63,17 @@ def test_gcd_analyze(run_cli, tmp_path, shared_data):
     assert q_cli == pytest.approx(frame["discharge_capacity_mAh_g_active"].tolist(), rel=1e-12, nan_ok=True)
 
 
+def test_gcd_dqdv(run_cli, tmp_path, shared_data):
+    path = shared_data / "biologic" / "gcpl.pr_182.1.mpt"
+    cli = _cli_json(run_cli, tmp_path, "gcd", "dqdv", path, "--mass-mg", "2.5")
+    dqdv = ist.analyze_differential(ist.analyze_cycling(ist.read(path), ist.ElectrodeMasses(active_g=2.5e-3)))
+    peaks = dqdv.to_dict()["peaks"]
+    assert len(cli["peaks"]) == len(peaks) > 0
+    assert [p["potential_V"] for p in cli["peaks"]] == pytest.approx([p["potential_V"] for p in peaks], rel=1e-12)
+    assert [p["area_mAh_g"]["active"] for p in cli["peaks"]] == \
+        pytest.approx([p["area_mAh_g"]["active"] for p in peaks], rel=1e-12)
+
+
 def test_gitt_analyze(run_cli, tmp_path):
     # two current pulses with √t transients and flat rests; the same CSV goes through both doors
     from interstore.echem.record import from_arrays
@@ -100,6 +111,13 @@ def test_capacity_theoretical(run_cli, tmp_path):
     q = ist.theoretical_capacity("V8O16", 14)
     assert cli["capacity_mAh_g"] == pytest.approx(q.capacity_mAh_g, rel=1e-12)
     assert q.capacity_mAh_g == pytest.approx(565.5, abs=0.05)  # 14·96485/(3.6·663.52), README's number
+
+
+def test_interface_capacity(run_cli, tmp_path):
+    cli = _cli_json(run_cli, tmp_path, "interface", "capacity", "--n-zn", "7")
+    limit = ist.limit_capacity(7, "V8O16")
+    assert cli["capacity_mAh_g"]["active"] == pytest.approx(limit.capacity_mAh_g["active"], rel=1e-12)
+    assert limit.capacity_mAh_g["active"] == pytest.approx(565.5, abs=0.05)  # README: 7 Zn, 14 e⁻ per V8O16
 
 
 def test_simulate_ragone(run_cli, tmp_path):
