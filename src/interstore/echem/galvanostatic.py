@@ -107,15 +107,14 @@ class CyclingAnalysis(Result):
 
         if table not in ("cycles", "rate_steps"):
             raise InputError("parameter 'table'", f"got {table!r}", expected="cycles | rate_steps")
+        records = self.to_dict()[table]
+        per_basis = {k for r in records for k, v in r.items() if isinstance(v, dict)}  # None: no such half-cycle
         rows = []
-        for row in self.to_dict()[table]:
+        for row in records:
             flat = {}
             for key, value in row.items():
-                if isinstance(value, dict):
-                    flat.update({f"{key}_{b}": value[b] for b in BASES})
-                elif key in ("discharge_capacity_mAh_g", "charge_capacity_mAh_g", "energy_Wh_kg",
-                             "charge_energy_Wh_kg", "current_density_A_g"):  # None: no such half-cycle
-                    flat.update({f"{key}_{b}": None for b in BASES})
+                if key in per_basis:
+                    flat.update({f"{key}_{b}": None if value is None else value[b] for b in BASES})
                 else:
                     flat[key] = value
             rows.append(flat)
