@@ -143,6 +143,9 @@ def test_literature_network(run_cli, tmp_path):
     run = ist.literature.network(export, min_occurrences=2)
     nodes = {n["keyword"]: (n["count"], n["cluster"]) for n in cli["nodes"]}
     assert nodes == {k: (int(c), int(g)) for k, c, g in zip(run.map.labels, run.map.occurrences, run.map.cluster)}
+    frame = run.to_frame()
+    assert dict(zip(frame["keyword"], frame["occurrences_documents"])) == {k: c for k, (c, _) in nodes.items()}
+    assert f"<NetworkRun: {len(nodes)} keywords" in repr(run)
 
 
 def test_report(run_cli, tmp_path):
