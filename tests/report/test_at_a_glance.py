@@ -74,3 +74,40 @@ def test_error_bars_only_on_non_zero_ledger_segments():
         assert np.isnan(trace.error_y[zero]).all()
         assert np.isfinite(trace.error_y[~zero]).all()
     assert any((t.y == 0).any() for t in spec.traces)  # the demo's interface share is 0: the test bites
+
+
+LOG_AXES = {"b_value": ("x", "y"), "capacity": ("x",), "ragone": ("x", "y")}
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium not installed")
+def test_every_figure_renders_readable_axis_labels_in_chromium(demo_report):
+    from playwright.sync_api import sync_playwright
+
+    figures = sorted(p.stem for p in demo_report.glob("*.png"))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((demo_report / "report.html").resolve().as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        for key in figures:
+            div = page.locator(f"#fig-{key}")
+            for axis in ("x", "y"):
+                title = div.locator(f"text.{axis}title").all_text_contents()
+                assert title and title[0].strip(), f"{key}: no {axis} axis title"
+                ticks = div.locator(f"g.{axis}tick text")
+                labels = [t for t in ticks.all_text_contents() if t.strip()]
+                assert labels, f"{key}: no {axis} tick labels"
+                if axis in LOG_AXES.get(key, ()):
+                    assert all(re.fullmatch(r"10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", t) for t in labels), (key, axis, labels)
+                boxes = [b for b in (ticks.nth(i).bounding_box() for i in range(ticks.count())) if b]
+                assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), \
+                    f"{key}: {axis} tick labels overlap"
+        browser.close()
