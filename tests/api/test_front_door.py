@@ -113,3 +113,10 @@ def test_from_dict_never_calls_anything_but_a_result_class(payload):
 
     with pytest.raises(ValueError, match="refusing to rebuild"):
         CVAnalysis.from_dict(payload)
+
+
+def test_cell_config_errors_name_the_key_and_its_line(tmp_path):
+    path = tmp_path / "cell.toml"
+    path.write_text("[cell]\nactive_mass_g = 0.001\n\n[host]\nformula = \"V8O16\"\nsize_m = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"key 'host.size_m' \(line 6\)"):
+        ist.CellConfig.from_toml(path)

@@ -9,7 +9,6 @@ See ``docs/study-manifest.md`` for every key and its unit.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InputError, ManifestError
 from ..massbasis import ElectrodeMasses
+from ..tomlconfig import validation_error
 
 Mode = Literal["in situ", "operando", "ex situ", "computational", "unknown"]
 Alternative = Literal["proton", "pseudocapacitance", "parasitic"]
@@ -229,55 +229,6 @@ class Study:
         return self.manifest.study.name
 
 
-_EXPECTED = {
-    "missing": "this key to be present",
-    "extra_forbidden": "only the keys listed in docs/study-manifest.md",
-    "float_parsing": "a number", "float_type": "a number", "int_parsing": "an integer",
-    "int_type": "an integer", "int_from_float": "an integer", "bool_parsing": "true or false",
-    "bool_type": "true or false", "string_type": "a string", "list_type": "a list",
-    "model_type": "a table", "literal_error": None, "path_type": "a file path (string)",
-}
-
-
-def _key_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_of(text: str, loc: tuple) -> int | None:
-    """1-based line where the last named key of ``loc`` is written (best effort)."""
-    names = [p for p in loc if isinstance(p, str)]
-    if not names:
-        return None
-    pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?\"?{re.escape(names[-1])}\"?\s*(=|\])")
-    for i, line in enumerate(text.splitlines(), 1):
-        if pattern.match(line):
-            return i
-    return None
-
-
-def _first_error(err: ValidationError, source: Path, text: str) -> ManifestError:
-    e = err.errors()[0]
-    loc = tuple(e["loc"])
-    kind = e["type"]
-    key = _key_path(loc)
-    line = _line_of(text, loc)
-    where = f"key '{key}'" + (f" (line {line})" if line else "")
-    if kind == "extra_forbidden":
-        problem = "unknown key"
-    elif kind == "missing":
-        problem = "required key is missing"
-    else:
-        problem = f"{e['msg']}, got {e.get('input')!r}"
-    expected = _EXPECTED.get(kind, None)
-    if kind == "literal_error":
-        expected = e["msg"].removeprefix("Input should be ")
-        problem = f"got {e.get('input')!r}"
-    return ManifestError(source, problem, where=where, expected=expected)
-
-
 def _path_fields(m: StudyManifest):
     """(key path, relative path) for every file named in the manifest."""
     for i, f in enumerate(m.data.cv):
@@ -313,7 +264,8 @@ def load_study(path: str | Path) -> Study:
     try:
         manifest = StudyManifest.model_validate(raw)
     except ValidationError as exc:
-        raise _first_error(exc, path, text) from None
+        raise validation_error(exc, path, text, error=ManifestError,
+                               keys_documented_in="docs/study-manifest.md") from None
     study = Study(manifest, path)
     for key, rel in _path_fields(manifest):
         if not study.resolve(rel).is_file():

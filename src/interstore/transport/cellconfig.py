@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import ConfigError
 from ..massbasis import ElectrodeMasses
+from ..tomlconfig import validation_error
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -164,21 +165,14 @@ class CellConfig(BaseModel):
         return config_from_dict(data, source="parameter update")
 
 
-def _validation_error(source: str | Path, exc: ValidationError) -> ConfigError:
-    first = exc.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"].removeprefix("Value error, ")
-    got = first.get("input")
-    problem = msg if isinstance(got, (dict, list)) or got is None else f"{msg} (got {got!r})"
-    return ConfigError(source, problem, where=f"key '{key}'")
-
-
-def config_from_dict(data: dict, *, source: str | Path = "<config>") -> CellConfig:
-    """Validate a nested dict into a :class:`CellConfig` (errors name the key)."""
+def config_from_dict(data: dict, *, source: str | Path = "<config>", text: str = "") -> CellConfig:
+    """Validate a nested dict into a :class:`CellConfig`; errors name the key (and its line in ``text``,
+    the TOML it was read from)."""
     try:
         return CellConfig.model_validate(data)
     except ValidationError as exc:
-        raise _validation_error(source, exc) from None
+        raise validation_error(exc, source, text, error=ConfigError,
+                               keys_documented_in="docs/transport-simulator.md") from None
 
 
 def load_cell_config(path: str | Path) -> CellConfig:
@@ -198,4 +192,4 @@ def load_cell_config(path: str | Path) -> CellConfig:
         raise ConfigError(path, "empty config", expected="at least a [host] section")
     data.setdefault("name", path.stem)
     data["base_dir"] = str(path.resolve().parent)
-    return config_from_dict(data, source=path)
+    return config_from_dict(data, source=path, text=text)
