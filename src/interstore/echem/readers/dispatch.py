@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ...errors import InputError, require_positive
+from ...errors import InputError, ReaderError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from . import biologic, chi, delimited, gamry, neware
 from .sweeps import select_sweep
@@ -36,7 +36,7 @@ def _choose(path: str | Path, instrument: str | None) -> str:
         return detect_instrument(path)
     name = instrument.strip().lower()
     if name not in INSTRUMENTS:
-        raise InputError("option --instrument", f"unknown instrument {instrument!r}",
+        raise InputError("parameter 'instrument'", f"unknown instrument {instrument!r}",
                          expected=f"one of {', '.join(INSTRUMENTS)}")
     return name
 
@@ -47,8 +47,8 @@ def _biologic(path: str | Path, mpr: Callable, mpt: Callable):
 
 
 def _no_neware_impedance(path: str | Path, **_) -> ImpedanceSpectrum:
-    raise InputError(path, "Neware cyclers do not record impedance spectra",
-                     expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
+    raise ReaderError(path, "Neware cyclers do not record impedance spectra",
+                      expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
 
 
 def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
