@@ -74,17 +74,22 @@ def test_error_lines_keep_square_brackets(run_cli, tmp_path):
     assert code == 2 and "[host]" in err
 
 
-def test_narrow_tables_wrap_numbers_instead_of_cutting_them():
+def test_narrow_tables_never_break_a_word_or_a_number():
     from rich.console import Console
 
     from interstore.cli_support import table
 
-    t = table("many columns", [f"column {k} (W kg⁻¹)" for k in range(8)], [[15730.0 + k for k in range(8)]])
+    headers = [f"parasitic {k} (W kg⁻¹)" for k in range(9)]
+    rows = [[15731.2 + k for k in range(9)], ["unaccounted", 0.09995, 1.234e-5, *range(6)]]
     con = Console(width=80, record=True)
-    con.print(t)
+    con.print(table("many columns", headers, rows, caption="W kg⁻¹ of the electrode"))
     text = con.export_text()
-    assert "…" not in text
-    assert "1.573e+" in text  # folded onto the next line, not "1.57…"
+    lines = text.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80 and "…" not in text
+    words = {w for cell in [*headers, "unaccounted", "15730", "0.09995", "1.234e-5"] for w in cell.split()}
+    tokens = {t.strip("┃│") for line in lines for t in line.split()}
+    assert words <= tokens  # every header word and number appears whole on one line
+    assert "(continued)" in text  # nine columns do not fit in 80: the rest follow with the first column again
 
 
 def test_version_takes_json_and_out_like_every_command(run_cli, tmp_path):

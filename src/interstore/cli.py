@@ -129,10 +129,13 @@ def _warning_line(message, category, filename, lineno, file=None, line=None) -> 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn input errors into one line + exit code 2."""
     warnings.showwarning = _warning_line
+    os.environ.setdefault("MPLBACKEND", "Agg")  # figures are only ever saved from the CLI; the library never picks a backend
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(f"error: {exc.one_line()}", highlight=False, markup=False, soft_wrap=True)
+        from .cli_support import cli_message
+
+        err_console.print(f"error: {cli_message(exc)}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return exc.exit_code

@@ -8,11 +8,13 @@ where figures and tables went.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Optional
 
 import typer
 from rich.console import Console
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -48,17 +50,92 @@ def parse_float_list(text: str | None, name: str) -> list[float] | None:
                          expected="comma-separated numbers, e.g. 0.1,0.2,0.5") from None
 
 
-def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
-    """A rich table; floats are shown with 4 significant digits.
+# library parameter -> the CLI option that sets it; errors raised from Python name the parameter
+OPTION_FOR_PARAMETER = {
+    "scan_rates_mV_s": "--scan-rates",
+    "circuit": "--circuit",
+    "r2_threshold": "--r2-threshold",
+    "cycle": "--cycle",
+    "pattern": "--pattern",
+    "instrument": "--instrument",
+    "columns": "--columns",
+    "min_occurrences": "--min-occurrences",
+}
 
-    Title, headers and cells are literal text (never rich markup), so user labels such as
-    ``[bold]V8O16`` or a ``[run1]`` folder are shown as written."""
-    t = Table(title=Text(title), title_justify="left")
-    for c in columns:
-        t.add_column(Text(str(c)), overflow="fold")  # wrap, never cut a number to "1.57e…"
-    for r in rows:
-        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r])
-    return t
+
+def cli_message(exc: InputError) -> str:
+    """``exc`` as one line in CLI terms: ``parameter 'scan_rates_mV_s'`` becomes ``option --scan-rates``."""
+    name = exc.source.removeprefix("parameter '").removesuffix("'")
+    if exc.source == f"parameter '{name}'" and name in OPTION_FOR_PARAMETER:
+        return InputError(f"option {OPTION_FOR_PARAMETER[name]}", exc.problem, where=exc.where,
+                          expected=exc.expected).one_line()
+    return exc.one_line()
+
+
+def cell_text(value: Any) -> str:
+    """A table cell: floats to 4 significant digits without exponent clutter, anything else as text."""
+    from .results import sig
+
+    return sig(value) if isinstance(value, float) else str(value)
+
+
+def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]], *,
+          caption: str | None = None) -> "FittedTable":
+    """A table for the console that never breaks a word or a number, however narrow the terminal.
+
+    Floats are shown to 4 significant digits.  Title, headers and cells are literal text (never
+    rich markup), so user labels such as ``[bold]V8O16`` or a ``[run1]`` folder are shown as
+    written; ``caption`` (units, warnings) is printed under the table."""
+    return FittedTable(title, [str(c) for c in columns], [[cell_text(v) for v in r] for r in rows], caption)
+
+
+class FittedTable:
+    """A rich renderable laid out for the width it is printed at: every column is at least as wide
+    as its longest word or number; columns that do not fit go into a continuation table that
+    repeats the first column; spare width goes first to one-line headers, then to one-line cells."""
+
+    def __init__(self, title: str, headers: list[str], cells: list[list[str]], caption: str | None) -> None:
+        self.title, self.headers, self.cells, self.caption = title, headers, cells, caption
+
+    def __rich_console__(self, console, options):
+        yield from self.tables(options.max_width)
+
+    def tables(self, width: int) -> list[Table]:
+        """The table (or the table and its continuations) for a console ``width`` characters wide."""
+        headers, cells = self.headers, self.cells
+        texts = [[h, *[r[k] for r in cells if k < len(r)]] for k, h in enumerate(headers)]
+        widest = [max([cell_len(w) for text in col for w in text.split()] or [1]) for col in texts]
+        natural = [max(cell_len(text) for text in col) for col in texts]
+        room = width - 1  # the closing border
+        parts, current, used = [], [0], widest[0] + 3  # a column costs its width + 2 padding + 1 border
+        for k in range(1, len(headers)):
+            if used + widest[k] + 3 > room:
+                parts.append(current)
+                current, used = [0], widest[0] + 3
+            current.append(k)
+            used += widest[k] + 3
+        parts.append(current)
+        tables = []
+        for n, keep in enumerate(parts):
+            widths = {k: widest[k] for k in keep}
+            spare = room - sum(widths[k] + 3 for k in keep)
+            # widen, one cell at a time, the column furthest from a one-line header, then from one-line cells
+            for target in ([max(widest[k], cell_len(headers[k])) for k in range(len(headers))], natural):
+                while spare > 0:
+                    k = max(keep, key=lambda k: target[k] - widths[k])
+                    if target[k] <= widths[k]:
+                        break
+                    widths[k] += 1
+                    spare -= 1
+            last = n == len(parts) - 1
+            t = Table(title=Text(self.title if n == 0 else f"{self.title} (continued)"), title_justify="left",
+                      caption=Text(self.caption) if self.caption and last else None, caption_justify="left")
+            for k in keep:  # "fold" only ever applies to a single word wider than the whole screen
+                t.add_column(Text(headers[k]), width=widths[k], overflow="fold")
+            for r in cells:
+                t.add_row(*[Text(r[k]) if k < len(r) else Text("") for k in keep])
+            tables.append(t)
+        return tables
 
 
 def warn(message: str) -> None:
@@ -76,3 +153,14 @@ def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
         files.append(write_json(json_path, result))
     for f in files:
         console.print(f"[dim]wrote[/dim] {escape(str(f))}", highlight=False)  # a '[run1]' folder stays
+
+
+@contextmanager
+def stage_progress(total: int):
+    """A transient rich progress bar; yields ``tick(stage)`` that advances it by one stage."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("starting", total=total)
+        yield lambda stage: bar.update(task, advance=1, description=stage)

@@ -45,3 +45,27 @@ def require_positive(name: str, value: float, *, allow_zero: bool = False) -> fl
         bound = ">= 0" if allow_zero else "> 0"
         raise InputError(f"parameter '{name}'", f"got {value!r}", expected=f"a finite number {bound}")
     return v
+
+
+class ReaderError(InputError):
+    """An instrument or bibliographic file that cannot be read as the format it claims to be."""
+
+
+class ManifestError(InputError):
+    """A study manifest (TOML) that is missing, malformed or inconsistent."""
+
+
+class ConfigError(InputError):
+    """A simulation cell config (TOML) that is missing, malformed or out of range."""
+
+
+class SimulationError(InputError):
+    """A simulation that cannot run with the parameters given (e.g. no capacity above the cut-off)."""
+
+
+def parameter_error(name: str, value: object, *, expected: str, problem: str | None = None) -> InputError:
+    """An :class:`InputError` naming a library parameter, e.g. ``parameter 'scan_rates_mV_s': got [...]``.
+
+    The CLI rewrites ``parameter 'NAME'`` to the command's option (see
+    :func:`interstore.cli_support.cli_message`)."""
+    return InputError(f"parameter '{name}'", problem or f"got {value!r}", expected=expected)

@@ -119,6 +119,25 @@ class ElectrodeMasses:
             "electrode": "whole electrode",
         }[basis]
 
-    def specific(self, amount: float) -> dict[str, float]:
-        """``amount`` (e.g. mAh, Wh, W) divided by each basis mass in g -> {basis: amount g^-1}."""
+    def specific(self, amount):
+        """``amount`` (e.g. mAh, Wh, W; a number or an array) divided by each basis mass in g
+        -> {basis: amount g⁻¹}."""
         return {b: amount / self.mass_g(b) for b in BASES}
+
+    def from_active(self, basis: str) -> float:
+        """Factor turning a specific value per g of active oxide into one per g of ``basis``:
+        q_basis = q_active · m_active / m_basis (dimensionless, ≤ 1)."""
+        return self.active_g / self.mass_g(basis)
+
+    def on_every_basis(self, q_active):
+        """A specific value per g of active oxide (mAh g⁻¹, Wh kg⁻¹, ...; a number or an array)
+        on every basis: {basis: q_active · m_active / m_basis}."""
+        return {b: q_active * self.from_active(b) for b in BASES}
+
+    def labels(self) -> dict[str, str]:
+        """{basis: human-readable label} for every basis."""
+        return {b: self.label(b) for b in BASES}
+
+    def describe(self) -> dict[str, dict]:
+        """{basis: {label, mass_mg}} for every basis: the ``mass_basis`` block of a JSON result."""
+        return {b: {"label": self.label(b), "mass_mg": 1e3 * self.mass_g(b)} for b in BASES}

@@ -180,7 +180,7 @@ def test_too_few_files_or_rates_or_no_overlap():
     with pytest.raises(InputError, match="do not overlap"):
         analyze_cv([synthetic_cv(1.0, e_low_V=0.0, e_high_V=0.5), synthetic_cv(2.0, e_low_V=0.6, e_high_V=1.2)],
                    [1.0, 2.0])
-    with pytest.raises(InputError, match="--scan-rates"):
+    with pytest.raises(InputError, match="scan_rates_mV_s"):
         analyze_cv([synthetic_cv(1.0), synthetic_cv(2.0)], [1.0])
 
 

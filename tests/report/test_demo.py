@@ -96,7 +96,7 @@ def test_html_is_labelled_simulated_and_has_every_figure(demo_report):
 
 def test_same_electrochemistry_without_structural_evidence(tmp_path):
     """The demo's data with its evidence record removed: no structural evidence, no interface verdict."""
-    from interstore.report.build import analyse_study
+    from interstore.study import analyse_study
 
     demo = Path(__file__).resolve().parents[2] / "examples" / "demo_study" / "study.toml"
 

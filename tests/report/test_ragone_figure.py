@@ -3,12 +3,14 @@
 from types import SimpleNamespace as NS
 
 from interstore.report.figures import ragone_figure
+from interstore.transport.ragone import RagoneCurve, RagonePoint
 
 
 def _results(sim_basis):
     points = [NS(basis=b, power_W_kg=p, energy_Wh_kg=e)
               for b, p, e in (("active", 100.0, 300.0), ("composite", 80.0, 240.0), ("electrode", 64.0, 192.0))]
-    curve = {"mass_basis": sim_basis, "points": [{"power_W_kg": 50.0, "energy_Wh_kg": 200.0}]}
+    point = RagonePoint(1.0, 1.0, 100.0, 80.0, 20.0, 200.0, 50.0, 3600.0, 0.0)
+    curve = RagoneCurve("heterostructure", sim_basis, sim_basis, 300.0, (point,))
     return NS(ragone_simulated={"bulk_only": curve, "heterostructure": curve}, cycling=[NS(ragone=points)])
 
 

@@ -34,7 +34,7 @@ def test_xas_section_is_validated_and_analysed(tmp_path):
 
     from interstore.errors import InputError
     from interstore.evidence.manifest import load_study
-    from interstore.report.build import analyse_study
+    from interstore.study import analyse_study
     from interstore.spectra.synthetic import xanes_reference
 
     for name, h in (("p", 0.4), ("d", 0.2)):

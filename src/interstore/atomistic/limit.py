@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..constants import Z_ZINC
 from ..errors import InputError, require_positive
-from ..massbasis import BASES, ElectrodeMasses
+from ..massbasis import ElectrodeMasses
 from ..theoretical import (capacity_mAh_g, electrons_for_capacity, molar_mass_for_capacity, molar_mass_g_mol,
                            theoretical_capacity)
 
@@ -146,8 +146,8 @@ def limit_capacity(n_max: float, formula: str = "V8O16", *, electrons_per_zn: fl
     if masses is None:
         masses = _masses_per_formula_unit(theo.molar_mass_g_mol, formula, substrate_formula,
                                           substrate_mass_fraction, other_mass_fraction)
-    capacities = {b: theo.capacity_mAh_g * masses.active_g / masses.mass_g(b) for b in BASES}
-    labels = {b: masses.label(b) for b in BASES}
+    capacities = masses.on_every_basis(theo.capacity_mAh_g)
+    labels = masses.labels()
     if masses.substrate_g == 0:
         labels["composite"] += " — no substrate mass given, equals active"
     if masses.other_g == 0:

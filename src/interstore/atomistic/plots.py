@@ -11,9 +11,6 @@ from .binding import BindingCurve
 
 
 def _axes(ncols: int = 1):
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from matplotlib.ticker import MaxNLocator

@@ -70,11 +70,11 @@ class Grouping:
             try:
                 regex = re.compile(pattern)
             except re.error as exc:
-                raise InputError("option --pattern", f"not a regular expression: {exc}",
+                raise InputError("parameter 'pattern'", f"not a regular expression: {exc}",
                                  expected="a regex with named groups, e.g. (?P<electrode>[^_]+)_(?P<cell>\\d+)") from None
             unknown = set(regex.groupindex) - set(LABELS)
             if unknown:
-                raise InputError("option --pattern", f"unknown group name(s) {', '.join(sorted(unknown))}",
+                raise InputError("parameter 'pattern'", f"unknown group name(s) {', '.join(sorted(unknown))}",
                                  expected=f"named groups among {', '.join(LABELS)}")
         rows: dict[str, dict] = {}
         if table_path is not None:

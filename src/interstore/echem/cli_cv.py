@@ -16,6 +16,8 @@ group = typer.Typer(help="Cyclic voltammetry kinetics: b-values, Dunn capacitive
 
 
 def _tables(result: dict) -> list:
+    from .cv_analysis import dunn_warning, trasatti_warning
+
     basis = result["mass_basis"]
     per_g = basis["mass_mg"] is not None
     qunit = f"C g⁻¹, {basis['label']}" if per_g else "C, absolute: no mass given"
@@ -30,10 +32,16 @@ def _tables(result: dict) -> list:
                                               "n rates"), b_rows),
         table("Dunn split i = k1·v + k2·v^½", ("scan rate (mV s⁻¹)", "capacitive (%)", "diffusive (%)"),
               [(d["scan_rate_mV_s"], 100 * d["capacitive_fraction"], 100 * (1 - d["capacitive_fraction"]))
-               for d in result["dunn"]]),
+               for d in result["dunn"]], caption=_warning(dunn_warning(result["dunn_flags"]))),
         table(f"Trasatti charges ({qunit})", ("q_outer", "q_total", "q_inner", "R² outer", "R² total", "linear?"),
-              [(*q, t["r2_outer"], t["r2_total"], "no (warning)" if t["linear_warning"] else "yes")]),
+              [(*q, t["r2_outer"], t["r2_total"], "no (warning)" if t["linear_warning"] else "yes")],
+              caption=_warning(trasatti_warning(t))),
     ]
+
+
+def _warning(text: str) -> str | None:
+    """A table caption for a kinetics qualifier (None when there is nothing to qualify)."""
+    return f"warning: {text}" if text else None
 
 
 def _write_outputs(analysis, out: Path) -> list[Path]:

@@ -90,6 +90,8 @@ def _masses(mass_mg: float | None, measured_g: float | None, substrate_mg: float
 
 
 def _gcd_tables(result: dict) -> list:
+    from ..results import rate
+
     labels = {b: v["label"] for b, v in result["mass_basis"].items()}
 
     def on(per_basis: dict | None, basis: str = "active"):
@@ -133,7 +135,8 @@ def _gcd_tables(result: dict) -> list:
     steps = table(f"Rate steps on every mass basis (means of their discharges; {at})",
                   ("rate step", "cycles", "mass basis", "i (A g⁻¹)", "Q_dis (mAh g⁻¹)", "E_dis (Wh kg⁻¹)",
                    "V̄_dis (V)", "CE (%)"),
-                  [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b], on(s["current_density_A_g"], b),
+                  [(s["rate_step"], f"{s['cycles'][0]}–{s['cycles'][-1]}", labels[b],
+                    rate(on(s["current_density_A_g"], b)),
                     on(s["discharge_capacity_mAh_g"], b), on(s["energy_Wh_kg"], b), num(s["average_voltage_V"]),
                     num(s["coulombic_efficiency_pct"])) for s in result["rate_steps"] for b in labels])
     ragone = table("Ragone points", ("mass basis", "|I| (mA)", "energy density (Wh kg⁻¹)", "power density (W kg⁻¹)"),

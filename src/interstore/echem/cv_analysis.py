@@ -25,7 +25,8 @@ from typing import Sequence
 import numpy as np
 
 from ..blas import single_threaded_blas
-from ..errors import InputError, require_positive
+from ..errors import InputError, parameter_error, require_positive
+from ..results import Result, sig
 from .bvalue import BValueFit, b_profile, fit_b_value
 from .cv_segments import (RATE_SPREAD, bin_onto_grid, ramp_fit, select_cycle, smooth_branch, smoothed_branch_peaks,
                           split_by_scan_rate, split_sweeps)
@@ -54,8 +55,8 @@ class PeakTrack:
     fit: BValueFit | None
 
 
-@dataclass(frozen=True)
-class CVAnalysis:
+@dataclass(frozen=True, repr=False)
+class CVAnalysis(Result):
     """Results of :func:`analyze_cv`.
 
     Array fields for plotting: ``potential_V`` (common grid, V); ``anodic`` and
@@ -103,6 +104,52 @@ class CVAnalysis:
         """``value`` per gram of active material, or None without a mass."""
         return None if self.mass_g is None else value / self.mass_g
 
+    def kinetics_warnings(self) -> list[str]:
+        """Short qualifiers of the kinetics numbers: Dunn points with k1 < 0 or k2 < 0, and a
+        Trasatti fit not shown to be linear (empty when neither applies)."""
+        out = []
+        if self.flagged_fraction > 0:
+            out.append(f"Dunn k1 or k2 < 0 at {100 * self.flagged_fraction:.0f} % of grid points")
+        if self.trasatti.linear_warning:
+            out.append("Trasatti fits not linear: q_outer/q_total indicative")
+        return out
+
+    def headline(self) -> str:
+        """Rates, b per peak, capacitive fraction range, Trasatti ratio and the warnings that qualify them."""
+        v = self.scan_rates_mV_s
+        b = ", ".join(f"{p.name} {p.fit.b:.2f}" for p in self.peaks if p.fit is not None) or "none"
+        f = 100 * self.capacitive_fraction
+        t = self.trasatti
+        ratio = t.q_outer / t.q_total if t.q_total else float("nan")
+        text = (f"{v.size} scan rates {sig(v.min(), 3)}–{sig(v.max(), 3)} mV s⁻¹; b = {b}; "
+                f"capacitive {f.min():.0f}–{f.max():.0f} % (Dunn); q_outer/q_total = {sig(ratio, 2)} (Trasatti)")
+        warnings = self.kinetics_warnings()
+        return text + (f" [{'; '.join(warnings)}]" if warnings else "")
+
+    def to_frame(self, table: str = "rates"):
+        """``"rates"``: one row per scan rate (charge, Dunn capacitive fraction per branch);
+        ``"b_values"``: one row per tracked peak with its b-value fit."""
+        import pandas as pd
+
+        d = self.to_dict()
+        if table == "rates":
+            frame = pd.DataFrame(d["dunn"])
+            frame.insert(1, "charge_C", self.charge_C)
+            if self.mass_g is not None:
+                frame.insert(2, "charge_C_g", self.charge_C / self.mass_g)
+            return frame
+        if table == "b_values":
+            return pd.DataFrame(d["b_values"], columns=["peak", "branch", "potential_V", "b", "stderr", "r2",
+                                                        "log10_a", "n_rates"])
+        raise InputError("parameter 'table'", f"got {table!r}", expected="rates | b_values")
+
+    def plot(self, ax=None):
+        """log|i_p| against log v for every tracked peak with its fit (the b-value figure); returns the Axes."""
+        from ..results import new_axes
+        from .plots_cv import draw_b_values
+
+        return draw_b_values(new_axes(ax), self)
+
     def to_dict(self) -> dict:
         """JSON-ready results (units in every key)."""
         t = self.trasatti
@@ -142,6 +189,22 @@ class CVAnalysis:
         }
 
 
+def dunn_warning(flags: dict) -> str:
+    """The Dunn qualifier: the share of grid points where k1 < 0 or k2 < 0 ('' when none)."""
+    share = flags["flagged_fraction"]
+    return "" if not share > 0 else (
+        f"Dunn fit: k1 < 0 or k2 < 0 at {100 * share:.0f} % of the potential grid (anodic "
+        f"{100 * flags['anodic']['flagged_fraction']:.0f} %, cathodic {100 * flags['cathodic']['flagged_fraction']:.0f} %);"
+        " the capacitive fractions are unreliable there.")
+
+
+def trasatti_warning(t: dict) -> str:
+    """The Trasatti qualifier when the q(v) fits are not shown to be linear ('' otherwise)."""
+    return "" if not t["linear_warning"] else (
+        f"Trasatti fits not shown to be linear (R² outer {t['r2_outer']:.3f}, total {t['r2_total']:.3f}, "
+        f"threshold {t['r2_threshold']:g}): q_outer and q_total are indicative only.")
+
+
 def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
                         option) -> tuple[list[float], list[str], list[str]]:
     """Scan rate (mV s⁻¹) of each measurement, where it came from, and warnings.
@@ -150,10 +213,11 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
     cathodic sweep; a given rate that disagrees with their dE/dt by more than
     RATE_MISMATCH is kept but warned about (a unit slip is the usual cause)."""
     if option is not None:
-        option = [require_positive("scan rate (mV/s)", r) for r in option]
+        option = [require_positive("scan_rates_mV_s", r) for r in option]
         if len(option) != len(measurements):
-            raise InputError("option --scan-rates", f"{len(option)} scan rate(s) for {len(measurements)} file(s)",
-                             expected="one scan rate in mV/s per file, in file order")
+            raise parameter_error("scan_rates_mV_s", option,
+                                  problem=f"{len(option)} scan rate(s) for {len(measurements)} measurement(s)",
+                                  expected="one scan rate in mV/s per measurement, in file order")
     rates, how, notes = [], [], []
     for k, (m, ramps) in enumerate(zip(measurements, ramp_fits)):
         est = [r for r, _ in ramps]
@@ -167,7 +231,7 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
             notes.append(f"{m.source}: scan rate estimated from dE/dt of the data: {rate:.4g} mV/s")
         else:
             raise InputError(m.source, f"scan rate is ambiguous: dE/dt of the sweeps gives {est[0]:.4g} and "
-                             f"{est[1]:.4g} mV/s", expected="a file with one scan rate, or give --scan-rates")
+                             f"{est[1]:.4g} mV/s", expected="a file with one scan rate, or give scan_rates_mV_s")
         if source != "estimated from dE/dt" and consistent and abs(np.mean(est) / rate - 1) > RATE_MISMATCH:
             notes.append(f"{m.source}: scan rate {rate:.4g} mV/s ({source}) but dE/dt of the data gives "
                          f"{np.mean(est):.4g} mV/s")
@@ -235,10 +299,32 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
                trasatti_total_max_rate_mV_s: float | None = None) -> CVAnalysis:
     """b-values, Dunn split and Trasatti charges of CVs of one electrode at several scan rates.
 
-    ``mass_g`` is the active mass (g) for specific quantities; ``r_s_ohm`` the series
-    resistance (Ω) for E_corr = E − i·R_s; ``cycle`` the cycle to analyse in every file;
-    the Trasatti outer fit may be limited to rates ≥ ``trasatti_outer_min_rate_mV_s`` and
-    the total fit to rates ≤ ``trasatti_total_max_rate_mV_s``.
+    i_p = a·v^b per peak; i(V) = k1·v + k2·v^½ at each potential (Dunn); q(v) = q_outer + c·v^-½
+    and 1/q = 1/q_total + c′·v^½ (Trasatti).
+
+    Parameters
+    ----------
+    measurements : sequence of Measurement
+        One CV per scan rate, or one record holding several rates one after the other.
+    scan_rates_mV_s : sequence of float, optional
+        Scan rate of each measurement (mV s⁻¹), in order; default: from each file, else dE/dt.
+    mass_g : float, optional
+        Active mass (g) for specific currents and charges (A g⁻¹, C g⁻¹).
+    r_s_ohm : float
+        Series resistance R_s (Ω) for the ohmic correction E_corr = E − i·R_s.
+    cycle : int, optional
+        Cycle analysed in every file (default: the last complete one).
+    n_grid : int
+        Points of the common potential grid.
+    r2_threshold : float
+        R² below which a Trasatti fit is reported as not linear.
+    trasatti_outer_min_rate_mV_s, trasatti_total_max_rate_mV_s : float, optional
+        Limit the outer fit to rates ≥ and the total fit to rates ≤ these (mV s⁻¹).
+
+    Returns
+    -------
+    CVAnalysis
+        b per peak, capacitive fraction per rate, q_outer/q_total and the warnings qualifying them.
     """
     r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
     for name, limit in (("trasatti_outer_min_rate_mV_s", trasatti_outer_min_rate_mV_s),

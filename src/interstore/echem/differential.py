@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from ..massbasis import BASES
 from .galvanostatic import CyclingAnalysis, HalfCycle
 
 
@@ -197,14 +196,14 @@ class DifferentialAnalysis:
             "method": self.settings.method,
             "settings": asdict(self.settings),
             "dqdv_sign": "magnitude |dQ/dV| for charge and discharge",
-            "mass_basis": {b: {"label": m.label(b), "mass_mg": 1e3 * m.mass_g(b)} for b in BASES},
+            "mass_basis": m.describe(),
             "peaks": [{"cycle": c.cycle, "kind": c.kind, "potential_V": p.potential_V,
                        "height_mAh_V": p.height_mAh_V, "area_mAh": p.area_mAh,
                        "area_mAh_g": m.specific(p.area_mAh), "left_V": p.left_V, "right_V": p.right_V}
                       for c in self.curves for p in c.peaks],
             "curves": [{"cycle": c.cycle, "kind": c.kind, "potential_V": c.potential_V,
                         "dqdv_mAh_V": c.dqdv_mAh_V,
-                        "dqdv_mAh_g_V": {b: c.dqdv_mAh_V / m.mass_g(b) for b in BASES}} for c in self.curves],
+                        "dqdv_mAh_g_V": m.specific(c.dqdv_mAh_V)} for c in self.curves],
             "cycle_trend": {
                 "cycles": [{"cycle": int(n), "rate_step": int(s), "discharge_capacity_mAh": fin(q),
                             "capacity_retention_pct": fin(r), "coulombic_efficiency_pct": fin(ce)}

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, Z_ZINC
-from ..errors import InputError, require_positive
+from ..errors import InputError, parameter_error, require_positive
+from ..results import Result, sig
 from .kramers_kronig import RESIDUAL_MAX_PCT, KKResult, lin_kk
 from .record import ImpedanceSpectrum
 
@@ -163,8 +164,8 @@ def fit_covariance(circuit: str, f: np.ndarray, z: np.ndarray, values: np.ndarra
         return np.full((values.size, values.size), np.nan)
 
 
-@dataclass(frozen=True, eq=False)
-class EisFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class EisFit(Result):
     """Fitted circuit, its Warburg coefficient and the diffusion coefficient(s) it implies."""
 
     source: str
@@ -265,6 +266,33 @@ class EisFit:
                        "D from the slope σ_W is not meaningful")
         return out
 
+    def headline(self) -> str:
+        """Circuit, each fitted parameter with its unit, the residual and the fitted-σ_W diffusion coefficient."""
+        params = ", ".join(f"{n} = {sig(v, 3)} {u}" for n, u, v in
+                           zip(self.parameter_names, self.parameter_units, self.values))
+        D = self.D_cm2_s(self.sigma_fit_ohm_s_half)
+        text = f"{self.circuit_name}: {params}; rel. RMS residual {sig(100 * self.relative_rms, 2)} %"
+        text += f"; D (fitted σ_W) = {sig(D, 3)} cm² s⁻¹" if D is not None else ""
+        return text + (f" [{len(self.warnings)} warning(s)]" if self.warnings else "")
+
+    def to_frame(self, table: str = "parameters"):
+        """``"parameters"``: name, unit, value, stderr; ``"spectrum"``: measured and fitted Z per frequency."""
+        import pandas as pd
+
+        d = self.to_dict()
+        if table == "parameters":
+            return pd.DataFrame(d["parameters"])
+        if table == "spectrum":
+            return pd.DataFrame(d["spectrum"])
+        raise InputError("parameter 'table'", f"got {table!r}", expected="parameters | spectrum")
+
+    def plot(self, ax=None):
+        """Nyquist plot of the spectrum and the fitted circuit; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_nyquist
+
+        return draw_nyquist(new_axes(ax, figsize=(5.5, 5.5)), self)
+
     def to_dict(self) -> dict:
         s = self.slope
         tau = self.parameter("Wo1_1") if "Wo1_1" in self.parameter_names else None
@@ -315,16 +343,50 @@ def fit_eis(spectrum: ImpedanceSpectrum, circuit: str = "randles", *, area_cm2: 
             kk_limit_pct: float = RESIDUAL_MAX_PCT, initial_guess: list[float] | None = None) -> EisFit:
     """Fit a Randles circuit with a (finite-length) Warburg element and derive D (module doc).
 
-    ``drop_inductive`` removes points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
-    ``length_cm`` (optional) gives D = L²/τ_d from the finite-length element as well.
-    ``weighting``: modulus (default), proportional or unit.  ``kk_check`` runs Lin-KK on the spectrum
-    first (pass when every residual ≤ ``kk_limit_pct`` % of |Z|); D is withheld when it fails unless ``force_kk``.  ``initial_guess`` (one value per
-    circuit parameter, e.g. the previous spectrum's result) is tried before the shape-based guesses."""
+    D = R²T² / (2 A² n⁴ F⁴ C² σ_W²), from the fitted σ_W and from the slope of Z′ against ω^-½.
+
+    Parameters
+    ----------
+    spectrum : ImpedanceSpectrum
+        Frequencies (Hz) and Z′, Z″ (Ω) as measured.
+    circuit : {"randles", "randles-fl", "randles-cpe", "randles-fl-cpe"}
+        The equivalent circuit (impedance.py ``CustomCircuit``).
+    area_cm2 : float, optional
+        Electrode area A (cm²); with ``conc_mol_cm3`` it gives D.
+    conc_mol_cm3 : float, optional
+        Concentration C of the diffusing ion (mol cm⁻³).
+    temperature_K : float
+        Temperature T (K).
+    electrons : int
+        Charge number n of the diffusing ion (2 for Zn²⁺).
+    length_cm : float, optional
+        Diffusion length L (cm): D = L²/τ_d from the finite-length element as well.
+    warburg_max_frequency_Hz : float, optional
+        Upper frequency (Hz) of the Z′ vs ω^-½ region (default: automatic).
+    drop_inductive : bool
+        Remove points with Z″ ≥ 0 before fitting (impedance.py's ``ignoreBelowX``).
+    weighting : {"modulus", "proportional", "unit"}
+        Residual weights (module doc); modulus by default.
+    kk_check : bool
+        Run Lin-KK on the spectrum first: it passes when every residual is ≤ ``kk_limit_pct`` % of |Z|.
+    force_kk : bool
+        Report D even from a spectrum that fails Lin-KK (said so in the result).
+    kk_limit_pct : float
+        Lin-KK pass limit, % of |Z|.
+    initial_guess : list of float, optional
+        One value per circuit parameter (e.g. the previous spectrum's result), tried before the
+        shape-based guesses.
+
+    Returns
+    -------
+    EisFit
+        Parameters with units and standard errors, the fitted spectrum, σ_W (Ω s^-½) and D (cm² s⁻¹).
+    """
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import set_default_bounds
 
     if circuit not in CIRCUITS:
-        raise InputError("option --circuit", f"unknown circuit {circuit!r}", expected=" | ".join(CIRCUITS))
+        raise parameter_error("circuit", circuit, expected=" | ".join(CIRCUITS))
     area = None if area_cm2 is None else require_positive("electrode area (cm2)", area_cm2)
     conc = None if conc_mol_cm3 is None else require_positive("concentration (mol/cm3)", conc_mol_cm3)
     require_positive("temperature (K)", temperature_K)

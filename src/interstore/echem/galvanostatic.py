@@ -24,6 +24,7 @@ from scipy.integrate import trapezoid
 from ..errors import InputError, require_positive
 from ..massbasis import BASES, ElectrodeMasses
 from .capacity_check import CapacityCheck, check_capacity, counter_charge_mAh
+from ..results import Result, rate, sig
 from .energy_power import RagonePoint, ragone_points
 from .record import Measurement
 
@@ -81,8 +82,8 @@ class RateStep:
     coulombic_efficiency_pct: float
 
 
-@dataclass(frozen=True, eq=False)
-class CyclingAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class CyclingAnalysis(Result):
     """Result of :func:`analyze_cycling`; :meth:`to_dict` gives the JSON form (units in keys)."""
 
     source: str
@@ -94,6 +95,45 @@ class CyclingAnalysis:
     settings: dict = field(default_factory=dict)  # detection parameters, for reproducibility
     capacity_check: CapacityCheck | None = None  # ∫I dt against the file's own capacity column
     warnings: tuple[str, ...] = ()
+
+    def headline(self) -> str:
+        """Cycles, rate steps, first discharge capacity (active basis) with its rate, last CE."""
+        first = next((c for c in self.cycles if c.discharge is not None), None)
+        if first is None:
+            return f"{len(self.cycles)} cycles, no discharge"
+        m = self.masses
+        ces = [c.coulombic_efficiency_pct for c in self.cycles if np.isfinite(c.coulombic_efficiency_pct)]
+        return (f"{len(self.cycles)} cycles, {len(self.rate_steps)} rate step(s); first discharge "
+                f"{sig(first.discharge.capacity_mAh / m.active_g)} mAh g⁻¹ on {m.label('active')} at "
+                f"{rate(first.discharge.current_A / m.active_g)} A g⁻¹; "
+                f"last CE {sig(ces[-1]) + ' %' if ces else 'n/a'}")
+
+    def to_frame(self, table: str = "cycles"):
+        """``"cycles"``: one row per cycle; ``"rate_steps"``: one row per rate step.  Values on every
+        mass basis get the basis after the unit, e.g. ``discharge_capacity_mAh_g_active``."""
+        import pandas as pd
+
+        if table not in ("cycles", "rate_steps"):
+            raise InputError("parameter 'table'", f"got {table!r}", expected="cycles | rate_steps")
+        records = self.to_dict()[table]
+        per_basis = {k for r in records for k, v in r.items() if isinstance(v, dict)}  # None: no such half-cycle
+        rows = []
+        for row in records:
+            flat = {}
+            for key, value in row.items():
+                if key in per_basis:
+                    flat.update({f"{key}_{b}": None if value is None else value[b] for b in BASES})
+                else:
+                    flat[key] = value
+            rows.append(flat)
+        return pd.DataFrame(rows)
+
+    def plot(self, ax=None):
+        """Discharge and charge capacity (active basis) against cycle number; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_capacity
+
+        return draw_capacity(new_axes(ax), self)
 
     def to_dict(self) -> dict:
         """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""
@@ -161,7 +201,7 @@ class CyclingAnalysis:
                 keep = _decimate(h.capacity_curve_mAh.size, CURVE_POINTS)
                 curves.append({
                     "cycle": c.cycle, "kind": h.kind,
-                    "capacity_mAh_g": {b: h.capacity_curve_mAh[keep] / m.mass_g(b) for b in BASES},
+                    "capacity_mAh_g": m.specific(h.capacity_curve_mAh[keep]),
                     "potential_V": h.potential_V[keep],
                 })
         return {
@@ -345,15 +385,37 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
                     cycles_from: str = "auto", capacity_from: str = "integrated") -> CyclingAnalysis:
     """Capacity, CE, energy and average voltage per cycle and per rate step (see module doc).
 
-    ``rest_current_A``: |I| at or below this counts as rest (default 10⁻³ × max |I|).
-    ``min_fraction``: half-cycles passing less charge than this fraction of the largest one
-    (noise spikes, current switching transients) are dropped and their neighbours rejoined.
-    ``cycles_from``: ``file`` (the cycle column), ``discharge`` (a new cycle at every discharge) or
-    ``auto`` (the file's numbering when it has more than one cycle, else ``discharge``).
-    ``capacity_from``: ``integrated`` (Q = ∫|I|dt/3.6 of the logged points) or ``instrument``
-    (the cycler's own counter over each half-cycle's steps, for files whose logging does not
-    resolve the current, e.g. short pulses; energy is then scaled by the same factor, i.e.
-    E = V̄·Q with V̄ from the logged points)."""
+    Q = ∫|I| dt / 3.6 (mAh), E = ∫V·|I| dt / 3.6 (mWh), V̄ = E/Q (V); specific values divide by
+    each basis mass of ``masses``.
+
+    Parameters
+    ----------
+    measurement : Measurement
+        Galvanostatic charge/discharge record (current in A, discharge negative).
+    masses : ElectrodeMasses
+        Active, substrate and binder/additive masses (g): the three mass bases.
+    ce_convention : {"discharge/charge", "charge/discharge"}
+        Coulombic efficiency = first / second capacity of the same cycle × 100 %.
+    rest_current_A : float, optional
+        |I| (A) at or below this counts as rest (default 10⁻³ × max |I|).
+    rate_tolerance : float
+        Relative change of |I| that starts a new rate step.
+    min_fraction : float
+        Half-cycles passing less charge than this fraction of the largest one (noise spikes,
+        current-switching transients) are dropped and their neighbours rejoined.
+    cycles_from : {"auto", "file", "discharge"}
+        ``file``: the cycle column; ``discharge``: a new cycle at every discharge; ``auto``: the
+        file's numbering when it has more than one cycle, else ``discharge``.
+    capacity_from : {"integrated", "instrument"}
+        ``integrated``: Q = ∫|I|dt/3.6 of the logged points; ``instrument``: the cycler's own
+        counter over each half-cycle's steps, for files whose logging does not resolve the
+        current (e.g. short pulses); energy is then E = V̄·Q with V̄ from the logged points.
+
+    Returns
+    -------
+    CyclingAnalysis
+        Per cycle and per rate step; ``to_frame()`` gives mAh g⁻¹, Wh kg⁻¹ and % on every basis.
+    """
     if capacity_from not in CAPACITY_SOURCES:
         raise InputError("capacity source", f"got {capacity_from!r}", expected=" | ".join(CAPACITY_SOURCES))
     if capacity_from == "instrument" and "capacity_mAh" not in measurement.data.columns:

@@ -42,6 +42,7 @@ from scipy.integrate import trapezoid
 
 from ..constants import FARADAY, Z_ZINC
 from ..errors import InputError, require_positive
+from ..results import Result, sig
 from .record import Measurement
 
 REST_POINTS = 3  # points averaged for each relaxed potential
@@ -190,8 +191,8 @@ class GittPulse:
         return not self.flags
 
 
-@dataclass(frozen=True, eq=False)
-class GittAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class GittAnalysis(Result):
     source: str
     geometry: GittGeometry
     r2_min: float
@@ -204,6 +205,29 @@ class GittAnalysis:
     potential_V: np.ndarray
     current_A: np.ndarray
     start_time: str = "auto"
+
+    def headline(self) -> str:
+        """Pulses found and valid, and the median D of the valid ones."""
+        valid = [p.D_cm2_s for p in self.pulses if p.valid]
+        median = f"{sig(float(np.median(valid)), 3)} cm² s⁻¹" if valid else "n/a (no valid pulse)"
+        return (f"{len(self.pulses)} pulses ({len(valid)} valid), median D {median}, "
+                f"L = {sig(self.geometry.length_cm * 1e4, 3)} µm")
+
+    def to_frame(self):
+        """One row per pulse: timing, potentials (V), D (cm² s⁻¹), checks and flags."""
+        import pandas as pd
+
+        rows = self.to_dict()["pulses"]
+        for r in rows:
+            r["flags"] = "; ".join(r["flags"])
+        return pd.DataFrame(rows)
+
+    def plot(self, ax=None):
+        """D (cm² s⁻¹, log axis) against the depth of titration, flagged pulses marked; returns the Axes."""
+        from ..results import new_axes
+        from .plots_cycling import draw_gitt_D
+
+        return draw_gitt_D(new_axes(ax), self)
 
     def to_dict(self) -> dict:
         g = self.geometry
@@ -234,11 +258,34 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
                  start_time: str = "auto") -> GittAnalysis:
     """Weppner–Huggins D for every pulse of a GITT measurement (see module doc for the checks).
 
-    ``rest_current_A``: |I| at or below this is rest (default 1 % of max |I|).
-    ``max_drift_fraction``: a rest whose potential still moves by more than this fraction of ΔE_s
-    over its last fifth has not relaxed (flag ``relaxation_incomplete``).
-    ``start_time``: how t0 is found (module doc): auto (step time if the record has ``step_time_s``,
-    else the fit), step-time, fit or first-sample."""
+    D = 4/(π τ) · L² · (ΔE_s/ΔE_t)², valid for τ ≪ L²/D and E linear in √t during the pulse.
+
+    Parameters
+    ----------
+    measurement : Measurement
+        Rest, pulse, rest, ... record (current in A).
+    geometry : GittGeometry
+        Diffusion length L (cm), from ``GittGeometry.from_length`` or ``from_electrode``.
+    pulse_s : float, optional
+        Nominal pulse length (s); current steps more than 20 % off are ignored.
+    rest_current_A : float, optional
+        |I| (A) at or below this is rest (default 1 % of max |I|).
+    r2_min : float
+        Minimum R² of E against √t during a pulse.
+    max_tau_ratio : float
+        Largest τ·D/L² accepted as τ ≪ L²/D.
+    max_drift_fraction : float
+        A rest whose potential still moves by more than this fraction of ΔE_s over its last
+        fifth has not relaxed (flag ``relaxation_incomplete``).
+    start_time : str
+        How each pulse's t0 is found (module doc): ``auto`` (the step time if the record has
+        ``step_time_s``, else the fit), ``step-time``, ``fit`` or ``first-sample``.
+
+    Returns
+    -------
+    GittAnalysis
+        One :class:`GittPulse` per pulse with D (cm² s⁻¹) and its flags; ``to_frame()`` tabulates them.
+    """
     if start_time not in START_TIMES:
         raise InputError("option --start-time", f"got {start_time!r}", expected=" | ".join(START_TIMES))
     step_time = measurement.data["step_time_s"].to_numpy(float) if "step_time_s" in measurement.data else None

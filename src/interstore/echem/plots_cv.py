@@ -23,7 +23,12 @@ def _current_scale(analysis: CVAnalysis) -> tuple[float, str]:
 def b_value_figure(analysis: CVAnalysis) -> Figure:
     """log|i_p| against log v for each tracked peak with its power-law fit."""
     fig = Figure(figsize=(5.5, 4.2))
-    ax = fig.add_subplot()
+    draw_b_values(fig.add_subplot(), analysis)
+    return fig
+
+
+def draw_b_values(ax, analysis: CVAnalysis):
+    """Draw the b-value figure on ``ax`` and return it."""
     for p in analysis.peaks:
         if p.fit is None:
             continue
@@ -43,7 +48,7 @@ def b_value_figure(analysis: CVAnalysis) -> Figure:
     ax.set_title("b-value: i_p = a·v^b")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
-    return fig
+    return ax
 
 
 def dunn_profiles_figure(analysis: CVAnalysis) -> Figure:

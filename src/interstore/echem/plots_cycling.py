@@ -16,10 +16,7 @@ from .kramers_kronig import KKResult
 
 
 def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # the backend is the caller's (the CLI chooses Agg)
 
     return plt
 
@@ -46,13 +43,8 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
         fig_v.colorbar(sm, ax=ax, label="cycle")
 
     fig_c, ax1 = plt.subplots(figsize=(6, 4.5))
+    draw_capacity(ax1, analysis)
     cyc = [c["cycle"] for c in d["cycles"]]
-    for kind, marker in (("discharge", "o"), ("charge", "s")):
-        q = [np.nan if c[f"{kind}_capacity_mAh_g"] is None else c[f"{kind}_capacity_mAh_g"]["active"]
-             for c in d["cycles"]]
-        ax1.plot(cyc, q, marker, ms=4, label=f"{kind} capacity")
-    ax1.set_xlabel("cycle")
-    ax1.set_ylabel(f"specific capacity (mAh g⁻¹, {active})")
     ax2 = ax1.twinx()
     ce = [np.nan if c["coulombic_efficiency_pct"] is None else c["coulombic_efficiency_pct"] for c in d["cycles"]]
     ax2.plot(cyc, ce, "k^", ms=3, label="Coulombic efficiency")
@@ -75,6 +67,49 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     return {"gcd_voltage_capacity": fig_v, "gcd_capacity_ce": fig_c, "gcd_ragone": fig_r}
 
 
+def draw_capacity(ax, analysis: CyclingAnalysis):
+    """Discharge and charge capacity (mAh g⁻¹, active basis) against cycle number on ``ax``."""
+    cycles = analysis.cycles
+    for kind, marker in (("discharge", "o"), ("charge", "s")):
+        q = [np.nan if getattr(c, kind) is None else getattr(c, kind).capacity_mAh / analysis.masses.active_g
+             for c in cycles]
+        ax.plot([c.cycle for c in cycles], q, marker, ms=4, label=f"{kind} capacity")
+    ax.set_xlabel("cycle")
+    ax.set_ylabel(f"specific capacity (mAh g⁻¹, {analysis.masses.label('active')})")
+    ax.legend(loc="lower left")
+    return ax
+
+
+def draw_gitt_D(ax, analysis: GittAnalysis):
+    """Weppner–Huggins D (cm² s⁻¹, log axis) against the depth of titration on ``ax``."""
+    per_fu = all(p.x_Zn_per_formula_unit is not None for p in analysis.pulses)
+    x = np.array([p.x_Zn_per_formula_unit if per_fu else p.depth_fraction for p in analysis.pulses])
+    D = np.array([p.D_cm2_s for p in analysis.pulses])
+    ok = np.array([p.valid for p in analysis.pulses], bool)
+    ax.semilogy(x[ok], D[ok], "o", label="valid")
+    if (~ok).any():
+        ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t, τ ≪ L²/D or relaxation check fails)")
+    ax.set_xlabel("Δx (Zn per formula unit since the start)" if per_fu
+                  else "depth of Zn insertion (0–1 over the titrated range)")
+    ax.set_ylabel("D (cm² s⁻¹)")
+    ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
+    ax.legend()
+    return ax
+
+
+def draw_nyquist(ax, fit: EisFit):
+    """Nyquist plot (Z′ against −Z″, Ω, equal axes) of the spectrum and the fitted circuit on ``ax``."""
+    from impedance.visualization import plot_nyquist
+
+    style = {"scale": 1, "units": "Ohms", "ax": ax, "labelsize": 11, "ticksize": 9}
+    plot_nyquist(fit.z_measured_ohm, fmt="o", markersize=4, label="measured", **style)
+    plot_nyquist(fit.z_fit_ohm, fmt="-", label=f"fit {fit.circuit}", **style)
+    ax.set_xlabel("Z′ (Ω)")
+    ax.set_ylabel("−Z″ (Ω)")
+    ax.legend(fontsize=9)
+    return ax
+
+
 def gitt_figures(analysis: GittAnalysis) -> dict:
     """The E(t) transient with the pulses marked, and D vs depth of titration."""
     plt = _pyplot()
@@ -88,34 +123,16 @@ def gitt_figures(analysis: GittAnalysis) -> dict:
     ax.set_title("GITT transient (green: valid pulse, red: flagged)")
 
     fig_d, ax = plt.subplots(figsize=(6, 4.5))
-    per_fu = all(p.x_Zn_per_formula_unit is not None for p in analysis.pulses)
-    x = np.array([p.x_Zn_per_formula_unit if per_fu else p.depth_fraction for p in analysis.pulses])
-    D = np.array([p.D_cm2_s for p in analysis.pulses])
-    ok = np.array([p.valid for p in analysis.pulses])
-    ax.semilogy(x[ok], D[ok], "o", label="valid")
-    if (~ok).any():
-        ax.semilogy(x[~ok], D[~ok], "x", color="C3", label="flagged (√t, τ ≪ L²/D or relaxation check fails)")
-    ax.set_xlabel("Δx (Zn per formula unit since the start)" if per_fu
-                  else "depth of Zn insertion (0–1 over the titrated range)")
-    ax.set_ylabel("D (cm² s⁻¹)")
-    ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
-    ax.legend()
+    draw_gitt_D(ax, analysis)
     return {"gitt_transient": fig_t, "gitt_D_vs_soc": fig_d}
 
 
 def eis_figures(fit: EisFit) -> dict:
     """Nyquist plot and Bode plots (|Z| and phase) with the fitted circuit."""
     plt = _pyplot()
-    from impedance.visualization import plot_nyquist
-
     f, z, zf = fit.frequency_Hz, fit.z_measured_ohm, fit.z_fit_ohm
     fig_n, ax = plt.subplots(figsize=(5.5, 5.5))
-    style = {"scale": 1, "units": "Ohms", "ax": ax, "labelsize": 11, "ticksize": 9}
-    plot_nyquist(z, fmt="o", markersize=4, label="measured", **style)
-    plot_nyquist(zf, fmt="-", label=f"fit {fit.circuit}", **style)
-    ax.set_xlabel("Z′ (Ω)")
-    ax.set_ylabel("−Z″ (Ω)")
-    ax.legend(fontsize=9)
+    draw_nyquist(ax, fit)
 
     fig_b, (a1, a2) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
     a1.loglog(f, np.abs(z), "o", ms=3, label="measured")

@@ -24,7 +24,7 @@ from ..errors import InputError
 COLUMNS = ("time_s", "potential_V", "current_A", "cycle", "step")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Measurement:
     """One measurement: a data table with unit-named columns plus metadata.
 
@@ -42,6 +42,16 @@ class Measurement:
 
     def __post_init__(self) -> None:
         validate_frame(self.data, self.source)
+
+    def __repr__(self) -> str:
+        """One line: instrument, file, rows, duration, potential range and cycles (never the table)."""
+        from ..results import sig
+
+        t, e = self.time_s, self.potential_V
+        hours = (t[-1] - t[0]) / 3600 if t.size else 0.0
+        rate = f", {sig(self.scan_rate_mV_s, 3)} mV s⁻¹" if self.scan_rate_mV_s is not None else ""
+        return (f"<Measurement {self.instrument} {Path(self.source).name}: {t.size} rows, {sig(hours, 3)} h, "
+                f"{sig(e.min(), 3)}–{sig(e.max(), 3)} V, {np.unique(self.cycle).size} cycle(s){rate}>")
 
     @property
     def time_s(self) -> np.ndarray:
@@ -99,7 +109,7 @@ def from_arrays(time_s, potential_V, current_A, *, cycle=None, step=None, source
     return Measurement(frame, source=str(source), instrument=instrument, **meta)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ImpedanceSpectrum:
     """An impedance spectrum: Z = z_real_ohm + j·z_imag_ohm at each frequency_Hz.
 
@@ -129,6 +139,13 @@ class ImpedanceSpectrum:
                                  where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
         if np.any(np.asarray(self.frequency_Hz, float) <= 0):
             raise InputError(self.source, "non-positive frequency", expected="frequencies > 0 Hz")
+
+    def __repr__(self) -> str:
+        from ..results import sig
+
+        f = np.asarray(self.frequency_Hz, float)
+        return (f"<ImpedanceSpectrum {self.instrument} {Path(self.source).name}: {f.size} frequencies "
+                f"{sig(f.min(), 3)}–{sig(f.max(), 3)} Hz>")
 
     @property
     def z_complex_ohm(self) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, emit, table
+from ..cli_support import JsonOption, OutOption, emit, stage_progress, table
 
 group = typer.Typer(help="Evidence-tiered verdict on interface storage; the focus article's Table 1.",
                     no_args_is_help=True)
@@ -24,8 +24,7 @@ def verdict_rows(v: dict) -> list[tuple]:
 
 def _analyse(study: Path):
     """The study's analyses without simulation, behind a progress bar."""
-    from ..report.build import STAGES, analyse_study
-    from ..report.cli import stage_progress
+    from ..study import STAGES, analyse_study
 
     with stage_progress(len(STAGES)) as tick:
         return analyse_study(study, simulate=False, progress=tick)
@@ -42,7 +41,7 @@ def table_cmd(study: Annotated[Optional[Path], typer.Option("--study", help="Pla
 
     rows = comparison_rows()
     if study is not None:
-        from ..report.build import study_row
+        from ..study import study_row
 
         rows.append(study_row(_analyse(study)))
     written = []

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..massbasis import BASES, ElectrodeMasses
+from ..results import Result, rate, sig
 
 COMPONENTS = ("parasitic", "proton", "surface", "bulk", "interface", "unaccounted")
 
@@ -80,15 +81,40 @@ class LedgerRow:
         return [b for b, flag in self.exceeds_bulk.items() if not flag]
 
 
-@dataclass(frozen=True)
-class CapacityLedger:
+@dataclass(frozen=True, repr=False)
+class CapacityLedger(Result):
+    """The split of the measured capacity at every rate into the :data:`COMPONENTS` (mAh g⁻¹, active, ±1σ)."""
+
     rows: tuple[LedgerRow, ...]
     limits: StorageLimits
     masses: ElectrodeMasses
 
+    def headline(self) -> str:
+        """Rates, limits and the interface share at the lowest rate (active basis)."""
+        low = self.rows[0]
+        i = low.shares["interface"]
+        return (f"{len(self.rows)} rates from {rate(low.current_A_g)} A g⁻¹ (active); bulk limit "
+                f"{sig(self.limits.bulk_mAh_g)}, interface limit {sig(self.limits.interface_mAh_g.value)} ± "
+                f"{sig(self.limits.interface_mAh_g.sigma, 2)} mAh g⁻¹; interface share at the lowest rate "
+                f"{sig(i.value)} ± {sig(i.sigma, 2)} of {sig(low.measured.value)} mAh g⁻¹, {self.masses.label('active')}")
+
+    def to_frame(self, basis: str = "active"):
+        """One row per rate: measured capacity and each share with its 1σ, mAh g⁻¹ of ``basis``."""
+        import pandas as pd
+
+        f = self.factor(basis)
+        rows = []
+        for r in self.rows:
+            row = {"current_A_g_active": r.current_A_g, f"measured_mAh_g_{basis}": r.measured.value * f}
+            for c in COMPONENTS:
+                row[f"{c}_mAh_g_{basis}"] = r.shares[c].value * f
+                row[f"{c}_sigma_mAh_g_{basis}"] = r.shares[c].sigma * f
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def factor(self, basis: str) -> float:
         """mAh g⁻¹(active) → mAh g⁻¹(basis): m_active / m_basis."""
-        return self.masses.active_g / self.masses.mass_g(basis)
+        return self.masses.from_active(basis)
 
     def to_dict(self) -> dict:
         """JSON form: every share on every basis as {value_mAh_g, sigma_mAh_g}."""
@@ -101,7 +127,7 @@ class CapacityLedger:
             "interface_limit_mAh_g_active": self.limits.interface_mAh_g.value,
             "interface_limit_sigma_mAh_g_active": self.limits.interface_mAh_g.sigma,
             "interface_limit_source": self.limits.interface_source,
-            "basis_labels": {b: self.masses.label(b) for b in BASES},
+            "basis_labels": self.masses.labels(),
             "rows": [{
                 "current_A_g_active": r.current_A_g,
                 "measured": on_bases(r.measured),
@@ -153,8 +179,7 @@ def capacity_ledger(points: list[RatePoint], limits: StorageLimits, masses: Elec
                        _samples(p.capacitive_fraction, samples, rng, 0.0, 1.0),
                        limits.bulk_mAh_g, _samples(limits.interface_mAh_g, samples, rng, 0.0))
         shares = {c: Uncertain(float(central[c]), float(np.std(mc[c]))) for c in COMPONENTS}
-        exceeds = {b: p.capacity_mAh_g.value * masses.active_g / masses.mass_g(b) > limits.bulk_mAh_g
-                   for b in BASES}
+        exceeds = {b: q > limits.bulk_mAh_g for b, q in masses.on_every_basis(p.capacity_mAh_g.value).items()}
         rows.append(LedgerRow(p.current_A_g, p.capacity_mAh_g, shares, exceeds))
     return CapacityLedger(tuple(rows), limits, masses)
 

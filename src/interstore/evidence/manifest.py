@@ -9,7 +9,6 @@ See ``docs/study-manifest.md`` for every key and its unit.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,8 +18,9 @@ from typing import Literal, Optional
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
                       model_validator)
 
-from ..errors import InputError
+from ..errors import InputError, ManifestError
 from ..massbasis import ElectrodeMasses
+from ..tomlconfig import validation_error
 
 Mode = Literal["in situ", "operando", "ex situ", "computational", "unknown"]
 Alternative = Literal["proton", "pseudocapacitance", "parasitic"]
@@ -305,55 +305,6 @@ class Study:
         return self.manifest.study.name
 
 
-_EXPECTED = {
-    "missing": "this key to be present",
-    "extra_forbidden": "only the keys listed in docs/study-manifest.md",
-    "float_parsing": "a number", "float_type": "a number", "int_parsing": "an integer",
-    "int_type": "an integer", "int_from_float": "an integer", "bool_parsing": "true or false",
-    "bool_type": "true or false", "string_type": "a string", "list_type": "a list",
-    "model_type": "a table", "literal_error": None, "path_type": "a file path (string)",
-}
-
-
-def _key_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_of(text: str, loc: tuple) -> int | None:
-    """1-based line where the last named key of ``loc`` is written (best effort)."""
-    names = [p for p in loc if isinstance(p, str)]
-    if not names:
-        return None
-    pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?\"?{re.escape(names[-1])}\"?\s*(=|\])")
-    for i, line in enumerate(text.splitlines(), 1):
-        if pattern.match(line):
-            return i
-    return None
-
-
-def _first_error(err: ValidationError, source: Path, text: str) -> InputError:
-    e = err.errors()[0]
-    loc = tuple(e["loc"])
-    kind = e["type"]
-    key = _key_path(loc)
-    line = _line_of(text, loc)
-    where = f"key '{key}'" + (f" (line {line})" if line else "")
-    if kind == "extra_forbidden":
-        problem = "unknown key"
-    elif kind == "missing":
-        problem = "required key is missing"
-    else:
-        problem = f"{e['msg']}, got {e.get('input')!r}"
-    expected = _EXPECTED.get(kind, None)
-    if kind == "literal_error":
-        expected = e["msg"].removeprefix("Input should be ")
-        problem = f"got {e.get('input')!r}"
-    return InputError(source, problem, where=where, expected=expected)
-
-
 def _path_fields(m: StudyManifest):
     """(key path, relative path) for every file named in the manifest."""
     for i, f in enumerate(m.data.cv):
@@ -391,23 +342,24 @@ def load_study(path: str | Path) -> Study:
     """Read and validate a study manifest; every named file must exist."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "manifest not found", expected="an existing study TOML file")
+        raise ManifestError(path, "manifest not found", expected="an existing study TOML file")
     text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():
-        raise InputError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
+        raise ManifestError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, f"not valid TOML: {exc}", expected="TOML syntax") from None
+        raise ManifestError(path, f"not valid TOML: {exc}", expected="TOML syntax") from None
     try:
         manifest = StudyManifest.model_validate(raw)
     except ValidationError as exc:
-        raise _first_error(exc, path, text) from None
+        raise validation_error(exc, path, text, error=ManifestError,
+                               keys_documented_in="docs/study-manifest.md") from None
     study = Study(manifest, path)
     for key, rel in _path_fields(manifest):
         if not study.resolve(rel).is_file():
             line = next((i for i, ln in enumerate(text.splitlines(), 1) if str(rel) in ln), None)
-            raise InputError(path, f"file not found: {study.resolve(rel)}",
+            raise ManifestError(path, f"file not found: {study.resolve(rel)}",
                              where=f"key '{key}'" + (f" (line {line})" if line else ""),
                              expected="a path to an existing file, relative to the manifest")
     try:  # area and loading given together must agree with the active mass

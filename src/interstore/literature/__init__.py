@@ -6,3 +6,5 @@ Leiden clusters and a seeded layout (``network``) → HTML/PNG/SVG (``plot``) an
 VOSviewer, GraphML, CSV, JSON files (``export``).  CLI: ``interstore literature
 network`` (``cli``).  See docs/literature.md.
 """
+
+from . import network  # noqa: E402,F401  - callable: ``interstore.literature.network(exports, ...)``

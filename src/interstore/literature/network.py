@@ -126,3 +126,24 @@ def top_subset(m: KeywordMap, *, max_nodes: int, max_links: int) -> tuple[np.nda
     inside = np.flatnonzero((m.source < len(nodes)) & (m.target < len(nodes)))
     order = inside[np.lexsort((inside, -m.count[inside]))]
     return nodes, order[:max_links]
+
+
+# ``ist.literature.network(...)``: the module is callable (appended here, so the imports stay local)
+import sys  # noqa: E402
+import types  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``interstore.literature.network(exports, ...)`` build a network while the module
+    keeps its functions (``keyword_map``, ``leiden_clusters``, ...)."""
+
+    def __call__(self, exports, **options):
+        """Exports (Scopus/WoS CSV, RIS, BibTeX paths) → :class:`~interstore.literature.pipeline.NetworkRun`;
+        ``options`` are those of :func:`interstore.literature.pipeline.build_network`."""
+        from .pipeline import build_network
+
+        return build_network([exports] if isinstance(exports, (str, Path)) else list(exports), **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -15,7 +15,7 @@ OUTPUT_FILES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkRun:
     """A keyword map and the record counts behind it."""
 
@@ -23,6 +23,19 @@ class NetworkRun:
     records_read: int
     duplicates_removed: int
     records_used: int
+
+    def __repr__(self) -> str:
+        m = self.map
+        top = ", ".join(m.labels[i] for i in sorted(range(len(m.labels)), key=lambda i: -m.occurrences[i])[:3])
+        clusters = len(set(m.cluster.tolist()))
+        return (f"<NetworkRun: {len(m.labels)} keywords in {clusters} clusters, {len(m.source)} links from "
+                f"{self.records_used} records ({self.duplicates_removed} duplicates removed); most frequent: {top}>")
+
+    def to_frame(self):
+        """One row per keyword: occurrences (documents), links, total link strength, cluster, layout x, y."""
+        from .export import keywords_frame
+
+        return keywords_frame(self.map)
 
 
 def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None = None, keywords: str = "all",

@@ -33,9 +33,6 @@ def _widths(strength: np.ndarray, max_width: float) -> np.ndarray:
 def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
                    max_labels: int = 40, title: str = "Keyword association network"):
     """Matplotlib figure of the map (Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, table
-
-
-@contextmanager
-def stage_progress(total: int):
-    """A transient rich progress bar; yields ``tick(stage)`` that advances it by one stage."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
-        task = bar.add_task("starting", total=total)
-        yield lambda stage: bar.update(task, advance=1, description=stage)
+from ..cli_support import JsonOption, OutOption, console, emit, stage_progress, table
 
 
 def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")],
@@ -31,7 +19,9 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
 
     from ..evidence.cli import verdict_rows
     from ..massbasis import BASES
-    from .build import STAGES, build_report
+    from ..results import rate
+    from ..study import STAGES
+    from .build import build_report
 
     out = out or Path("report-output")
     with stage_progress(len(STAGES) + 1) as tick:
@@ -40,15 +30,17 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
     report = json.loads(written["report.json"].read_text(encoding="utf-8"))
     v = report["verdict"]
     labels = report["basis_labels"]
-    rates = [[r["current_A_g_active"]] + [r["discharge_capacity_mAh_g"][b] for b in BASES] for r in report["rates"]]
+    rates = [[rate(r["current_A_g_active"])] + [r["discharge_capacity_mAh_g"][b] for b in BASES]
+             for r in report["rates"]]
     summary = {"report_html": str(written["report.html"]), "report_json": str(written["report.json"]),
                "verdict": v["verdict"], "headline": v["headline"], "tier": v["tier"], "rates": report["rates"]}
     emit(summary, json_path,
          table(f"{report['study']['name']}: {v['headline']} (tier {v['tier']})", ("rule", "met", "detail", "threshold"),
                verdict_rows(v)),
-         *([table("Discharge capacity (mAh g⁻¹) on every mass basis",
-                  ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
+         *([table("Discharge capacity on every mass basis", ["A g⁻¹ (active)"] + [labels[b] for b in BASES], rates,
+                  caption="current in A g⁻¹ of active; capacities in mAh g⁻¹ of each basis")] if rates else []),
          *([_ledger_table(report["ledger"])] if report["ledger"] else []),
+         *([kinetics_table(report["cv"])] if report["cv"] else []),
          written=written.values())
     console.print(f"report: [bold]{escape(str(written['report.html'].resolve()))}[/bold]", highlight=False)
 
@@ -57,12 +49,34 @@ def _ledger_table(ledger: dict):
     """Ledger shares (mAh g⁻¹, active basis, value ± 1σ) per rate and the bases on which the
     apparent capacity does not exceed the bulk limit."""
     from ..evidence.ledger import COMPONENTS
+    from ..results import rate
 
-    rows = [[f"{r['current_A_g_active']:.3g}"]
-            + [f"{r['shares'][c]['active']['value_mAh_g']:.1f} ± {r['shares'][c]['active']['sigma_mAh_g']:.1f}"
+    rows = [[rate(r["current_A_g_active"])]
+            + [f"{r['shares'][c]['active']['value_mAh_g']:.1f}±{r['shares'][c]['active']['sigma_mAh_g']:.1f}"
                for c in COMPONENTS] + [", ".join(r["flag_cleared_on_basis"]) or "none"] for r in ledger["rows"]]
-    return table(f"Capacity ledger (mAh g⁻¹, {ledger['basis_labels']['active']})",
-                 ["A g⁻¹ (active)", *COMPONENTS, "bases not above the bulk limit"], rows)
+    return table("Capacity ledger", ["A g⁻¹ (active)", *COMPONENTS, "bases not above the bulk limit"], rows,
+                 caption=f"shares in mAh g⁻¹ of {ledger['basis_labels']['active']}, value±1σ; interface limit "
+                         f"{ledger['interface_limit_mAh_g_active']:.1f}±{ledger['interface_limit_sigma_mAh_g_active']:.1f}"
+                         f" mAh g⁻¹ ({ledger['interface_limit_source']})")
+
+
+def kinetics_table(cv: dict):
+    """b per peak, the Dunn capacitive share per scan rate and Trasatti's q_outer/q_total, with the
+    warnings that qualify them (negative Dunn coefficients, non-linear Trasatti fits) beside them."""
+    from ..results import sig
+
+    flagged = cv["dunn_flags"]["flagged_fraction"]
+    t = cv["trasatti"]
+    ratio = t["q_outer_C"] / t["q_total_C"] if t["q_total_C"] else float("nan")
+    rows = [[f"b ({b['peak']})", f"{b['b']:.2f}±{b['stderr']:.2f}", f"R² {b['r2']:.3f}"] for b in cv["b_values"]]
+    v = [d["scan_rate_mV_s"] for d in cv["dunn"]]
+    f = [100 * d["capacitive_fraction"] for d in cv["dunn"]]
+    rows.append(["capacitive share (Dunn)", f"{min(f):.0f}–{max(f):.0f} %",
+                 f"at {sig(min(v), 3)}–{sig(max(v), 3)} mV s⁻¹; "
+                 + (f"k1 or k2 < 0 at {100 * flagged:.0f} % of points" if flagged > 0 else "no negative k1, k2")])
+    rows.append(["q_outer/q_total (Trasatti)", sig(ratio, 2),
+                 "fits not linear: indicative only" if t["linear_warning"] else "fits linear"])
+    return table("Kinetics", ["quantity", "value", "qualified by"], rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,7 @@
 """Report figures: one renderer-neutral :class:`FigureSpec` per figure, drawn either with
 plotly (interactive, inline in the HTML report) or with matplotlib (PNG beside it).
 
-Builders read a :class:`~interstore.report.build.StudyResults`; axis labels carry units
+Builders read a :class:`~interstore.study.StudyResults`; axis labels carry units
 and the mass basis.
 """
 
@@ -87,14 +87,14 @@ def capacity_figure(results) -> FigureSpec:
     i = _arr([p.current_A_g for p in pts])
     traces = []
     for b in BASES:
-        f = masses.active_g / masses.mass_g(b)
+        f = masses.from_active(b)
         traces.append(Trace(masses.label(b), i, _arr([p.capacity_mAh_g.value for p in pts]) * f, "lines+markers",
                             _arr([p.capacity_mAh_g.sigma for p in pts]) * f))
     traces.append(Trace(f"bulk limit {results.bulk.capacity_mAh_g:.1f} mAh g⁻¹ (active {results.bulk.formula})",
                         i[[0, -1]], np.full(2, results.bulk.capacity_mAh_g), dash=True))
     if results.limit is not None:
         q = results.limit.capacity_mAh_g["active"]
-        traces.append(Trace(f"interface limit {q:.1f} mAh g⁻¹ (active, n_max = {results.limit.n_max:g})",
+        traces.append(Trace(f"atomistic limit capacity {q:.1f} mAh g⁻¹ (active, n_max = {results.limit.n_max:g})",
                             i[[0, -1]], np.full(2, q), dash=True))
     return FigureSpec("capacity", "Discharge capacity on every mass basis", "current density (A g⁻¹, active)",
                       "discharge capacity (mAh g⁻¹ of the basis)", tuple(traces), log_x=True)
@@ -104,13 +104,12 @@ def ragone_figure(results) -> FigureSpec:
     """Measured Ragone points over the simulated bulk-only and heterostructure curves, all on one
     mass basis: the simulation config's basis when there is a simulation, else the active basis."""
     simulated = results.ragone_simulated or {}
-    bases = {curve["mass_basis"] for curve in simulated.values()}
+    bases = {curve.mass_basis for curve in simulated.values()}
     basis = bases.pop() if len(bases) == 1 else "active"
     traces = []
     for kind, curve in simulated.items():
-        traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve['mass_basis']} basis)",
-                            _arr([q["power_W_kg"] for q in curve["points"]]),
-                            _arr([q["energy_Wh_kg"] for q in curve["points"]]), "lines+markers",
+        traces.append(Trace(f"simulated {kind.replace('_', '-')} ({curve.mass_basis} basis)",
+                            curve.column("power_W_kg"), curve.column("energy_Wh_kg"), "lines+markers",
                             dash=kind == "bulk_only"))
     for c in results.cycling:
         pts = [p for p in c.ragone if p.basis == basis]
@@ -133,12 +132,19 @@ def binding_figure(results) -> FigureSpec:
 
 
 def ledger_figure(results, basis: str = "active") -> FigureSpec:
-    """Stacked capacity ledger per rate on one basis, with 1σ error bars on each share."""
+    """Stacked capacity ledger per rate on one basis, with 1σ error bars on each non-zero share
+    (a share that is zero at a rate has no segment to hang a bar on)."""
+    from ..results import rate
+
     led = results.ledger
     f = led.factor(basis)
-    labels = np.array([f"{r.current_A_g:.3g}" for r in led.rows])
-    traces = tuple(Trace(c, labels, _arr([r.shares[c].value for r in led.rows]) * f, "bar",
-                         _arr([r.shares[c].sigma for r in led.rows]) * f) for c in COMPONENTS)
+    labels = np.array([rate(r.current_A_g) for r in led.rows])
+    traces = []
+    for c in COMPONENTS:
+        value = _arr([r.shares[c].value for r in led.rows]) * f
+        sigma = _arr([r.shares[c].sigma for r in led.rows]) * f
+        traces.append(Trace(c, labels, value, "bar", np.where(value > 0, sigma, np.nan)))
+    traces = tuple(traces)
     return FigureSpec("ledger", f"Capacity ledger ({results.study.masses.label(basis)} basis)",
                       "current density (A g⁻¹, active)", f"capacity (mAh g⁻¹, {basis})", traces, stacked=True)
 
@@ -233,19 +239,32 @@ def to_plotly(spec: FigureSpec):
                       barmode="stack" if spec.stacked else None, template="plotly_white",
                       height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60})
     if spec.log_x:
-        fig.update_xaxes(type="log")
+        fig.update_xaxes(type="log", **decade_ticks(t.x for t in spec.traces))
     if spec.log_y:
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", **decade_ticks(t.y for t in spec.traces))
     return fig
 
 
-def to_matplotlib(spec: FigureSpec):
-    """The spec as a matplotlib figure (Agg backend) with fixed margins: save it with
-    ``save_figure(fig, path, crop=False)`` (one draw)."""
-    import matplotlib
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-    matplotlib.use("Agg")
+
+def decade_ticks(columns) -> dict:
+    """Plotly tick settings labelling a log axis at whole decades only, as 10⁻¹, 10⁰, 10¹, ...
+    (an axis spanning less than one decade gets the decades on either side)."""
+    values = np.concatenate([np.asarray(list(c), float).ravel() for c in columns] or [np.ones(1)])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {}
+    lo, hi = int(np.floor(np.log10(values.min()))), int(np.ceil(np.log10(values.max())))
+    decades = range(lo, max(hi, lo + 1) + 1)
+    return {"tickvals": [10.0 ** k for k in decades], "ticktext": [f"10{str(k).translate(_SUPERSCRIPT)}" for k in decades]}
+
+
+def to_matplotlib(spec: FigureSpec):
+    """The spec as a matplotlib figure (the backend is the caller's; the CLI uses Agg) with fixed
+    margins: save it with ``save_figure(fig, path, crop=False)`` (one draw)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator, NullFormatter
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     fig.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.91)   # fixed margins: saved in one draw
@@ -266,6 +285,10 @@ def to_matplotlib(spec: FigureSpec):
         ax.set_xscale("log")
     if spec.log_y:
         ax.set_yscale("log")
+    for on, axis in ((spec.log_x, ax.xaxis), (spec.log_y, ax.yaxis)):
+        if on:  # labels at decades only (10⁻¹, 10⁰, 10¹ ...), unlabelled minor ticks
+            axis.set_major_locator(LogLocator(base=10))
+            axis.set_minor_formatter(NullFormatter())
     if spec.traces:
         ax.legend(fontsize=7)
     return fig

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from .. import __version__
 from ..evidence.ledger import COMPONENTS
 from ..massbasis import BASES
+from ..echem.cv_analysis import dunn_warning, trasatti_warning
+from ..results import rate
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 2rem;
@@ -67,7 +69,7 @@ def ledger_section(ledger: dict) -> str:
                 for c, s in [("measured", r["measured"])] + [(c, r["shares"][c]) for c in COMPONENTS]]
         flags = ", ".join(b for b, f in r["exceeds_bulk_on_basis"].items() if f) or "none"
         cleared = ", ".join(r["flag_cleared_on_basis"]) or "none"
-        out.append(f"<h3>{num(r['current_A_g_active'])} A g⁻¹ (active)</h3>"
+        out.append(f"<h3>{rate(r['current_A_g_active'])} A g⁻¹ (active)</h3>"
                    + html_table(["share (mAh g⁻¹)"] + [labels[b] for b in BASES], rows)
                    + f"<p>Apparent capacity exceeds the theoretical bulk capacity on basis: <b>{esc(flags)}</b>; "
                      f"flag goes away on: <b>{esc(cleared)}</b>.</p>")
@@ -102,6 +104,11 @@ def areal_paragraph(areal: dict, labels: dict) -> str:
     if areal["low_loading_note"]:
         out += f"<p class=\"note\"><b>Note:</b> {esc(areal['low_loading_note'])}.</p>"
     return out
+
+
+def kinetics_warning(text: str) -> str:
+    """A warning paragraph placed right under the numbers it qualifies."""
+    return f'<p class="banner">warning: {esc(text)}</p>' if text else ""
 
 
 def page(title: str, sections: list[tuple[str, str]], *, banner: str = "", subtitle: str = "") -> str:
@@ -143,7 +150,7 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                    f"formula unit, M = {bulk['molar_mass_g_mol']:.2f} g mol⁻¹:</p>"
                  + html_table(["basis", "mAh g⁻¹"], [[labels[b], f"{bulk['capacity_mAh_g'][b]:.1f}"] for b in BASES]))]
     if report["rates"]:
-        rows = [[num(r["current_A_g_active"])] + [f"{r['discharge_capacity_mAh_g'][b]:.1f}" for b in BASES]
+        rows = [[rate(r["current_A_g_active"])] + [f"{r['discharge_capacity_mAh_g'][b]:.1f}" for b in BASES]
                 + [num(r["discharge_capacity_mAh_cm2"], ".4g"), f"{r['discharge_capacity_sigma_mAh_g_active']:.1f}",
                    num(r["coulombic_efficiency_pct"], ".2f"), num(r["capacitive_fraction"], ".2f")]
                 for r in report["rates"]]
@@ -170,8 +177,10 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
         sections.append(("Kinetics: b-values, Dunn and Trasatti",
                          html_table(["peak", "b (–)", "stderr (–)", "R² (–)"], b_rows)
                          + html_table(["scan rate (mV s⁻¹)", "capacitive fraction (–)"], d_rows, numeric_from=0)
+                         + kinetics_warning(dunn_warning(report["cv"]["dunn_flags"]))
                          + f"<p>Trasatti: q_outer = {num(t['q_outer_C_g'])} C g⁻¹, q_total = {num(t['q_total_C_g'])} "
-                           f"C g⁻¹ (active).</p>" + figs("cv", "b_value", "dunn")))
+                           f"C g⁻¹ (active).</p>" + kinetics_warning(trasatti_warning(t))
+                         + figs("cv", "b_value", "dunn")))
     if report["eis"] is not None:
         e = report["eis"]
         sections.append(("Impedance",
@@ -194,7 +203,7 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + figs("gitt")))
     lim = report["atomistic"]["limit"]
     if lim is not None:
-        sections.append(("Interface limit capacity (atomistic)",
+        sections.append(("Atomistic limit capacity",
                          html_table(["basis", "limit capacity (mAh g⁻¹)"],
                                     [[lim["basis_labels"][b], f"{lim['capacity_mAh_g'][b]:.1f}"] for b in BASES])
                          + f"<p>n_max = {lim['n_max']:g} Zn per {esc(lim['formula'])}. "

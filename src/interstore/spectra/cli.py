@@ -33,9 +33,6 @@ def _pair(text: str | None, name: str) -> tuple[float, float] | None:
 def _figure(plot, out: Path | None, name: str, *args) -> list[Path]:
     if out is None:
         return []
-    import matplotlib
-
-    matplotlib.use("Agg")
     from ..outputs import save_figure
 
     ax = plot(*args)

@@ -5,7 +5,7 @@ resistance, cut-off voltages), ``[host]`` (bulk Zn insertion into the V oxide),
 ``[interface]`` (interface-storage reservoir, charged through the job-sharing
 D^δ) and ``[numerics]``.  See docs/transport-simulator.md and
 examples/transport/vox_rgo.toml.  Unknown keys, wrong types and non-physical
-values raise :class:`~interstore.errors.InputError` naming the key.
+values raise :class:`~interstore.errors.ConfigError` naming the key.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InputError
+from ..errors import ConfigError
 from ..massbasis import ElectrodeMasses
+from ..tomlconfig import validation_error
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -142,6 +143,11 @@ class CellConfig(BaseModel):
                              f"[{self.cell.v_min_V}, {self.cell.v_max_V}] V")
         return self
 
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "CellConfig":
+        """Read and validate a TOML simulation config (see :func:`load_cell_config`)."""
+        return load_cell_config(path)
+
     @property
     def interface_window_V(self) -> tuple[float, float]:
         """Potential window (V) over which the interface sites fill (default: the cell window)."""
@@ -154,26 +160,19 @@ class CellConfig(BaseModel):
         for key, value in changes.items():
             section, _, field = key.partition(".")
             if section not in data or not isinstance(data[section], dict) or field not in data[section]:
-                raise InputError(f"parameter '{key}'", "unknown key", expected="section.key, e.g. host.size_m")
+                raise ConfigError(f"parameter '{key}'", "unknown key", expected="section.key, e.g. host.size_m")
             data[section][field] = value
         return config_from_dict(data, source="parameter update")
 
 
-def _validation_error(source: str | Path, exc: ValidationError) -> InputError:
-    first = exc.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"].removeprefix("Value error, ")
-    got = first.get("input")
-    problem = msg if isinstance(got, (dict, list)) or got is None else f"{msg} (got {got!r})"
-    return InputError(source, problem, where=f"key '{key}'")
-
-
-def config_from_dict(data: dict, *, source: str | Path = "<config>") -> CellConfig:
-    """Validate a nested dict into a :class:`CellConfig` (errors name the key)."""
+def config_from_dict(data: dict, *, source: str | Path = "<config>", text: str = "") -> CellConfig:
+    """Validate a nested dict into a :class:`CellConfig`; errors name the key (and its line in ``text``,
+    the TOML it was read from)."""
     try:
         return CellConfig.model_validate(data)
     except ValidationError as exc:
-        raise _validation_error(source, exc) from None
+        raise validation_error(exc, source, text, error=ConfigError,
+                               keys_documented_in="docs/transport-simulator.md") from None
 
 
 def load_cell_config(path: str | Path) -> CellConfig:
@@ -182,15 +181,15 @@ def load_cell_config(path: str | Path) -> CellConfig:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise InputError(path, "file not found", expected="a TOML simulation config") from None
+        raise ConfigError(path, "file not found", expected="a TOML simulation config") from None
     except (IsADirectoryError, UnicodeDecodeError):
-        raise InputError(path, "not a readable UTF-8 text file", expected="a TOML simulation config") from None
+        raise ConfigError(path, "not a readable UTF-8 text file", expected="a TOML simulation config") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, f"invalid TOML: {exc}", expected="a TOML simulation config") from None
+        raise ConfigError(path, f"invalid TOML: {exc}", expected="a TOML simulation config") from None
     if not data:
-        raise InputError(path, "empty config", expected="at least a [host] section")
+        raise ConfigError(path, "empty config", expected="at least a [host] section")
     data.setdefault("name", path.stem)
     data["base_dir"] = str(path.resolve().parent)
-    return config_from_dict(data, source=path)
+    return config_from_dict(data, source=path, text=text)

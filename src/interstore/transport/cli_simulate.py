@@ -102,6 +102,7 @@ def ragone(config: ConfigArg, rates: RatesOption = None, json_path: JsonOption =
     from ..outputs import save_figure, write_csv
     from .cellconfig import load_cell_config
     from .plots_simulation import ragone_figure
+    from ..results import rate
     from .ragone import DEFAULT_RATES_A_G, ragone_curve
 
     cfg = load_cell_config(config)
@@ -120,11 +121,13 @@ def ragone(config: ConfigArg, rates: RatesOption = None, json_path: JsonOption =
                        "bulk_only_energy_Wh_kg": bulk.energy_at_power(p_cmp)},
     }
     basis = het.mass_basis_label
-    t = table(f"Ragone conflict ({basis}); C-rate vs host theoretical {het.reference_capacity_mAh_g:.4g} mAh g⁻¹",
-              ["current (A g⁻¹)", "C-rate (h⁻¹)", "hetero capacity (mAh g⁻¹)", "hetero energy (Wh kg⁻¹)",
-               "hetero power (W kg⁻¹)", "bulk capacity (mAh g⁻¹)", "bulk energy (Wh kg⁻¹)", "bulk power (W kg⁻¹)"],
-              [[h.current_A_g, h.c_rate, h.capacity_mAh_g, h.energy_Wh_kg, h.power_W_kg, b.capacity_mAh_g,
-                b.energy_Wh_kg, b.power_W_kg] for h, b in zip(het.points, bulk.points)])
+    t = table(f"Ragone conflict ({basis})",
+              ["A g⁻¹", "C-rate (h⁻¹)", "Q hetero", "E hetero", "P hetero", "Q bulk", "E bulk", "P bulk"],
+              [[rate(h.current_A_g), h.c_rate, h.capacity_mAh_g, h.energy_Wh_kg, h.power_W_kg, b.capacity_mAh_g,
+                b.energy_Wh_kg, b.power_W_kg] for h, b in zip(het.points, bulk.points)],
+              caption=f"Q capacity (mAh g⁻¹), E energy (Wh kg⁻¹), P mean power (W kg⁻¹), all per g of {basis}; "
+                      "hetero = heterostructure, bulk = bulk-only host; C-rate against the host's theoretical "
+                      f"{het.reference_capacity_mAh_g:.4g} mAh g⁻¹")
     written = []
     if out is not None:
         frame = pd.concat([pd.DataFrame(c.to_dict()["points"]).assign(variant=c.variant) for c in (het, bulk)])

@@ -37,17 +37,22 @@ def ragone_figure(curves: Sequence[RagoneCurve], title: str = "") -> Figure:
     fig = Figure(figsize=(6.0, 4.5), layout="constrained")
     ax = fig.subplots()
     for c in curves:
-        color, marker, label = _VARIANT_STYLE.get(c.variant, ("k", ".", c.variant))
-        p, e = c.column("power_W_kg"), c.column("energy_Wh_kg")
-        ok = (p > 0) & (e > 0)
-        ax.loglog(p[ok], e[ok], marker=marker, color=color, label=label)
-    basis = curves[0].mass_basis_label if curves else ""
-    ax.set_xlabel(f"mean power (W kg⁻¹, {basis})")
-    ax.set_ylabel(f"energy (Wh kg⁻¹, {basis})")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+        draw_ragone(ax, c)
     ax.set_title(title or "Ragone conflict: bulk-only vs heterostructure")
     return fig
+
+
+def draw_ragone(ax, curve: RagoneCurve):
+    """Add one Ragone curve (energy vs mean power, log–log, styled by variant) to ``ax`` and return it."""
+    color, marker, label = _VARIANT_STYLE.get(curve.variant, ("k", ".", curve.variant))
+    p, e = curve.column("power_W_kg"), curve.column("energy_Wh_kg")
+    ok = (p > 0) & (e > 0)
+    ax.loglog(p[ok], e[ok], marker=marker, color=color, label=label)
+    ax.set_xlabel(f"mean power (W kg⁻¹, {curve.mass_basis_label})")
+    ax.set_ylabel(f"energy (Wh kg⁻¹, {curve.mass_basis_label})")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
 
 
 def cv_figure(measurements: Sequence, mass_g: float, title: str = "") -> Figure:

@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import InputError
+from ..results import Result, rate, sig
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .electrode import simulate_galvanostatic_batch
@@ -42,8 +43,8 @@ class RagonePoint:
     charge_balance_rel_error: float
 
 
-@dataclass(frozen=True)
-class RagoneCurve:
+@dataclass(frozen=True, repr=False)
+class RagoneCurve(Result):
     """Ragone points (ascending current) of one model variant on one mass basis."""
 
     variant: str                       # "heterostructure" or "bulk_only"
@@ -51,6 +52,27 @@ class RagoneCurve:
     mass_basis_label: str
     reference_capacity_mAh_g: float    # host theoretical capacity on this basis (defines the C-rate)
     points: tuple[RagonePoint, ...]
+
+    def headline(self) -> str:
+        """Variant, basis, current range and the capacity, energy and power at its ends."""
+        lo, hi = self.points[0], self.points[-1]
+        return (f"{self.variant}, {len(self.points)} rates {rate(lo.current_A_g)}–{rate(hi.current_A_g)} A g⁻¹ "
+                f"on {self.mass_basis_label}; capacity {sig(lo.capacity_mAh_g)}→{sig(hi.capacity_mAh_g)} mAh g⁻¹, "
+                f"energy {sig(lo.energy_Wh_kg)}→{sig(hi.energy_Wh_kg)} Wh kg⁻¹, "
+                f"power {sig(lo.power_W_kg)}→{sig(hi.power_W_kg)} W kg⁻¹")
+
+    def to_frame(self):
+        """One row per discharge (ascending current); units in the column names, values on the curve's basis."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["points"])
+
+    def plot(self, ax=None):
+        """Energy against power (Wh kg⁻¹ vs W kg⁻¹, log–log); returns the Axes, so two curves share one plot."""
+        from ..results import new_axes
+        from .plots_simulation import draw_ragone
+
+        return draw_ragone(new_axes(ax), self)
 
     def column(self, name: str) -> np.ndarray:
         return np.array([getattr(p, name) for p in self.points], float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import InputError, require_positive
+from ...errors import InputError, ReaderError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from .registry import find_format, instruments
 from .sweeps import select_sweep, sweep_bounds
@@ -33,7 +33,7 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
         meta["scan_rate_mV_s"] = require_positive("scan rate (mV/s)", scan_rate_mV_s)
     fmt = find_format(path, instrument)
     if fmt.read_measurement is None:
-        raise InputError(path, f"a {fmt.description} holds no time series",
+        raise ReaderError(path, f"a {fmt.description} holds no time series",
                          expected="a cycling, CV or CP file (read a spectrum with read_impedance / --impedance)")
     return fmt.read_measurement(path, columns=columns, **meta)
 
@@ -60,5 +60,5 @@ def read_impedance_sweeps(path: str | Path, *, columns: dict[str, str] | None = 
 def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrument: str | None) -> ImpedanceSpectrum:
     fmt = find_format(path, instrument)
     if fmt.read_impedance is None:
-        raise InputError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
+        raise ReaderError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
     return fmt.read_impedance(path, columns=columns)

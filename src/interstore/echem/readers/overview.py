@@ -8,9 +8,6 @@ from ..record import ImpedanceSpectrum, Measurement
 
 def measurement_figure(m: Measurement):
     """Two stacked panels: potential (V) and current (mA) against time (h)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (ax_e, ax_i) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
@@ -26,9 +23,6 @@ def measurement_figure(m: Measurement):
 
 def nyquist_figure(s: ImpedanceSpectrum):
     """Nyquist plot: −Z″ (Ω) against Z′ (Ω) on equal axes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 5))
