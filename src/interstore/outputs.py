@@ -50,6 +50,11 @@ def _atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    return _atomic_write_bytes(Path(path), data)
+
+
 def write_text(path: str | Path, text: str) -> Path:
     """Write UTF-8 text atomically."""
     return _atomic_write_bytes(Path(path), text.encode("utf-8"))

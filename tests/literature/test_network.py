@@ -11,7 +11,7 @@ import pytest
 from interstore.errors import InputError
 from interstore.literature.cooccurrence import cooccurrence, incidence
 from interstore.literature.export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
-from interstore.literature.network import keyword_map, top_subset
+from interstore.literature.network import keyword_map, laid_out, top_subset
 from interstore.literature.records import Record
 
 # Two topics: {a, b, c, d} always together (4 documents), {x, y, z} always together (3 documents),
@@ -21,7 +21,7 @@ DOCS = [["a", "b", "c", "d"]] * 4 + [["x", "y", "z"]] * 3 + [["d", "x"]]
 
 def _map(docs=DOCS, **kw):
     recs = [Record(f"t{i}", None, tuple(d), (), "mem", i + 1) for i, d in enumerate(docs)]
-    return keyword_map(cooccurrence(incidence(recs)), **kw)
+    return keyword_map(cooccurrence(incidence(recs)), **{"layout": "force", **kw})
 
 
 def test_two_topics_give_two_clusters_numbered_by_size():
@@ -37,6 +37,12 @@ def test_resolution_controls_the_number_of_clusters():
         _map(resolution=0)
     with pytest.raises(InputError, match="--seed"):
         _map(seed=-1)
+
+
+def test_layout_is_computed_only_when_asked_for():
+    m = _map(layout=None)
+    assert m.xy is None and m.layout is None and "x" not in network_payload(m)["nodes"][0]
+    np.testing.assert_array_equal(laid_out(m).xy, _map().xy)  # same seed, same coordinates
 
 
 def test_same_input_and_seed_give_identical_layout():

@@ -24,6 +24,7 @@ def network_cmd(
     keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
     resolution: Annotated[float, typer.Option(help="Leiden resolution γ (> 0).")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of clustering and layout.")] = 0,
+    layout: Annotated[str, typer.Option(help="Layout of the figures and map files (with --out): force")] = "force",
     max_nodes: Annotated[int, typer.Option(help="Keywords drawn in HTML/PNG/SVG (most frequent).")] = 300,
     max_links: Annotated[int, typer.Option(help="Links drawn in HTML/PNG/SVG (largest counts).")] = 1000,
     json_path: JsonOption = None,
@@ -32,14 +33,17 @@ def network_cmd(
     """Build the keyword co-occurrence map: clusters, layout, HTML/PNG/SVG, VOSviewer, GraphML, CSV."""
     from rich.progress import Progress
 
+    from ..cli_support import warn
     from ..errors import InputError
     from .export import network_payload
-    from .options import check_options
+    from .network import LAYOUTS
+    from .options import check_choice, check_options
     from .pipeline import build_network, write_network_files
 
     check_options(min_occurrences=min_occurrences, counting=counting, normalization=normalization,
                   keywords=keywords, resolution=resolution, seed=seed, max_nodes=max_nodes, max_links=max_links,
                   max_keywords=max_keywords)
+    check_choice("--layout", layout, LAYOUTS)
     if out is not None and out.exists() and not out.is_dir():
         raise InputError("option --out", f"{out} is a file", expected="a folder (created if missing)")
     written: list[Path] = []
@@ -51,11 +55,16 @@ def network_cmd(
 
         run = build_network(exports, thesaurus=thesaurus, keywords=keywords, min_occurrences=min_occurrences,
                             max_keywords=max_keywords, counting=counting, normalization=normalization,
-                            resolution=resolution, seed=seed, on_stage=advance)
+                            resolution=resolution, seed=seed, layout=layout if out is not None else None,
+                            on_stage=advance)
         if out is not None:
-            written = write_network_files(run.map, out, max_nodes=max_nodes, max_links=max_links, on_stage=advance)
+            written = write_network_files(run.map, out, max_nodes=max_nodes, max_links=max_links, layout=layout,
+                                          on_stage=advance)
+    for note in run.notes:
+        warn(note)
     result = {"exports": [str(p) for p in exports], "records_read": run.records_read,
               "duplicates_removed": run.duplicates_removed, "records_used": run.records_used,
+              "notes": list(run.notes),
               "keywords": keywords, "min_occurrences": min_occurrences, "max_keywords": max_keywords,
               **network_payload(run.map)}
     summary = table(

@@ -10,12 +10,12 @@ Node ids are 1-based and follow the node order (most frequent first).
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 import pandas as pd
 
-from .network import KeywordMap
+from .network import KeywordMap, laid_out
+from .normalize import clean_label
 
 UNITS = {
     "count": "documents (fractional documents with fractional counting) for links; documents for nodes",
@@ -24,29 +24,24 @@ UNITS = {
     "x": "arbitrary layout units (centred, unit RMS radius)",
     "y": "arbitrary layout units (centred, unit RMS radius)",
 }
-_WS = re.compile(r"\s+")
-
-
-def _clean(label: str) -> str:
-    """Label safe for one cell of a tab-separated file."""
-    return _WS.sub(" ", label).strip()
-
-
 def network_payload(m: KeywordMap) -> dict:
     """JSON-ready dict: parameters, ``nodes`` [{id, keyword, count, cluster, total_link_strength,
-    links, x, y}] and ``edges`` [{source, target, count, strength}] (keywords as source/target)."""
+    links, x, y}] (x, y only when laid out) and ``edges`` [{source, target, count, strength}] (keywords as source/target)."""
     nodes = [
         {"id": i + 1, "keyword": m.labels[i], "count": int(m.occurrences[i]), "cluster": int(m.cluster[i]),
-         "total_link_strength": float(m.total_link_strength[i]), "links": int(m.links[i]),
-         "x": float(m.xy[i, 0]), "y": float(m.xy[i, 1])}
+         "total_link_strength": float(m.total_link_strength[i]), "links": int(m.links[i])}
         for i in range(len(m.labels))
     ]
+    if m.xy is not None:
+        for node, (x, y) in zip(nodes, m.xy.tolist()):
+            node["x"], node["y"] = x, y
     edges = [
         {"source": m.labels[a], "target": m.labels[b], "count": float(c), "strength": float(s)}
         for a, b, c, s in zip(m.source.tolist(), m.target.tolist(), m.count.tolist(), m.strength.tolist())
     ]
     return {
         "counting": m.counting, "normalization": m.normalization, "resolution": m.resolution, "seed": m.seed,
+        "layout": m.layout,
         "n_keywords": len(nodes), "n_links": len(edges),
         "n_clusters": int(m.cluster.max()) if len(nodes) else 0,
         "units": UNITS, "nodes": nodes, "edges": edges,
@@ -54,20 +49,24 @@ def network_payload(m: KeywordMap) -> dict:
 
 
 def keywords_frame(m: KeywordMap) -> pd.DataFrame:
-    """One row per keyword: id, keyword, occurrences, links, total link strength, cluster, x, y."""
-    return pd.DataFrame({
+    """One row per keyword: id, keyword, occurrences, links, total link strength, cluster, x, y
+    (x, y only when laid out)."""
+    frame = pd.DataFrame({
         "id": np.arange(1, len(m.labels) + 1), "keyword": list(m.labels),
         "occurrences_documents": m.occurrences, "links_count": m.links,
         "total_link_strength_documents": m.total_link_strength, "cluster": m.cluster,
-        "x_arb": m.xy[:, 0], "y_arb": m.xy[:, 1],
     })
+    if m.xy is not None:
+        frame["x_arb"], frame["y_arb"] = m.xy[:, 0], m.xy[:, 1]
+    return frame
 
 
 def vosviewer_map(m: KeywordMap) -> str:
-    """VOSviewer map file text."""
+    """VOSviewer map file text (lays the map out first if it has no coordinates)."""
+    m = laid_out(m, m.layout or "force")
     rows = ["id\tlabel\tx\ty\tcluster\tweight<Links>\tweight<Total link strength>\tweight<Occurrences>"]
     for i, label in enumerate(m.labels):
-        rows.append(f"{i + 1}\t{_clean(label)}\t{m.xy[i, 0]:.6f}\t{m.xy[i, 1]:.6f}\t{m.cluster[i]}\t"
+        rows.append(f"{i + 1}\t{clean_label(label)}\t{m.xy[i, 0]:.6f}\t{m.xy[i, 1]:.6f}\t{m.cluster[i]}\t"
                     f"{m.links[i]}\t{m.total_link_strength[i]:g}\t{m.occurrences[i]}")
     return "\n".join(rows) + "\n"
 
@@ -80,7 +79,8 @@ def vosviewer_network(m: KeywordMap) -> str:
 def vosviewer_json(m: KeywordMap) -> dict:
     """VOSviewer JSON (opens in VOSviewer ≥ 1.6.16 and VOSviewer Online): ``network.items`` with
     x, y, cluster and ``weights`` {Links, Total link strength, Occurrences}; ``network.links``
-    with ``source_id``, ``target_id`` and ``strength`` = c_ij."""
+    with ``source_id``, ``target_id`` and ``strength`` = c_ij.  Lays the map out first if needed."""
+    m = laid_out(m, m.layout or "force")
     items = [
         {"id": i + 1, "label": label, "x": float(m.xy[i, 0]), "y": float(m.xy[i, 1]), "cluster": int(m.cluster[i]),
          "weights": {"Links": int(m.links[i]), "Total link strength": float(m.total_link_strength[i]),
@@ -94,7 +94,8 @@ def vosviewer_json(m: KeywordMap) -> dict:
 
 def graphml(m: KeywordMap) -> str:
     """GraphML (networkx) with node attributes label, occurrences, cluster, total_link_strength,
-    x, y and edge attributes count, strength."""
+    x, y and edge attributes count, strength.  Lays the map out first if needed."""
+    m = laid_out(m, m.layout or "force")
     import networkx as nx
 
     g = nx.Graph(counting=m.counting, normalization=m.normalization)

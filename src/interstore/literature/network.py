@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import random
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .options import check_int, check_positive
+from .options import check_choice, check_int, check_positive
 from .cooccurrence import Cooccurrence, edge_list, normalize
 
 
@@ -34,7 +34,8 @@ class KeywordMap:
 
     Per node: ``labels``, ``occurrences`` (documents), ``total_link_strength``
     (documents, or fractional documents), ``links`` (number of neighbours),
-    ``cluster`` (1 = largest), ``xy`` (n × 2, arbitrary units).
+    ``cluster`` (1 = largest), ``xy`` (n × 2, arbitrary units; ``None`` until a
+    layout is computed, see :func:`laid_out`).
     Per link (i < j): ``source``/``target`` node indices, ``count`` c_ij and
     ``strength`` s_ij (``normalization``)."""
 
@@ -43,7 +44,7 @@ class KeywordMap:
     total_link_strength: np.ndarray
     links: np.ndarray
     cluster: np.ndarray
-    xy: np.ndarray
+    xy: np.ndarray | None
     source: np.ndarray
     target: np.ndarray
     count: np.ndarray
@@ -52,6 +53,7 @@ class KeywordMap:
     normalization: str
     resolution: float
     seed: int
+    layout: str | None = None
 
 
 @contextmanager
@@ -103,20 +105,34 @@ def force_layout(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndar
     return xy / rms if rms > 0 else xy
 
 
+LAYOUTS = ("force",)
+
+
 def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolution: float = 1.0,
-                seed: int = 0) -> KeywordMap:
-    """Normalise links, cluster and lay out the keywords of ``co``."""
+                seed: int = 0, layout: str | None = None) -> KeywordMap:
+    """Normalise links and cluster the keywords of ``co``; lay them out only when ``layout``
+    names a method (figures and map files need coordinates, counts and clusters do not)."""
     resolution = check_positive("--resolution", resolution)
     seed = check_int("--seed", seed, 0)
     strength = normalize(co, normalization)
     i, j, c = edge_list(co.counts)
     _, _, s = edge_list(strength)
     n = len(co.labels)
-    return KeywordMap(
+    m = KeywordMap(
         labels=co.labels, occurrences=co.occurrences, total_link_strength=co.total_link_strength,
         links=co.links, cluster=leiden_clusters(n, i, j, s, resolution=resolution, seed=seed),
-        xy=force_layout(n, i, j, s, seed=seed), source=i, target=j, count=c, strength=s,
+        xy=None, source=i, target=j, count=c, strength=s,
         counting=co.counting, normalization=normalization, resolution=float(resolution), seed=seed)
+    return laid_out(m, layout) if layout is not None else m
+
+
+def laid_out(m: KeywordMap, layout: str = "force") -> KeywordMap:
+    """``m`` with coordinates from ``layout`` (one of LAYOUTS); unchanged if already laid out so."""
+    check_choice("--layout", layout, LAYOUTS)
+    if m.xy is not None and m.layout == layout:
+        return m
+    xy = force_layout(len(m.labels), m.source, m.target, m.strength, seed=m.seed)
+    return replace(m, xy=xy, layout=layout)
 
 
 def top_subset(m: KeywordMap, *, max_nodes: int, max_links: int) -> tuple[np.ndarray, np.ndarray]:

@@ -17,24 +17,25 @@ OUTPUT_FILES = {
 
 @dataclass(frozen=True)
 class NetworkRun:
-    """A keyword map and the record counts behind it."""
+    """A keyword map, the record counts behind it and notes on what reading tolerated."""
 
     map: KeywordMap
     records_read: int
     duplicates_removed: int
     records_used: int
+    notes: tuple[str, ...] = ()
 
 
 def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None = None, keywords: str = "all",
                   min_occurrences: int = 2, max_keywords: int | None = None, counting: str = "full",
                   normalization: str = "association", resolution: float = 1.0, seed: int = 0,
-                  on_stage: Callable[[str], None] | None = None) -> NetworkRun:
-    """Read, de-duplicate, count, normalise, cluster and lay out; ``on_stage(name)`` is called
-    after each file and each stage (for progress bars)."""
+                  layout: str | None = None, on_stage: Callable[[str], None] | None = None) -> NetworkRun:
+    """Read, de-duplicate, count, normalise and cluster (and lay out when ``layout`` names a
+    method); ``on_stage(name)`` is called after each file and each stage (for progress bars)."""
     from .cooccurrence import cooccurrence, incidence, strongest_keywords
     from .network import keyword_map
     from .normalize import read_thesaurus
-    from .readers import read_export
+    from .readers import open_export
     from .records import deduplicate
 
     def stage(name: str) -> None:
@@ -42,44 +43,62 @@ def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None
             on_stage(name)
 
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
-    records = []
+    records, notes = [], []
     for path in exports:
-        records.extend(read_export(path))
+        export = open_export(path)
+        records.extend(export.records)
+        if export.note:
+            notes.append(export.note)
         stage(f"read {Path(path).name}")
     unique, removed = deduplicate(records)
     co = cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences, counting=counting)
     co = strongest_keywords(co, max_keywords)
     stage("counted co-occurrences")
-    m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed)
-    stage("clustered and laid out")
-    return NetworkRun(m, len(records), removed, len(unique))
+    m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed, layout=layout)
+    stage("clustered" + (" and laid out" if layout else ""))
+    return NetworkRun(m, len(records), removed, len(unique), tuple(notes))
 
 
-def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
-                        on_stage: Callable[[str], None] | None = None) -> list[Path]:
-    """Write HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML and CSV into ``out`` (atomically)."""
+def render_network_files(m: KeywordMap, *, max_nodes: int = 300, max_links: int = 1000,
+                         layout: str = "force") -> dict[str, bytes]:
+    """Every output file's name → content (HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML,
+    CSV), rendered in memory so that a failure leaves no partial set behind."""
+    import io
     import json
 
     import matplotlib
+    import matplotlib.pyplot as plt
 
-    from ..outputs import save_figure, write_csv, write_text
     from .export import graphml, keywords_frame, vosviewer_json, vosviewer_map, vosviewer_network
+    from .network import laid_out
     from .plot import network_figure, network_html
 
-    out = Path(out)
-    written = [write_text(out / OUTPUT_FILES["html"], network_html(m, max_nodes=max_nodes, max_links=max_links))]
-    if on_stage is not None:
-        on_stage("wrote HTML")
+    m = laid_out(m, layout)
+    files = {"html": network_html(m, max_nodes=max_nodes, max_links=max_links).encode()}
     fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
-    written.append(save_figure(fig, out / OUTPUT_FILES["png"]))
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
-        written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
-    written.append(write_text(out / OUTPUT_FILES["vos_map"], vosviewer_map(m)))
-    written.append(write_text(out / OUTPUT_FILES["vos_network"], vosviewer_network(m)))
-    written.append(write_text(out / OUTPUT_FILES["vos_json"],  # compact, as VOSviewer writes it
-                              json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":"))))
-    written.append(write_text(out / OUTPUT_FILES["graphml"], graphml(m)))
-    written.append(write_csv(out / OUTPUT_FILES["csv"], keywords_frame(m)))
+    for kind in ("png", "svg"):
+        buf = io.BytesIO()
+        with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
+            fig.savefig(buf, format=kind, dpi=200, bbox_inches="tight")
+        files[kind] = buf.getvalue()
+    plt.close(fig)
+    files["vos_map"] = vosviewer_map(m).encode()
+    files["vos_network"] = vosviewer_network(m).encode()
+    files["vos_json"] = json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":")).encode()
+    files["graphml"] = graphml(m).encode()
+    files["csv"] = keywords_frame(m).to_csv(index=False).encode()
+    return {OUTPUT_FILES[kind]: data for kind, data in files.items()}
+
+
+def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
+                        layout: str = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
+    """Render every output (:func:`render_network_files`), then write them into ``out``, each atomically."""
+    from ..outputs import write_bytes
+
+    files = render_network_files(m, max_nodes=max_nodes, max_links=max_links, layout=layout)
     if on_stage is not None:
-        on_stage("wrote figures and tables")
+        on_stage("rendered figures and tables")
+    written = [write_bytes(Path(out) / name, data) for name, data in files.items()]
+    if on_stage is not None:
+        on_stage("wrote files")
     return written

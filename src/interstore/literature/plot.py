@@ -3,6 +3,8 @@
 Both show the ``max_nodes`` most frequent keywords and the ``max_links``
 links among them with the largest counts (as VOSviewer does): marker AREA
 ∝ occurrences, line width ∝ normalised strength s_ij, colour = cluster.
+Labels are placed most frequent first and skipped where they would overlap
+one already placed (:func:`labelled_nodes`); hover shows every keyword.
 Every keyword placed in HTML is escaped with :func:`html.escape`.
 """
 
@@ -13,7 +15,7 @@ import html
 import numpy as np
 from scipy import sparse
 
-from .network import KeywordMap, top_subset
+from .network import KeywordMap, laid_out, top_subset
 
 MAX_NODES = 300
 MAX_LINKS = 1000
@@ -24,6 +26,36 @@ _PALETTE = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#
 def cluster_colour(cluster: int) -> str:
     """Colour of cluster 1, 2, … (cycling through 16 colours; VOSviewer-like order: red, green, blue…)."""
     return _PALETTE[(int(cluster) - 1) % len(_PALETTE)]
+
+
+def labelled_nodes(xy: np.ndarray, labels: list[str], *, max_labels: int = 40, width: float = 900.0,
+                   height: float = 750.0, font: float | np.ndarray = 11.0,
+                   offset: float | np.ndarray = 4.0) -> np.ndarray:
+    """Positions (into ``labels``, in priority order) of the labels that can be drawn without overlap.
+
+    The points are drawn with equal x and y scale into a ``width × height`` area (pixels
+    or points); label k is a box ``0.6·font[k]`` per character wide and ``1.2·font[k]``
+    high, centred ``offset[k]`` above its point.  Going down the list (most frequent
+    first), a label is kept when its box overlaps no kept box, up to ``max_labels``."""
+    n = len(labels)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    font, offset = np.broadcast_to(font, n), np.broadcast_to(offset, n)
+    span = xy.max(axis=0) - xy.min(axis=0)
+    scale = min(width / span[0] if span[0] > 0 else np.inf, height / span[1] if span[1] > 0 else np.inf)
+    px = (xy - xy.min(axis=0)) * (scale if np.isfinite(scale) else 1.0)
+    kept: list[int] = []
+    boxes = np.zeros((0, 4))                       # x0, x1, y0, y1
+    for i, label in enumerate(labels):
+        w, h = 0.6 * font[i] * len(label), 1.2 * font[i]
+        box = np.array([px[i, 0] - w / 2, px[i, 0] + w / 2, px[i, 1] + offset[i], px[i, 1] + offset[i] + h])
+        clash = (box[0] < boxes[:, 1]) & (boxes[:, 0] < box[1]) & (box[2] < boxes[:, 3]) & (boxes[:, 2] < box[3])
+        if not clash.any():
+            kept.append(i)
+            boxes = np.vstack([boxes, box])
+            if len(kept) == max_labels:
+                break
+    return np.asarray(kept, dtype=np.int64)
 
 
 def _widths(strength: np.ndarray, max_width: float) -> np.ndarray:
@@ -40,6 +72,7 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
+    m = laid_out(m, m.layout or "force")
     nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
     fig, ax = plt.subplots(figsize=(9, 7.5))
     segs = np.stack([m.xy[m.source[links]], m.xy[m.target[links]]], axis=1) if len(links) else np.zeros((0, 2, 2))
@@ -50,9 +83,13 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     ax.scatter(m.xy[nodes, 0], m.xy[nodes, 1], s=area + 8, c=[cluster_colour(c) for c in m.cluster[nodes]],
                edgecolors="white", linewidths=0.6, zorder=2)
     radius_pt = np.sqrt((area + 8) / np.pi)  # marker radius in points
-    for i, r in zip(nodes[:max_labels], radius_pt):
-        ax.annotate(m.labels[i], m.xy[i], xytext=(0, r + 1), textcoords="offset points",
-                    fontsize=7 + 5 * m.occurrences[i] / m.occurrences[0], ha="center", va="bottom", zorder=3)
+    font_pt = 7 + 5 * occ / occ.max() if len(occ) else occ
+    # the axes are about 400 x 420 points (9 x 7.5 in figure, legend on the right)
+    for k in labelled_nodes(m.xy[nodes], [m.labels[i] for i in nodes], max_labels=max_labels, width=400.0,
+                            height=420.0, font=font_pt, offset=radius_pt + 1):
+        i = nodes[k]
+        ax.annotate(m.labels[i], m.xy[i], xytext=(0, radius_pt[k] + 1), textcoords="offset points",
+                    fontsize=font_pt[k], ha="center", va="bottom", zorder=3)
     shown = m.cluster[nodes]
     handles = [Line2D([], [], marker="o", linestyle="", color=cluster_colour(c),
                       label=f"{c} ({int((shown == c).sum())} keywords): {m.labels[nodes[np.argmax(shown == c)]]}")
@@ -86,10 +123,11 @@ def strongest_links(m: KeywordMap, nodes: np.ndarray, k: int = 5) -> list[list[t
 
 
 def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
-                 title: str = "Keyword association network") -> str:
+                 max_labels: int = 60, title: str = "Keyword association network") -> str:
     """Self-contained interactive HTML (plotly.js inlined, works offline)."""
     import plotly.graph_objects as go
 
+    m = laid_out(m, m.layout or "force")
     nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
     fig = go.Figure()
     widths = 0.5 + _widths(m.strength[links], 5.0)
@@ -109,12 +147,14 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
         hover.append("<br>".join(lines))
     hover = np.asarray(hover, dtype=object)
     size_ref = 2.0 * m.occurrences[0] / 60.0 ** 2 if len(nodes) else 1.0
+    shown = np.zeros(len(nodes), dtype=bool)
+    shown[labelled_nodes(m.xy[nodes], [m.labels[i] for i in nodes], max_labels=max_labels)] = True
     for cl in np.unique(m.cluster[nodes]):
         sel = np.flatnonzero(m.cluster[nodes] == cl)
         idx = nodes[sel]
         fig.add_trace(go.Scatter(
             x=m.xy[idx, 0], y=m.xy[idx, 1], mode="markers+text", name=f"cluster {cl}",
-            text=[html.escape(m.labels[i]) if r < 40 else "" for r, i in zip(sel, idx)],
+            text=[html.escape(m.labels[i]) if shown[r] else "" for r, i in zip(sel, idx)],
             textposition="top center", hovertext=hover[sel].tolist(), hoverinfo="text",
             marker={"size": m.occurrences[idx].tolist(), "sizemode": "area", "sizeref": size_ref, "sizemin": 3,
                     "color": cluster_colour(cl), "line": {"width": 0.5, "color": "white"}}))
