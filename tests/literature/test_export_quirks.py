@@ -155,7 +155,7 @@ def test_a_failing_output_leaves_no_partial_set(tmp_path, monkeypatch):
     def broken(_m):
         raise ValueError("writer failed")
 
-    monkeypatch.setattr(export, "graphml", broken)
+    monkeypatch.setattr(export, "graphml_chunks", broken)
     with pytest.raises(ValueError, match="writer failed"):
         write_network_files(m, tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -138,3 +138,18 @@ def test_graphml_csv_and_payload_agree():
     assert payload["n_keywords"] == 7 and payload["n_links"] == 10 and payload["n_clusters"] == 2
     edge = next(e for e in payload["edges"] if {e["source"], e["target"]} == {"d", "x"})
     assert edge["count"] == 1
+
+
+def test_backbone_keeps_each_keywords_strongest_links():
+    from interstore.literature.network import backbone
+
+    rng = np.random.default_rng(4)
+    n = 30
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.5])
+    w = rng.random(len(pairs))
+    expected = set()
+    for node in range(n):  # brute force: each node's 5 strongest links
+        mine = [e for e in range(len(pairs)) if node in pairs[e]]
+        expected |= set(sorted(mine, key=lambda e: (-w[e], e))[:5])
+    assert backbone(n, pairs[:, 0], pairs[:, 1], w, k=5).tolist() == sorted(expected)
+    assert len(backbone(n, pairs[:, 0], pairs[:, 1], w, k=n)) == len(pairs)

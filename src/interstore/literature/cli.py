@@ -35,7 +35,8 @@ def network_cmd(
 
     from ..cli_support import warn
     from ..errors import InputError
-    from .export import network_payload
+    from ..outputs import write_chunks
+    from .export import network_json_chunks
     from .network import LAYOUTS
     from .options import check_choice, check_options
     from .pipeline import build_network, write_network_files
@@ -62,19 +63,22 @@ def network_cmd(
                                           on_stage=advance)
     for note in run.notes:
         warn(note)
-    result = {"exports": [str(p) for p in exports], "records_read": run.records_read,
+    m = run.map
+    header = {"exports": [str(p) for p in exports], "records_read": run.records_read,
               "duplicates_removed": run.duplicates_removed, "records_used": run.records_used,
               "notes": list(run.notes),
-              "keywords": keywords, "min_occurrences": min_occurrences, "max_keywords": max_keywords,
-              **network_payload(run.map)}
+              "keywords": keywords, "min_occurrences": min_occurrences, "max_keywords": max_keywords}
+    n_clusters = int(m.cluster.max()) if len(m.labels) else 0
     summary = table(
-        f"Keyword network: {run.records_used} records ({run.duplicates_removed} duplicates removed), {result['n_keywords']} keywords, "
-        f"{result['n_links']} links, {result['n_clusters']} clusters",
+        f"Keyword network: {run.records_used} records ({run.duplicates_removed} duplicates removed), "
+        f"{len(m.labels)} keywords, {len(m.source)} links, {n_clusters} clusters",
         ["keyword", "occurrences (documents)", "cluster", f"total link strength ({counting} counting, documents)",
          "links (neighbour keywords)"],
-        [(n["keyword"], n["count"], n["cluster"], n["total_link_strength"], n["links"])
-         for n in result["nodes"][:20]])
-    emit(result, json_path, summary, written=written)
+        [(m.labels[i], int(m.occurrences[i]), int(m.cluster[i]), float(m.total_link_strength[i]), int(m.links[i]))
+         for i in range(min(20, len(m.labels)))])
+    if json_path is not None:  # streamed: a map of 10⁵–10⁶ links is never held as Python objects at once
+        written.append(write_chunks(json_path, network_json_chunks(m, header)))
+    emit(header, None, summary, written=written)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,10 @@ with resolution γ (``resolution``), using the Leiden algorithm (Traag, Waltman
 "modularity", iterated until stable; 20-40× faster than ``leidenalg`` on 10⁵
 links) with igraph's random generator seeded.  Clusters are numbered 1, 2, … from the largest, as VOSviewer does.
 
-The layout is igraph's Fruchterman–Reingold with attraction ∝ s_ij / mean(s),
+The layout is igraph's Fruchterman–Reingold with attraction ∝ s_ij / mean(s)
+on the backbone of the map (the links among each keyword's 10 strongest: on a
+map of 17 000 keywords and 500 000 links it keeps 120 000 and takes a fifth of
+the time; maps where no keyword has more than 10 links are laid out whole),
 seeded start positions and igraph's random generator seeded for the call, so
 one input and one seed always give the same coordinates.  Coordinates are
 centred and scaled to unit RMS radius (arbitrary units).
@@ -26,6 +29,8 @@ import numpy as np
 
 from .options import check_choice, check_int, check_positive
 from .cooccurrence import Cooccurrence, edge_list, normalize
+
+BACKBONE_LINKS = 10  # strongest links per keyword that the force layout pulls on
 
 
 @dataclass(frozen=True)
@@ -90,12 +95,30 @@ def leiden_clusters(n: int, source: np.ndarray, target: np.ndarray, weight: np.n
     return rank[membership]
 
 
+def backbone(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray, k: int = BACKBONE_LINKS) -> np.ndarray:
+    """Indices of the links that are among the ``k`` strongest of at least one of their two nodes
+    (ties: the earlier link).  Every link is kept when no node has more than ``k`` links."""
+    m = len(weight)
+    ends = np.r_[source, target]
+    link = np.r_[np.arange(m), np.arange(m)]
+    order = np.lexsort((link, -np.r_[weight, weight], ends))      # by node, strongest first
+    first = np.searchsorted(ends[order], np.arange(n))
+    rank = np.arange(2 * m) - np.repeat(first, np.bincount(ends, minlength=n))
+    keep = np.zeros(m, dtype=bool)
+    keep[link[order][rank < k]] = True
+    return np.flatnonzero(keep)
+
+
 def force_layout(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray, *,
                  seed: int, iterations: int = 500) -> np.ndarray:
-    """Seeded Fruchterman–Reingold coordinates (n × 2), centred, unit RMS radius."""
+    """Seeded Fruchterman–Reingold coordinates (n × 2), centred, unit RMS radius, on the
+    :func:`backbone` of the graph (each keyword's 10 strongest links)."""
     if n == 0:
         return np.zeros((0, 2))
-    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2)) * np.sqrt(n)
+    # start inside igraph's own default box (±√n/2): a wider start makes its grid slower (6× at ±√n)
+    start = np.random.default_rng(seed).uniform(-0.5, 0.5, size=(n, 2)) * np.sqrt(n)
+    kept = backbone(n, source, target, weight)
+    source, target, weight = source[kept], target[kept], weight[kept]
     with _seeded_igraph(seed) as ig:
         g = _graph(ig, n, source, target, weight / weight.mean() if len(weight) else weight)
         xy = np.asarray(g.layout_fruchterman_reingold(weights="weight", niter=iterations, seed=start.tolist(),

@@ -59,46 +59,59 @@ def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None
     return NetworkRun(m, len(records), removed, len(unique), tuple(notes))
 
 
-def render_network_files(m: KeywordMap, *, max_nodes: int = 300, max_links: int = 1000,
-                         layout: str = "force") -> dict[str, bytes]:
-    """Every output file's name → content (HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML,
-    CSV), rendered in memory so that a failure leaves no partial set behind."""
-    import io
-    import json
+def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
+                        layout: str = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
+    """Write HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
+
+    Every file is first written into a hidden temporary folder inside ``out``; only when all
+    of them are complete are they moved into place (``os.replace``), so a failure leaves no
+    partial set and no half-written file.  Large files are streamed, never held whole."""
+    import os
+    import shutil
+    import tempfile
 
     import matplotlib
     import matplotlib.pyplot as plt
 
-    from .export import graphml, keywords_frame, vosviewer_json, vosviewer_map, vosviewer_network
+    from ..errors import InputError
+    from ..outputs import _umask
+    from .export import graphml_chunks, keywords_frame, vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks
     from .network import laid_out
     from .plot import network_figure, network_html
 
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file", expected="a folder (created if missing) for the outputs")
     m = laid_out(m, layout)
-    files = {"html": network_html(m, max_nodes=max_nodes, max_links=max_links).encode()}
-    fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
-    for kind in ("png", "svg"):
-        buf = io.BytesIO()
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix=".interstore-"))
+    mode = 0o666 & ~_umask()
+
+    def text(kind: str, chunks) -> None:
+        with open(tmp / OUTPUT_FILES[kind], "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(chunks)
+
+    try:
+        text("html", [network_html(m, max_nodes=max_nodes, max_links=max_links)])
+        fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
         with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
-            fig.savefig(buf, format=kind, dpi=200, bbox_inches="tight")
-        files[kind] = buf.getvalue()
-    plt.close(fig)
-    files["vos_map"] = vosviewer_map(m).encode()
-    files["vos_network"] = vosviewer_network(m).encode()
-    files["vos_json"] = json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":")).encode()
-    files["graphml"] = graphml(m).encode()
-    files["csv"] = keywords_frame(m).to_csv(index=False).encode()
-    return {OUTPUT_FILES[kind]: data for kind, data in files.items()}
-
-
-def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
-                        layout: str = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
-    """Render every output (:func:`render_network_files`), then write them into ``out``, each atomically."""
-    from ..outputs import write_bytes
-
-    files = render_network_files(m, max_nodes=max_nodes, max_links=max_links, layout=layout)
+            for kind in ("png", "svg"):
+                fig.savefig(tmp / OUTPUT_FILES[kind], dpi=200, bbox_inches="tight")
+        plt.close(fig)
+        if on_stage is not None:
+            on_stage("drew HTML, PNG and SVG")
+        text("vos_map", [vosviewer_map(m)])
+        text("vos_network", vosviewer_network_chunks(m))
+        text("vos_json", vosviewer_json_chunks(m))  # compact, as VOSviewer writes it
+        text("graphml", graphml_chunks(m))
+        text("csv", [keywords_frame(m).to_csv(index=False)])
+        written = []
+        for name in OUTPUT_FILES.values():
+            os.chmod(tmp / name, mode)
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if on_stage is not None:
-        on_stage("rendered figures and tables")
-    written = [write_bytes(Path(out) / name, data) for name, data in files.items()]
-    if on_stage is not None:
-        on_stage("wrote files")
+        on_stage("wrote VOSviewer, GraphML and CSV files")
     return written

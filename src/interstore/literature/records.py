@@ -91,5 +91,7 @@ def publication_year(text: str) -> int | None:
 
 def split_keywords(text: str, separators: str = ";") -> tuple[str, ...]:
     """Split an exported keyword field on any of ``separators``; drop blanks."""
-    parts = re.split("[" + re.escape(separators) + "]", text) if text else []
-    return tuple(p.strip() for p in parts if p.strip())
+    if not text:
+        return ()
+    parts = text.split(separators) if len(separators) == 1 else re.split("[" + re.escape(separators) + "]", text)
+    return tuple([p for p in map(str.strip, parts) if p])
