@@ -45,6 +45,7 @@ class Incidence:
     labels: tuple[str, ...]
     matrix: sparse.csr_matrix
     doc_sizes: np.ndarray  # distinct keywords per document (int)
+    years: np.ndarray | None = None  # publication year per document (float, NaN when unknown)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Cooccurrence:
     occurrences: np.ndarray          # o_i, documents
     counts: sparse.csr_matrix        # c_ij
     counting: str
+    documents: sparse.csr_matrix | None = None  # documents × kept keywords, 0/1 (rows as in the incidence)
+    years: np.ndarray | None = None             # publication year per document (NaN when unknown)
 
     @property
     def total_link_strength(self) -> np.ndarray:
@@ -114,7 +117,8 @@ def incidence(records: Iterable[Record], kind: str = "all", thesaurus: Thesaurus
             if n > loud:
                 written[col_of[raw]][label] += n - loud
     labels = tuple(fixed.get(i) or display_label(written[i], shouted[i], spellings) for i in range(len(column)))
-    return Incidence(labels, matrix, np.diff(matrix.indptr))
+    years = np.array([np.nan if rec.year is None else rec.year for rec in records], dtype=np.float64)
+    return Incidence(labels, matrix, np.diff(matrix.indptr), years)
 
 
 def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "full") -> Cooccurrence:
@@ -140,7 +144,7 @@ def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "f
     c = (x.T @ sparse.diags(weights) @ x).tocsr()
     c.setdiag(0)
     c.eliminate_zeros()
-    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting)
+    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting, x, inc.years)
 
 
 def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurrence:
@@ -153,7 +157,8 @@ def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurren
     k = co.total_link_strength
     keep = np.sort(np.lexsort((np.arange(len(k)), -k))[:max_keywords])
     return Cooccurrence(tuple(co.labels[i] for i in keep), co.occurrences[keep],
-                        co.counts[keep][:, keep].tocsr(), co.counting)
+                        co.counts[keep][:, keep].tocsr(), co.counting,
+                        None if co.documents is None else co.documents[:, keep].tocsr(), co.years)
 
 
 def normalize(co: Cooccurrence, method: str = "association") -> sparse.csr_matrix:

@@ -12,6 +12,8 @@ OUTPUT_FILES = {
     "html": "keyword_network.html", "png": "keyword_network.png", "svg": "keyword_network.svg",
     "vos_map": "vosviewer_map.txt", "vos_network": "vosviewer_network.txt", "vos_json": "vosviewer.json",
     "graphml": "keyword_network.graphml", "csv": "keywords.csv",
+    "overlay_html": "keyword_overlay.html", "overlay_png": "keyword_overlay.png", "overlay_svg": "keyword_overlay.svg",
+    "density_html": "keyword_density.html", "density_png": "keyword_density.png", "density_svg": "keyword_density.svg",
 }
 
 
@@ -61,7 +63,8 @@ def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None
 
 def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
                         layout: str = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
-    """Write HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
+    """Write the map (HTML, PNG, SVG), its overlay by publication year and its density view (HTML,
+    PNG, SVG each), VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
 
     Every file is first written into a hidden temporary folder inside ``out``; only when all
     of them are complete are they moved into place (``os.replace``), so a failure leaves no
@@ -77,6 +80,7 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
     from ..outputs import _umask
     from .export import graphml_chunks, keywords_frame, vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks
     from .network import laid_out
+    from .density import density_figure, density_html
     from .plot import network_figure, network_html
 
     out = Path(out)
@@ -91,15 +95,22 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         with open(tmp / OUTPUT_FILES[kind], "w", encoding="utf-8", newline="") as fh:
             fh.writelines(chunks)
 
-    try:
-        text("html", [network_html(m, max_nodes=max_nodes, max_links=max_links)])
-        fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
+    def figure(prefix: str, fig) -> None:
         with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
             for kind in ("png", "svg"):
-                fig.savefig(tmp / OUTPUT_FILES[kind], dpi=200, bbox_inches="tight")
+                fig.savefig(tmp / OUTPUT_FILES[prefix + kind], dpi=200, bbox_inches="tight")
         plt.close(fig)
+
+    try:
+        drawn = {"max_nodes": max_nodes, "max_links": max_links}
+        text("html", [network_html(m, **drawn)])
+        figure("", network_figure(m, **drawn))
+        text("overlay_html", [network_html(m, **drawn, colour="year", title="Keyword overlay map")])
+        figure("overlay_", network_figure(m, **drawn, colour="year", title="Keyword overlay map"))
+        text("density_html", [density_html(m, max_nodes=max_nodes)])
+        figure("density_", density_figure(m, max_nodes=max_nodes))
         if on_stage is not None:
-            on_stage("drew HTML, PNG and SVG")
+            on_stage("drew network, overlay and density views")
         text("vos_map", [vosviewer_map(m)])
         text("vos_network", vosviewer_network_chunks(m))
         text("vos_json", vosviewer_json_chunks(m))  # compact, as VOSviewer writes it

@@ -62,9 +62,13 @@ def _widths(strength: np.ndarray, max_width: float) -> np.ndarray:
     return max_width * strength / strength.max() if len(strength) and strength.max() > 0 else strength
 
 
+COLOURS = ("cluster", "year")
+
+
 def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
-                   max_labels: int = 40, title: str = "Keyword association network"):
-    """Matplotlib figure of the map (Agg backend)."""
+                   max_labels: int = 40, title: str = "Keyword association network", colour: str = "cluster"):
+    """Matplotlib figure of the map (Agg backend); ``colour="year"`` gives the overlay map
+    (nodes coloured by the average publication year of their documents, grey when unknown)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,8 +84,18 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
                                      colors="#9a9a9a", alpha=0.45, zorder=1))
     occ = m.occurrences[nodes].astype(float)
     area = 900.0 * occ / occ.max() if len(occ) else occ
-    ax.scatter(m.xy[nodes, 0], m.xy[nodes, 1], s=area + 8, c=[cluster_colour(c) for c in m.cluster[nodes]],
-               edgecolors="white", linewidths=0.6, zorder=2)
+    if colour == "year":
+        year = m.mean_year[nodes]
+        known = ~np.isnan(year)
+        ax.scatter(m.xy[nodes[~known], 0], m.xy[nodes[~known], 1], s=area[~known] + 8, c="#bbbbbb",
+                   edgecolors="white", linewidths=0.6, zorder=2)
+        points = ax.scatter(m.xy[nodes[known], 0], m.xy[nodes[known], 1], s=area[known] + 8, c=year[known],
+                            cmap="viridis", edgecolors="white", linewidths=0.6, zorder=2)
+        if known.any():
+            fig.colorbar(points, ax=ax, shrink=0.6, label="average publication year of the documents (year)")
+    else:
+        ax.scatter(m.xy[nodes, 0], m.xy[nodes, 1], s=area + 8, c=[cluster_colour(c) for c in m.cluster[nodes]],
+                   edgecolors="white", linewidths=0.6, zorder=2)
     radius_pt = np.sqrt((area + 8) / np.pi)  # marker radius in points
     font_pt = 7 + 5 * occ / occ.max() if len(occ) else occ
     # the axes are about 400 x 420 points (9 x 7.5 in figure, legend on the right)
@@ -94,16 +108,19 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     handles = [Line2D([], [], marker="o", linestyle="", color=cluster_colour(c),
                       label=f"{c} ({int((shown == c).sum())} keywords): {m.labels[nodes[np.argmax(shown == c)]]}")
                for c in np.unique(shown)[:12]]
-    if handles:
+    if handles and colour == "cluster":
         ax.legend(handles=handles, title="cluster (size): most frequent keyword", fontsize=7, title_fontsize=7,
                   loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    ax.set_title(f"{title}: {len(nodes)} keywords, {len(links)} links "
-                 f"(marker area ∝ occurrences, line width ∝ {m.normalization} strength)", fontsize=9)
+    ax.set_title(f"{title}: {len(nodes)} keywords, {len(links)} links (marker area ∝ occurrences, "
+                 f"line width ∝ {m.normalization} strength, colour = {_COLOUR_MEANING[colour]})", fontsize=9)
     ax.set_xlabel("layout x (arb. units)")
     ax.set_ylabel("layout y (arb. units)")
     ax.set_aspect("equal", adjustable="datalim")
     ax.autoscale_view()
     return fig
+
+
+_COLOUR_MEANING = {"cluster": "cluster", "year": "average publication year"}
 
 
 def strongest_links(m: KeywordMap, nodes: np.ndarray, k: int = 5) -> list[list[tuple[str, float, float]]]:
@@ -123,8 +140,9 @@ def strongest_links(m: KeywordMap, nodes: np.ndarray, k: int = 5) -> list[list[t
 
 
 def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
-                 max_labels: int = 60, title: str = "Keyword association network") -> str:
-    """Self-contained interactive HTML (plotly.js inlined, works offline)."""
+                 max_labels: int = 60, title: str = "Keyword association network", colour: str = "cluster") -> str:
+    """Self-contained interactive HTML (plotly.js inlined, works offline); ``colour="year"``
+    gives the overlay map (see :func:`network_figure`)."""
     import plotly.graph_objects as go
 
     m = laid_out(m, m.layout or "force")
@@ -139,9 +157,12 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"width": float(widths[bins == b].mean()), "color": "rgba(120,120,120,0.35)"}))
     hover = []
+    mean_year = m.mean_year
     for i, top in zip(nodes, strongest_links(m, nodes)):
         lines = [f"<b>{html.escape(m.labels[i])}</b>", f"occurrences: {m.occurrences[i]} documents",
                  f"total link strength: {m.total_link_strength[i]:.4g}", f"cluster: {m.cluster[i]}",
+                 f"average publication year: {mean_year[i]:.1f}" if np.isfinite(mean_year[i]) else
+                 "average publication year: unknown",
                  f"strongest links ({html.escape(m.normalization)} strength, co-occurrences):"]
         lines += [f"&nbsp;&nbsp;{html.escape(lab)}: {s:.3g} ({c:.4g})" for lab, s, c in top]
         hover.append("<br>".join(lines))
@@ -149,18 +170,28 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
     size_ref = 2.0 * m.occurrences[0] / 60.0 ** 2 if len(nodes) else 1.0
     shown = np.zeros(len(nodes), dtype=bool)
     shown[labelled_nodes(m.xy[nodes], [m.labels[i] for i in nodes], max_labels=max_labels)] = True
-    for cl in np.unique(m.cluster[nodes]):
-        sel = np.flatnonzero(m.cluster[nodes] == cl)
+    if colour == "year":
+        known = np.isfinite(mean_year[nodes])
+        groups = [("year unknown", np.flatnonzero(~known), "#bbbbbb"),
+                  ("average publication year", np.flatnonzero(known), None)]
+    else:
+        groups = [(f"cluster {cl}", np.flatnonzero(m.cluster[nodes] == cl), cluster_colour(cl))
+                  for cl in np.unique(m.cluster[nodes])]
+    for name, sel, fixed in groups:
         idx = nodes[sel]
+        marker = {"size": m.occurrences[idx].tolist(), "sizemode": "area", "sizeref": size_ref, "sizemin": 3,
+                  "color": fixed, "line": {"width": 0.5, "color": "white"}}
+        if fixed is None:
+            marker.update(color=mean_year[idx].tolist(), colorscale="Viridis",
+                          colorbar={"title": "average publication year (year)"})
         fig.add_trace(go.Scatter(
-            x=m.xy[idx, 0], y=m.xy[idx, 1], mode="markers+text", name=f"cluster {cl}",
+            x=m.xy[idx, 0], y=m.xy[idx, 1], mode="markers+text", name=name,
             text=[html.escape(m.labels[i]) if shown[r] else "" for r, i in zip(sel, idx)],
             textposition="top center", hovertext=hover[sel].tolist(), hoverinfo="text",
-            marker={"size": m.occurrences[idx].tolist(), "sizemode": "area", "sizeref": size_ref, "sizemin": 3,
-                    "color": cluster_colour(cl), "line": {"width": 0.5, "color": "white"}}))
+            customdata=idx.tolist(), marker=marker))
     fig.update_layout(
         title=html.escape(f"{title}: {len(nodes)} keywords, {len(links)} links ({m.counting} counting, "
-                          f"{m.normalization} strength)"),
+                          f"{m.normalization} strength, colour = {_COLOUR_MEANING[colour]})"),
         xaxis={"title": "layout x (arb. units)", "showgrid": False, "zeroline": False},
         yaxis={"title": "layout y (arb. units)", "showgrid": False, "zeroline": False, "scaleanchor": "x"},
         plot_bgcolor="white", hovermode="closest", template="plotly_white", height=800)
