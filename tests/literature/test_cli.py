@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 FILES = ["keyword_network.html", "keyword_network.png", "keyword_network.svg", "vosviewer_map.txt",
          "vosviewer_network.txt", "vosviewer.json", "keyword_network.graphml", "keywords.csv",
          "keyword_overlay.html", "keyword_overlay.png", "keyword_overlay.svg",
-         "keyword_density.html", "keyword_density.png", "keyword_density.svg"]
+         "keyword_density.html", "keyword_density.png", "keyword_density.svg",
+         "link_records.csv", "cluster_records.csv"]
 
 
 def test_python_api_matches_the_cli(run_cli, tmp_path):

@@ -141,7 +141,7 @@ def test_control_characters_never_break_graphml(tmp_path):
     written = write_network_files(m, tmp_path / "out")
     g = nx.read_graphml(tmp_path / "out" / "keyword_network.graphml")
     assert sorted(d["label"] for _, d in g.nodes(data=True)) == ["MXene", "V2O5 cathode", "interface"]
-    assert len(written) == 14
+    assert len(written) == 16
 
 
 def test_a_failing_output_leaves_no_partial_set(tmp_path, monkeypatch):

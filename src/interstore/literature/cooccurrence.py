@@ -34,6 +34,7 @@ from scipy import sparse
 
 from ..errors import InputError
 from .normalize import Spellings, Thesaurus, clean_label, display_label, is_shouted, keyword_key
+from .papers import Papers
 from .options import COUNTING, KEYWORD_KINDS, NORMALIZATIONS, check_choice, check_int
 from .records import Record
 
@@ -45,7 +46,7 @@ class Incidence:
     labels: tuple[str, ...]
     matrix: sparse.csr_matrix
     doc_sizes: np.ndarray  # distinct keywords per document (int)
-    years: np.ndarray | None = None  # publication year per document (float, NaN when unknown)
+    papers: Papers | None = None  # the documents (rows of ``matrix``): titles, years, DOIs
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ class Cooccurrence:
     occurrences: np.ndarray          # o_i, documents
     counts: sparse.csr_matrix        # c_ij
     counting: str
-    documents: sparse.csr_matrix | None = None  # documents × kept keywords, 0/1 (rows as in the incidence)
-    years: np.ndarray | None = None             # publication year per document (NaN when unknown)
+    papers: Papers | None = None     # which document holds which kept keyword; titles, years, DOIs
 
     @property
     def total_link_strength(self) -> np.ndarray:
@@ -117,8 +117,7 @@ def incidence(records: Iterable[Record], kind: str = "all", thesaurus: Thesaurus
             if n > loud:
                 written[col_of[raw]][label] += n - loud
     labels = tuple(fixed.get(i) or display_label(written[i], shouted[i], spellings) for i in range(len(column)))
-    years = np.array([np.nan if rec.year is None else rec.year for rec in records], dtype=np.float64)
-    return Incidence(labels, matrix, np.diff(matrix.indptr), years)
+    return Incidence(labels, matrix, np.diff(matrix.indptr), Papers.of(records, matrix))
 
 
 def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "full") -> Cooccurrence:
@@ -144,7 +143,8 @@ def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "f
     c = (x.T @ sparse.diags(weights) @ x).tocsr()
     c.setdiag(0)
     c.eliminate_zeros()
-    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting, x, inc.years)
+    papers = None if inc.papers is None else Papers(x, inc.papers.title, inc.papers.year, inc.papers.doi)
+    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting, papers)
 
 
 def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurrence:
@@ -158,7 +158,7 @@ def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurren
     keep = np.sort(np.lexsort((np.arange(len(k)), -k))[:max_keywords])
     return Cooccurrence(tuple(co.labels[i] for i in keep), co.occurrences[keep],
                         co.counts[keep][:, keep].tocsr(), co.counting,
-                        None if co.documents is None else co.documents[:, keep].tocsr(), co.years)
+                        None if co.papers is None else co.papers.keywords(keep))
 
 
 def normalize(co: Cooccurrence, method: str = "association") -> sparse.csr_matrix:

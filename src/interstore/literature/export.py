@@ -94,6 +94,39 @@ def keywords_frame(m: KeywordMap) -> pd.DataFrame:
     return frame
 
 
+def link_records_frame(m: KeywordMap, links: np.ndarray) -> pd.DataFrame:
+    """The records behind each of ``links`` (indices into the map's links): one row per (link, record),
+    newest first: source, target, co-occurrences, title, year, doi."""
+    if m.papers is None:
+        raise ValueError("the map carries no papers (build it with cooccurrence.incidence from records)")
+    parts = []
+    for k in links.tolist():
+        a, b = int(m.source[k]), int(m.target[k])
+        rows = m.papers.rows(m.papers.of_link(a, b))
+        rows.insert(0, "co_occurrences_documents", len(rows))
+        rows.insert(0, "target", m.labels[b])
+        rows.insert(0, "source", m.labels[a])
+        parts.append(rows)
+    columns = ["source", "target", "co_occurrences_documents", "title", "year", "doi"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def cluster_records_frame(m: KeywordMap) -> pd.DataFrame:
+    """The records behind each cluster: one row per (cluster, record holding ≥ 1 of its keywords),
+    most of the cluster's keywords first: cluster, cluster_keywords_held, title, year, doi."""
+    if m.papers is None:
+        raise ValueError("the map carries no papers (build it with cooccurrence.incidence from records)")
+    parts = []
+    for c in np.unique(m.cluster).tolist():
+        docs, held = m.papers.of_cluster(np.flatnonzero(m.cluster == c))
+        rows = m.papers.rows(docs)
+        rows.insert(0, "cluster_keywords_held", held)
+        rows.insert(0, "cluster", c)
+        parts.append(rows)
+    columns = ["cluster", "cluster_keywords_held", "title", "year", "doi"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
 def vosviewer_map(m: KeywordMap) -> str:
     """VOSviewer map file text (lays the map out first if it has no coordinates)."""
     m = laid_out(m, m.layout or "force")

@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import sparse
 
 from .options import check_choice, check_int, check_positive
 from .cooccurrence import Cooccurrence, edge_list, normalize
+from .papers import Papers
 
 BACKBONE_LINKS = 10  # strongest links per keyword that the force layout pulls on
 
@@ -60,18 +60,12 @@ class KeywordMap:
     resolution: float
     seed: int
     layout: str | None = None
-    documents: sparse.csr_matrix | None = None  # documents × keywords, 0/1: which records hold which node
-    years: np.ndarray | None = None             # publication year of each document (NaN when unknown)
+    papers: Papers | None = None  # the documents behind the map (rows) and which keyword each holds
 
     @property
     def mean_year(self) -> np.ndarray:
-        """Average publication year of the documents holding each keyword (NaN when none has a year)."""
-        if self.documents is None or self.years is None:
-            return np.full(len(self.labels), np.nan)
-        known = ~np.isnan(self.years)
-        total = self.documents.T @ np.where(known, self.years, 0.0)
-        n = self.documents.T @ known.astype(np.float64)
-        return np.divide(total, n, out=np.full(len(self.labels), np.nan), where=n > 0)
+        """Average publication year of the documents holding each keyword (NaN when unknown)."""
+        return np.full(len(self.labels), np.nan) if self.papers is None else self.papers.mean_year()
 
 
 @contextmanager
@@ -159,7 +153,7 @@ def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolut
         links=co.links, cluster=leiden_clusters(n, i, j, s, resolution=resolution, seed=seed),
         xy=None, source=i, target=j, count=c, strength=s,
         counting=co.counting, normalization=normalization, resolution=float(resolution), seed=seed,
-        documents=co.documents, years=co.years)
+        papers=co.papers)
     return laid_out(m, layout) if layout is not None else m
 
 

@@ -14,6 +14,7 @@ OUTPUT_FILES = {
     "graphml": "keyword_network.graphml", "csv": "keywords.csv",
     "overlay_html": "keyword_overlay.html", "overlay_png": "keyword_overlay.png", "overlay_svg": "keyword_overlay.svg",
     "density_html": "keyword_density.html", "density_png": "keyword_density.png", "density_svg": "keyword_density.svg",
+    "link_records": "link_records.csv", "cluster_records": "cluster_records.csv",
 }
 
 
@@ -78,8 +79,9 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
 
     from ..errors import InputError
     from ..outputs import _umask
-    from .export import graphml_chunks, keywords_frame, vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks
-    from .network import laid_out
+    from .export import (cluster_records_frame, graphml_chunks, keywords_frame, link_records_frame,
+                         vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks)
+    from .network import laid_out, top_subset
     from .density import density_figure, density_html
     from .plot import network_figure, network_html
 
@@ -116,8 +118,11 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         text("vos_json", vosviewer_json_chunks(m))  # compact, as VOSviewer writes it
         text("graphml", graphml_chunks(m))
         text("csv", [keywords_frame(m).to_csv(index=False)])
+        if m.papers is not None:
+            text("link_records", [link_records_frame(m, top_subset(m, **drawn)[1]).to_csv(index=False)])
+            text("cluster_records", [cluster_records_frame(m).to_csv(index=False)])
         written = []
-        for name in OUTPUT_FILES.values():
+        for name in sorted(p.name for p in tmp.iterdir()):
             os.chmod(tmp / name, mode)
             os.replace(tmp / name, out / name)
             written.append(out / name)

@@ -188,11 +188,100 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
             x=m.xy[idx, 0], y=m.xy[idx, 1], mode="markers+text", name=name,
             text=[html.escape(m.labels[i]) if shown[r] else "" for r, i in zip(sel, idx)],
             textposition="top center", hovertext=hover[sel].tolist(), hoverinfo="text",
-            customdata=idx.tolist(), marker=marker))
+            customdata=[f"n:{i}" for i in idx.tolist()], marker=marker))
+    if len(links):  # a clickable point in the middle of every drawn link
+        mid = (m.xy[m.source[links]] + m.xy[m.target[links]]) / 2
+        fig.add_trace(go.Scatter(
+            x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False, hoverinfo="text",
+            hovertext=[f"{html.escape(m.labels[m.source[k]])} — {html.escape(m.labels[m.target[k]])}: "
+                       f"{m.count[k]:.4g} co-occurrences, {html.escape(m.normalization)} strength {m.strength[k]:.3g}"
+                       for k in links.tolist()],
+            customdata=[f"l:{k}" for k in links.tolist()],
+            marker={"size": 7, "color": "rgba(0,0,0,0)"}))
     fig.update_layout(
         title=html.escape(f"{title}: {len(nodes)} keywords, {len(links)} links ({m.counting} counting, "
                           f"{m.normalization} strength, colour = {_COLOUR_MEANING[colour]})"),
         xaxis={"title": "layout x (arb. units)", "showgrid": False, "zeroline": False},
         yaxis={"title": "layout y (arb. units)", "showgrid": False, "zeroline": False, "scaleanchor": "x"},
         plot_bgcolor="white", hovermode="closest", template="plotly_white", height=800)
-    return fig.to_html(include_plotlyjs=True, full_html=True)
+    page = fig.to_html(include_plotlyjs=True, full_html=True, div_id="interstore-map",
+                       post_script=_CLICK_SCRIPT if m.papers is not None else None)
+    if m.papers is None:
+        return page
+    return page.replace("<body>", "<body>\n" + records_panel(m, nodes, links), 1)
+
+
+MAX_RECORDS = 50  # records listed per keyword and link on click (all of them are in the CSV tables)
+
+
+def records_panel(m: KeywordMap, nodes: np.ndarray, links: np.ndarray) -> str:
+    """The records behind the drawn keywords, links and clusters as embedded JSON, and the panel
+    that lists them (title, year, DOI) when a keyword or the middle of a link is clicked."""
+    import json
+
+    papers = m.papers
+    refs: dict[int, int] = {}
+
+    def cite(docs: np.ndarray, cap: int) -> list[int]:
+        return [refs.setdefault(int(d), len(refs)) for d in docs[:cap]]
+
+    node, link, cluster = {}, {}, {}
+    for i in nodes.tolist():
+        docs = papers.of_keyword(i)
+        node[i] = {"label": m.labels[i], "cluster": int(m.cluster[i]), "docs": cite(docs, MAX_RECORDS), "n": len(docs)}
+    for k in links.tolist():
+        docs = papers.of_link(int(m.source[k]), int(m.target[k]))
+        link[k] = {"label": f"{m.labels[m.source[k]]} — {m.labels[m.target[k]]}", "docs": cite(docs, MAX_RECORDS),
+                   "n": len(docs)}
+    for c in np.unique(m.cluster[nodes]).tolist():
+        docs, held = papers.of_cluster(np.flatnonzero(m.cluster == c))
+        cluster[c] = {"docs": cite(docs, 2 * MAX_RECORDS), "held": held[:2 * MAX_RECORDS].tolist(), "n": len(docs)}
+    order = sorted(refs, key=refs.get)
+    year = papers.year[order]
+    data = {"papers": [[papers.title[d], None if np.isnan(y) else int(y), papers.doi[d]]
+                       for d, y in zip(order, year.tolist())],
+            "node": node, "link": link, "cluster": cluster}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # '<', '>', '&' as JSON escapes:
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")  # inert in HTML
+    return (f'<script type="application/json" id="interstore-records">{text}</script>\n'
+            '<div id="interstore-panel" style="font-family:sans-serif;font-size:13px;margin:0 2em">'
+            "Click a keyword or the middle of a link to list the records behind it.</div>\n")
+
+
+_CLICK_SCRIPT = """
+var data = JSON.parse(document.getElementById('interstore-records').textContent);
+var panel = document.getElementById('interstore-panel');
+function recordTable(title, refs, total, held) {
+  var h = document.createElement('h3'); h.textContent = title; panel.appendChild(h);
+  var t = document.createElement('table'), head = t.insertRow();
+  ['title', 'year', 'DOI'].concat(held ? ['cluster keywords held'] : []).forEach(function (x) {
+    var th = document.createElement('th'); th.textContent = x; head.appendChild(th); });
+  refs.forEach(function (r, k) {
+    var p = data.papers[r], row = t.insertRow();
+    row.insertCell().textContent = p[0];
+    row.insertCell().textContent = p[1] === null ? '' : p[1];
+    var cell = row.insertCell();
+    if (p[2]) { var a = document.createElement('a'); a.href = 'https://doi.org/' + encodeURI(p[2]);
+                a.rel = 'noopener'; a.textContent = p[2]; cell.appendChild(a); }
+    if (held) { row.insertCell().textContent = held[k]; }
+  });
+  panel.appendChild(t);
+  var note = document.createElement('p');
+  note.textContent = refs.length + ' of ' + total + ' records shown' + (held ? ' (most cluster keywords first)' : ' (newest first)');
+  panel.appendChild(note);
+}
+document.getElementById('interstore-map').on('plotly_click', function (ev) {
+  var key = ev.points[0].customdata;
+  if (typeof key !== 'string') { return; }
+  var id = key.slice(2);
+  panel.textContent = '';
+  if (key[0] === 'n') {
+    var n = data.node[id], c = data.cluster[n.cluster];
+    recordTable(n.label + ': ' + n.n + ' records', n.docs, n.n);
+    recordTable('cluster ' + n.cluster + ': ' + c.n + ' records', c.docs, c.n, c.held);
+  } else if (key[0] === 'l') {
+    var l = data.link[id];
+    recordTable(l.label + ': ' + l.n + ' records', l.docs, l.n);
+  }
+});
+"""
