@@ -24,7 +24,7 @@ def network_cmd(
     keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
     resolution: Annotated[float, typer.Option(help="Leiden resolution γ (> 0).")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of clustering and layout.")] = 0,
-    layout: Annotated[str, typer.Option(help="Layout of the figures and map files (with --out): force")] = "force",
+    layout: Annotated[str, typer.Option(help="Layout of the figures and map files (with --out): force | vos (VOSviewer's VOS mapping)")] = "force",
     max_nodes: Annotated[int, typer.Option(help="Keywords drawn in HTML/PNG/SVG (most frequent).")] = 300,
     max_links: Annotated[int, typer.Option(help="Links drawn in HTML/PNG/SVG (largest counts).")] = 1000,
     json_path: JsonOption = None,

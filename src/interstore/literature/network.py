@@ -135,7 +135,7 @@ def force_layout(n: int, source: np.ndarray, target: np.ndarray, weight: np.ndar
     return xy / rms if rms > 0 else xy
 
 
-LAYOUTS = ("force",)
+LAYOUTS = ("force", "vos")
 
 
 def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolution: float = 1.0,
@@ -158,11 +158,17 @@ def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolut
 
 
 def laid_out(m: KeywordMap, layout: str = "force") -> KeywordMap:
-    """``m`` with coordinates from ``layout`` (one of LAYOUTS); unchanged if already laid out so."""
+    """``m`` with coordinates from ``layout``: ``force`` (:func:`force_layout`) or ``vos`` (the VOS
+    mapping technique, :mod:`.vos`); unchanged if already laid out so."""
     check_choice("--layout", layout, LAYOUTS)
     if m.xy is not None and m.layout == layout:
         return m
-    xy = force_layout(len(m.labels), m.source, m.target, m.strength, seed=m.seed)
+    if layout == "vos":
+        from .vos import vos_layout
+
+        xy = vos_layout(len(m.labels), m.source, m.target, m.strength, seed=m.seed)
+    else:
+        xy = force_layout(len(m.labels), m.source, m.target, m.strength, seed=m.seed)
     return replace(m, xy=xy, layout=layout)
 
 
