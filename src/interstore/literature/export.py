@@ -96,19 +96,16 @@ def keywords_frame(m: KeywordMap) -> pd.DataFrame:
 
 def link_records_frame(m: KeywordMap, links: np.ndarray) -> pd.DataFrame:
     """The records behind each of ``links`` (indices into the map's links): one row per (link, record),
-    newest first: source, target, co-occurrences, title, year, doi."""
+    newest first: source, target, co_occurrences_documents, title, year, doi."""
     if m.papers is None:
         raise ValueError("the map carries no papers (build it with cooccurrence.incidence from records)")
-    parts = []
-    for k in links.tolist():
-        a, b = int(m.source[k]), int(m.target[k])
-        rows = m.papers.rows(m.papers.of_link(a, b))
-        rows.insert(0, "co_occurrences_documents", len(rows))
-        rows.insert(0, "target", m.labels[b])
-        rows.insert(0, "source", m.labels[a])
-        parts.append(rows)
-    columns = ["source", "target", "co_occurrences_documents", "title", "year", "doi"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    docs = [m.papers.of_link(int(m.source[k]), int(m.target[k])) for k in links.tolist()]
+    sizes = np.array([len(d) for d in docs], dtype=np.int64)
+    rows = m.papers.rows(np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64))
+    rows.insert(0, "co_occurrences_documents", np.repeat(sizes, sizes))
+    rows.insert(0, "target", [m.labels[b] for b in np.repeat(m.target[links], sizes).tolist()])
+    rows.insert(0, "source", [m.labels[a] for a in np.repeat(m.source[links], sizes).tolist()])
+    return rows
 
 
 def cluster_records_frame(m: KeywordMap) -> pd.DataFrame:
@@ -116,15 +113,13 @@ def cluster_records_frame(m: KeywordMap) -> pd.DataFrame:
     most of the cluster's keywords first: cluster, cluster_keywords_held, title, year, doi."""
     if m.papers is None:
         raise ValueError("the map carries no papers (build it with cooccurrence.incidence from records)")
-    parts = []
-    for c in np.unique(m.cluster).tolist():
-        docs, held = m.papers.of_cluster(np.flatnonzero(m.cluster == c))
-        rows = m.papers.rows(docs)
-        rows.insert(0, "cluster_keywords_held", held)
-        rows.insert(0, "cluster", c)
-        parts.append(rows)
-    columns = ["cluster", "cluster_keywords_held", "title", "year", "doi"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    clusters = np.unique(m.cluster)
+    found = [m.papers.of_cluster(np.flatnonzero(m.cluster == c)) for c in clusters.tolist()]
+    sizes = np.array([len(docs) for docs, _ in found], dtype=np.int64)
+    rows = m.papers.rows(np.concatenate([docs for docs, _ in found]) if found else np.zeros(0, dtype=np.int64))
+    rows.insert(0, "cluster_keywords_held", np.concatenate([held for _, held in found]) if found else [])
+    rows.insert(0, "cluster", np.repeat(clusters, sizes))
+    return rows
 
 
 def vosviewer_map(m: KeywordMap) -> str:

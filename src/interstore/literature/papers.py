@@ -48,14 +48,17 @@ class Papers:
 
     @cached_property
     def _by_keyword(self) -> sparse.csc_matrix:
-        return self.holds.tocsc()
+        csc = self.holds.tocsc()
+        csc.sort_indices()
+        return csc
 
     def of_link(self, i: int, j: int) -> np.ndarray:
         """Documents holding keywords ``i`` and ``j``, newest first (ties: file order)."""
         csc = self._by_keyword
-        docs = np.intersect1d(csc.indices[csc.indptr[i]:csc.indptr[i + 1]],
-                              csc.indices[csc.indptr[j]:csc.indptr[j + 1]])
-        return self._newest_first(docs)
+        small, big = sorted((csc.indices[csc.indptr[i]:csc.indptr[i + 1]],
+                             csc.indices[csc.indptr[j]:csc.indptr[j + 1]]), key=len)
+        pos = np.minimum(np.searchsorted(big, small), max(len(big) - 1, 0))  # big is sorted (canonical CSC)
+        return self._newest_first(small[big[pos] == small] if len(big) else small[:0])
 
     def of_keyword(self, i: int) -> np.ndarray:
         """Documents holding keyword ``i``, newest first."""
@@ -65,7 +68,7 @@ class Papers:
     def of_cluster(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Documents holding at least one of the keywords ``members`` and how many of them they hold,
         most first (ties: newest first, then file order)."""
-        n = np.asarray(self.holds[:, members].sum(axis=1)).ravel()
+        n = np.asarray(self._by_keyword[:, members].sum(axis=1)).ravel()
         docs = np.flatnonzero(n > 0)
         year = np.nan_to_num(self.year[docs], nan=-np.inf)
         order = np.lexsort((docs, -year, -n[docs]))

@@ -107,7 +107,7 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         drawn = {"max_nodes": max_nodes, "max_links": max_links}
         text("html", [network_html(m, **drawn)])
         figure("", network_figure(m, **drawn))
-        text("overlay_html", [network_html(m, **drawn, colour="year", title="Keyword overlay map")])
+        text("overlay_html", [network_html(m, **drawn, colour="year", title="Keyword overlay map", records=False)])
         figure("overlay_", network_figure(m, **drawn, colour="year", title="Keyword overlay map"))
         text("density_html", [density_html(m, max_nodes=max_nodes)])
         figure("density_", density_figure(m, max_nodes=max_nodes))

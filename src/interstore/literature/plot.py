@@ -140,9 +140,11 @@ def strongest_links(m: KeywordMap, nodes: np.ndarray, k: int = 5) -> list[list[t
 
 
 def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS,
-                 max_labels: int = 60, title: str = "Keyword association network", colour: str = "cluster") -> str:
+                 max_labels: int = 60, title: str = "Keyword association network", colour: str = "cluster",
+                 records: bool = True) -> str:
     """Self-contained interactive HTML (plotly.js inlined, works offline); ``colour="year"``
-    gives the overlay map (see :func:`network_figure`)."""
+    gives the overlay map (see :func:`network_figure`); ``records``: clicking a keyword or a
+    link lists the records behind it (:func:`records_panel`; needs ``m.papers``)."""
     import plotly.graph_objects as go
 
     m = laid_out(m, m.layout or "force")
@@ -204,9 +206,10 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
         xaxis={"title": "layout x (arb. units)", "showgrid": False, "zeroline": False},
         yaxis={"title": "layout y (arb. units)", "showgrid": False, "zeroline": False, "scaleanchor": "x"},
         plot_bgcolor="white", hovermode="closest", template="plotly_white", height=800)
+    records = records and m.papers is not None
     page = fig.to_html(include_plotlyjs=True, full_html=True, div_id="interstore-map",
-                       post_script=_CLICK_SCRIPT if m.papers is not None else None)
-    if m.papers is None:
+                       post_script=_CLICK_SCRIPT if records else None)
+    if not records:
         return page
     return page.replace("<body>", "<body>\n" + records_panel(m, nodes, links), 1)
 
