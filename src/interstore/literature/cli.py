@@ -81,6 +81,95 @@ def network_cmd(
     emit(header, None, summary, written=written)
 
 
+ExportsArg = Annotated[list[Path], typer.Argument(help="Scopus CSV, WoS plain/tab-delimited, RIS or BibTeX files.")]
+
+
+@group.command("bursts")
+def bursts_cmd(
+    exports: ExportsArg,
+    min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents.")] = 2,
+    keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
+    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
+    scale: Annotated[float, typer.Option(help="Burst rate / base rate s (> 1).")] = 2.0,
+    gamma: Annotated[float, typer.Option(help="Cost of entering a burst, γ ln n (γ > 0).")] = 1.0,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Kleinberg bursts of keywords over publication years (CiteSpace's burst detection)."""
+    from ..errors import InputError
+    from ..outputs import write_csv
+    from .bursts import keyword_bursts
+    from .options import check_choice, check_int, check_positive
+    from .pipeline import build_network
+
+    check_int("--min-occurrences", min_occurrences, 1)
+    check_choice("--keywords", keywords, ("all", "author", "index"))
+    if check_positive("--scale", scale) <= 1:
+        raise InputError("option --scale", f"got {scale!r}", expected="a number > 1")
+    check_positive("--gamma", gamma)
+    run = build_network(exports, thesaurus=thesaurus, keywords=keywords, min_occurrences=min_occurrences)
+    frame = keyword_bursts(run.map, scale=scale, gamma=gamma)
+    written = [write_csv(out / "keyword_bursts.csv", frame)] if out is not None else []
+    result = {"exports": [str(p) for p in exports], "records_used": run.records_used, "scale": scale,
+              "gamma": gamma, "units": {"strength": "dimensionless (cost saved by the burst state, nats)",
+                                        "burst_start_year": "year", "burst_end_year": "year"},
+              "bursts": frame.to_dict(orient="records")}
+    summary = table(f"Keyword bursts (Kleinberg, s = {scale:g}, γ = {gamma:g}): {len(frame)} bursts in "
+                    f"{run.records_used} records", ["keyword", "occurrences (documents)", "burst start (year)",
+                                                    "burst end (year)", "strength (dimensionless)"],
+                    [tuple(r) for r in frame.head(25).itertuples(index=False)])
+    emit(result, json_path, summary, written=written)
+
+
+@group.command("evolution")
+def evolution_cmd(
+    exports: ExportsArg,
+    cuts: Annotated[str, typer.Option(help="Last year of each period but the last, comma-separated (2015,2020).")],
+    min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents of a period.")] = 2,
+    keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
+    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
+    resolution: Annotated[float, typer.Option(help="Leiden resolution γ (> 0).")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of clustering.")] = 0,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Keyword networks per period and the mapping of their clusters (thematic evolution)."""
+    from ..errors import InputError
+    from ..outputs import write_csv
+    from .cooccurrence import incidence
+    from .evolution import cluster_mapping, cluster_names, time_slices
+    from .normalize import read_thesaurus
+    from .options import check_choice, check_int, check_positive
+    from .pipeline import read_exports
+
+    try:
+        years = [int(c) for c in cuts.split(",") if c.strip()]
+    except ValueError:
+        raise InputError("option --cuts", f"got {cuts!r}", expected="comma-separated years, e.g. 2015,2020") from None
+    check_int("--min-occurrences", min_occurrences, 1)
+    check_choice("--keywords", keywords, ("all", "author", "index"))
+    check_positive("--resolution", resolution)
+    check_int("--seed", seed, 0)
+    thes = read_thesaurus(thesaurus) if thesaurus is not None else None
+    _, unique, _ = read_exports(exports)
+    periods = time_slices(incidence(unique, keywords, thes), years, min_occurrences=min_occurrences,
+                          resolution=resolution, seed=seed)
+    mapping = cluster_mapping(periods)
+    written = [write_csv(out / "cluster_evolution.csv", mapping)] if out is not None else []
+    result = {"exports": [str(p) for p in exports], "cuts": years,
+              "periods": [{"period": p.label, "first_year": p.first, "last_year": p.last,
+                           "records": int(p.map.papers.holds.shape[0]), "n_keywords": len(p.map.labels),
+                           "clusters": {str(c): name for c, name in cluster_names(p.map).items()}} for p in periods],
+              "units": {"inclusion_index": "dimensionless, |A∩B| / min(|A|, |B|)"},
+              "mapping": mapping.to_dict(orient="records")}
+    summary = table("Thematic evolution: clusters linked between consecutive periods",
+                    ["from period", "from cluster", "to period", "to cluster", "shared keywords",
+                     "inclusion index (dimensionless)"],
+                    [(r.from_period, f"{r.from_cluster}: {r.from_name}", r.to_period, f"{r.to_cluster}: {r.to_name}",
+                      r.shared_keywords, r.inclusion_index) for r in mapping.itertuples()][:30])
+    emit(result, json_path, summary, written=written)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``literature`` command group to the root app."""
     app.add_typer(group, name="literature")

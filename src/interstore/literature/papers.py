@@ -35,6 +35,11 @@ class Papers:
         year = np.array([np.nan if r.year is None else r.year for r in records], dtype=np.float64)
         return cls(holds, tuple(r.title for r in records), year, tuple(r.doi for r in records))
 
+    def documents(self, rows: np.ndarray) -> "Papers":
+        """The papers of ``rows`` only (in that order)."""
+        return Papers(self.holds[rows].tocsr(), tuple(self.title[r] for r in rows), self.year[rows],
+                      tuple(self.doi[r] for r in rows))
+
     def keywords(self, columns: np.ndarray) -> "Papers":
         """The same papers with only the keyword ``columns`` (in that order)."""
         return Papers(self.holds[:, columns].tocsr(), self.title, self.year, self.doi)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .network import KeywordMap
+from .records import Record
 
 OUTPUT_FILES = {
     "html": "keyword_network.html", "png": "keyword_network.png", "svg": "keyword_network.svg",
@@ -38,28 +39,38 @@ def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None
     from .cooccurrence import cooccurrence, incidence, strongest_keywords
     from .network import keyword_map
     from .normalize import read_thesaurus
-    from .readers import open_export
-    from .records import deduplicate
 
     def stage(name: str) -> None:
         if on_stage is not None:
             on_stage(name)
 
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
-    records, notes = [], []
-    for path in exports:
-        export = open_export(path)
-        records.extend(export.records)
-        if export.note:
-            notes.append(export.note)
-        stage(f"read {Path(path).name}")
-    unique, removed = deduplicate(records)
+    records, unique, notes = read_exports(exports, on_stage=on_stage)
+    removed = len(records) - len(unique)
     co = cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences, counting=counting)
     co = strongest_keywords(co, max_keywords)
     stage("counted co-occurrences")
     m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed, layout=layout)
     stage("clustered" + (" and laid out" if layout else ""))
     return NetworkRun(m, len(records), removed, len(unique), tuple(notes))
+
+
+def read_exports(exports: Sequence[str | Path], *, on_stage: Callable[[str], None] | None = None
+                 ) -> tuple[list[Record], list[Record], tuple[str, ...]]:
+    """All records read, the de-duplicated ones and the readers' notes; ``on_stage`` after each file."""
+    from .readers import open_export
+    from .records import deduplicate
+
+    records, notes = [], []
+    for path in exports:
+        export = open_export(path)
+        records.extend(export.records)
+        if export.note:
+            notes.append(export.note)
+        if on_stage is not None:
+            on_stage(f"read {Path(path).name}")
+    unique, _ = deduplicate(records)
+    return records, unique, tuple(notes)
 
 
 def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
