@@ -9,19 +9,23 @@ import typer
 
 from ..cli_support import JsonOption, OutOption, console, emit, table
 
+ExportsArg = Annotated[list[Path], typer.Argument(help="Scopus CSV, WoS plain/tab-delimited, RIS or BibTeX files.")]
+KeywordsOpt = Annotated[str, typer.Option(help="all | author | index keywords")]
+ThesaurusOpt = Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")]
+
 group = typer.Typer(help="Literature keyword association networks (VOSviewer-style).", no_args_is_help=True)
 
 
 @group.command("network")
 def network_cmd(
-    exports: Annotated[list[Path], typer.Argument(help="Scopus CSV, WoS plain/tab-delimited, RIS or BibTeX files.")],
+    exports: ExportsArg,
     min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents.")] = 2,
     max_keywords: Annotated[Optional[int], typer.Option(
         help="Keep only the N keywords with the largest total link strength (VOSviewer's selection).")] = None,
-    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
+    thesaurus: ThesaurusOpt = None,
     counting: Annotated[str, typer.Option(help="full | fractional")] = "full",
     normalization: Annotated[str, typer.Option(help="association | cosine | jaccard")] = "association",
-    keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
+    keywords: KeywordsOpt = "all",
     resolution: Annotated[float, typer.Option(help="Leiden resolution γ (> 0).")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of clustering and layout.")] = 0,
     layout: Annotated[str, typer.Option(help="Layout of the figures and map files (with --out): force | vos (VOSviewer's VOS mapping)")] = "force",
@@ -81,15 +85,12 @@ def network_cmd(
     emit(header, None, summary, written=written)
 
 
-ExportsArg = Annotated[list[Path], typer.Argument(help="Scopus CSV, WoS plain/tab-delimited, RIS or BibTeX files.")]
-
-
 @group.command("bursts")
 def bursts_cmd(
     exports: ExportsArg,
     min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents.")] = 2,
-    keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
-    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
+    keywords: KeywordsOpt = "all",
+    thesaurus: ThesaurusOpt = None,
     scale: Annotated[float, typer.Option(help="Burst rate / base rate s (> 1).")] = 2.0,
     gamma: Annotated[float, typer.Option(help="Cost of entering a burst, γ ln n (γ > 0).")] = 1.0,
     json_path: JsonOption = None,
@@ -126,8 +127,8 @@ def evolution_cmd(
     exports: ExportsArg,
     cuts: Annotated[str, typer.Option(help="Last year of each period but the last, comma-separated (2015,2020).")],
     min_occurrences: Annotated[int, typer.Option(help="Keep keywords in at least N documents of a period.")] = 2,
-    keywords: Annotated[str, typer.Option(help="all | author | index keywords")] = "all",
-    thesaurus: Annotated[Optional[Path], typer.Option(help="VOSviewer thesaurus file (label<TAB>replace by).")] = None,
+    keywords: KeywordsOpt = "all",
+    thesaurus: ThesaurusOpt = None,
     resolution: Annotated[float, typer.Option(help="Leiden resolution γ (> 0).")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of clustering.")] = 0,
     json_path: JsonOption = None,
