@@ -111,15 +111,29 @@ def link_records_frame(m: KeywordMap, links: np.ndarray) -> pd.DataFrame:
 def cluster_records_frame(m: KeywordMap) -> pd.DataFrame:
     """The records behind each cluster: one row per (cluster, record holding ≥ 1 of its keywords),
     most of the cluster's keywords first: cluster, cluster_keywords_held, title, year, doi."""
+    parts = list(cluster_records_parts(m))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_CLUSTER_RECORD_COLUMNS)
+
+
+_CLUSTER_RECORD_COLUMNS = ["cluster", "cluster_keywords_held", "title", "year", "doi"]
+
+
+def cluster_records_parts(m: KeywordMap) -> Iterator[pd.DataFrame]:
+    """:func:`cluster_records_frame` one cluster at a time."""
     if m.papers is None:
         raise ValueError("the map carries no papers (build it with cooccurrence.incidence from records)")
-    clusters = np.unique(m.cluster)
-    found = [m.papers.of_cluster(np.flatnonzero(m.cluster == c)) for c in clusters.tolist()]
-    sizes = np.array([len(docs) for docs, _ in found], dtype=np.int64)
-    rows = m.papers.rows(np.concatenate([docs for docs, _ in found]) if found else np.zeros(0, dtype=np.int64))
-    rows.insert(0, "cluster_keywords_held", np.concatenate([held for _, held in found]) if found else [])
-    rows.insert(0, "cluster", np.repeat(clusters, sizes))
-    return rows
+    for c in np.unique(m.cluster).tolist():
+        docs, held = m.papers.of_cluster(np.flatnonzero(m.cluster == c))
+        rows = m.papers.rows(docs)
+        rows.insert(0, "cluster_keywords_held", held)
+        rows.insert(0, "cluster", c)
+        yield rows
+
+
+def csv_chunks(parts) -> Iterator[str]:
+    """CSV text of consecutive DataFrames with the same columns (one header)."""
+    for k, part in enumerate(parts):
+        yield part.to_csv(index=False, header=k == 0)
 
 
 def vosviewer_map(m: KeywordMap) -> str:

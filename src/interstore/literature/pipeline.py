@@ -90,7 +90,7 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
 
     from ..errors import InputError
     from ..outputs import _umask
-    from .export import (cluster_records_frame, graphml_chunks, keywords_frame, link_records_frame,
+    from .export import (cluster_records_parts, csv_chunks, graphml_chunks, keywords_frame, link_records_frame,
                          vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks)
     from .network import laid_out, top_subset
     from .density import density_figure, density_html
@@ -131,7 +131,7 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         text("csv", [keywords_frame(m).to_csv(index=False)])
         if m.papers is not None:
             text("link_records", [link_records_frame(m, top_subset(m, **drawn)[1]).to_csv(index=False)])
-            text("cluster_records", [cluster_records_frame(m).to_csv(index=False)])
+            text("cluster_records", csv_chunks(cluster_records_parts(m)))
         written = []
         for name in sorted(p.name for p in tmp.iterdir()):
             os.chmod(tmp / name, mode)

@@ -119,7 +119,7 @@ def open_export(path: str | Path, fmt: str | None = None) -> Export:
     if fmt == "bibtex":
         records = read_bibtex(text, path)
     elif fmt in ("scopus-csv", "wos-tab"):
-        records, ragged = read_table(text.splitlines(keepends=True), path, SCOPUS if fmt == "scopus-csv" else WOS_TAB)
+        records, ragged = read_table(text, path, SCOPUS if fmt == "scopus-csv" else WOS_TAB)
     else:
         lines = text.splitlines(keepends=True)
         records = read_wos_plain(lines, path) if fmt == "wos-plain" else read_ris(lines, path)

@@ -8,11 +8,15 @@ may hold commas and line breaks and every row keeps its file line number.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
 from .records import Record, publication_year, split_keywords
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,15 @@ def _cell(row: list[str], index: dict[str, int], name: str) -> str:
     return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def read_table(lines: list[str], source: str | Path, dialect: TableDialect) -> tuple[list[Record], int]:
+def read_table(text: str, source: str | Path, dialect: TableDialect) -> tuple[list[Record], int]:
     """Records of a delimited export and the number of ragged rows (more fields than the header).
 
     Columns are taken by their position in the header, so a row with extra,
     header-less fields after them (Scopus writes one in the funding block of
     some exports) is read as it is; a row too short to reach the keyword
     columns or a malformed quote raises :class:`InputError`."""
+    # physical lines (\r\n, \r or \n) taken from the text one at a time, never all held as a list
+    lines = (m.group(0) for m in _LINE.finditer(text))
     reader = csv.reader(lines, delimiter=dialect.delimiter, quoting=dialect.quoting, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
