@@ -171,6 +171,40 @@ def evolution_cmd(
     emit(result, json_path, summary, written=written)
 
 
+@group.command("draw")
+def draw_cmd(
+    map_file: Annotated[Path, typer.Argument(help="VOSviewer map file (id, label, x, y, cluster, weights).")],
+    network_file: Annotated[Optional[Path], typer.Argument(help="VOSviewer network file (id1, id2, strength).")] = None,
+    normalization: Annotated[str, typer.Option(help="association | cosine | jaccard")] = "association",
+    layout: Annotated[Optional[str], typer.Option(
+        help="force | vos; default: the map file's x, y (force when it has none)")] = None,
+    json_path: JsonOption = None,
+    out: OutOption = None,
+) -> None:
+    """Draw a VOSviewer map (+ network) file with interstore: every --out file, clusters and coordinates kept."""
+    from ..outputs import write_chunks
+    from .export import network_json_chunks
+    from .network import LAYOUTS
+    from .options import NORMALIZATIONS, check_choice
+    from .pipeline import write_network_files
+    from .vosviewer import read_vosviewer
+
+    check_choice("--normalization", normalization, NORMALIZATIONS)
+    if layout is not None:
+        check_choice("--layout", layout, LAYOUTS)
+    m = read_vosviewer(map_file, network_file, normalization=normalization)
+    written = write_network_files(m, out, layout=layout) if out is not None else []
+    header = {"map_file": str(map_file), "network_file": None if network_file is None else str(network_file)}
+    if json_path is not None:
+        written.append(write_chunks(json_path, network_json_chunks(m, header)))
+    summary = table(f"VOSviewer map: {len(m.labels)} items, {len(m.source)} links, "
+                    f"{int(m.cluster.max()) if len(m.labels) else 0} clusters",
+                    ["label", "occurrences (documents)", "cluster", "total link strength (as read)"],
+                    [(m.labels[i], int(m.occurrences[i]), int(m.cluster[i]), float(m.total_link_strength[i]))
+                     for i in range(min(20, len(m.labels)))])
+    emit(header, None, summary, written=written)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``literature`` command group to the root app."""
     app.add_typer(group, name="literature")

@@ -30,7 +30,7 @@ def item_density(xy: np.ndarray, weights: np.ndarray, points: np.ndarray, sigma:
 def density_grid(m: KeywordMap, *, max_nodes: int = MAX_NODES, kernel_width: float = 0.1,
                  resolution: int = 150) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(drawn nodes, grid x, grid y, D on the grid (resolution × resolution), documents)."""
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     nodes, _ = top_subset(m, max_nodes=max_nodes, max_links=0)
     xy = m.xy[nodes]
     mean_distance = float(pdist(xy).mean()) if len(nodes) > 1 else 1.0
@@ -51,7 +51,7 @@ def density_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_labels: int
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     nodes, gx, gy, d = density_grid(m, max_nodes=max_nodes, kernel_width=kernel_width)
     fig, ax = plt.subplots(figsize=(9, 7.5))
     shade = ax.imshow(d / d.max(), origin="lower", extent=(gx[0], gx[-1], gy[0], gy[-1]), cmap="YlGnBu_r",
@@ -73,7 +73,7 @@ def density_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_labels: int =
     """Self-contained interactive HTML of the density view (plotly.js inlined)."""
     import plotly.graph_objects as go
 
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     nodes, gx, gy, d = density_grid(m, max_nodes=max_nodes, kernel_width=kernel_width)
     shown = labelled_nodes(m.xy[nodes], [m.labels[i] for i in nodes], max_labels=max_labels, offset=-6.5)
     idx = nodes[shown]

@@ -138,7 +138,7 @@ def csv_chunks(parts) -> Iterator[str]:
 
 def vosviewer_map(m: KeywordMap) -> str:
     """VOSviewer map file text (lays the map out first if it has no coordinates)."""
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     rows = ["id\tlabel\tx\ty\tcluster\tweight<Links>\tweight<Total link strength>\tweight<Occurrences>"]
     for i, label in enumerate(m.labels):
         rows.append(f"{i + 1}\t{clean_label(label)}\t{m.xy[i, 0]:.6f}\t{m.xy[i, 1]:.6f}\t{m.cluster[i]}\t"
@@ -177,13 +177,13 @@ def vosviewer_json(m: KeywordMap) -> dict:
     """VOSviewer JSON (opens in VOSviewer ≥ 1.6.16 and VOSviewer Online): ``network.items`` with
     x, y, cluster and ``weights`` {Links, Total link strength, Occurrences}; ``network.links``
     with ``source_id``, ``target_id`` and ``strength`` = c_ij.  Lays the map out first if needed."""
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     return {"network": {"items": _vos_items(m), "links": _vos_links(m, 0, len(m.source))}}
 
 
 def vosviewer_json_chunks(m: KeywordMap) -> Iterator[str]:
     """:func:`vosviewer_json` as compact JSON text, piece by piece."""
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     yield '{"network":'
     yield from _json_with_list({"items": _vos_items(m)}, "links", len(m.source), lambda lo, hi: _vos_links(m, lo, hi))
     yield "}"
@@ -205,7 +205,7 @@ def graphml(m: KeywordMap) -> str:
 
 def graphml_chunks(m: KeywordMap) -> Iterator[str]:
     """:func:`graphml` piece by piece (written directly: networkx needs 7 s and 170 MiB for 5·10⁵ links)."""
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     yield ('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/'
            'xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')

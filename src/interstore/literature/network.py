@@ -157,9 +157,14 @@ def keyword_map(co: Cooccurrence, *, normalization: str = "association", resolut
     return laid_out(m, layout) if layout is not None else m
 
 
-def laid_out(m: KeywordMap, layout: str = "force") -> KeywordMap:
+def laid_out(m: KeywordMap, layout: str | None = "force") -> KeywordMap:
     """``m`` with coordinates from ``layout``: ``force`` (:func:`force_layout`) or ``vos`` (the VOS
-    mapping technique, :mod:`.vos`); unchanged if already laid out so."""
+    mapping technique, :mod:`.vos`); unchanged if already laid out so, or if ``layout`` is ``None``
+    and ``m`` has coordinates (e.g. read from a VOSviewer map file)."""
+    if layout is None:
+        if m.xy is not None:
+            return m
+        layout = "force"
     check_choice("--layout", layout, LAYOUTS)
     if m.xy is not None and m.layout == layout:
         return m

@@ -74,7 +74,7 @@ def read_exports(exports: Sequence[str | Path], *, on_stage: Callable[[str], Non
 
 
 def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
-                        layout: str = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
+                        layout: str | None = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
     """Write the map (HTML, PNG, SVG), its overlay by publication year and its density view (HTML,
     PNG, SVG each), VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
 

@@ -76,7 +76,7 @@ def network_figure(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int 
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
     fig, ax = plt.subplots(figsize=(9, 7.5))
     segs = np.stack([m.xy[m.source[links]], m.xy[m.target[links]]], axis=1) if len(links) else np.zeros((0, 2, 2))
@@ -147,7 +147,7 @@ def network_html(m: KeywordMap, *, max_nodes: int = MAX_NODES, max_links: int = 
     link lists the records behind it (:func:`records_panel`; needs ``m.papers``)."""
     import plotly.graph_objects as go
 
-    m = laid_out(m, m.layout or "force")
+    m = laid_out(m, None)
     nodes, links = top_subset(m, max_nodes=max_nodes, max_links=max_links)
     fig = go.Figure()
     widths = 0.5 + _widths(m.strength[links], 5.0)
