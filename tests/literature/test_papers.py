@@ -103,3 +103,14 @@ def test_clicking_a_keyword_lists_its_records_in_chromium(tmp_path):
     assert errors == []
     assert "dendrite: 3 records" in panel and "10.1/p5" in panel
     assert panel.index("P5") < panel.index("P4") < panel.index("P6")
+
+
+def test_links_between_two_sets_of_terms():
+    from interstore.literature.export import term_links
+
+    m = _map()
+    table = term_links(m, ("interface",), ("capacity", "KINETIC"))
+    assert sorted(zip(table.keyword_a, table.keyword_b, table.co_occurrences_documents)) == [
+        ("interface", "capacity", 3.0), ("interface", "kinetics", 3.0)]
+    assert (table.cluster_a == table.cluster_b).all()
+    assert term_links(m, ("dendrite",), ("capacity",)).empty  # never in one record

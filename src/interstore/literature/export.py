@@ -94,6 +94,27 @@ def keywords_frame(m: KeywordMap) -> pd.DataFrame:
     return frame
 
 
+def term_links(m: KeywordMap, terms_a: tuple[str, ...], terms_b: tuple[str, ...]) -> pd.DataFrame:
+    """Links between keywords containing one of ``terms_a`` and keywords containing one of ``terms_b``
+    (case-insensitive substrings; e.g. ("interface",) and ("capacity", "kinetic")): keyword_a, cluster_a,
+    keyword_b, cluster_b, co_occurrences_documents, strength; largest counts first."""
+    def matches(terms: tuple[str, ...]) -> np.ndarray:
+        folded = [t.casefold() for t in terms]
+        return np.array([any(t in label.casefold() for t in folded) for label in m.labels], dtype=bool)
+
+    in_a, in_b = matches(terms_a), matches(terms_b)
+    rows = []
+    for k, (i, j) in enumerate(zip(m.source.tolist(), m.target.tolist())):
+        for p, q in ((i, j), (j, i)):
+            if in_a[p] and in_b[q] and not (in_a[q] and in_b[p] and p > q):
+                rows.append((m.labels[p], int(m.cluster[p]), m.labels[q], int(m.cluster[q]), float(m.count[k]),
+                             float(m.strength[k])))
+                break
+    frame = pd.DataFrame(rows, columns=["keyword_a", "cluster_a", "keyword_b", "cluster_b",
+                                        "co_occurrences_documents", "strength"])
+    return frame.sort_values(["co_occurrences_documents", "strength"], ascending=False, ignore_index=True)
+
+
 def link_records_frame(m: KeywordMap, links: np.ndarray) -> pd.DataFrame:
     """The records behind each of ``links`` (indices into the map's links): one row per (link, record),
     newest first: source, target, co_occurrences_documents, title, year, doi."""
