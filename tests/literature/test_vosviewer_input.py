@@ -56,3 +56,21 @@ def test_network_file_with_an_unknown_id(tmp_path):
     (tmp_path / "nolabel.txt").write_text("id\tname\n1\ta\n", encoding="utf-8")
     with pytest.raises(InputError, match="lacks column 'label'"):
         read_vosviewer(tmp_path / "nolabel.txt")
+
+
+def test_vosviewer_json_round_trip(tmp_path):
+    import json
+
+    from interstore.literature.export import vosviewer_json
+
+    m = _files(tmp_path)
+    (tmp_path / "map.json").write_text(json.dumps(vosviewer_json(m)), encoding="utf-8")
+    r = read_vosviewer(tmp_path / "map.json")
+    assert r.labels == m.labels
+    np.testing.assert_array_equal(r.cluster, m.cluster)
+    np.testing.assert_array_equal(r.xy, m.xy)                     # full precision in JSON
+    np.testing.assert_array_equal(r.count, m.count)
+    np.testing.assert_allclose(r.strength, m.strength, rtol=1e-14)
+    (tmp_path / "bad.json").write_text('{"network": {"items": [{"label": "a"}]}}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a VOSviewer JSON network"):
+        read_vosviewer(tmp_path / "bad.json")

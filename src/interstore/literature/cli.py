@@ -173,7 +173,8 @@ def evolution_cmd(
 
 @group.command("draw")
 def draw_cmd(
-    map_file: Annotated[Path, typer.Argument(help="VOSviewer map file (id, label, x, y, cluster, weights).")],
+    map_file: Annotated[Path, typer.Argument(
+        help="VOSviewer map file (id, label, x, y, cluster, weights) or VOSviewer JSON (.json).")],
     network_file: Annotated[Optional[Path], typer.Argument(help="VOSviewer network file (id1, id2, strength).")] = None,
     normalization: Annotated[str, typer.Option(help="association | cosine | jaccard")] = "association",
     layout: Annotated[Optional[str], typer.Option(
