@@ -82,9 +82,12 @@ class Papers:
     def _newest_first(self, docs: np.ndarray) -> np.ndarray:
         return docs[np.lexsort((docs, -np.nan_to_num(self.year[docs], nan=-np.inf)))]
 
+    @cached_property
+    def _text(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.title, dtype=object), np.asarray([d or "" for d in self.doi], dtype=object)
+
     def rows(self, docs: np.ndarray) -> pd.DataFrame:
         """title, year, doi of ``docs``."""
-        year = self.year[docs]
-        return pd.DataFrame({"title": [self.title[d] for d in docs],
-                             "year": pd.array([None if np.isnan(y) else int(y) for y in year.tolist()], dtype="Int64"),
-                             "doi": [self.doi[d] or "" for d in docs]})
+        title, doi = self._text
+        year = pd.array(self.year[docs], dtype="Float64").round().astype("Int64")  # NaN → <NA>
+        return pd.DataFrame({"title": title[docs], "year": year, "doi": doi[docs]})
