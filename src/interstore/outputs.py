@@ -14,7 +14,7 @@ import os
 import tempfile
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable, Iterable
 
 from .errors import InputError
 
@@ -25,8 +25,8 @@ def _umask() -> int:
     return mask
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write to a temporary sibling, give it the usual 0666 & ~umask mode, then rename."""
+def _atomic_write(path: Path, fill: Callable[[BinaryIO], None]) -> Path:
+    """``fill`` a temporary sibling, give it the usual 0666 & ~umask mode, then rename."""
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is an existing folder", expected="a file path for the output")
@@ -38,7 +38,7 @@ def _atomic_write_bytes(path: Path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fill(fh)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except BaseException:
@@ -46,6 +46,21 @@ def _atomic_write_bytes(path: Path, data: bytes) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` atomically."""
+    return _atomic_write(path, lambda fh: fh.write(data))
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    return _atomic_write_bytes(Path(path), data)
+
+
+def write_chunks(path: str | Path, chunks: Iterable[str]) -> Path:
+    """Write text pieces as UTF-8 atomically, without holding the whole text in memory."""
+    return _atomic_write(Path(path), lambda fh: fh.writelines(c.encode("utf-8") for c in chunks))
 
 
 def write_text(path: str | Path, text: str) -> Path:

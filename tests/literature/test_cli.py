@@ -14,7 +14,10 @@ from .conftest import DATA, SMALL
 
 REPO = Path(__file__).resolve().parents[2]
 FILES = ["keyword_network.html", "keyword_network.png", "keyword_network.svg", "vosviewer_map.txt",
-         "vosviewer_network.txt", "vosviewer.json", "keyword_network.graphml", "keywords.csv"]
+         "vosviewer_network.txt", "vosviewer.json", "keyword_network.graphml", "keywords.csv",
+         "keyword_overlay.html", "keyword_overlay.png", "keyword_overlay.svg",
+         "keyword_density.html", "keyword_density.png", "keyword_density.svg",
+         "link_records.csv", "cluster_records.csv"]
 
 
 def test_python_api_matches_the_cli(run_cli, tmp_path):
@@ -25,11 +28,12 @@ def test_python_api_matches_the_cli(run_cli, tmp_path):
     stages = []
     run = build_network([SMALL["ris"], DATA / "ris_overlap.ris"], min_occurrences=1, seed=5, on_stage=stages.append)
     assert (run.records_read, run.duplicates_removed, run.records_used) == (7, 2, 5)
-    assert stages == ["read ris_small.ris", "read ris_overlap.ris", "counted co-occurrences", "clustered and laid out"]
+    assert stages == ["read ris_small.ris", "read ris_overlap.ris", "counted co-occurrences", "clustered"]
     res, _ = _run(run_cli, tmp_path, str(SMALL["ris"]), str(DATA / "ris_overlap.ris"), "--min-occurrences", "1",
                   "--seed", "5", out=False)
     api = network_payload(run.map)
     assert res["nodes"] == api["nodes"] and res["edges"] == api["edges"]
+    assert "x" not in res["nodes"][0]  # no figure written: no layout computed
     written = write_network_files(run.map, tmp_path / "api")
     assert sorted(p.name for p in written) == sorted(FILES)
 
@@ -95,10 +99,10 @@ def test_max_keywords_selects_by_total_link_strength(run_cli, tmp_path):
 
 def test_same_input_and_seed_same_coordinates(run_cli, tmp_path):
     args = [str(REPO / "examples/literature/demo_scopus.csv"), "--seed", "11"]
-    a, _ = _run(run_cli, tmp_path, *args, out=False)
-    b, _ = _run(run_cli, tmp_path, *args, out=False)
+    a, _ = _run(run_cli, tmp_path, *args)
+    b, _ = _run(run_cli, tmp_path, *args)
     assert [(n["x"], n["y"], n["cluster"]) for n in a["nodes"]] == [(n["x"], n["y"], n["cluster"]) for n in b["nodes"]]
-    c, _ = _run(run_cli, tmp_path, *args[:-1], "12", out=False)
+    c, _ = _run(run_cli, tmp_path, *args[:-1], "12")
     assert [(n["x"], n["y"]) for n in a["nodes"]] != [(n["x"], n["y"]) for n in c["nodes"]]
 
 

@@ -11,7 +11,7 @@ import pytest
 from interstore.errors import InputError
 from interstore.literature.cooccurrence import cooccurrence, incidence
 from interstore.literature.export import graphml, keywords_frame, network_payload, vosviewer_map, vosviewer_network
-from interstore.literature.network import keyword_map, top_subset
+from interstore.literature.network import keyword_map, laid_out, top_subset
 from interstore.literature.records import Record
 
 # Two topics: {a, b, c, d} always together (4 documents), {x, y, z} always together (3 documents),
@@ -21,7 +21,7 @@ DOCS = [["a", "b", "c", "d"]] * 4 + [["x", "y", "z"]] * 3 + [["d", "x"]]
 
 def _map(docs=DOCS, **kw):
     recs = [Record(f"t{i}", None, tuple(d), (), "mem", i + 1) for i, d in enumerate(docs)]
-    return keyword_map(cooccurrence(incidence(recs)), **kw)
+    return keyword_map(cooccurrence(incidence(recs)), **{"layout": "force", **kw})
 
 
 def test_two_topics_give_two_clusters_numbered_by_size():
@@ -37,6 +37,12 @@ def test_resolution_controls_the_number_of_clusters():
         _map(resolution=0)
     with pytest.raises(InputError, match="--seed"):
         _map(seed=-1)
+
+
+def test_layout_is_computed_only_when_asked_for():
+    m = _map(layout=None)
+    assert m.xy is None and m.layout is None and "x" not in network_payload(m)["nodes"][0]
+    np.testing.assert_array_equal(laid_out(m).xy, _map().xy)  # same seed, same coordinates
 
 
 def test_same_input_and_seed_give_identical_layout():
@@ -132,3 +138,18 @@ def test_graphml_csv_and_payload_agree():
     assert payload["n_keywords"] == 7 and payload["n_links"] == 10 and payload["n_clusters"] == 2
     edge = next(e for e in payload["edges"] if {e["source"], e["target"]} == {"d", "x"})
     assert edge["count"] == 1
+
+
+def test_backbone_keeps_each_keywords_strongest_links():
+    from interstore.literature.network import backbone
+
+    rng = np.random.default_rng(4)
+    n = 30
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.5])
+    w = rng.random(len(pairs))
+    expected = set()
+    for node in range(n):  # brute force: each node's 5 strongest links
+        mine = [e for e in range(len(pairs)) if node in pairs[e]]
+        expected |= set(sorted(mine, key=lambda e: (-w[e], e))[:5])
+    assert backbone(n, pairs[:, 0], pairs[:, 1], w, k=5).tolist() == sorted(expected)
+    assert len(backbone(n, pairs[:, 0], pairs[:, 1], w, k=n)) == len(pairs)

@@ -121,8 +121,6 @@ BAD = {
                        ["unbalanced.bib", "line 1", "never closed"]),
     "badfield.bib": (b"@article{a,\n title = {x},\n = {a; b}}\n", ["badfield.bib", "entry at line 1", "cannot read field"]),
     "quote.csv": (b'"Title","Author Keywords"\n"T","a; b\n', ["quote.csv", "line"]),
-    "extra.csv": (b'"Title","Author Keywords","DOI"\n"T","a; b","10.1/x"\nT2,a, b,10.1/y\n',
-                  ["extra.csv", "line 3", "4 fields", "header has 3"]),
     "short.tsv": (b"PT\tTI\tDE\tID\nJ\tonly title\n", ["short.tsv", "line 2", "2 fields", "header has 4"]),
     "prose.txt": (b"Dear editor,\nplease find attached our manuscript.\n", ["prose.txt", "unrecognised export format"]),
     "norecords.bib": (b"% only a comment\n@comment{nothing here}\n", ["norecords.bib", "no records"]),

@@ -3,8 +3,10 @@
 Values may be ``{braced {nested}}``, ``"quoted"`` or bare (numbers, macros).
 ``@comment``, ``@string`` and ``@preamble`` blocks are skipped.  A dedicated
 reader (rather than ``bibtexparser``) keeps line numbers for error messages and
-adds no dependency; only ``title``, ``doi``, ``keywords`` and
-``author_keywords`` (Scopus) are needed.  Keywords are split on ';' when the
+adds no dependency; only ``title``, ``doi``, ``year``, ``keywords``,
+``author_keywords`` (Scopus) and ``keywords-plus`` (Web of Science) are needed,
+and any other field (whatever its name: ``funding_text 1`` with a NO-BREAK
+SPACE, ``Early Access Date``) is read past.  Keywords are split on ';' when the
 field holds one, else on ','.
 """
 
@@ -14,10 +16,12 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .records import Record, split_keywords
+from .records import Record, publication_year, split_keywords
 
 _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
-_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.]*)\s*=\s*")
+# A field name is anything up to '=' without delimiters: exports write names with spaces
+# (Web of Science "Early Access Date") and NO-BREAK SPACEs (Scopus "funding_text\u00a01").
+_FIELD = re.compile(r"\s*([^\s=,{}\"#()][^=,{}\"#()]*?)\s*=\s*")
 _SKIP = {"comment", "string", "preamble"}
 _EXPECTED = "BibTeX: '@type{key, field = {value}, ...}' with balanced braces"
 
@@ -49,7 +53,7 @@ def _fields(body: str, source: str | Path, line: int) -> dict[str, str]:
         if not m:
             raise InputError(source, f"cannot read field near {body[pos:pos + 30].strip()!r}",
                              where=f"entry at line {line}", expected=_EXPECTED)
-        name, pos = m.group(1).lower(), m.end()
+        name, pos = " ".join(m.group(1).split()).lower(), m.end()
         parts: list[str] = []
         while True:  # value = part # part # ...
             ch = body[pos:pos + 1]
@@ -102,8 +106,10 @@ def read_bibtex(text: str, source: str | Path) -> list[Record]:
             value = f.get(name, "")
             return split_keywords(value, ";" if ";" in value else ",")
 
+        # Scopus: author_keywords + keywords (index); Web of Science: keywords + keywords-plus (index)
+        index = (kw("keywords") if "author_keywords" in f else ()) + kw("keywords-plus")
         records.append(Record(title=f.get("title", ""), doi=f.get("doi") or None,
                               author_keywords=kw("author_keywords") or kw("keywords"),
-                              index_keywords=kw("keywords") if "author_keywords" in f else (),
-                              source=str(source), line=line))
+                              index_keywords=index, source=str(source), line=line,
+                              year=publication_year(f.get("year", ""))))
     return records

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from itertools import chain
+from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
 
 from ..errors import InputError
-from .normalize import Thesaurus, keyword_key
+from .normalize import Spellings, Thesaurus, clean_label, display_label, is_shouted, keyword_key
+from .papers import Papers
 from .options import COUNTING, KEYWORD_KINDS, NORMALIZATIONS, check_choice, check_int
 from .records import Record
 
@@ -44,6 +46,7 @@ class Incidence:
     labels: tuple[str, ...]
     matrix: sparse.csr_matrix
     doc_sizes: np.ndarray  # distinct keywords per document (int)
+    papers: Papers | None = None  # the documents (rows of ``matrix``): titles, years, DOIs
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Cooccurrence:
     occurrences: np.ndarray          # o_i, documents
     counts: sparse.csr_matrix        # c_ij
     counting: str
+    papers: Papers | None = None     # which document holds which kept keyword; titles, years, DOIs
 
     @property
     def total_link_strength(self) -> np.ndarray:
@@ -72,44 +76,48 @@ class Cooccurrence:
 def incidence(records: Iterable[Record], kind: str = "all", thesaurus: Thesaurus | None = None) -> Incidence:
     """Normalise every record's keywords (:func:`keyword_key`, then the thesaurus) into X.
 
-    The label of a key is the thesaurus replacement when one applies, else its
-    most frequent spelling as exported (ties: alphabetical)."""
+    Each distinct exported spelling is normalised once; X is assembled from the
+    (document, keyword) pairs in one sparse construction.  The label of a key is the
+    thesaurus replacement when one applies, else :func:`display_label` of its spellings
+    (the most frequent spelling whose case a writer chose)."""
     check_choice("--keywords", kind, KEYWORD_KINDS)
-    key_of: dict[str, str | None] = {}      # raw spelling → key (None = dropped)
-    fixed: dict[str, str] = {}              # key → thesaurus label
-    spellings: Counter[tuple[str, str]] = Counter()
-    column: dict[str, int] = {}
-    indptr, indices = [0], []
-    for rec in records:
-        cols = set()
-        for raw in rec.keywords(kind):
-            if raw not in key_of:
-                key = keyword_key(raw)
-                label = thesaurus.apply(key) if thesaurus is not None else None
-                if label is not None:
-                    key = keyword_key(label)
-                    fixed[key] = label
-                key_of[raw] = key or None
-            key = key_of[raw]
-            if key is None:
-                continue
-            spellings[(key, " ".join(raw.split()))] += 1
-            cols.add(column.setdefault(key, len(column)))
-        indices.extend(sorted(cols))
-        indptr.append(len(indices))
-    n_docs = len(indptr) - 1
-    data = np.ones(len(indices), dtype=np.float64)
-    matrix = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                               shape=(n_docs, len(column)))
-    best: dict[str, tuple[int, str]] = {}
-    for (key, label), n in spellings.items():
-        cur = best.get(key)
-        if cur is None or n > cur[0] or (n == cur[0] and label < cur[1]):
-            best[key] = (n, label)
-    labels = [""] * len(column)
-    for key, i in column.items():
-        labels[i] = fixed.get(key) or best[key][1]
-    return Incidence(tuple(labels), matrix, np.diff(matrix.indptr))
+    records = records if isinstance(records, Sequence) else list(records)
+    per_doc = [rec.keywords(kind) for rec in records]
+    mentions = Counter(chain.from_iterable(per_doc))           # exported spelling → mentions
+    spellings = Spellings.of(mentions)
+    column: dict[str, int] = {}                                # key → column
+    fixed: dict[int, str] = {}                                 # column → thesaurus label
+    col_of: dict[str, int] = {}                                # exported spelling → column (−1 = dropped)
+    for raw in mentions:
+        key = keyword_key(raw, spellings)
+        label = thesaurus.apply(key) if thesaurus is not None and key else None
+        if label is not None:
+            key = keyword_key(label, spellings)
+        col_of[raw] = column.setdefault(key, len(column)) if key else -1
+        if label and key:
+            fixed[col_of[raw]] = label
+    n_docs = len(per_doc)
+    cols = np.fromiter((col_of[raw] for kws in per_doc for raw in kws), dtype=np.int64,
+                       count=sum(map(len, per_doc)))
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), [len(kws) for kws in per_doc])
+    keep = cols >= 0
+    matrix = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n_docs, len(column)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0                                       # a keyword counts once per document
+    # label spellings: Web of Science capitalises every Keywords Plus term, so those say nothing about case
+    written: list[Counter[str]] = [Counter() for _ in column]
+    shouted: list[Counter[str]] = [Counter() for _ in column]
+    index_mentions = Counter(chain.from_iterable(rec.index_keywords for rec in records)) if kind != "author" else {}
+    for raw, n in mentions.items():
+        if col_of[raw] >= 0:
+            loud = index_mentions.get(raw, 0) if is_shouted(raw) else 0
+            label = clean_label(raw)
+            if loud:
+                shouted[col_of[raw]][label] += loud
+            if n > loud:
+                written[col_of[raw]][label] += n - loud
+    labels = tuple(fixed.get(i) or display_label(written[i], shouted[i], spellings) for i in range(len(column)))
+    return Incidence(labels, matrix, np.diff(matrix.indptr), Papers.of(records, matrix))
 
 
 def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "full") -> Cooccurrence:
@@ -135,7 +143,8 @@ def cooccurrence(inc: Incidence, *, min_occurrences: int = 1, counting: str = "f
     c = (x.T @ sparse.diags(weights) @ x).tocsr()
     c.setdiag(0)
     c.eliminate_zeros()
-    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting)
+    papers = None if inc.papers is None else Papers(x, inc.papers.title, inc.papers.year, inc.papers.doi)
+    return Cooccurrence(tuple(inc.labels[i] for i in order), occ[order].astype(np.int64), c, counting, papers)
 
 
 def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurrence:
@@ -148,7 +157,8 @@ def strongest_keywords(co: Cooccurrence, max_keywords: int | None) -> Cooccurren
     k = co.total_link_strength
     keep = np.sort(np.lexsort((np.arange(len(k)), -k))[:max_keywords])
     return Cooccurrence(tuple(co.labels[i] for i in keep), co.occurrences[keep],
-                        co.counts[keep][:, keep].tocsr(), co.counting)
+                        co.counts[keep][:, keep].tocsr(), co.counting,
+                        None if co.papers is None else co.papers.keywords(keep))
 
 
 def normalize(co: Cooccurrence, method: str = "association") -> sparse.csr_matrix:

@@ -7,22 +7,27 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .network import KeywordMap
+from .records import Record
 
 OUTPUT_FILES = {
     "html": "keyword_network.html", "png": "keyword_network.png", "svg": "keyword_network.svg",
     "vos_map": "vosviewer_map.txt", "vos_network": "vosviewer_network.txt", "vos_json": "vosviewer.json",
     "graphml": "keyword_network.graphml", "csv": "keywords.csv",
+    "overlay_html": "keyword_overlay.html", "overlay_png": "keyword_overlay.png", "overlay_svg": "keyword_overlay.svg",
+    "density_html": "keyword_density.html", "density_png": "keyword_density.png", "density_svg": "keyword_density.svg",
+    "link_records": "link_records.csv", "cluster_records": "cluster_records.csv",
 }
 
 
 @dataclass(frozen=True, repr=False)
 class NetworkRun:
-    """A keyword map and the record counts behind it."""
+    """A keyword map, the record counts behind it and notes on what reading tolerated."""
 
     map: KeywordMap
     records_read: int
     duplicates_removed: int
     records_used: int
+    notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         m = self.map
@@ -41,58 +46,112 @@ class NetworkRun:
 def build_network(exports: Sequence[str | Path], *, thesaurus: str | Path | None = None, keywords: str = "all",
                   min_occurrences: int = 2, max_keywords: int | None = None, counting: str = "full",
                   normalization: str = "association", resolution: float = 1.0, seed: int = 0,
-                  on_stage: Callable[[str], None] | None = None) -> NetworkRun:
-    """Read, de-duplicate, count, normalise, cluster and lay out; ``on_stage(name)`` is called
-    after each file and each stage (for progress bars)."""
+                  layout: str | None = None, on_stage: Callable[[str], None] | None = None) -> NetworkRun:
+    """Read, de-duplicate, count, normalise and cluster (and lay out when ``layout`` names a
+    method); ``on_stage(name)`` is called after each file and each stage (for progress bars)."""
     from .cooccurrence import cooccurrence, incidence, strongest_keywords
     from .network import keyword_map
     from .normalize import read_thesaurus
-    from .readers import read_export
-    from .records import deduplicate
 
     def stage(name: str) -> None:
         if on_stage is not None:
             on_stage(name)
 
     thes = read_thesaurus(thesaurus) if thesaurus is not None else None
-    records = []
-    for path in exports:
-        records.extend(read_export(path))
-        stage(f"read {Path(path).name}")
-    unique, removed = deduplicate(records)
+    records, unique, notes = read_exports(exports, on_stage=on_stage)
+    removed = len(records) - len(unique)
     co = cooccurrence(incidence(unique, keywords, thes), min_occurrences=min_occurrences, counting=counting)
     co = strongest_keywords(co, max_keywords)
     stage("counted co-occurrences")
-    m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed)
-    stage("clustered and laid out")
-    return NetworkRun(m, len(records), removed, len(unique))
+    m = keyword_map(co, normalization=normalization, resolution=resolution, seed=seed, layout=layout)
+    stage("clustered" + (" and laid out" if layout else ""))
+    return NetworkRun(m, len(records), removed, len(unique), tuple(notes))
+
+
+def read_exports(exports: Sequence[str | Path], *, on_stage: Callable[[str], None] | None = None
+                 ) -> tuple[list[Record], list[Record], tuple[str, ...]]:
+    """All records read, the de-duplicated ones and the readers' notes; ``on_stage`` after each file."""
+    from .readers import open_export
+    from .records import deduplicate
+
+    records, notes = [], []
+    for path in exports:
+        export = open_export(path)
+        records.extend(export.records)
+        if export.note:
+            notes.append(export.note)
+        if on_stage is not None:
+            on_stage(f"read {Path(path).name}")
+    unique, _ = deduplicate(records)
+    return records, unique, tuple(notes)
 
 
 def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300, max_links: int = 1000,
-                        on_stage: Callable[[str], None] | None = None) -> list[Path]:
-    """Write HTML, PNG, SVG, VOSviewer map + network + JSON, GraphML and CSV into ``out`` (atomically)."""
-    import json
+                        layout: str | None = "force", on_stage: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the map (HTML, PNG, SVG), its overlay by publication year and its density view (HTML,
+    PNG, SVG each), VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
+
+    Every file is first written into a hidden temporary folder inside ``out``; only when all
+    of them are complete are they moved into place (``os.replace``), so a failure leaves no
+    partial set and no half-written file.  Large files are streamed, never held whole."""
+    import os
+    import shutil
+    import tempfile
 
     import matplotlib
+    import matplotlib.pyplot as plt
 
-    from ..outputs import save_figure, write_csv, write_text
-    from .export import graphml, keywords_frame, vosviewer_json, vosviewer_map, vosviewer_network
+    from ..errors import InputError
+    from ..outputs import _umask
+    from .export import (cluster_records_parts, csv_chunks, graphml_chunks, keywords_frame, link_records_frame,
+                         vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks)
+    from .network import laid_out, top_subset
+    from .density import density_figure, density_html
     from .plot import network_figure, network_html
 
     out = Path(out)
-    written = [write_text(out / OUTPUT_FILES["html"], network_html(m, max_nodes=max_nodes, max_links=max_links))]
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file", expected="a folder (created if missing) for the outputs")
+    m = laid_out(m, layout)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix=".interstore-"))
+    mode = 0o666 & ~_umask()
+
+    def text(kind: str, chunks) -> None:
+        with open(tmp / OUTPUT_FILES[kind], "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(chunks)
+
+    def figure(prefix: str, fig) -> None:
+        with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
+            for kind in ("png", "svg"):
+                fig.savefig(tmp / OUTPUT_FILES[prefix + kind], dpi=200, bbox_inches="tight")
+        plt.close(fig)
+
+    try:
+        drawn = {"max_nodes": max_nodes, "max_links": max_links}
+        text("html", [network_html(m, **drawn)])
+        figure("", network_figure(m, **drawn))
+        text("overlay_html", [network_html(m, **drawn, colour="year", title="Keyword overlay map", records=False)])
+        figure("overlay_", network_figure(m, **drawn, colour="year", title="Keyword overlay map"))
+        text("density_html", [density_html(m, max_nodes=max_nodes)])
+        figure("density_", density_figure(m, max_nodes=max_nodes))
+        if on_stage is not None:
+            on_stage("drew network, overlay and density views")
+        text("vos_map", [vosviewer_map(m)])
+        text("vos_network", vosviewer_network_chunks(m))
+        text("vos_json", vosviewer_json_chunks(m))  # compact, as VOSviewer writes it
+        text("graphml", graphml_chunks(m))
+        text("csv", [keywords_frame(m).to_csv(index=False)])
+        if m.papers is not None:
+            text("link_records", [link_records_frame(m, top_subset(m, **drawn)[1]).to_csv(index=False)])
+            text("cluster_records", csv_chunks(cluster_records_parts(m)))
+        written = []
+        for name in sorted(p.name for p in tmp.iterdir()):
+            os.chmod(tmp / name, mode)
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if on_stage is not None:
-        on_stage("wrote HTML")
-    fig = network_figure(m, max_nodes=max_nodes, max_links=max_links)
-    written.append(save_figure(fig, out / OUTPUT_FILES["png"]))
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
-        written.append(save_figure(fig, out / OUTPUT_FILES["svg"]))
-    written.append(write_text(out / OUTPUT_FILES["vos_map"], vosviewer_map(m)))
-    written.append(write_text(out / OUTPUT_FILES["vos_network"], vosviewer_network(m)))
-    written.append(write_text(out / OUTPUT_FILES["vos_json"],  # compact, as VOSviewer writes it
-                              json.dumps(vosviewer_json(m), ensure_ascii=False, separators=(",", ":"))))
-    written.append(write_text(out / OUTPUT_FILES["graphml"], graphml(m)))
-    written.append(write_csv(out / OUTPUT_FILES["csv"], keywords_frame(m)))
-    if on_stage is not None:
-        on_stage("wrote figures and tables")
+        on_stage("wrote VOSviewer, GraphML and CSV files")
     return written

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -83,8 +84,27 @@ def detect_format(path: str | Path, text: str) -> str:
                      where="line 1", expected="Scopus CSV, Web of Science plain text or tab-delimited, RIS or BibTeX")
 
 
-def read_export(path: str | Path, fmt: str | None = None) -> list[Record]:
-    """All records of one export file (format detected unless ``fmt`` names one of FORMATS)."""
+@dataclass(frozen=True)
+class Export:
+    """One export file as read: its ``records``, the detected ``format`` and ``ragged_rows``
+    (delimited rows with more fields than the header, read by the header's column positions)."""
+
+    path: Path
+    format: str
+    records: list[Record]
+    ragged_rows: int = 0
+
+    @property
+    def note(self) -> str | None:
+        """One line for the user about what was tolerated while reading, or ``None``."""
+        if not self.ragged_rows:
+            return None
+        return (f"{self.path.name}: {self.ragged_rows} of {len(self.records)} rows have more fields than the "
+                f"header (extra, header-less columns ignored; the named columns are read by position)")
+
+
+def open_export(path: str | Path, fmt: str | None = None) -> Export:
+    """Read one export file (format detected unless ``fmt`` names one of FORMATS)."""
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a folder", expected="an export file")
@@ -95,15 +115,20 @@ def read_export(path: str | Path, fmt: str | None = None) -> list[Record]:
         fmt = detect_format(path, text)
     elif fmt not in FORMATS:
         raise InputError("option --format", f"unknown format {fmt!r}", expected=" | ".join(FORMATS))
+    ragged = 0
     if fmt == "bibtex":
         records = read_bibtex(text, path)
+    elif fmt in ("scopus-csv", "wos-tab"):
+        records, ragged = read_table(text, path, SCOPUS if fmt == "scopus-csv" else WOS_TAB)
     else:
         lines = text.splitlines(keepends=True)
-        records = {"scopus-csv": lambda: read_table(lines, path, SCOPUS),
-                   "wos-tab": lambda: read_table(lines, path, WOS_TAB),
-                   "wos-plain": lambda: read_wos_plain(lines, path),
-                   "ris": lambda: read_ris(lines, path)}[fmt]()
+        records = read_wos_plain(lines, path) if fmt == "wos-plain" else read_ris(lines, path)
     if not records:
         raise InputError(path, f"no records found in this {fmt} export", where="end of file",
                          expected="at least one record")
-    return records
+    return Export(path, fmt, records, ragged)
+
+
+def read_export(path: str | Path, fmt: str | None = None) -> list[Record]:
+    """All records of one export file (see :func:`open_export`)."""
+    return open_export(path, fmt).records

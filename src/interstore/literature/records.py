@@ -14,6 +14,7 @@ from typing import Iterable
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[\W_]+")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class Record:
     ``author_keywords`` are the authors' own (Scopus "Author Keywords", WoS DE,
     RIS KW, BibTeX ``keywords``); ``index_keywords`` are assigned by the
     database (Scopus "Index Keywords", WoS ID = KeyWords Plus).
-    ``source`` and ``line`` locate the record's first line in its file.
+    ``source`` and ``line`` locate the record's first line in its file;
+    ``year`` is the publication year (``None`` when the export has none).
     """
 
     title: str
@@ -32,6 +34,7 @@ class Record:
     index_keywords: tuple[str, ...]
     source: str
     line: int
+    year: int | None = None
 
     def keywords(self, kind: str = "all") -> tuple[str, ...]:
         """Keywords of one ``kind``: ``author``, ``index`` or ``all`` (both)."""
@@ -79,7 +82,16 @@ def deduplicate(records: Iterable[Record]) -> tuple[list[Record], int]:
     return kept, removed
 
 
+def publication_year(text: str) -> int | None:
+    """First four-digit year 1500–2099 in an exported date field (``2024``, ``2024/05/01/``,
+    ``MAY 2024``), or ``None``."""
+    m = _YEAR.search(text) if text else None
+    return int(m.group(1)) if m else None
+
+
 def split_keywords(text: str, separators: str = ";") -> tuple[str, ...]:
     """Split an exported keyword field on any of ``separators``; drop blanks."""
-    parts = re.split("[" + re.escape(separators) + "]", text) if text else []
-    return tuple(p.strip() for p in parts if p.strip())
+    if not text:
+        return ()
+    parts = text.split(separators) if len(separators) == 1 else re.split("[" + re.escape(separators) + "]", text)
+    return tuple([p for p in map(str.strip, parts) if p])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .records import Record, split_keywords
+from .records import Record, publication_year, split_keywords
 
 
 @dataclass(frozen=True)
@@ -88,21 +88,22 @@ def _first(fields: dict[str, list[str]], *tags: str) -> str:
 
 
 def read_wos_plain(lines: list[str], source: str | Path) -> list[Record]:
-    """Records of a Web of Science plain-text export (TI, DI, DE, ID; '; '-separated)."""
+    """Records of a Web of Science plain-text export (TI, DI, PY, DE, ID; '; '-separated)."""
     return [
         Record(title=" ".join(f.get("TI", [])), doi=_first(f, "DI") or None,
                author_keywords=split_keywords(" ".join(f.get("DE", []))),
                index_keywords=split_keywords(" ".join(f.get("ID", []))),
-               source=str(source), line=line)
+               source=str(source), line=line, year=publication_year(_first(f, "PY", "EA")))
         for line, f in parse_tagged(lines, source, WOS)
     ]
 
 
 def read_ris(lines: list[str], source: str | Path) -> list[Record]:
-    """Records of an RIS export (TI/T1, DO, one KW per line, or ';'-separated)."""
+    """Records of an RIS export (TI/T1, DO, PY/Y1/DA, one KW per line, or ';'-separated)."""
     return [
         Record(title=_first(f, "TI", "T1"), doi=_first(f, "DO") or None,
                author_keywords=tuple(k for v in f.get("KW", []) for k in split_keywords(v)),
-               index_keywords=(), source=str(source), line=line)
+               index_keywords=(), source=str(source), line=line,
+               year=publication_year(_first(f, "PY", "Y1", "DA")))
         for line, f in parse_tagged(lines, source, RIS)
     ]
