@@ -23,8 +23,19 @@ from .outputs import write_json
 console = Console()
 err_console = Console(stderr=True)
 
+def _not_an_input(path: Optional[Path]) -> Optional[Path]:
+    """Refuse an output path that is one of the run's input files before any work is done."""
+    from .outputs import active_output_set
+
+    active = active_output_set()
+    if path is not None and active is not None:
+        active.refuse_input(path)
+    return path
+
+
 JsonOption = Annotated[
-    Optional[Path], typer.Option("--json", help="Write machine-readable results to this JSON file.")
+    Optional[Path], typer.Option("--json", help="Write machine-readable results to this JSON file.",
+                                 callback=_not_an_input)
 ]
 OutOption = Annotated[
     Optional[Path], typer.Option("--out", help="Folder for figures (PNG) and tables (CSV).")

@@ -19,6 +19,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
+from ..outputs import note_input
 from ..massbasis import ElectrodeMasses
 
 Mode = Literal["in situ", "operando", "ex situ", "computational", "unknown"]
@@ -256,7 +257,9 @@ def load_study(path: str | Path) -> Study:
     except ValidationError as exc:
         raise _first_error(exc, path, text) from None
     study = Study(manifest, path)
+    note_input(path)
     for key, rel in _path_fields(manifest):
+        note_input(study.resolve(rel))
         if not study.resolve(rel).is_file():
             line = next((i for i, ln in enumerate(text.splitlines(), 1) if str(rel) in ln), None)
             raise InputError(path, f"file not found: {study.resolve(rel)}",

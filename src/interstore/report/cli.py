@@ -31,13 +31,14 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
 
     from ..evidence.cli import verdict_rows
     from ..massbasis import BASES
+    from ..outputs import staged
     from .build import STAGES, build_report
 
     out = out or Path("report-output")
     with stage_progress(len(STAGES) + 1) as tick:
         written = build_report(study, out, progress=tick)
 
-    report = json.loads(written["report.json"].read_text(encoding="utf-8"))
+    report = json.loads(staged(written["report.json"]).read_text(encoding="utf-8"))
     v = report["verdict"]
     labels = report["basis_labels"]
     rates = [[r["current_A_g_active"]] + [r["discharge_capacity_mAh_g"][b] for b in BASES] for r in report["rates"]]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ...outputs import note_input
 from .columns import Column
 from .units import known_unit
 
@@ -31,6 +32,7 @@ def load_bytes(path: str | Path) -> bytes:
         raise InputError(p, "file not found", expected="an existing instrument file")
     if not p.is_file():
         raise InputError(p, "not a regular file", expected="an instrument data file")
+    note_input(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -45,6 +47,7 @@ def read_head(path: str | Path, size: int = 4096) -> bytes:
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:
         load_bytes(p)  # raises the precise InputError
+    note_input(p)
     with open(p, "rb") as fh:
         return fh.read(size)
 
