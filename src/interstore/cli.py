@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 
 import typer
 from typer.exceptions import TyperException
@@ -131,6 +132,12 @@ def _one_line(message: str) -> None:
     err_console.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """Python warnings (numpy, scipy, pandas …) as one line on stderr, not a source excerpt on stdout."""
+    text = " ".join(str(message).split())
+    _one_line(f"warning: {text} ({category.__name__})")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI with every output written as one set (committed only when the
     command succeeds, see :func:`interstore.outputs.output_set`); input errors become one line
@@ -138,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     from .outputs import OutputSet, _ACTIVE
 
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    with _Interrupts() as interrupts:
+    with _Interrupts() as interrupts, warnings.catch_warnings():
+        warnings.showwarning = _warning_line
         outputs = OutputSet(_existing_files(args))
         token = _ACTIVE.set(outputs)
         try:

@@ -73,8 +73,9 @@ def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> 
 
 
 def warn(message: str) -> None:
-    """Print one warning line; the message is literal text."""
-    console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
+    """Print one warning line on stderr (stdout stays clean for ``--json -`` style pipelines);
+    the message is literal text."""
+    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,

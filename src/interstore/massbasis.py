@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .bounds import require_in_range
 from .errors import InputError, require_positive
 
 BASES = ("active", "composite", "electrode")
@@ -28,7 +29,7 @@ class ElectrodeMasses:
     substrate_label: str = "substrate"
 
     def __post_init__(self) -> None:
-        require_positive("active mass (g)", self.active_g)
+        require_in_range("active mass (g)", self.active_g, "mass_g")
         require_positive("substrate mass (g)", self.substrate_g, allow_zero=True)
         require_positive("binder/additive mass (g)", self.other_g, allow_zero=True)
 

@@ -31,6 +31,8 @@ CE_CONVENTIONS = {
     "charge/discharge": "coulombic efficiency = charge capacity / discharge capacity of the same cycle × 100 %",
 }
 CYCLE_SOURCES = ("auto", "file", "discharge")
+CONSTANT_CURRENT_TOLERANCE = 0.05  # |I| within ±5 % of its half-cycle median counts as held constant
+MIN_CONSTANT_FRACTION = 0.5        # below this share of constant-current rows the file is not galvanostatic
 CURVE_POINTS = 400  # points kept per half-cycle curve in to_dict()
 
 
@@ -86,6 +88,7 @@ class CyclingAnalysis:
     rate_steps: tuple[RateStep, ...]
     ragone: tuple[RagonePoint, ...] = field(default=())
     settings: dict = field(default_factory=dict)  # detection parameters, for reproducibility
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready results; missing or undefined values (no charge in a cycle, ...) are None."""
@@ -148,6 +151,7 @@ class CyclingAnalysis:
         return {
             "source": self.source,
             "settings": self.settings,
+            "warnings": list(self.warnings),
             "sign_convention": "discharge = negative current (Zn2+ insertion), charge = positive current",
             "coulombic_efficiency_convention": CE_CONVENTIONS[self.ce_convention],
             "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b)} for b in BASES},
@@ -207,6 +211,18 @@ def segment_half_cycles(current_A: np.ndarray, rest_current_A: float) -> list[tu
     ends = np.concatenate((breaks - 1, [active.size - 1]))
     return [("discharge" if signs[s] < 0 else "charge", int(active[s]), int(active[e]))
             for s, e in zip(starts, ends)]
+
+
+def constant_current_fraction(current_A: np.ndarray, segments: list[tuple[str, int, int]]) -> float:
+    """Share of the half-cycles' rows whose |I| lies within ``CONSTANT_CURRENT_TOLERANCE`` of the
+    half-cycle's median |I|: about 1 for galvanostatic steps (less with a CV hold at the end of
+    charge), low for a cyclic voltammogram, whose current follows the sweep."""
+    held = total = 0
+    for _, a, b in segments:
+        mag = np.abs(current_A[a:b + 1])
+        held += int(np.sum(np.abs(mag / np.median(mag) - 1.0) <= CONSTANT_CURRENT_TOLERANCE))
+        total += mag.size
+    return held / total if total else 0.0
 
 
 def drop_blips(segments: list[tuple[str, int, int]], time_s: np.ndarray, current_A: np.ndarray,
@@ -307,6 +323,16 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     if not segments:
         raise InputError(measurement.source, "no charge or discharge segment lasting > 0 s",
                          expected="galvanostatic data with at least one current step")
+    technique = measurement.technique or ""
+    if "voltam" in technique.lower() or technique.upper() == "CV":
+        raise InputError(measurement.source, f"the file records the technique '{technique}'",
+                         expected="galvanostatic charge/discharge data (use 'interstore cv analyze' for CVs)")
+    held = constant_current_fraction(i, segments)
+    warnings = []
+    if held < MIN_CONSTANT_FRACTION:
+        warnings.append(f"{measurement.source}: the current is not held constant (only {100 * held:.0f} % of rows "
+                        f"within ±{100 * CONSTANT_CURRENT_TOLERANCE:g} % of their step current): this looks like "
+                        "a CV or a potentiostatic run; capacities and CE below assume constant-current steps")
     file_cycle = measurement.cycle
     cycles_of = _assign_cycles([s[0] for s in segments], [int(file_cycle[s[1]]) for s in segments],
                                use_file=cycles_from == "file"
@@ -344,4 +370,4 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     settings = {"rest_current_A": rest, "min_fraction": min_fraction, "rate_tolerance": rate_tolerance,
                 "cycles_from": cycles_from}
     return CyclingAnalysis(measurement.source, masses, ce_convention, tuple(cycles), tuple(steps),
-                          tuple(ragone), settings)
+                          tuple(ragone), settings, tuple(warnings))

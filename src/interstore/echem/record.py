@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..bounds import require_column_in_range
 from ..errors import InputError
 
 COLUMNS = ("time_s", "potential_V", "current_A", "cycle", "step")
@@ -79,6 +80,8 @@ def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
         if bad.size:
             raise InputError(source, f"non-numeric or NaN value in '{col}'",
                              where=f"data row {int(bad[0]) + 1}", expected="finite numbers")
+    require_column_in_range(source, "potential_V", frame["potential_V"].to_numpy(float), "potential_V")
+    require_column_in_range(source, "current_A", frame["current_A"].to_numpy(float), "current_A")
     dt = np.diff(frame["time_s"].to_numpy(float))
     back = np.flatnonzero(dt < 0)
     if back.size:

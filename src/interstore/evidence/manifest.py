@@ -18,6 +18,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..bounds import require_distinct, require_distinct_files
 from ..errors import InputError
 from ..outputs import note_input
 from ..massbasis import ElectrodeMasses
@@ -265,4 +266,9 @@ def load_study(path: str | Path) -> Study:
             raise InputError(path, f"file not found: {study.resolve(rel)}",
                              where=f"key '{key}'" + (f" (line {line})" if line else ""),
                              expected="a path to an existing file, relative to the manifest")
+    cvs = manifest.data.cv  # one CV per scan rate: the same file or rate twice skews every fit
+    require_distinct_files(f"{path}: key 'data.cv'", [study.resolve(f.path) for f in cvs])
+    given = [(k, f.scan_rate_mV_s) for k, f in enumerate(cvs) if f.scan_rate_mV_s is not None]
+    require_distinct(f"{path}: key 'data.cv'", [r for _, r in given], "scan_rate_mV_s",
+                     labels=[f"data.cv[{k}]" for k, _ in given])
     return study

@@ -205,7 +205,7 @@ def profile(
         "limit the sites with --site-conc-mol-m3"]
     emit(result, json_path, *_profile_tables(result), written=written)
     for w in result["warnings"]:
-        console.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+        warn(w)
 
 
 @spacecharge_group.command("transition")
