@@ -41,3 +41,8 @@ def require_positive(name: str, value: float, *, allow_zero: bool = False) -> fl
         bound = ">= 0" if allow_zero else "> 0"
         raise InputError(f"parameter '{name}'", f"got {value!r}", expected=f"a finite number {bound}")
     return v
+
+
+class InputWarning(UserWarning):
+    """Something about a user's file worth saying that does not stop the analysis (e.g. its
+    text encoding was guessed); the CLI prints it as one ``warning:`` line on stderr."""

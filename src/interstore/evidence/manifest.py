@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..bounds import require_distinct, require_distinct_files
 from ..errors import InputError
+from ..inputs import MAX_CONFIG_BYTES, read_text_input
 from ..outputs import note_input
 from ..massbasis import ElectrodeMasses
 
@@ -246,7 +247,7 @@ def load_study(path: str | Path) -> Study:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "manifest not found", expected="an existing study TOML file")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_text_input(path, limit_bytes=MAX_CONFIG_BYTES, what="a study TOML file")
     if not text.strip():
         raise InputError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
     try:

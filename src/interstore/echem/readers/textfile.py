@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ...inputs import check_input_file, refuse_binary
 from ...outputs import note_input
 from .columns import Column
 from .units import known_unit
@@ -25,14 +26,20 @@ _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _SNIFF_BYTES = 8192
 
 
-def load_bytes(path: str | Path) -> bytes:
-    """File contents; missing, folder and empty files raise :class:`InputError`."""
-    p = Path(path)
+def _check(p: Path) -> None:
+    """Missing, folder, empty and oversized files raise :class:`InputError` (nothing is read)."""
     if not p.exists():
         raise InputError(p, "file not found", expected="an existing instrument file")
     if not p.is_file():
         raise InputError(p, "not a regular file", expected="an instrument data file")
+    check_input_file(p, what="an instrument export with a header and data rows")
     note_input(p)
+
+
+def load_bytes(path: str | Path) -> bytes:
+    """File contents; missing, folder, empty and oversized files raise :class:`InputError`."""
+    p = Path(path)
+    _check(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -43,11 +50,9 @@ def load_bytes(path: str | Path) -> bytes:
 
 
 def read_head(path: str | Path, size: int = 4096) -> bytes:
-    """The first ``size`` bytes (for recognising a format); missing or empty files raise."""
+    """The first ``size`` bytes (for recognising a format); missing, empty or oversized files raise."""
     p = Path(path)
-    if not p.is_file() or p.stat().st_size == 0:
-        load_bytes(p)  # raises the precise InputError
-    note_input(p)
+    _check(p)
     with open(p, "rb") as fh:
         return fh.read(size)
 
@@ -67,12 +72,9 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     """Open a text export and decode its first ``head_lines`` lines (all with ``None``):
     UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
     The data rows stay bytes and go to pandas without copies (see :func:`read_columns`)."""
+    refuse_binary(path, read_head(path, _SNIFF_BYTES),  # before reading a 2 GiB file of zeros whole
+                  expected="a text file (or the instrument's binary format with its own extension)")
     raw = load_bytes(path)
-    head = raw[:_SNIFF_BYTES]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in head or controls > 0.01 * len(head):
-        raise InputError(path, "binary content where a text export was expected",
-                         expected="a text file (or the instrument's binary format with its own extension)")
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     line_starts = np.concatenate([[bom], np.flatnonzero(np.frombuffer(raw, np.uint8) == 10) + 1])
     n_lines = len(line_starts) - (line_starts[-1] == len(raw))
