@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed-stamp
 DEMO    := examples/demo_study/study.toml
 DEMOOUT := demo-output
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean fonts
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -19,10 +19,16 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# A CJK font for figure labels (Debian fonts-noto-cjk), as .ci/run installs chromium: best effort.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; } \
+	  || echo "warning: fonts-noto-cjk not installed; CJK labels in figures render as boxes"
+
+demo: $(STAMP) fonts
 	$(VENV)/bin/interstore report $(DEMO) --out $(DEMOOUT)
 
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(PY) -m pytest
 
 clean:

@@ -15,7 +15,7 @@ import warnings
 import typer
 from typer.exceptions import TyperException
 
-from .cli_support import JsonOption, OutOption, err_console
+from .cli_support import JsonOption, OutOption, err_console, plain
 from .errors import InputError
 
 app = typer.Typer(
@@ -35,20 +35,13 @@ def _root() -> None:
 @app.command()
 def version(json_path: JsonOption = None, out: OutOption = None) -> None:
     """Print the interstore version and the versions of the libraries it relies on."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as pkg_version
-
     from .cli_support import console, emit
     from .outputs import write_json
+    from .report.provenance import library_versions
 
-    versions: dict[str, str | None] = {}
-    for name in ("interstore", "numpy", "scipy", "pandas", "pymatgen", "ase", "impedance",
-                 "galvani", "NewareNDA", "networkx", "torch", "chgnet"):
-        try:
-            versions[name] = pkg_version(name)
-        except PackageNotFoundError:
-            versions[name] = None
-        console.print(f"{name} {versions[name] or '(not installed)'}", highlight=False)
+    versions = library_versions()
+    for name, v in versions.items():
+        console.print(f"{name} {v or '(not installed)'}", highlight=False)
     result = {"versions": versions}
     emit(result, json_path, written=[write_json(out / "versions.json", result)] if out is not None else [])
 
@@ -129,7 +122,7 @@ def _existing_files(args: list[str]) -> list[str]:
 
 
 def _one_line(message: str) -> None:
-    err_console.print(message, highlight=False, markup=False, soft_wrap=True)
+    err_console.print(plain(message), highlight=False, markup=False, soft_wrap=True)
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:

@@ -59,23 +59,33 @@ def parse_float_list(text: str | None, name: str) -> list[float] | None:
                          expected="comma-separated numbers, e.g. 0.1,0.2,0.5") from None
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
+_CONTROL.update({c: f"\\u{c:04x}" for c in [0x200e, 0x200f, *range(0x202a, 0x202f), *range(0x2066, 0x206a)]})
+
+
+def plain(text: Any) -> str:
+    """``text`` with terminal control characters (ESC sequences, OSC-8 links, BEL, CR, DEL, C1,
+    bidi overrides) shown as escapes (``\\x1b``) instead of acted on; tab and newline stay."""
+    return str(text).translate(_CONTROL)
+
+
 def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
     """A rich table; floats are shown with 4 significant digits.
 
     Title, headers and cells are literal text (never rich markup), so user labels such as
     ``[bold]V8O16`` or a ``[run1]`` folder are shown as written."""
-    t = Table(title=Text(title), title_justify="left")
+    t = Table(title=Text(plain(title)), title_justify="left")
     for c in columns:
-        t.add_column(Text(str(c)), overflow="fold")  # wrap, never cut a number to "1.57e…"
+        t.add_column(Text(plain(c)), overflow="fold")  # wrap, never cut a number to "1.57e…"
     for r in rows:
-        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else str(v)) for v in r])
+        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else plain(v)) for v in r])
     return t
 
 
 def warn(message: str) -> None:
     """Print one warning line on stderr (stdout stays clean for ``--json -`` style pipelines);
     the message is literal text."""
-    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
+    err_console.print(f"[yellow]warning:[/yellow] {escape(plain(message))}", highlight=False, soft_wrap=True)
 
 
 def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
@@ -87,4 +97,4 @@ def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
     if json_path is not None:
         files.append(write_json(json_path, result))
     for f in files:
-        console.print(f"[dim]wrote[/dim] {escape(str(f))}", highlight=False)  # a '[run1]' folder stays
+        console.print(f"[dim]wrote[/dim] {escape(plain(f))}", highlight=False)  # a '[run1]' folder stays

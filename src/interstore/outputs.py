@@ -325,9 +325,37 @@ def write_json(path: str | Path, payload: Any) -> Path:
     return write_text(path, text + "\n")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell starting so as a formula
+
+
+def _defused(value):
+    """A text cell that a spreadsheet would run as a formula, with a leading apostrophe (which the
+    spreadsheet shows as text); numbers written as text (``-0.5``) are left alone."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def neutralise_formulas(frame):
+    """A copy of ``frame`` whose text cells and column names cannot run as spreadsheet formulas
+    (CSV injection: a keyword ``=HYPERLINK(...)`` from a bibliographic export, a label ``@SUM(...)``)."""
+    from pandas.api.types import is_numeric_dtype
+
+    out = frame.rename(columns=_defused)
+    for col in out.columns:
+        if not is_numeric_dtype(out[col]):  # object or string columns
+            out[col] = out[col].map(_defused)
+    return out
+
+
 def write_csv(path: str | Path, frame) -> Path:
-    """Write a pandas DataFrame as CSV atomically (column names carry the units)."""
-    return write_text(path, frame.to_csv(index=False))
+    """Write a pandas DataFrame as CSV atomically (column names carry the units); text cells
+    are made safe to open in a spreadsheet (:func:`neutralise_formulas`)."""
+    return write_text(path, neutralise_formulas(frame).to_csv(index=False))
 
 
 def save_figure(fig, path: str | Path, *, dpi: int = 200) -> Path:
@@ -336,8 +364,11 @@ def save_figure(fig, path: str | Path, *, dpi: int = 200) -> Path:
 
     import matplotlib.pyplot as plt
 
+    from .fonts import use_fallback_fonts
+
     path = Path(path)
     buf = io.BytesIO()
+    use_fallback_fonts(fig)
     fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return _atomic_write_bytes(path, buf.getvalue())

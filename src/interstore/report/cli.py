@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, table
+from ..cli_support import JsonOption, OutOption, console, emit, plain, table
 
 
 @contextmanager
@@ -51,7 +51,7 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
          *([_ledger_table(report["ledger"])] if report["ledger"] else []),
          written=written.values())
-    console.print(f"report: [bold]{escape(str(written['report.html'].resolve()))}[/bold]", highlight=False)
+    console.print(f"report: [bold]{escape(plain(written['report.html'].resolve()))}[/bold]", highlight=False)
 
 
 def _ledger_table(ledger: dict):
