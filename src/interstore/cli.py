@@ -125,10 +125,15 @@ def _one_line(message: str) -> None:
     err_console.print(plain(message), highlight=False, markup=False, soft_wrap=True)
 
 
-def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
-    """Python warnings (numpy, scipy, pandas …) as one line on stderr, not a source excerpt on stdout."""
-    text = " ".join(str(message).split())
-    _one_line(f"warning: {text} ({category.__name__})")
+class _Warnings(list):
+    """Python warnings (numpy, scipy, pandas, :class:`~interstore.errors.InputWarning` …) of a run,
+    kept as one line each and printed on stderr when the run succeeds (a failed run prints its
+    one-line error alone); never a source excerpt on stdout."""
+
+    def show(self, message, category, filename, lineno, file=None, line=None) -> None:
+        text = f"warning: {' '.join(str(message).split())} ({category.__name__})"
+        if text not in self:
+            self.append(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
     with _Interrupts() as interrupts, warnings.catch_warnings():
-        warnings.showwarning = _warning_line
+        caught = _Warnings()
+        warnings.showwarning = caught.show
         outputs = OutputSet(_existing_files(args))
         token = _ACTIVE.set(outputs)
         try:
@@ -154,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             _ACTIVE.reset(token)
             outputs.discard()
+        if code == 0:
+            for text in caught:
+                _one_line(text)
         if interrupts.received is not None or code == 130:
             code = interrupts.exit_code
             _one_line(f"interrupted ({signal.Signals(code - 128).name}): stopped, no output of this run was written")
