@@ -109,3 +109,17 @@ def test_report_lists_every_input_with_hash_and_versions_and_resolves_paths_agai
     assert versions["interstore"] and versions["numpy"] and versions["scipy"]
     html = (elsewhere / "r" / "report.html").read_text(encoding="utf-8")
     assert "Inputs and versions" in html and files[(study / "study.toml").resolve()]["sha256"] in html
+
+
+def test_a_control_character_in_a_keyword_gives_a_complete_network_set(run_cli, tmp_path):
+    """GraphML used to refuse the keyword half-way through the set (after the HTML and PNG were written)."""
+    import networkx as nx
+
+    export = tmp_path / "ctl.ris"
+    export.write_text("".join(f"TY  - JOUR\nTI  - paper {k}\nKW  - bad\x01key\nKW  - V2O5\nER  - \n"
+                              for k in range(2)), encoding="utf-8")
+    code, out, err = run_cli("literature", "network", export, "--min-occurrences", "1", "--out", tmp_path / "o")
+    assert code == 0, err
+    g = nx.read_graphml(tmp_path / "o" / "keyword_network.graphml")
+    assert any("bad" in d["label"] for _, d in g.nodes(data=True))
+    assert "\x01" not in out and "bad\\x01key" in out.replace("\n", "")

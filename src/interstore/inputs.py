@@ -77,18 +77,18 @@ def read_head(path: str | Path, size: int = HEAD_BYTES) -> bytes:
         return fh.read(size)
 
 
-def looks_binary(head: bytes) -> bool:
-    """A NUL byte, or more than 1 % C0 control characters other than tab, CR, LF and form feed
-    (UTF-16/32 text with a byte-order mark is text)."""
+def looks_binary(head: bytes, *, controls: bool = True) -> bool:
+    """A NUL byte, or (with ``controls``) more than 1 % C0 control characters other than tab, CR,
+    LF and form feed (UTF-16/32 text with a byte-order mark is text)."""
     if head.startswith(tuple(b for b, _ in _BOMS if b != codecs.BOM_UTF8)):
         return False
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return b"\x00" in head or controls > 0.01 * max(len(head), 1)
+    n_controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13)) if controls else 0
+    return b"\x00" in head or n_controls > 0.01 * max(len(head), 1)
 
 
-def refuse_binary(path: str | Path, head: bytes, expected: str) -> None:
+def refuse_binary(path: str | Path, head: bytes, expected: str, *, controls: bool = True) -> None:
     """Raise the one-line "binary content" error when :func:`looks_binary`."""
-    if looks_binary(head):
+    if looks_binary(head, controls=controls):
         nul = head.find(b"\x00")
         first = nul if nul >= 0 else next(k for k, b in enumerate(head) if b < 32 and b not in (9, 10, 12, 13))
         what = f"NUL byte at offset {nul}" if nul >= 0 else f"control byte 0x{head[first]:02x} at offset {first}"

@@ -92,6 +92,9 @@ def vosviewer_json(m: KeywordMap) -> dict:
     return {"network": {"items": items, "links": links}}
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot hold
+
+
 def graphml(m: KeywordMap) -> str:
     """GraphML (networkx) with node attributes label, occurrences, cluster, total_link_strength,
     x, y and edge attributes count, strength."""
@@ -99,7 +102,7 @@ def graphml(m: KeywordMap) -> str:
 
     g = nx.Graph(counting=m.counting, normalization=m.normalization)
     for i, label in enumerate(m.labels):
-        g.add_node(i + 1, label=label, occurrences=int(m.occurrences[i]), cluster=int(m.cluster[i]),
+        g.add_node(i + 1, label=_XML_ILLEGAL.sub("\ufffd", label), occurrences=int(m.occurrences[i]), cluster=int(m.cluster[i]),
                    total_link_strength=float(m.total_link_strength[i]),
                    x=float(m.xy[i, 0]), y=float(m.xy[i, 1]))
     g.add_edges_from((int(a) + 1, int(b) + 1, {"count": float(c), "strength": float(s)})

@@ -30,7 +30,7 @@ def decode(data: bytes, source: str | Path) -> str:
     """Bytes of an export → text; raises :class:`InputError` for empty or binary content."""
     if not data.strip():
         raise InputError(source, "file is empty", where="line 1", expected="a bibliographic export")
-    refuse_binary(source, data[:HEAD_BYTES], expected=_TEXT_EXPORT)
+    refuse_binary(source, data[:HEAD_BYTES], expected=_TEXT_EXPORT, controls=False)  # a stray ESC is text
     return decode_text(data, source)  # BOM, UTF-8, then Windows-1252 / Latin-1 with a warning
 
 
@@ -73,7 +73,7 @@ def read_export(path: str | Path, fmt: str | None = None) -> list[Record]:
         raise InputError(path, "file not found", expected="an existing export file")
     if path.stat().st_size:  # the size limit and a binary head before the whole file is read
         check_input_file(path, what=_TEXT_EXPORT)
-        refuse_binary(path, read_head(path), expected=_TEXT_EXPORT)
+        refuse_binary(path, read_head(path), expected=_TEXT_EXPORT, controls=False)
     text = decode(path.read_bytes(), path)
     if fmt is None:
         fmt = detect_format(path, text)
