@@ -235,3 +235,23 @@ def test_a_read_only_output_folder_names_the_target_and_exits_2(run_cli, tmp_pat
     assert code == 2, err
     assert str(out) in err and "Permission denied" in err and "internal error" not in err
     assert ".tmp" not in err and "staging" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_while_the_command_is_still_loading_gives_one_line(tmp_path):
+    """An interrupt during start-up (importing numpy, pandas, the command modules) used to print a traceback."""
+    prelude = """
+import importlib.abc, os, signal, sys
+class InterruptOnImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, InterruptOnImport())
+"""
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    code = f"{prelude}\nfrom interstore.entry import main\nsys.exit(main())\n"
+    res = subprocess.run([sys.executable, "-c", code, "report", str(DEMO), "--out", str(tmp_path / "r")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 130
+    assert res.stderr.strip().splitlines() == ["interrupted (SIGINT): stopped, no output of this run was written"]
+    assert not (tmp_path / "r").exists()
