@@ -13,8 +13,9 @@ def main() -> int:
     """Import the CLI, then run it (see :func:`interstore.cli.main`)."""
     try:
         from .cli import main as cli_main
-    except KeyboardInterrupt:
+
+        return cli_main()
+    except KeyboardInterrupt:  # before the CLI installed its own handling
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: no second traceback either
         sys.stderr.write("interrupted (SIGINT): stopped, no output of this run was written\n")
         return 130
-    return cli_main()
