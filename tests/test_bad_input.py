@@ -33,7 +33,7 @@ def _one_line_error(code, err, *needles):
     (("cv", "analyze", CV["1"], CV["2"], "--rs-ohm", "1e308"), ["--rs-ohm", "from 0 to 1e+07 Ω"]),
     (("cv", "analyze", CV["1"], CV["2"], "--rs-ohm", "1e4"), ["IR drop", "more than its whole"]),
     (("cv", "analyze", CV["1"], CV["2"], "--scan-rates", "1,1e300"), ["--scan-rates", "to 1e+07 mV/s"]),
-    (("capacity", "theoretical", "V8O16", "--electrons", "1e308"), ["--electrons", "to 1000 e⁻ per formula unit"]),
+    (("capacity", "theoretical", "V8O16", "--electrons", "1e308"), ["--electrons", "1e+308"]),
     (("gcd", "analyze", DEMO / "data" / "gcd_rates.csv", "--mass-mg", "1e-300"), ["--mass-mg"]),
     (("read", DEMO / "data" / "gcd_rates.csv", "--mass-mg", "1e308"), ["--mass-mg"]),
 ], ids=["same file", "same file other spelling", "duplicate rates", "mass tiny", "mass huge", "rs huge",
@@ -122,3 +122,18 @@ def test_python_warnings_are_one_line_on_stderr(run_cli, monkeypatch):
     assert any("divide by zero" in ln and "RuntimeWarning" in ln for ln in lines)
     assert any("something odd across two lines (UserWarning)" in ln for ln in lines)
     assert "np.log" not in err  # no source excerpt
+
+
+@pytest.mark.parametrize("value", [1e-300, 1e308, 1e41])
+def test_every_positive_parameter_refuses_absurd_magnitudes(value):
+    """The shared check behind ~50 parameters (lengths, areas, conductivities, ...) refuses 1e-300 and 1e308."""
+    from interstore.errors import InputError, require_positive
+
+    with pytest.raises(InputError, match=r"parameter 'sigma_ion_S_m'.*from 1e-40 to 1e\+40"):
+        require_positive("sigma_ion_S_m", value)
+    assert require_positive("sigma_ion_S_m", 1e-35) == 1e-35 and require_positive("x", 0.0, allow_zero=True) == 0.0
+
+
+def test_an_absurd_gitt_length_is_refused(run_cli):
+    code, _, err = run_cli("gitt", "analyze", DEMO / "data" / "gcd_rates.csv", "--mass-mg", "1", "--length-um", "1e308")
+    _one_line_error(code, err, "--length-um")

@@ -10,7 +10,7 @@ quantity               bounds              why
 =====================  ==================  =================================================
 ``mass_mg``            1e-6 … 1e7 mg       1 ng (a thin film on a microelectrode) to 10 kg
 ``mass_g``             1e-9 … 1e4 g        the same in grams
-``electrons``          1e-3 … 1e3 e⁻/f.u.  a formula unit transfers a few to a few hundred
+``electrons``          0 … 1e3 e⁻/f.u.     a formula unit transfers a few to a few hundred
 ``scan_rate_mV_s``     1e-4 … 1e7 mV s⁻¹   a 2-week sweep over 0.1 V to 10 kV s⁻¹
 ``resistance_ohm``     0 … 1e7 Ω           a short to a cell that passes no current
 ``potential_V``        -1e3 … 1e3 V        any cell or stack a potentiostat measures
@@ -32,12 +32,11 @@ from .errors import InputError
 
 @dataclass(frozen=True)
 class Bound:
-    """Closed interval ``[low, high]`` in ``unit``; ``positive`` excludes zero."""
+    """Closed interval ``[low, high]`` in ``unit``."""
 
     low: float
     high: float
     unit: str
-    positive: bool = True
 
     def describe(self) -> str:
         return f"a finite number from {self.low:g} to {self.high:g} {self.unit}"
@@ -46,11 +45,11 @@ class Bound:
 BOUNDS: dict[str, Bound] = {
     "mass_mg": Bound(1e-6, 1e7, "mg"),
     "mass_g": Bound(1e-9, 1e4, "g"),
-    "electrons": Bound(1e-3, 1e3, "e⁻ per formula unit"),
+    "electrons": Bound(0.0, 1e3, "e⁻ per formula unit"),  # 0: a reversible limit of n_max = 0
     "scan_rate_mV_s": Bound(1e-4, 1e7, "mV/s"),
-    "resistance_ohm": Bound(0.0, 1e7, "Ω", positive=False),
-    "potential_V": Bound(-1e3, 1e3, "V", positive=False),
-    "current_A": Bound(-1e4, 1e4, "A", positive=False),
+    "resistance_ohm": Bound(0.0, 1e7, "Ω"),
+    "potential_V": Bound(-1e3, 1e3, "V"),
+    "current_A": Bound(-1e4, 1e4, "A"),
 }
 
 

@@ -333,6 +333,7 @@ def capacity_theoretical(
     from ..theoretical import theoretical_capacity
 
     require_in_range("--electrons", electrons, "electrons")
+    require_positive("--electrons", electrons)
     q = theoretical_capacity(formula, electrons)
     result = {"formula": q.formula, "molar_mass_g_mol": q.molar_mass_g_mol, "electrons": q.electrons,
               "zinc_per_formula_unit": q.zinc_per_formula, "capacity_mAh_g": q.capacity_mAh_g,

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
+from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table, warn
 from ..constants import AVOGADRO, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
 
