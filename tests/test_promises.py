@@ -255,3 +255,14 @@ sys.meta_path.insert(0, InterruptOnImport())
     assert res.returncode == 130
     assert res.stderr.strip().splitlines() == ["interrupted (SIGINT): stopped, no output of this run was written"]
     assert not (tmp_path / "r").exists()
+
+
+def test_wrote_is_printed_only_for_files_that_were_written(run_cli, tmp_path, monkeypatch):
+    import interstore.outputs as outputs
+
+    def refuse(self, *a, **k):
+        raise outputs.InputError(tmp_path, "commit refused (test)")
+
+    monkeypatch.setattr(outputs.OutputSet, "commit", refuse)
+    code, out, err = run_cli("read", CV, "--out", tmp_path / "o")
+    assert code == 2 and "wrote" not in out and "commit refused" in err

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import InputError
-from .outputs import write_json
+from .outputs import after_commit, write_json
 
 console = Console()
 err_console = Console(stderr=True)
@@ -90,11 +90,11 @@ def warn(message: str) -> None:
 
 def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
          written: Iterable[Path] = ()) -> None:
-    """Print tables, write the JSON result and list the files written."""
+    """Print tables, write the JSON result and list the files written (after they are in place)."""
     for t in tables:
         console.print(t)
     files = list(written)
     if json_path is not None:
         files.append(write_json(json_path, result))
-    for f in files:
-        console.print(f"[dim]wrote[/dim] {escape(plain(f))}", highlight=False)  # a '[run1]' folder stays
+    for f in files:  # listed once they are in place; escape(): a '[run1]' folder is not markup
+        after_commit(lambda f=f: console.print(f"[dim]wrote[/dim] {escape(plain(f))}", highlight=False))

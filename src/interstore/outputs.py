@@ -176,6 +176,7 @@ class OutputSet:
     def __init__(self, inputs: Iterable[str | Path] = ()) -> None:
         self._inputs: dict[tuple[int, int], Path] = {}
         self._stages: dict[Path, _Stage] = {}
+        self._after_commit: list = []
         self.committed = False
         for p in inputs:
             self.add_input(p)
@@ -241,6 +242,8 @@ class OutputSet:
         finally:
             for path, fd in reversed(held):
                 _unlock(path, fd)
+        for action in self._after_commit:
+            action()
 
     def discard(self) -> None:
         """Remove whatever is still staged (after a failure or an interrupt)."""
@@ -261,6 +264,16 @@ def note_input(path: str | Path) -> None:
     active = _ACTIVE.get()
     if active is not None:
         active.add_input(path)
+
+
+def after_commit(action) -> None:
+    """Run ``action()`` once the outputs are in place (now, outside an output set): "wrote X"
+    is printed only when X has been written."""
+    active = _ACTIVE.get()
+    if active is None:
+        action()
+    else:
+        active._after_commit.append(action)
 
 
 def staged(path: str | Path) -> Path:

@@ -31,7 +31,7 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
 
     from ..evidence.cli import verdict_rows
     from ..massbasis import BASES
-    from ..outputs import staged
+    from ..outputs import after_commit, staged
     from .build import STAGES, build_report
 
     out = out or Path("report-output")
@@ -51,7 +51,8 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
                   ["current (A g⁻¹, active)"] + [labels[b] for b in BASES], rates)] if rates else []),
          *([_ledger_table(report["ledger"])] if report["ledger"] else []),
          written=written.values())
-    console.print(f"report: [bold]{escape(plain(written['report.html'].resolve()))}[/bold]", highlight=False)
+    html_path = written["report.html"].resolve()
+    after_commit(lambda: console.print(f"report: [bold]{escape(plain(html_path))}[/bold]", highlight=False))
 
 
 def _ledger_table(ledger: dict):
