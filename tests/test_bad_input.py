@@ -137,3 +137,9 @@ def test_every_positive_parameter_refuses_absurd_magnitudes(value):
 def test_an_absurd_gitt_length_is_refused(run_cli):
     code, _, err = run_cli("gitt", "analyze", DEMO / "data" / "gcd_rates.csv", "--mass-mg", "1", "--length-um", "1e308")
     _one_line_error(code, err, "--length-um")
+
+
+def test_the_same_literature_export_twice_is_refused(run_cli, tmp_path):
+    export = HERE.parent / "examples" / "literature" / "demo_scopus.csv"
+    code, _, err = run_cli("literature", "network", export, export.parent / "." / export.name)
+    _one_line_error(code, err, "the same file is given twice")

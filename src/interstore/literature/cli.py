@@ -32,6 +32,7 @@ def network_cmd(
     """Build the keyword co-occurrence map: clusters, layout, HTML/PNG/SVG, VOSviewer, GraphML, CSV."""
     from rich.progress import Progress
 
+    from ..bounds import require_distinct_files
     from ..errors import InputError
     from .export import network_payload
     from .options import check_options
@@ -42,6 +43,7 @@ def network_cmd(
                   max_keywords=max_keywords)
     if out is not None and out.exists() and not out.is_dir():
         raise InputError("option --out", f"{out} is a file", expected="a folder (created if missing)")
+    require_distinct_files("exports", exports)  # a slip: every record would be read twice and dropped as a duplicate
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("keyword network", total=len(exports) + 2 + 2 * (out is not None))
