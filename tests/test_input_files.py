@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,11 @@ SRC = HERE.parent / "src"
 DEMO = HERE.parent / "examples" / "demo_study"
 
 
-def _interstore(*args, env_extra=None, timeout=120):
+def _interstore(*args, env_extra=None, timeout=120, rss_file=None):
     env = dict(os.environ, PYTHONPATH=str(SRC), OMP_NUM_THREADS="1", **(env_extra or {}))
-    code = "import sys\nfrom interstore.cli import main\nsys.exit(main())\n"
+    record = ("import atexit, resource\natexit.register(lambda: open(%r, 'w').write("
+              "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n" % str(rss_file)) if rss_file else ""
+    code = f"import sys\n{record}from interstore.cli import main\nsys.exit(main())\n"
     return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, env=env)
 
@@ -41,10 +43,11 @@ def test_a_file_over_the_size_limit_is_refused_and_the_error_names_the_variable(
 
 
 def _peak_rss_mib_of(*args, env_extra=None):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    res = _interstore(*args, env_extra=env_extra)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return res, max(before, after) / 1024  # ru_maxrss is in KiB on Linux
+    """Run the command; its own peak RSS (MiB), recorded by the child as it exits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rss = Path(tmp) / "rss"
+        res = _interstore(*args, env_extra=env_extra, rss_file=rss)
+        return res, int(rss.read_text()) / 1024  # ru_maxrss is in KiB on Linux
 
 
 @pytest.mark.parametrize("name", ["zeros.csv", "zeros.mpt", "zeros.txt"])
