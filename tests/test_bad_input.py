@@ -143,3 +143,14 @@ def test_the_same_literature_export_twice_is_refused(run_cli, tmp_path):
     export = HERE.parent / "examples" / "literature" / "demo_scopus.csv"
     code, _, err = run_cli("literature", "network", export, export.parent / "." / export.name)
     _one_line_error(code, err, "the same file is given twice")
+
+
+def test_json_to_stdout_keeps_stdout_for_the_json_alone(run_cli, tmp_path):
+    import json
+
+    code, out, err = run_cli("cv", "analyze", CV["1"], CV["2"], CV["5"], "--json", "-")
+    assert code == 0, err
+    piped = json.loads(out)  # nothing but the JSON on stdout: tables and warnings went to stderr
+    assert "b-values" in err and "scan rate estimated" in err
+    code, _, _ = run_cli("cv", "analyze", CV["1"], CV["2"], CV["5"], "--json", tmp_path / "r.json")
+    assert piped == json.loads((tmp_path / "r.json").read_text()) and not (Path.cwd() / "-").exists()

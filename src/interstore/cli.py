@@ -15,7 +15,7 @@ import warnings
 import typer
 from typer.exceptions import TyperException
 
-from .cli_support import JsonOption, OutOption, err_console, plain
+from .cli_support import STDOUT, JsonOption, OutOption, console, err_console, plain
 from .errors import InputError
 
 app = typer.Typer(
@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     from .outputs import OutputSet, _ACTIVE
 
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    json_to_stdout = any(a == "--json" and b == STDOUT for a, b in zip(args, args[1:])) or f"--json={STDOUT}" in args
+    console.file = sys.stderr if json_to_stdout else None  # stdout carries the JSON alone
     with _Interrupts() as interrupts, warnings.catch_warnings():
         caught = _Warnings()
         warnings.showwarning = caught.show
@@ -166,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         if interrupts.received is not None or code == 130:
             code = interrupts.exit_code
             _one_line(f"interrupted ({signal.Signals(code - 128).name}): stopped, no output of this run was written")
+    console.file = None
     if argv is None:  # the console script: nothing may print a traceback while Python shuts down
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     return code

@@ -8,6 +8,8 @@ where figures and tables went.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Optional
 
@@ -18,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import InputError
-from .outputs import after_commit, write_json
+from .outputs import after_commit, to_jsonable, write_json
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,9 +35,11 @@ def _not_an_input(path: Optional[Path]) -> Optional[Path]:
     return path
 
 
+STDOUT = "-"  # --json - : the JSON on stdout, everything meant for people on stderr
+
 JsonOption = Annotated[
-    Optional[Path], typer.Option("--json", help="Write machine-readable results to this JSON file.",
-                                 callback=_not_an_input)
+    Optional[Path], typer.Option("--json", help="Write machine-readable results to this JSON file "
+                                 "('-': to stdout, with tables and messages on stderr).", callback=_not_an_input)
 ]
 OutOption = Annotated[
     Optional[Path], typer.Option("--out", help="Folder for figures (PNG) and tables (CSV).")
@@ -94,7 +98,10 @@ def emit(result: dict[str, Any], json_path: Path | None, *tables: Table,
     for t in tables:
         console.print(t)
     files = list(written)
-    if json_path is not None:
+    if json_path is not None and str(json_path) == STDOUT:
+        text = json.dumps(to_jsonable(result), indent=2, ensure_ascii=False)
+        after_commit(lambda: (sys.stdout.write(text + "\n"), sys.stdout.flush()))
+    elif json_path is not None:
         files.append(write_json(json_path, result))
     for f in files:  # listed once they are in place; escape(): a '[run1]' folder is not markup
         after_commit(lambda f=f: console.print(f"[dim]wrote[/dim] {escape(plain(f))}", highlight=False))
