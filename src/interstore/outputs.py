@@ -143,13 +143,18 @@ class _Stage:
     def lock(self, timeout_s: float) -> list[tuple[Path, int]]:
         """Take the folder's lock(s): beside a folder this run creates, inside an existing one
         (both when the folder appeared while this run was staging)."""
-        held = []
-        if self.new:
-            beside = self.folder.parent / f".{self.folder.name}{LOCK_NAME}"
-            held.append((beside, _lock(beside, self.folder, timeout_s)))
-        if self.folder.is_dir():
-            inside = self.folder / LOCK_NAME
-            held.append((inside, _lock(inside, self.folder, timeout_s)))
+        held: list[tuple[Path, int]] = []
+        try:
+            if self.new:
+                beside = self.folder.parent / f".{self.folder.name}{LOCK_NAME}"
+                held.append((beside, _lock(beside, self.folder, timeout_s)))
+            if self.folder.is_dir():
+                inside = self.folder / LOCK_NAME
+                held.append((inside, _lock(inside, self.folder, timeout_s)))
+        except BaseException:
+            for path, fd in reversed(held):
+                _unlock(path, fd)
+            raise
         return held
 
     def discard(self) -> None:
