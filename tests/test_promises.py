@@ -266,3 +266,39 @@ def test_wrote_is_printed_only_for_files_that_were_written(run_cli, tmp_path, mo
     monkeypatch.setattr(outputs.OutputSet, "commit", refuse)
     code, out, err = run_cli("read", CV, "--out", tmp_path / "o")
     assert code == 2 and "wrote" not in out and "commit refused" in err
+
+
+def test_a_commit_that_cannot_get_the_lock_gives_up_with_one_line_and_writes_nothing(tmp_path):
+    from interstore.errors import InputError
+    from interstore.outputs import output_set, write_json
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = os.open(out / ".interstore.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        import interstore.outputs as outputs
+
+        with pytest.raises(InputError, match="another interstore run kept writing its outputs here"):
+            with output_set() as oset:
+                write_json(out / "a.json", {"a": 1})
+                oset.commit = lambda: outputs.OutputSet.commit(oset, lock_timeout_s=0.3)
+    finally:
+        os.close(lock)
+    assert sorted(p.name for p in out.iterdir()) == [".interstore.lock"]
+
+
+def test_output_set_from_python_commits_together_or_not_at_all(tmp_path):
+    from interstore.outputs import output_set, write_json, write_text
+
+    with output_set():
+        write_json(tmp_path / "new" / "a.json", {"a": 1})
+        write_text(tmp_path / "new" / "b.txt", "b")
+        assert not (tmp_path / "new").exists()  # nothing visible before the block ends
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["a.json", "b.txt"]
+    with pytest.raises(RuntimeError):
+        with output_set():
+            write_text(tmp_path / "new" / "b.txt", "changed")
+            raise RuntimeError("analysis failed")
+    assert (tmp_path / "new" / "b.txt").read_text() == "b"
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["a.json", "b.txt"]
