@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed-stamp
 DEMO    := examples/demo_study/study.toml
 DEMOOUT := demo-output
 
-.PHONY: demo test install clean system-deps
+.PHONY: demo test install clean system-deps fonts
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -19,7 +19,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# A CJK font for figure labels (Debian fonts-noto-cjk), as .ci/run installs chromium: best effort.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; } \
+	  || echo "warning: fonts-noto-cjk not installed; CJK labels in figures render as boxes"
+
+demo: $(STAMP) fonts
 	$(VENV)/bin/interstore report $(DEMO) --out $(DEMOOUT)
 
 # Debian packages the readers use: mdbtools (mdb-export) for Arbin .res files.  Installed
@@ -31,7 +37,7 @@ system-deps:
 	      || echo "warning: could not install mdbtools; Arbin .res files will be refused"; \
 	  else echo "note: install mdbtools (apt-get install mdbtools) to read Arbin .res files"; fi; }
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps fonts
 	$(PY) -m pytest
 
 clean:

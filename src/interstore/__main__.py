@@ -1,7 +1,7 @@
-"""``python -m interstore ...``: the same as the ``interstore`` command."""
+"""``python -m interstore``: the same entry point as the ``interstore`` command."""
 
 import sys
 
-from .cli import main
+from .entry import main
 
 sys.exit(main())

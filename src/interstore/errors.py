@@ -33,17 +33,28 @@ class InterstoreWarning(UserWarning):
     """A result computed with a caveat the user should see (the CLI prints it as one ``warning:`` line)."""
 
 
+MAGNITUDE_LIMITS = (1e-40, 1e40)  # no parameter in any unit interstore uses is meant outside these
+
+
 def require_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """Return ``value`` if it is a finite positive number, else raise :class:`InputError`."""
+    """Return ``value`` if it is a finite positive number of sane magnitude (zero too with
+    ``allow_zero``), else raise :class:`InputError`.
+
+    Magnitudes outside :data:`MAGNITUDE_LIMITS` (``1e-300``, ``1e308``) are refused whatever the
+    unit: they overflow or underflow several steps later.  Quantities with known physical bounds
+    are checked more tightly by :func:`interstore.bounds.require_in_range`."""
     import math
 
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"parameter '{name}'", f"got {value!r}", expected="a number") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+    low, high = MAGNITUDE_LIMITS
+    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero) or v > high or 0 < v < low:
         bound = ">= 0" if allow_zero else "> 0"
-        raise InputError(f"parameter '{name}'", f"got {value!r}", expected=f"a finite number {bound}")
+        raise InputError(f"parameter '{name}'", f"got {value!r}",
+                         expected=f"a finite number {bound}, at most {high:g} and not below {low:g} unless 0"
+                         if allow_zero else f"a finite number {bound}, from {low:g} to {high:g}")
     return v
 
 
@@ -69,3 +80,8 @@ def parameter_error(name: str, value: object, *, expected: str, problem: str | N
     The CLI rewrites ``parameter 'NAME'`` to the command's option (see
     :func:`interstore.cli_support.cli_message`)."""
     return InputError(f"parameter '{name}'", problem or f"got {value!r}", expected=expected)
+
+
+class InputWarning(InterstoreWarning):
+    """Something about a user's file worth saying that does not stop the analysis (e.g. its
+    text encoding was guessed); the CLI prints it as one ``warning:`` line on stderr."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .bounds import require_in_range
 from .errors import InputError, require_positive
 
 BASES = ("active", "composite", "electrode")
@@ -40,7 +41,7 @@ class ElectrodeMasses:
     area_cm2: float | None = None  # geometric electrode area; None = no areal basis
 
     def __post_init__(self) -> None:
-        require_positive("active mass (g)", self.active_g)
+        require_in_range("active mass (g)", self.active_g, "mass_g")
         require_positive("substrate mass (g)", self.substrate_g, allow_zero=True)
         require_positive("binder/additive mass (g)", self.other_g, allow_zero=True)
         if self.area_cm2 is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .constants import FARADAY, Z_ZINC
+from .bounds import require_in_range
 from .errors import InputError
 
 
@@ -52,6 +53,7 @@ class TheoreticalCapacity:
 
 def theoretical_capacity(formula: str, electrons: float) -> TheoreticalCapacity:
     """Theoretical capacity of ``formula`` for ``electrons`` e⁻ per formula unit."""
+    require_in_range("electrons per formula unit", electrons, "electrons")
     m = molar_mass_g_mol(formula)
     return TheoreticalCapacity(formula, float(electrons), m, capacity_mAh_g(electrons, m))
 

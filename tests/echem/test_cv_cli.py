@@ -102,7 +102,7 @@ def test_power_law_b_and_estimated_scan_rates(run_cli, tmp_path):
     for b in result["b_values"]:
         assert b["b"] == pytest.approx(0.75, abs=0.01)
     assert result["trasatti"]["q_outer_C_g"] is None and result["mass_basis"]["basis"] == "none"
-    assert "estimated from dE/dt" in stdout
+    assert "estimated from dE/dt" in stderr  # warnings go to stderr
 
 
 def test_one_file_with_all_rates(run_cli, tmp_path):
@@ -112,7 +112,7 @@ def test_one_file_with_all_rates(run_cli, tmp_path):
     assert code == 0, stderr
     result = json.loads(js.read_text())
     np.testing.assert_allclose([d["scan_rate_mV_s"] for d in result["dunn"]], RATES, rtol=1e-3)
-    assert "holds 4 scan rates" in stdout
+    assert "holds 4 scan rates" in stderr
 
 
 def test_trasatti_rate_windows(run_cli, cv_files, tmp_path):

@@ -404,7 +404,7 @@ def test_cli_read_reports_the_capacity_check(real, run_cli, tmp_path):
     assert r["duration_s"] == pytest.approx(72373.25, abs=0.01) and r["capacity_check"]["ok"] is True
     code, out, err = run_cli("gcd", "analyze", real("neware/2-1-6_61[07005012].nda"), "--mass-mg", "1",
                              "--json", tmp_path / "g.json")
-    assert code == 0 and "disagrees with the instrument's own capacity column" in out
+    assert code == 0 and "disagrees with the instrument's own capacity column" in err   # a warning: stderr
     assert json.loads((tmp_path / "g.json").read_text())["capacity_check"]["blocks_disagreeing"] == 1
 
 

@@ -39,7 +39,7 @@ def test_ragged_scopus_rows_are_reported_by_the_cli(run_cli, tmp_path):
                     + '"B","P2","2022","10.1/b","V2O5; MXene","","",""\n', encoding="utf-8")
     code, out, err = run_cli("literature", "network", path, "--json", tmp_path / "r.json")
     assert code == 0, err
-    assert "1 of 2 rows have more fields than the header" in " ".join(out.split())
+    assert "1 of 2 rows have more fields than the header" in " ".join(err.split())   # a warning: stderr
 
 
 def test_row_too_short_for_the_keyword_columns_is_still_refused(tmp_path):

@@ -125,7 +125,7 @@ def test_cv_cli_prints_the_analysis_warnings_and_bounds_cycles(run_cli, tmp_path
                              "--json", tmp_path / "c.json")
     assert code == 0, err
     warnings = json.loads((tmp_path / "c.json").read_text())["cv_analysis"]["warnings"]
-    assert warnings and all(w.split(";")[0] in out.replace("\n", " ") for w in warnings)
+    assert warnings and all(w.split(";")[0] in err.replace("\n", " ") for w in warnings)  # warnings: stderr
     assert "capacitive (%)" in out
     code, _, err = run_cli("simulate", "cv", cfg, "--cycles", "100000")
     assert code == 2 and "cycles" in err
@@ -137,7 +137,7 @@ def test_discharge_past_the_cutoff_at_once_is_explained(run_cli, tmp_path):
     assert code == 0, err
     res = json.loads((tmp_path / "d.json").read_text())
     assert res["runs"][0]["capacity_mAh_g"] == 0.0 and len(res["warnings"]) == 1
-    assert "past its cut-off at once" in out
+    assert "past its cut-off at once" in err  # warnings go to stderr
 
 
 def test_rates_help_states_the_defaults(run_cli):

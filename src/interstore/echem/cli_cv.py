@@ -9,6 +9,7 @@ import typer
 
 from ..cli_support import (ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit,
                            parse_float_list, table, warn)
+from ..bounds import require_distinct_files, require_in_range
 from ..errors import InputError, require_positive
 
 group = typer.Typer(help="Cyclic voltammetry kinetics: b-values, Dunn capacitive split, Trasatti charges.",
@@ -41,7 +42,7 @@ def _tables(result: dict) -> list:
 
 def _warning(text: str) -> str | None:
     """A table caption for a kinetics qualifier (None when there is nothing to qualify)."""
-    return f"warning: {text}" if text else None
+    return f"caution: {text}" if text else None
 
 
 def _write_outputs(analysis, out: Path) -> list[Path]:
@@ -98,11 +99,14 @@ def analyze(
     from .readers import parse_column_mapping, read_measurement
 
     rates = parse_float_list(scan_rates, "--scan-rates")
+    if rates is not None:  # bounded before any file is read with them
+        rates = [require_in_range("--scan-rates", r, "scan_rate_mV_s") for r in rates]
     if rates is not None and len(rates) != len(files):
         raise InputError("option --scan-rates", f"{len(rates)} scan rate(s) for {len(files)} file(s)",
                          expected="one scan rate in mV/s per file, in file order")
-    mass_g = None if mass_mg is None else require_positive("--mass-mg", mass_mg) * 1e-3
-    require_positive("--rs-ohm", rs_ohm, allow_zero=True)
+    mass_g = None if mass_mg is None else require_in_range("--mass-mg", mass_mg, "mass_mg") * 1e-3
+    require_in_range("--rs-ohm", rs_ohm, "resistance_ohm")
+    require_distinct_files("CV files", files)
     for name, limit in (("--trasatti-outer-min", trasatti_outer_min), ("--trasatti-total-max", trasatti_total_max)):
         if limit is not None:
             require_positive(name, limit)

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from ..cli_support import ColumnsOption, InstrumentOption, JsonOption, OutOption, console, emit, table, warn
+from ..bounds import require_in_range
 from ..errors import InputError, require_positive
 
 
@@ -77,7 +78,7 @@ def _masses(mass_mg: float | None, measured_g: float | None, substrate_mg: float
     if mass_mg is None and measured_g is None:
         raise InputError("option --mass-mg", "no active mass given and none in the file",
                          expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
-    active = require_positive("--mass-mg", mass_mg) * 1e-3 if mass_mg is not None else measured_g
+    active = require_in_range("--mass-mg", mass_mg, "mass_mg") * 1e-3 if mass_mg is not None else measured_g
     substrate = require_positive("--substrate-mg", substrate_mg, allow_zero=True) * 1e-3
     other = 0.0
     if electrode_mg is not None:
@@ -326,7 +327,7 @@ def gitt_analyze(
     if formula is not None and molar_mass is not None:
         raise InputError("options --formula/--molar-mass", "both given", expected="one of them")
     mm = molar_mass_g_mol(formula) if formula is not None else molar_mass
-    mass_g = None if mass_mg is None else require_positive("--mass-mg", mass_mg) * 1e-3
+    mass_g = None if mass_mg is None else require_in_range("--mass-mg", mass_mg, "mass_mg") * 1e-3
     if length_um is not None:
         if area_cm2 is not None:
             raise InputError("options --length-um/--area-cm2", "both given",
@@ -577,6 +578,7 @@ def capacity_theoretical(
     from ..outputs import write_json
     from ..theoretical import theoretical_capacity
 
+    require_in_range("--electrons", electrons, "electrons")
     require_positive("--electrons", electrons)
     q = theoretical_capacity(formula, electrons)
     result = {"formula": q.formula, "molar_mass_g_mol": q.molar_mass_g_mol, "electrons": q.electrons,

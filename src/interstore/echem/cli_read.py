@@ -69,14 +69,14 @@ def read(
     import pandas as pd
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ..errors import require_positive
+    from ..bounds import require_in_range
     from ..outputs import save_figure, write_csv
     from .capacity_check import check_capacity
     from .readers import parse_column_mapping, read_impedance, read_measurement
     from .readers.overview import measurement_figure, nyquist_figure
 
     mapping = parse_column_mapping(columns) if columns else None
-    mass_g = None if mass_mg is None else require_positive("--mass-mg", mass_mg) * 1e-3
+    mass_g = None if mass_mg is None else require_in_range("--mass-mg", mass_mg, "mass_mg") * 1e-3
     written: list[Path] = []
     notes: list[str] = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:

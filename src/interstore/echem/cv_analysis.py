@@ -25,6 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..blas import single_threaded_blas
+from ..bounds import require_distinct, require_in_range
 from ..errors import InputError, parameter_error, require_positive
 from ..results import Result, sig
 from .bvalue import BValueFit, b_profile, fit_b_value
@@ -213,7 +214,7 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
     cathodic sweep; a given rate that disagrees with their dE/dt by more than
     RATE_MISMATCH is kept but warned about (a unit slip is the usual cause)."""
     if option is not None:
-        option = [require_positive("scan_rates_mV_s", r) for r in option]
+        option = [require_in_range("scan_rates_mV_s", r, "scan_rate_mV_s") for r in option]
         if len(option) != len(measurements):
             raise parameter_error("scan_rates_mV_s", option,
                                   problem=f"{len(option)} scan rate(s) for {len(measurements)} measurement(s)",
@@ -225,7 +226,8 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
         if option is not None:
             rate, source = option[k], "option"
         elif m.scan_rate_mV_s is not None:
-            rate, source = require_positive(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s), "file"
+            rate, source = require_in_range(f"scan rate of {m.source} (mV/s)", m.scan_rate_mV_s,
+                                            "scan_rate_mV_s"), "file"
         elif consistent:
             rate, source = float(np.mean(est)), "estimated from dE/dt"
             notes.append(f"{m.source}: scan rate estimated from dE/dt of the data: {rate:.4g} mV/s")
@@ -242,14 +244,14 @@ def _resolve_scan_rates(measurements: Sequence[Measurement], ramp_fits,
 
 def _resolve_mass(measurements: Sequence[Measurement], mass_g: float | None) -> float | None:
     if mass_g is not None:
-        return require_positive("active mass (g)", mass_g)
+        return require_in_range("active mass (g)", mass_g, "mass_g")
     masses = {m.active_mass_g for m in measurements if m.active_mass_g is not None}
     if not masses:
         return None
     if len(masses) > 1 and max(masses) > 1.01 * min(masses):
         raise InputError("active mass", f"files record different masses {sorted(masses)} g",
                          expected="one electrode at all scan rates; give the mass explicitly (--mass-mg)")
-    return require_positive("active mass (g)", masses.pop())
+    return require_in_range("active mass (g)", masses.pop(), "mass_g")
 
 
 def _track_peaks(grid: np.ndarray, rates: np.ndarray, curves: np.ndarray, branch: str) -> list[PeakTrack]:
@@ -326,7 +328,7 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     CVAnalysis
         b per peak, capacitive fraction per rate, q_outer/q_total and the warnings qualifying them.
     """
-    r_s = require_positive("series resistance R_s (ohm)", r_s_ohm, allow_zero=True)
+    r_s = require_in_range("series resistance R_s (ohm)", r_s_ohm, "resistance_ohm")
     for name, limit in (("trasatti_outer_min_rate_mV_s", trasatti_outer_min_rate_mV_s),
                         ("trasatti_total_max_rate_mV_s", trasatti_total_max_rate_mV_s)):
         if limit is not None:
@@ -366,6 +368,7 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
     if np.unique(rates).size < 2:
         raise InputError("scan rates", f"all files have the scan rate {rates[0]:.4g} mV/s",
                          expected="at least two distinct scan rates")
+    require_distinct("scan rates", rates, "scan rate (mV/s)", labels=[m.source for m in measurements])
 
     charge = np.array([0.5 * (voltammetric_charge_C(m.time_s[an.rows], m.current_A[an.rows])
                               + voltammetric_charge_C(m.time_s[ca.rows], m.current_A[ca.rows]))
@@ -378,6 +381,13 @@ def analyze_cv(measurements: Sequence[Measurement], scan_rates_mV_s: Sequence[fl
                             outer_min_rate_mV_s=trasatti_outer_min_rate_mV_s,
                             total_max_rate_mV_s=trasatti_total_max_rate_mV_s)
 
+    for m, (an, ca) in zip(measurements, sweeps):  # an IR drop beyond the sweep folds E_corr back on itself
+        e, i = (np.concatenate([x[an.rows], x[ca.rows]]) for x in (m.potential_V, m.current_A))
+        window, drop = np.ptp(e), r_s * np.max(np.abs(i))
+        if drop >= window:
+            raise InputError("series resistance R_s (ohm)", f"{r_s:g} Ω × {np.max(np.abs(i)):.3g} A "
+                             f"= {drop:.3g} V IR drop in {m.source}, more than its whole {window:.3g} V sweep",
+                             expected="R_s such that i·R_s stays well inside the potential window")
     corrected = [m.potential_V - m.current_A * r_s for m in measurements]
     lows = [min(e[an.rows].min(), e[ca.rows].min()) for e, (an, ca) in zip(corrected, sweeps)]
     highs = [max(e[an.rows].max(), e[ca.rows].max()) for e, (an, ca) in zip(corrected, sweeps)]

@@ -34,6 +34,8 @@ CE_CONVENTIONS = {
 }
 CYCLE_SOURCES = ("auto", "file", "discharge")
 CAPACITY_SOURCES = ("integrated", "instrument")
+CONSTANT_CURRENT_TOLERANCE = 0.05  # |I| within ±5 % of its half-cycle median counts as held constant
+MIN_CONSTANT_FRACTION = 0.5        # below this share of constant-current rows the file is not galvanostatic
 CURVE_POINTS = 400  # points kept per half-cycle curve in to_dict()
 BLIP_ROWS = 5  # a segment this long at a strong current is a half-cycle, however little charge it passes
 BLIP_CURRENT_SHARE = 0.1
@@ -207,6 +209,7 @@ class CyclingAnalysis(Result):
         return {
             "source": self.source,
             "settings": self.settings,
+            "warnings": list(self.warnings),
             "sign_convention": "discharge = negative current (Zn2+ insertion), charge = positive current",
             "coulombic_efficiency_convention": CE_CONVENTIONS[self.ce_convention],
             "mass_basis": {b: {"label": m.label(b), "mass_mg": 1000.0 * m.mass_g(b),
@@ -270,6 +273,18 @@ def segment_half_cycles(current_A: np.ndarray, rest_current_A: float) -> list[tu
     ends = np.concatenate((breaks - 1, [active.size - 1]))
     return [("discharge" if signs[s] < 0 else "charge", int(active[s]), int(active[e]))
             for s, e in zip(starts, ends)]
+
+
+def constant_current_fraction(current_A: np.ndarray, segments: list[tuple[str, int, int]]) -> float:
+    """Share of the half-cycles' rows whose |I| lies within ``CONSTANT_CURRENT_TOLERANCE`` of the
+    half-cycle's median |I|: about 1 for galvanostatic steps (less with a CV hold at the end of
+    charge), low for a cyclic voltammogram, whose current follows the sweep."""
+    held = total = 0
+    for _, a, b in segments:
+        mag = np.abs(current_A[a:b + 1])
+        held += int(np.sum(np.abs(mag / np.median(mag) - 1.0) <= CONSTANT_CURRENT_TOLERANCE))
+        total += mag.size
+    return held / total if total else 0.0
 
 
 def drop_blips(segments: list[tuple[str, int, int]], time_s: np.ndarray, current_A: np.ndarray,
@@ -441,6 +456,16 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
     if not segments:
         raise InputError(measurement.source, "no charge or discharge segment lasting > 0 s",
                          expected="galvanostatic data with at least one current step")
+    technique = measurement.technique or ""
+    if "voltam" in technique.lower() or technique.upper() == "CV":
+        raise InputError(measurement.source, f"the file records the technique '{technique}'",
+                         expected="galvanostatic charge/discharge data (use 'interstore cv analyze' for CVs)")
+    held = constant_current_fraction(i, segments)
+    warnings: list[str] = []
+    if held < MIN_CONSTANT_FRACTION:
+        warnings.append(f"{measurement.source}: the current is not held constant (only {100 * held:.0f} % of rows "
+                        f"within ±{100 * CONSTANT_CURRENT_TOLERANCE:g} % of their step current): this looks like "
+                        "a CV or a potentiostatic run; capacities and CE below assume constant-current steps")
     file_cycle = measurement.cycle
     cycles_of = _assign_cycles([s[0] for s in segments], [int(file_cycle[s[1]]) for s in segments],
                                use_file=cycles_from == "file"
@@ -454,7 +479,6 @@ def analyze_cycling(measurement: Measurement, masses: ElectrodeMasses, *,
         halves.setdefault((cyc, kind), []).append(HalfCycle(
             kind, cyc, float(np.median(np.abs(i[a:b + 1]))), float(q[-1]), e, float(t[b] - t[a]),
             q, v[a:b + 1].copy()))
-    warnings: list[str] = []
     file_numbers = [int(file_cycle[s[1]]) for s in segments]
     if cycles_of != file_numbers and len(set(file_numbers)) > 1:
         warnings.append("a cycle of the file's cycle column holds more than one discharge-charge alternation "

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..bounds import require_column_in_range
 from ..errors import InputError
 
 COLUMNS = ("time_s", "potential_V", "current_A", "cycle", "step")
@@ -88,6 +89,8 @@ def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
         if not finite.all():
             raise InputError(source, f"non-numeric or NaN value in '{col}'",
                              where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
+    require_column_in_range(source, "potential_V", frame["potential_V"].to_numpy(float), "potential_V")
+    require_column_in_range(source, "current_A", frame["current_A"].to_numpy(float), "current_A")
     t = frame["time_s"].to_numpy(float)
     back = np.flatnonzero(t[1:] < t[:-1])  # a boolean per row, not a float difference array
     if back.size:

@@ -18,7 +18,10 @@ from typing import Literal, Optional
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
                       model_validator)
 
+from ..bounds import require_distinct, require_distinct_files
 from ..errors import InputError, ManifestError
+from ..inputs import MAX_CONFIG_BYTES, read_text_input
+from ..outputs import note_input
 from ..massbasis import ElectrodeMasses
 from ..tomlconfig import validation_error
 
@@ -343,7 +346,7 @@ def load_study(path: str | Path) -> Study:
     path = Path(path)
     if not path.is_file():
         raise ManifestError(path, "manifest not found", expected="an existing study TOML file")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_text_input(path, limit_bytes=MAX_CONFIG_BYTES, what="a study TOML file")
     if not text.strip():
         raise ManifestError(path, "manifest is empty", expected="a study TOML file (see docs/study-manifest.md)")
     try:
@@ -356,7 +359,9 @@ def load_study(path: str | Path) -> Study:
         raise validation_error(exc, path, text, error=ManifestError,
                                keys_documented_in="docs/study-manifest.md") from None
     study = Study(manifest, path)
+    note_input(path)
     for key, rel in _path_fields(manifest):
+        note_input(study.resolve(rel))
         if not study.resolve(rel).is_file():
             line = next((i for i, ln in enumerate(text.splitlines(), 1) if str(rel) in ln), None)
             raise ManifestError(path, f"file not found: {study.resolve(rel)}",
@@ -367,4 +372,9 @@ def load_study(path: str | Path) -> Study:
     except InputError as exc:
         raise InputError(path, exc.problem, where="keys 'electrode.area_cm2', 'electrode.active_loading_mg_cm2'",
                          expected=exc.expected) from None
+    cvs = manifest.data.cv  # one CV per scan rate: the same file or rate twice skews every fit
+    require_distinct_files(f"{path}: key 'data.cv'", [study.resolve(f.path) for f in cvs])
+    given = [(k, f.scan_rate_mV_s) for k, f in enumerate(cvs) if f.scan_rate_mV_s is not None]
+    require_distinct(f"{path}: key 'data.cv'", [r for _, r in given], "scan_rate_mV_s",
+                     labels=[f"data.cv[{k}]" for k, _ in given])
     return study

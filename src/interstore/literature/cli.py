@@ -38,6 +38,7 @@ def network_cmd(
     from rich.progress import Progress
 
     from ..cli_support import warn
+    from ..bounds import require_distinct_files
     from ..errors import InputError
     from ..outputs import write_chunks
     from .export import network_json_chunks
@@ -51,6 +52,7 @@ def network_cmd(
     check_choice("--layout", layout, LAYOUTS)
     if out is not None and out.exists() and not out.is_dir():
         raise InputError("option --out", f"{out} is a file", expected="a folder (created if missing)")
+    require_distinct_files("exports", exports)  # a slip: every record would be read twice and dropped as a duplicate
     written: list[Path] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("keyword network", total=len(exports) + 2 + 2 * (out is not None))

@@ -152,9 +152,12 @@ def cluster_records_parts(m: KeywordMap) -> Iterator[pd.DataFrame]:
 
 
 def csv_chunks(parts) -> Iterator[str]:
-    """CSV text of consecutive DataFrames with the same columns (one header)."""
+    """CSV text of consecutive DataFrames with the same columns (one header); text cells that a
+    spreadsheet would run as formulas are defused (:func:`interstore.outputs.neutralise_formulas`)."""
+    from ..outputs import neutralise_formulas
+
     for k, part in enumerate(parts):
-        yield part.to_csv(index=False, header=k == 0)
+        yield neutralise_formulas(part).to_csv(index=False, header=k == 0)
 
 
 def vosviewer_map(m: KeywordMap) -> str:

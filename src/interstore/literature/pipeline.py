@@ -102,7 +102,7 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
     import matplotlib.pyplot as plt
 
     from ..errors import InputError
-    from ..outputs import _umask
+    from ..outputs import _umask, neutralise_formulas
     from .export import (cluster_records_parts, csv_chunks, graphml_chunks, keywords_frame, link_records_frame,
                          vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks)
     from .network import laid_out, top_subset
@@ -141,9 +141,10 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
         text("vos_network", vosviewer_network_chunks(m))
         text("vos_json", vosviewer_json_chunks(m))  # compact, as VOSviewer writes it
         text("graphml", graphml_chunks(m))
-        text("csv", [keywords_frame(m).to_csv(index=False)])
+        text("csv", [neutralise_formulas(keywords_frame(m)).to_csv(index=False)])  # CSV injection: text cells
         if m.papers is not None:
-            text("link_records", [link_records_frame(m, top_subset(m, **drawn)[1]).to_csv(index=False)])
+            text("link_records", [neutralise_formulas(link_records_frame(m, top_subset(m, **drawn)[1]))
+                                  .to_csv(index=False)])
             text("cluster_records", csv_chunks(cluster_records_parts(m)))
         written = []
         for name in sorted(p.name for p in tmp.iterdir()):

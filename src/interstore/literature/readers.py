@@ -7,13 +7,13 @@ Latin-1.  Empty, binary and unrecognised files raise :class:`InputError`.
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
+from ..inputs import HEAD_BYTES, check_input_file, decode_text, read_head, refuse_binary
 from .bibtex import read_bibtex
 from .records import Record
 from .tabular import SCOPUS, WOS_TAB, read_table
@@ -27,31 +27,12 @@ _EXTENSIONS = {".csv": "scopus-csv", ".ris": "ris", ".bib": "bibtex", ".bibtex":
 _TEXT_EXPORT = "a text export (CSV, tab-delimited, WoS plain text, RIS or BibTeX)"
 
 
-def _line_at(data: bytes, offset: int) -> str:
-    return "line " + str(data.count(b"\n", 0, offset) + 1)
-
-
 def decode(data: bytes, source: str | Path) -> str:
     """Bytes of an export → text; raises :class:`InputError` for empty or binary content."""
     if not data.strip():
         raise InputError(source, "file is empty", where="line 1", expected="a bibliographic export")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(source, f"binary content (NUL byte at offset {nul})",
-                         where=_line_at(data, nul),
-                         expected=_TEXT_EXPORT)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = data.decode("latin-1")
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n" or 0x7F <= ord(ch) < 0xA0)
-        if controls > 0.01 * len(text):
-            raise InputError(source, f"binary content (undecodable byte at offset {exc.start})",
-                             where=_line_at(data, exc.start),
-                             expected=_TEXT_EXPORT) from None
-        return text
+    refuse_binary(source, data[:HEAD_BYTES], expected=_TEXT_EXPORT, controls=False)  # a stray ESC is text
+    return decode_text(data, source)  # BOM, UTF-8, then Windows-1252 / Latin-1 with a warning
 
 
 def _first_line(text: str) -> str:
@@ -110,6 +91,9 @@ def open_export(path: str | Path, fmt: str | None = None) -> Export:
         raise InputError(path, "is a folder", expected="an export file")
     if not path.exists():
         raise InputError(path, "file not found", expected="an existing export file")
+    if path.stat().st_size:  # the size limit and a binary head before the whole file is read
+        check_input_file(path, what=_TEXT_EXPORT)
+        refuse_binary(path, read_head(path), expected=_TEXT_EXPORT, controls=False)
     text = decode(path.read_bytes(), path)
     if fmt is None:
         fmt = detect_format(path, text)

@@ -26,12 +26,14 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
     from ..outputs import save_figure, to_jsonable, write_json, write_text
     from .figures import report_figures, to_matplotlib, to_plotly
     from .html import figure_div, study_page
+    from .provenance import provenance
 
     tick = progress or (lambda stage: None)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(out, "output path exists and is not a folder", expected="a folder for the report")
     report = to_jsonable(results.to_dict())
+    report["provenance"] = provenance(results.study)  # input files with SHA-256, library versions
     specs = report_figures(results)
     written = {f"{s.key}.png": save_figure(to_matplotlib(s), out / f"{s.key}.png", crop=False) for s in specs}
     divs = {s.key: figure_div(to_plotly(s), s.key) for s in specs}

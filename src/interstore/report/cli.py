@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, stage_progress, table
+from ..cli_support import JsonOption, OutOption, console, emit, plain, stage_progress, table
 
 
 def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), see docs/study-manifest.md.")],
@@ -22,12 +22,13 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
     from ..results import rate
     from ..study import STAGES
     from .build import build_report
+    from ..outputs import after_commit, staged
 
     out = out or Path("report-output")
     with stage_progress(len(STAGES) + 1) as tick:
         written = build_report(study, out, progress=tick)
 
-    report = json.loads(written["report.json"].read_text(encoding="utf-8"))
+    report = json.loads(staged(written["report.json"]).read_text(encoding="utf-8"))
     v = report["verdict"]
     labels = report["basis_labels"]
     rates = [[rate(r["current_A_g_active"])] + [r["discharge_capacity_mAh_g"][b] for b in BASES]
@@ -42,7 +43,8 @@ def report(study: Annotated[Path, typer.Argument(help="Study manifest (TOML), se
          *([_ledger_table(report["ledger"])] if report["ledger"] else []),
          *([kinetics_table(report["cv"])] if report["cv"] else []),
          written=written.values())
-    console.print(f"report: [bold]{escape(str(written['report.html'].resolve()))}[/bold]", highlight=False)
+    html_path = written["report.html"].resolve()
+    after_commit(lambda: console.print(f"report: [bold]{escape(plain(html_path))}[/bold]", highlight=False))
 
 
 def _ledger_table(ledger: dict):

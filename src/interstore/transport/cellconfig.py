@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import ConfigError
+from ..inputs import MAX_CONFIG_BYTES, read_text_input
 from ..massbasis import ElectrodeMasses
 from ..tomlconfig import validation_error
 
@@ -178,12 +179,7 @@ def config_from_dict(data: dict, *, source: str | Path = "<config>", text: str =
 def load_cell_config(path: str | Path) -> CellConfig:
     """Read and validate a TOML simulation config."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ConfigError(path, "file not found", expected="a TOML simulation config") from None
-    except (IsADirectoryError, UnicodeDecodeError):
-        raise ConfigError(path, "not a readable UTF-8 text file", expected="a TOML simulation config") from None
+    text = read_text_input(path, limit_bytes=MAX_CONFIG_BYTES, what="a TOML simulation config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table
+from ..cli_support import JsonOption, OutOption, console, emit, parse_float_list, table, warn
 from ..constants import AVOGADRO, ROOM_TEMPERATURE, Z_ZINC
 from ..errors import InputError, require_positive
 
@@ -205,7 +205,7 @@ def profile(
         "limit the sites with --site-conc-mol-m3"]
     emit(result, json_path, *_profile_tables(result), written=written)
     for w in result["warnings"]:
-        console.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+        warn(w)
 
 
 @spacecharge_group.command("transition")

@@ -42,6 +42,7 @@ from ..errors import InputError, InterstoreWarning
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
+from .protocol_checks import check_protocol
 
 if TYPE_CHECKING:
     from ..echem.record import Measurement
@@ -637,6 +638,8 @@ def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only:
         balance = abs(delta[:, -1].sum() - passed) / abs(passed) if passed else 0.0
         to_mAh_g = config.cell.active_mass_g / m_basis / 3.6 * (1 if i_act > 0 else -1)
         by_name = {r.name: d * to_mAh_g for r, d in zip(model.reservoirs, delta)}
+        check_protocol(model, [traj.y], traj.time_s, np.full(traj.time_s.size, -i_act * model.active_mass_g),
+                       protocol=f"galvanostatic {direction} at {current:g} A/g")
         zero = np.zeros_like(traj.time_s)
         out.append(Discharge(traj.time_s, traj.potential_V, abs(i_act) * traj.time_s / 3.6
                              * config.cell.active_mass_g / m_basis, by_name.get("bulk", zero),
@@ -653,15 +656,17 @@ def _potentiostatic(config: CellConfig, segments: list[tuple[float, float, float
 
     model = build_model(config, reservoirs=reservoirs)
     y = equilibrium_state(model, v_initial_V)
-    t0, parts = 0.0, []
+    t0, parts, states = 0.0, [], []
     for k, (v_start, sweep, duration) in enumerate(segments):
         traj = run_step(model, y, Step(v_start_V=v_start, sweep_V_s=sweep), duration)
+        states.append(traj.y)
         keep = slice(0 if k == 0 else 1, None)          # segment ends are shared
         # current from the charge balance, I = −dQ_stored/dt (not amplified by stiff kinetics)
         rate = np.gradient(model.stored_C_g(traj.y).sum(axis=0), traj.time_s, edge_order=2)
         parts.append((t0 + traj.time_s[keep], traj.potential_V[keep], -rate[keep] * model.active_mass_g, k + 1))
         y, t0 = traj.y[:, -1], t0 + traj.time_s[-1]
     t = np.concatenate([p[0] for p in parts])
+    check_protocol(model, states, t, np.concatenate([p[2] for p in parts]), protocol=source)
     return from_arrays(t, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]),
                        step=np.concatenate([np.full(p[0].size, p[3]) for p in parts]),
                        cycle=np.concatenate([np.full(p[0].size, (p[3] + 1) // 2) for p in parts]),
@@ -720,7 +725,7 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     y = equilibrium_state(model, float(model.reservoirs[0].ocp(config.host.initial_stoichiometry)))
     y[model.slices[0]] = config.host.initial_stoichiometry
-    t0, parts, cycle, step = 0.0, [], 0, 0
+    t0, parts, cycle, step, states = 0.0, [], 0, 0, []
     for current in currents:
         i_active = current * m_basis / config.cell.active_mass_g
         for _ in range(int(cycles_per_rate)):
@@ -728,11 +733,13 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
             for sign, cutoff in ((1.0, config.cell.v_min_V), (-1.0, config.cell.v_max_V)):
                 step += 1
                 traj = _run_to_cutoff(model, y, sign * i_active, cutoff)[0]
+                states.append(traj.y)
                 keep = slice(0 if not parts else 1, None)
                 n = traj.time_s[keep].size
                 parts.append((t0 + traj.time_s[keep], traj.potential_V[keep],
                               np.full(n, -sign * i_active * model.active_mass_g), np.full(n, cycle), np.full(n, step)))
                 y, t0 = traj.y[:, -1], t0 + traj.time_s[-1]
     cols = [np.concatenate([p[k] for p in parts]) for k in range(5)]
+    check_protocol(model, states, cols[0], cols[2], protocol="simulated rate test")
     return from_arrays(cols[0], cols[1], cols[2], cycle=cols[3], step=cols[4], source="simulated rate test",
                        instrument="interstore simulator", active_mass_g=model.active_mass_g, technique="galvanostatic")

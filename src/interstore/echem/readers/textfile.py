@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ...inputs import check_input_file, refuse_binary
+from ...outputs import note_input
 from .columns import Column
 from .units import known_unit
 
@@ -25,13 +27,20 @@ _SNIFF_BYTES = 8192
 _BLOCK = 1 << 18
 
 
-def load_bytes(path: str | Path) -> bytes:
-    """File contents; missing, folder and empty files raise :class:`InputError`."""
-    p = Path(path)
+def _check(p: Path) -> None:
+    """Missing, folder, empty and oversized files raise :class:`InputError` (nothing is read)."""
     if not p.exists():
         raise InputError(p, "file not found", expected="an existing instrument file")
     if not p.is_file():
         raise InputError(p, "not a regular file", expected="an instrument data file")
+    check_input_file(p, what="an instrument export with a header and data rows")
+    note_input(p)
+
+
+def load_bytes(path: str | Path) -> bytes:
+    """File contents; missing, folder, empty and oversized files raise :class:`InputError`."""
+    p = Path(path)
+    _check(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -48,10 +57,9 @@ def binary(head: bytes) -> bool:
 
 
 def read_head(path: str | Path, size: int = 4096) -> bytes:
-    """The first ``size`` bytes (for recognising a format); missing or empty files raise."""
+    """The first ``size`` bytes (for recognising a format); missing, empty or oversized files raise."""
     p = Path(path)
-    if not p.is_file() or p.stat().st_size == 0:
-        load_bytes(p)  # raises the precise InputError
+    _check(p)
     with open(p, "rb") as fh:
         return fh.read(size)
 
@@ -92,7 +100,8 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
     Only the head is read here; the data rows go from the file to pandas (see :func:`read_columns`)."""
     p = Path(path)
-    read_head(p)  # missing, folder or empty: the precise InputError
+    refuse_binary(p, read_head(p, _SNIFF_BYTES),  # missing, folder, empty or binary: before reading lines
+                  expected="a text file (or the instrument's binary format with its own extension)")
     try:
         raw, complete = _read_lines(p, head_lines)
     except OSError as exc:
