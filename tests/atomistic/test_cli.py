@@ -200,7 +200,7 @@ def test_build_cli_cell_geometry(run_cli, tmp_path):
     data = json.loads(out.read_text())
     assert data["cell_lengths_A"][:2] == pytest.approx([12.3, 12.3])  # 5 × 2.46 Å graphene
     assert data["cell_angles_deg"][2] == pytest.approx(120.0)
-    assert data["n_atoms"] == 96 and data["formula"] == "C48O32V16"
+    assert data["n_atoms"] == 98 and data["formula"] == "C50O32V16"  # pristine graphene (no vacancy)
 
 
 def test_energies_cli_work_of_adhesion_from_slabs(run_cli, tmp_path):
@@ -251,4 +251,4 @@ def test_nan_threshold_is_refused_before_any_work(run_cli, tmp_path, command):
 
 def test_build_unknown_name_lists_the_names_build_takes(run_cli):
     code, _, err = run_cli("interface", "build", "foo")
-    assert code == 2 and "vo2-graphene / vo2-ti3c2" in err and "builtin:" not in err
+    assert code == 2 and "vo2-graphene / vo2-graphene-vac / vo2-ti3c2 / vo2-ti3c2tx / vo2-ruo2" in err and "builtin:" not in err

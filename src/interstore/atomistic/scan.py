@@ -29,6 +29,7 @@ from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
 from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator,
                          load_calculator, relax, single_point, single_points, zn_reference)
+from .diagnosis import diagnose
 from .limit import LimitCapacity, limit_capacity
 from .parallel import TaskRunner
 from .reversible import ReversibleLimit, check_eb_threshold, reversible_limit
@@ -141,6 +142,7 @@ class ScanResult:
             "substrate": {"energy_eV": self.substrate.energy_eV, "relax_steps": self.substrate.steps,
                           "relax_fmax_eV_A": self.substrate.fmax_eV_A, "relax_converged": self.substrate.converged},
             "adhesion": self.adhesion.to_dict(),
+            "diagnosis": diagnose(self),
             "settings": {"max_zn": self.settings.max_zn, "fmax_eV_A": self.settings.relax.fmax_eV_A,
                          "relax_steps": self.settings.relax.steps,
                          "substrate_relax_steps": self.settings.substrate_relax.steps,
