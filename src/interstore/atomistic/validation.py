@@ -36,6 +36,15 @@ Ti₃C₂: the measured a is of the terminated (Tₓ = O/OH/F) sheet; the bare
 sheet is relaxed in-plane only (out-of-plane cell fixed, vacuum) and compared
 with it, which is approximate to ~1 % (DFT: bare 3.10 Å, O-terminated 3.03 Å).
 VO₂(B) (C2/m, 24 atoms per cell) is not included yet.
+
+Measured misses (> 3 %, not van der Waals), reported in every scan and pinned
+in the tests as ``KNOWN_MISSES`` so that a change in either direction shows:
+
+- rutile VO₂ c (the V–V distance along the edge-sharing chains), CHGNet
+  +6.5 %, SevenNet-0 +3.1 %: the MPtrj data are PBE+U (U_V = 3.25 eV), which
+  localises the V 3d electron and lengthens c of the metallic rutile phase;
+- hcp Zn c, SevenNet-0 +3.6 %: PBE overestimates the c/a of Zn (weak
+  interlayer bonding of the hcp planes); CHGNet +1.1 %.
 """
 
 from __future__ import annotations
@@ -87,7 +96,10 @@ class LatticeCheck:
     def status(self) -> str:
         if self.within_tolerance:
             return "ok"
-        return f"documented exception: {self.exception}" if self.exception else f"MISSES by more than {TOLERANCE:.0%}"
+        if self.exception:
+            return f"documented exception: {self.exception}"
+        known = KNOWN_MISSES.get((self.calculator, self.member, self.parameter))
+        return f"MISSES by more than {TOLERANCE:.0%}" + (f" (known: {known})" if known else "")
 
     def to_dict(self) -> dict:
         return {"member": self.member, "parameter": self.parameter, "experiment_A": self.experiment_A,
@@ -96,6 +108,11 @@ class LatticeCheck:
                 "exception": self.exception, "status": self.status}
 
 
+KNOWN_MISSES = {
+    ("chgnet", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
+    ("sevennet-0", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
+    ("sevennet-0", "Zn", "c"): "PBE overestimates c/a of hcp Zn",
+}
 VDW = "interlayer spacing set by van der Waals forces, absent from the PBE training data"
 REFERENCES = {
     "Zn": LatticeReference("Zn", {"a": 2.6649, "c": 4.9468},
