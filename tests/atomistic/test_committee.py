@@ -84,3 +84,31 @@ def test_diagnosis_contacts_and_states_on_built_cells():
     assert interface_state(weak, {}) == "detached" and interface_state(weak, {"O–C": 2}) == "bonded"
     strong = work_of_adhesion(-10.0, -10.0, -35.0, 100.0)  # 15 eV / 100 Å² = 2.4 J/m²
     assert interface_state(strong, contacts) == "locked"
+
+
+def test_dft_files_join_as_the_reference_member(tmp_path):
+    """E_Zn = -1.25 eV/atom, E(sub) = -800 eV, E(sub + nZn) = -800 - 1.25 n + E_b with E_b = -1.0, -1.6 eV."""
+    from ase import Atoms
+    from ase.calculators.singlepoint import SinglePointCalculator
+    from ase.io import write
+
+    from interstore.atomistic.dft_binding import binding_from_files
+
+    def save(atoms, name, energy):
+        atoms = atoms.copy()
+        atoms.calc = SinglePointCalculator(atoms, energy=energy)
+        write(tmp_path / name, atoms, format="extxyz")
+        return tmp_path / name
+
+    base = build_vo2_ti3c2()
+    base.set_tags(0)
+    zn = Atoms("Zn2", positions=[[0, 0, 0], [1.33, 0.77, 2.47]], cell=[[2.665, 0, 0], [-1.33, 2.31, 0], [0, 0, 4.947]],
+               pbc=True)
+    loaded = {n: save(base + Atoms(f"Zn{n}", positions=[[1.0 + 2.5 * k, 1.0, 30.0] for k in range(n)]),
+                      f"n{n}.extxyz", -800.0 - 1.25 * n + eb) for n, eb in ((1, -1.0), (2, -1.6))}
+    dft = binding_from_files(save(base, "sub.extxyz", -800.0), save(zn, "zn.extxyz", -2.5), loaded, formula="V9O18")
+    member = Member.from_dft(dft)
+    assert member.kind == "reference" and member.eb_eV == pytest.approx((0.0, -1.0, -1.6))
+    assert member.voltage_V == pytest.approx((0.5, 0.3)) and member.n_max == 2
+    c = _committee(_member("A", [0.0, -1.2, -1.5], 2), member)
+    assert c.to_dict()["deviation_from_reference_eV"]["A"] == pytest.approx([0.0, -0.2, 0.1])

@@ -241,9 +241,11 @@ class ZnReference:
     kind: str
     energy_eV_per_atom: float
     description: str
+    lattice_A: tuple[float, float] | None = None  # relaxed hcp a, c (bulk reference only)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "energy_eV_per_atom": self.energy_eV_per_atom, "description": self.description}
+        return {"kind": self.kind, "energy_eV_per_atom": self.energy_eV_per_atom, "description": self.description,
+                "lattice_A": None if self.lattice_A is None else list(self.lattice_A)}
 
 
 ZN_REFERENCES = ("bulk", "atom")
@@ -270,4 +272,5 @@ def zn_reference(kind: str = "bulk", calculator: str = "chgnet",
     BFGS(FrechetCellFilter(zn), logfile=None).run(fmax=min(settings.fmax_eV_A, 0.02), steps=100)
     a, c = zn.cell.cellpar()[[0, 2]]
     return ZnReference("bulk", float(zn.get_potential_energy()) / len(zn),
-                       f"bulk hcp Zn per atom, {calculator}, cell relaxed (a = {a:.3f} Å, c = {c:.3f} Å)")
+                       f"bulk hcp Zn per atom, {calculator}, cell relaxed (a = {a:.3f} Å, c = {c:.3f} Å)",
+                       (float(a), float(c)))

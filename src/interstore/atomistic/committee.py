@@ -193,12 +193,3 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
     validation = validation_summary(checks) if validate else {"skipped": True}
     return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula)
 
-
-def potential_misses(result: CommitteeResult) -> dict[str, list[str]]:
-    """Per potential, the end members it misses by more than 3 % (empty lists when none)."""
-    out: dict[str, list[str]] = {m.name: [] for m in result.potentials}
-    for line in result.validation.get("misses", []):
-        calc, _, what = line.partition(": ")
-        out.setdefault(calc, []).append(what)
-    return out
-
