@@ -149,3 +149,30 @@ def test_scan_without_room_for_zn_is_an_input_error_before_any_solve():
                             sites=SiteSearch(min_distance_A=3.5))
     with pytest.raises(InputError, match="no interfacial void"):
         run_scan(build_vo2_ti3c2(), settings, name="builtin:vo2-ti3c2")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["vo2-ruo2", "vo2-ti3c2"])
+def test_ruo2_and_ti3c2_cells_give_n_max_or_a_diagnosed_reason(name):
+    """RuO2: CHGNet keeps the opened rutile interface open (no cross-interface contact) and binds the first
+    Zn (measured E_b(1) ≈ −1.6 eV, V̄ ≈ +0.8 V, converged) -> n_max >= 1.  Bare Ti3C2: either a finite n_max
+    or the first failing criterion, named with its numbers."""
+    from interstore.atomistic.diagnosis import diagnose
+    from interstore.atomistic.structures import load_structure
+
+    settings = ScanSettings(max_zn=1, relax=RelaxSettings(steps=120), substrate_relax=RelaxSettings(steps=120),
+                            sites=SiteSearch(max_sites=2))
+    r = run_scan(load_structure(f"builtin:{name}"), settings, name=name)
+    d = diagnose(r)
+    c = r.limit.criteria[0]
+    assert d["interface"] in ("detached", "bonded", "locked")
+    if d["interface"] == "locked":
+        assert r.adhesion.w_adh_J_m2 > r.adhesion.locked_above_J_m2
+    if name == "vo2-ruo2":
+        assert d["cross_interface_contacts"] == {} and d["interfacial_gap_A"] > 1.5
+        assert r.converged == [True, True] and c.eb_per_zn_eV < 0 and c.voltage_V > 0 and r.limit.n_max == 1
+    if r.limit.n_max == 0:
+        reason = d["n_max_reason"]
+        assert reason.startswith("n = 1 fails")
+        assert ("E_b/n" in reason) == (not c.eb_per_zn_ok) and ("V̄" in reason) == (not c.voltage_ok)
+        assert ("did not converge" in reason) == (c.converged is False)

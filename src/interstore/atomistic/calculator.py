@@ -120,6 +120,7 @@ def load_calculator(name: str = "chgnet"):
     # tensor-product accelerator is installed (it runs, slower); both harmless, silenced.
     warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad", category=UserWarning)
     warnings.filterwarnings("ignore", message="No tensor product accelerator", category=UserWarning)
+    warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", category=DeprecationWarning)
     if name == "chgnet":
         return _load_chgnet()
     return _load_sevennet(name)
