@@ -157,6 +157,10 @@ def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
     assert code == 2 and "optimizer" in err
     code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--locked-above", "0.1")
     assert code == 2 and "adhesion thresholds" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--calculator", "mace")
+    assert code == 2 and "calculator" in err and "sevennet-0" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ruo2", "--dft-substrate", "OUTCAR")
+    assert code == 2 and "--dft-zn-ref" in err and len(err.strip().splitlines()) == 1
 
 
 def test_scan_cli_rejects_structures_without_an_interface(run_cli, tmp_path):
