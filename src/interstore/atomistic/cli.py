@@ -186,11 +186,10 @@ def scan_cmd(
     mean ± spread, disagreement flags, lattice-constant validation, bonds, capacity."""
     from .calculator import COMMITTEE, RelaxSettings, check_calculator
     from .committee import run_committee
+    from .parallel import TaskRunner
     from .scan import ScanSettings, check_scan_input
     from .sites import SiteSearch
-    from .structures import load_structure
-
-    from .parallel import TaskRunner
+    from .structures import BUILTINS, load_structure
 
     members = tuple(calculator or COMMITTEE)
     for c in members:
@@ -206,11 +205,19 @@ def scan_cmd(
     atoms = load_structure(structure)
     check_scan_input(atoms, settings, structure)
     _announce_budget(atoms, settings, members, budget_min, workers, scheduler)
+    builtin = BUILTINS.get(structure.removeprefix("builtin:")) if structure.startswith("builtin:") else None
     result = run_committee(atoms, settings, members, name=structure, reference=reference, validate=validate,
-                           workers=workers, scheduler=scheduler, show_progress=True)
+                           closed=builtin.closed_variant if builtin else None, workers=workers, scheduler=scheduler,
+                           show_progress=True)
     payload = result.to_dict()
     for name, scan in result.scans.items():
         _print_member(name, scan)
+        if name in result.opening:
+            o = result.opening[name]
+            eb = ", ".join(f"{x:+.3f}" for x in o["eb_vs_closed_eV"][1:])
+            console.print(f"  opening: the pre-opened cell lies {o['opening_energy_eV']:+.3f} eV "
+                          f"({o['opening_energy_J_m2']:+.3f} J m⁻²) above the same interface relaxed closed; "
+                          f"E_b(n) against the closed interface: {eb} eV", highlight=False)
     written = _scan_outputs(result, out) if out is not None else []
     from .limit import limit_capacity
 

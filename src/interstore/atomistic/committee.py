@@ -18,11 +18,17 @@ error bar (mAh g⁻¹, active basis).  A DFT result (:class:`~.dft_binding.DftBi
 from VASP/QE/CP2K outputs) joins as the *reference* member: it is listed
 beside the potentials and each potential's deviation from it is reported,
 but it does not enter the mean or the spread of the potentials.
+
+Opening energy: when the cell was built pre-opened (``vo2-ruo2``) and a
+closed variant exists, each member also relaxes the closed interface and
+reports ΔE_open = E(open, relaxed) − E(closed, relaxed) (eV per cell and
+J m⁻²) and E_b(n) + ΔE_open, the binding energy against the closed
+interface: Zn that cannot pay for opening the interface does not enter it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,6 +79,7 @@ class CommitteeResult:
     formula: str
     formula_units: float
     substrate_formula: str
+    opening: dict = field(default_factory=dict)
 
     @property
     def potentials(self) -> list[Member]:
@@ -156,6 +163,7 @@ class CommitteeResult:
             "limit_capacity_mAh_g": {"basis": f"active {self.formula}", "at_min_n_max": q_low, "at_max_n_max": q_high,
                                      "n_max_per_formula_unit": [low / self.formula_units, high / self.formula_units]},
             "validation": self.validation,
+            "opening_energy": self.opening or None,
             "per_member": {k: v.to_dict() for k, v in self.scans.items()},
         }
         if self.reference is not None:
@@ -167,12 +175,13 @@ class CommitteeResult:
 
 
 def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=COMMITTEE, *, name: str = "structure",
-                  reference=None, validate: bool = True, workers: int = 1, scheduler: str | None = None,
+                  reference=None, validate: bool = True, closed=None, workers: int = 1, scheduler: str | None = None,
                   show_progress: bool = False) -> CommitteeResult:
     """Scan ``atoms`` with every potential in ``calculators``; ``reference``: a DFT result joining as reference.
 
     ``validate``: relax the end members with each potential and compare with experiment
-    (:mod:`.validation`); a potential missing an end member by more than 3 % is listed in ``validation``."""
+    (:mod:`.validation`); a potential missing an end member by more than 3 % is listed in ``validation``.
+    ``closed``: the same interface built closed (same atoms), for the opening energy (module docstring)."""
     from dataclasses import replace
 
     from .scan import _oxide_formula_units
@@ -191,5 +200,22 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
         members.append(Member.from_dft(reference))
     checks = [ch for c in calculators for ch in lattice_checks(c)] if validate else []
     validation = validation_summary(checks) if validate else {"skipped": True}
-    return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula)
+    opening = {c: opening_energy(s, closed) for c, s in scans.items()} if closed is not None else {}
+    return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula,
+                           opening)
+
+
+def opening_energy(scan: ScanResult, closed) -> dict:
+    """Relax the closed variant with the scan's potential and settings; ΔE_open and E_b(n) against it."""
+    from .adhesion import EV_PER_A2_TO_J_PER_M2, interface_area_A2
+    from .calculator import relax
+
+    if sorted(closed.get_chemical_symbols()) != sorted(scan.substrate.atoms.get_chemical_symbols()):
+        raise InputError("closed interface", "has other atoms than the scanned cell", expected="the same atoms")
+    relaxed = relax(closed, scan.settings.substrate_relax, scan.settings.calculator)
+    delta = scan.substrate.energy_eV - relaxed.energy_eV
+    return {"closed_energy_eV": relaxed.energy_eV, "closed_converged": relaxed.converged,
+            "opening_energy_eV": delta,
+            "opening_energy_J_m2": delta / interface_area_A2(closed.cell) * EV_PER_A2_TO_J_PER_M2,
+            "eb_vs_closed_eV": [e + delta if n else 0.0 for n, e in zip(scan.curve.n_zn, scan.curve.eb_eV)]}
 

@@ -216,6 +216,11 @@ class Builtin:
     bridge: str
     description: str
 
+    @property
+    def closed_variant(self):
+        """The same interface built closed (no pre-opened gap), or None: the reference for the opening energy."""
+        return build_vo2_ruo2(gap_A=0.0) if self.name == "vo2-ruo2" else None
+
     def build(self):
         return {"vo2-graphene": build_vo2_graphene, "vo2-graphene-vac": lambda: build_vo2_graphene(vacancies=2),
                 "vo2-ti3c2": build_vo2_ti3c2, "vo2-ti3c2tx": build_vo2_ti3c2tx,
