@@ -89,3 +89,16 @@ def test_energy_only_prediction_matches_full_prediction():
     full.calc.calculate(full, ["energy", "forces", "stress"], task="efsm")
     assert full.calc.results["energy"] == pytest.approx(e_only, abs=1e-4)
     assert full.calc.results["forces"].shape == (72, 3)
+
+
+def test_batched_single_points_equal_one_call_each():
+    pytest.importorskip("chgnet")
+    from interstore.atomistic.calculator import single_point, single_points
+    from interstore.atomistic.structures import build_vo2_ruo2
+
+    cells = [build_vo2_ruo2() for _ in range(3)]
+    for k, a in enumerate(cells):
+        a.rattle(0.03, seed=k)
+    batched = single_points(cells, "chgnet", batch=True)
+    assert batched == pytest.approx([single_point(a, "chgnet") for a in cells], abs=2e-4)
+    assert len(set(round(e, 4) for e in batched)) == 3  # three different cells, three energies
