@@ -112,3 +112,22 @@ def test_dft_files_join_as_the_reference_member(tmp_path):
     assert member.voltage_V == pytest.approx((0.5, 0.3)) and member.n_max == 2
     c = _committee(_member("A", [0.0, -1.2, -1.5], 2), member)
     assert c.to_dict()["deviation_from_reference_eV"]["A"] == pytest.approx([0.0, -0.2, 0.1])
+
+
+def test_report_reads_the_conservative_member_of_a_committee_scan(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    from interstore.report.build import _scan_curve
+
+    curve_a = binding_curve({1: -101.0, 2: -102.1}, -100.0, -0.2)
+    curve_b = binding_curve({1: -100.5, 2: -100.4}, -100.0, -0.2)
+    scans = {"A": SimpleNamespace(to_dict=lambda: {"binding": curve_a.to_dict(), "n_max_per_formula_unit": 1.0}),
+             "B": SimpleNamespace(to_dict=lambda: {"binding": curve_b.to_dict(), "n_max_per_formula_unit": 0.5})}
+    c = CommitteeResult("t", (_member("A", list(curve_a.eb_eV), 2), _member("B", list(curve_b.eb_eV), 1)), scans,
+                        {"skipped": True}, "V8O16", 2.0, "C25")
+    d = c.to_dict()
+    assert d["conservative_member"] == "B"
+    (tmp_path / "scan.json").write_text(json.dumps(d), encoding="utf-8")
+    curve, n_max = _scan_curve(tmp_path / "scan.json")
+    assert n_max == 0.5 and curve.eb_eV == pytest.approx(curve_b.eb_eV)

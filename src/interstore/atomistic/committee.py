@@ -154,6 +154,8 @@ class CommitteeResult:
         q_low, q_high = self.capacity_range_mAh_g()
         out = {
             "structure": self.name, "members": [m.name for m in self.potentials],
+            # the potential with the lowest n_max: what a single-number consumer (the report) should use
+            "conservative_member": min(self.potentials, key=lambda m: m.n_max).name,
             "reference_member": self.reference.name if self.reference else None,
             "n_zn": ns, "eb_eV": eb, "voltage_V": volt, "spread_eV": self.spread_eV,
             "voltage_spread_V": self.voltage_spread_V, "n_max": n_max,
