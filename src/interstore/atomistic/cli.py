@@ -340,8 +340,8 @@ def _scan_outputs(result, out: Path) -> list[Path]:
     for k, n in enumerate(payload["n_zn"]):
         row = {"n_zn": n, "eb_mean_eV": payload["eb_eV"]["committee_mean"][k], "spread_eV": payload["spread_eV"][k]}
         for m in result.members:
-            eb, _ = m.at(payload["n_zn"])
-            row[f"eb_{m.name}_eV"] = eb[k]
+            eb = dict(zip(m.n_zn, m.eb_eV))
+            row[f"eb_{m.name}_eV"] = eb.get(n)  # a DFT reference may lack some n
         rows.append(row)
     written = [write_csv(out / "interface_committee.csv", pd.DataFrame(rows))]
     for name, scan in result.scans.items():
