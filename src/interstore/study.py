@@ -219,6 +219,8 @@ def _scan_curve(path: Path):
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if "per_member" in data:  # a committee scan: the member with the lowest n_max (conservative)
+            data = data["per_member"][data["conservative_member"]]
         b = data["binding"]
         energies = {int(n): float(e) for n, e in zip(b["n_zn"], b["energy_eV"])}
         curve = binding_curve(energies, float(b["e_substrate_eV"]), float(b["e_zn_ref_eV_per_atom"]))

@@ -157,6 +157,10 @@ def test_scan_cli_rejects_bad_parameters_before_any_solve(run_cli):
     assert code == 2 and "optimizer" in err
     code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--locked-above", "0.1")
     assert code == 2 and "adhesion thresholds" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ti3c2", "--calculator", "mace")
+    assert code == 2 and "calculator" in err and "sevennet-0" in err
+    code, _, err = run_cli("interface", "scan", "builtin:vo2-ruo2", "--dft-substrate", "OUTCAR")
+    assert code == 2 and "--dft-zn-ref" in err and len(err.strip().splitlines()) == 1
 
 
 def test_scan_cli_rejects_structures_without_an_interface(run_cli, tmp_path):
@@ -200,7 +204,7 @@ def test_build_cli_cell_geometry(run_cli, tmp_path):
     data = json.loads(out.read_text())
     assert data["cell_lengths_A"][:2] == pytest.approx([12.3, 12.3])  # 5 × 2.46 Å graphene
     assert data["cell_angles_deg"][2] == pytest.approx(120.0)
-    assert data["n_atoms"] == 96 and data["formula"] == "C48O32V16"
+    assert data["n_atoms"] == 98 and data["formula"] == "C50O32V16"  # pristine graphene (no vacancy)
 
 
 def test_energies_cli_work_of_adhesion_from_slabs(run_cli, tmp_path):
@@ -251,4 +255,4 @@ def test_nan_threshold_is_refused_before_any_work(run_cli, tmp_path, command):
 
 def test_build_unknown_name_lists_the_names_build_takes(run_cli):
     code, _, err = run_cli("interface", "build", "foo")
-    assert code == 2 and "vo2-graphene / vo2-ti3c2" in err and "builtin:" not in err
+    assert code == 2 and "vo2-graphene / vo2-graphene-vac / vo2-ti3c2 / vo2-ti3c2tx / vo2-ruo2" in err and "builtin:" not in err

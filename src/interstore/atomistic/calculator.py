@@ -1,45 +1,64 @@
-"""The embedded machine-learned potential (CHGNet), relaxation and the Zn reference energy.
+"""The shipped machine-learned potentials, relaxation and the Zn reference energy.
 
-CHGNet (Deng et al., Nat. Mach. Intell. 5, 1031 (2023)) is a universal graph
-potential trained on the Materials Project relaxation trajectories (PBE/PBE+U,
-MPtrj).  Its pretrained weights ship inside the ``chgnet`` wheel and are loaded
-from there (no download); torch runs on the CPU.  torch and chgnet are
-imported only when a calculator is first requested, so the rest of
-interstore works without the ``[atomistic]`` extra.
+Members (all pretrained weights ship inside the installed wheels; nothing is
+downloaded; torch, chgnet and sevenn are imported only when a calculator is
+first requested, so the rest of interstore works without the ``[atomistic]``
+extra):
 
-Only the requested properties are predicted: single points ask for the
-energy alone (about 3× cheaper than chgnet's default energy + forces +
-stress + magnetic moments), relaxations for energy and forces.
+- ``chgnet``: CHGNet 0.3.0 (Deng et al., Nat. Mach. Intell. 5, 1031 (2023)),
+  trained on MPtrj (PBE/PBE+U).
+- ``sevennet-0``: SevenNet-0 (11 Jul 2024) (Park et al., J. Chem. Theory
+  Comput. 20, 4857 (2024)), equivariant NequIP-type network trained on MPtrj.
+- ``sevennet-l3i5``: SevenNet-l3i5, the l_max = 3, 5-interaction variant
+  (same data; ≈ 3× the cost of SevenNet-0).
 
-Relaxation: ASE FIRE (default) or BFGS on the atomic positions, stopped at
-max |F| ≤ ``fmax_eV_A`` or after ``steps``; each step moves an atom at most
-``maxstep_A``.  The defaults are deliberately cheap for a CPU.
+The models run on the GPU when torch sees one (``torch.cuda.is_available()``),
+else on the CPU with one thread.  Single points ask for the energy alone
+(CHGNet: about 3× cheaper than energy + forces + stress + magnetic moments);
+:func:`single_points` predicts a list of structures in batched calls where
+the model supports it (CHGNet) and a GPU is present.
+
+Relaxation (:class:`RelaxSettings`): ``FIRE+BFGS`` (default) runs FIRE until
+max |F| ≤ ``switch_factor``·fmax (robust far from the minimum), then BFGS to
+max |F| ≤ ``fmax_eV_A`` (fast near it), both within ``steps`` in total; each
+step moves an atom at most ``maxstep_A``.  ``cell=True`` also relaxes the
+in-plane cell vectors (ASE ``FrechetCellFilter`` with the out-of-plane
+components masked, for slab cells whose normal is z).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
 from ..errors import InputError, require_positive
 
-CALCULATORS = ("chgnet",)
-OPTIMIZERS = ("FIRE", "BFGS")
+CALCULATORS = ("chgnet", "sevennet-0", "sevennet-l3i5")
+COMMITTEE = ("chgnet", "sevennet-0")  # default committee: the two members cheap enough for a CPU scan
+OPTIMIZERS = ("FIRE+BFGS", "FIRE", "BFGS")
 ZN_HCP_A, ZN_HCP_C = 2.665, 4.947  # Å, experimental hcp Zn lattice constants (starting point)
+SLAB_CELL_MASK = (1, 1, 0, 0, 0, 1)  # Voigt xx, yy, zz, yz, xz, xy: in-plane cell only
+_SEVENNET_MODELS = {"sevennet-0": ("7net-0", "SevenNet-0 (11Jul2024)"),
+                    "sevennet-l3i5": ("7net-l3i5", "SevenNet-l3i5")}
 
 
 @dataclass(frozen=True)
 class RelaxSettings:
-    """Relaxation controls: force criterion (eV Å⁻¹), step cap, per-step displacement cap (Å)."""
+    """Relaxation controls: force criterion (eV Å⁻¹), total step cap, per-step displacement cap (Å),
+    optimizer, FIRE→BFGS switch at ``switch_factor``·fmax, and whether the in-plane cell relaxes."""
 
-    fmax_eV_A: float = 0.1
-    steps: int = 40
+    fmax_eV_A: float = 0.05
+    steps: int = 300
     maxstep_A: float = 0.2
-    optimizer: str = "FIRE"
+    optimizer: str = "FIRE+BFGS"
+    cell: bool = False
+    switch_factor: float = 3.0
 
     def __post_init__(self) -> None:
         require_positive("fmax (eV/Å)", self.fmax_eV_A)
@@ -50,17 +69,20 @@ class RelaxSettings:
             raise InputError("parameter 'relax steps'", f"got {self.steps!r}", expected="an integer >= 0")
         if self.optimizer not in OPTIMIZERS:
             raise InputError("parameter 'optimizer'", f"got {self.optimizer!r}", expected=" / ".join(OPTIMIZERS))
+        if not self.switch_factor >= 1:
+            raise InputError("parameter 'switch factor'", f"got {self.switch_factor!r}", expected=">= 1")
 
 
 @dataclass(frozen=True)
 class Relaxed:
-    """Outcome of one relaxation: final structure, energy (eV), steps taken, max |F| (eV Å⁻¹)."""
+    """Outcome of one relaxation: final structure, energy (eV), steps taken, max |F| (eV Å⁻¹), wall time (s)."""
 
     atoms: object
     energy_eV: float
     steps: int
     fmax_eV_A: float
     converged: bool
+    seconds: float = 0.0
 
 
 def check_calculator(name: str) -> str:
@@ -70,22 +92,46 @@ def check_calculator(name: str) -> str:
     return name
 
 
+def torch_device() -> str:
+    """"cuda" when torch sees a GPU, else "cpu" (torch is imported here, not at module import)."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _import_error(name: str) -> InputError:
+    return InputError(f"calculator '{name}'", "torch/chgnet/sevenn are not installed",
+                      expected="pip install 'interstore[atomistic]'")
+
+
 @lru_cache(maxsize=None)
 def load_calculator(name: str = "chgnet"):
     """The ASE calculator ``name`` (loaded once per process from the installed wheel)."""
     check_calculator(name)
+    import warnings
+
     try:
         import torch
+    except ImportError:
+        raise _import_error(name) from None
+    if torch_device() == "cpu":
+        torch.set_num_threads(1)
+    # chgnet converts a grad-tracking tensor to a scalar on every call; sevenn warns that no
+    # tensor-product accelerator is installed (it runs, slower); both harmless, silenced.
+    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad", category=UserWarning)
+    warnings.filterwarnings("ignore", message="No tensor product accelerator", category=UserWarning)
+    warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated", category=DeprecationWarning)
+    if name == "chgnet":
+        return _load_chgnet()
+    return _load_sevennet(name)
+
+
+def _load_chgnet():
+    try:
         from chgnet.model import CHGNet
         from chgnet.model.dynamics import CHGNetCalculator
     except ImportError:
-        raise InputError("calculator 'chgnet'", "torch/chgnet are not installed",
-                         expected="pip install 'interstore[atomistic]'") from None
-    import warnings
-
-    # chgnet converts a grad-tracking tensor to a scalar on every call; harmless, silenced.
-    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad", category=UserWarning)
-    torch.set_num_threads(1)
+        raise _import_error("chgnet") from None
 
     class _Calculator(CHGNetCalculator):
         """CHGNet predicting only what ASE asks for (chgnet's default, "efsm", costs 3× an energy)."""
@@ -94,7 +140,16 @@ def load_calculator(name: str = "chgnet"):
             super().calculate(atoms, properties, system_changes, task=task or chgnet_task(properties))
 
     with contextlib.redirect_stdout(io.StringIO()):  # chgnet prints banners even with verbose=False
-        return _Calculator(model=CHGNet.load(verbose=False), use_device="cpu", on_isolated_atoms="ignore")
+        return _Calculator(model=CHGNet.load(verbose=False), use_device=torch_device(), on_isolated_atoms="ignore")
+
+
+def _load_sevennet(name: str):
+    try:
+        from sevenn.calculator import SevenNetCalculator
+    except ImportError:
+        raise _import_error(name) from None
+    with contextlib.redirect_stdout(io.StringIO()):
+        return SevenNetCalculator(_SEVENNET_MODELS[name][0], device=torch_device())
 
 
 def chgnet_task(properties) -> str:
@@ -108,14 +163,19 @@ def chgnet_task(properties) -> str:
     return "efsm"
 
 
+@lru_cache(maxsize=None)
 def calculator_info(name: str = "chgnet") -> dict:
-    """Model name, weights version and package version of calculator ``name``."""
+    """Model name, weights version, package, torch version and device of calculator ``name``."""
     from importlib.metadata import version
 
     calc = load_calculator(name)
-    return {"name": name, "model": "CHGNet", "model_version": str(calc.model.version),
-            "package_version": version("chgnet"), "torch_version": version("torch"), "device": "cpu",
-            "weights": "pretrained, shipped in the chgnet wheel (MPtrj, PBE/PBE+U)"}
+    if name == "chgnet":
+        return {"name": name, "model": "CHGNet", "model_version": str(calc.model.version),
+                "package_version": version("chgnet"), "torch_version": version("torch"), "device": torch_device(),
+                "weights": "pretrained, shipped in the chgnet wheel (MPtrj, PBE/PBE+U)"}
+    return {"name": name, "model": _SEVENNET_MODELS[name][1], "model_version": _SEVENNET_MODELS[name][0],
+            "package_version": version("sevenn"), "torch_version": version("torch"), "device": torch_device(),
+            "weights": "pretrained, shipped in the sevenn wheel (MPtrj, PBE/PBE+U)"}
 
 
 def single_point(atoms, calculator: str = "chgnet") -> float:
@@ -125,18 +185,61 @@ def single_point(atoms, calculator: str = "chgnet") -> float:
     return float(a.get_potential_energy())
 
 
-def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "chgnet") -> Relaxed:
-    """Relax atomic positions (cell fixed) with the configured optimizer."""
+def single_points(structures, calculator: str = "chgnet", batch: bool | None = None,
+                  batch_size: int = 16) -> list[float]:
+    """Potential energies (eV) of many structures.
+
+    ``batch``: predict them in batched CHGNet calls; default (None) batches on a GPU only: on
+    one CPU thread a batch of 3 cells of 48–98 atoms took 0.72–1.06× the time of one call each
+    (``benchmarks/atomistic.py``), so the CPU path calls the model per structure."""
+    structures = list(structures)
+    if batch is None:
+        batch = torch_device() == "cuda"
+    if calculator != "chgnet" or not batch or len(structures) < 2:
+        return [single_point(a, calculator) for a in structures]
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    model = load_calculator("chgnet").model
+    preds = model.predict_structure([AseAtomsAdaptor.get_structure(a) for a in structures], task="e",
+                                    batch_size=batch_size)
+    per_atom = [float(p["e"]) for p in preds]  # CHGNet predicts energy per atom
+    return [e * len(a) if model.is_intensive else e for e, a in zip(per_atom, structures)]
+
+
+def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "chgnet",
+          on_step: Callable[[], None] | None = None) -> Relaxed:
+    """Relax atomic positions (and the in-plane cell if ``settings.cell``) with the configured optimizer.
+
+    ``on_step`` is called after every optimizer step (progress bars)."""
+    from ase.filters import FrechetCellFilter
     from ase.optimize import BFGS, FIRE
 
+    start = time.perf_counter()
     a = atoms.copy()
     a.calc = load_calculator(calculator)
-    opt = {"FIRE": FIRE, "BFGS": BFGS}[settings.optimizer](a, logfile=None, maxstep=settings.maxstep_A)
-    converged = bool(opt.run(fmax=settings.fmax_eV_A, steps=settings.steps))
-    fmax = float(np.linalg.norm(a.get_forces(), axis=1).max()) if len(a) else 0.0
+    target = FrechetCellFilter(a, mask=list(SLAB_CELL_MASK)) if settings.cell else a
+    stages = {"FIRE": [(FIRE, settings.fmax_eV_A)], "BFGS": [(BFGS, settings.fmax_eV_A)],
+              "FIRE+BFGS": [(FIRE, settings.switch_factor * settings.fmax_eV_A), (BFGS, settings.fmax_eV_A)]}
+    taken, converged = 0, settings.steps == 0 and _fmax(target) <= settings.fmax_eV_A
+    for optimizer, fmax in stages[settings.optimizer]:
+        if taken >= settings.steps:
+            break
+        opt = optimizer(target, logfile=None, maxstep=settings.maxstep_A)
+        if on_step is not None:
+            opt.attach(on_step, interval=1)
+        opt.run(fmax=fmax, steps=settings.steps - taken)
+        taken += int(opt.nsteps)
+    fmax_final = _fmax(target)
+    converged = converged or fmax_final <= settings.fmax_eV_A
     energy = float(a.get_potential_energy())
     a.calc = None
-    return Relaxed(a, energy, int(opt.nsteps), fmax, converged)
+    return Relaxed(a, energy, taken, fmax_final, bool(converged), time.perf_counter() - start)
+
+
+def _fmax(target) -> float:
+    """max |F| (eV Å⁻¹) over the atoms (and the cell degrees of freedom of a filter)."""
+    forces = target.get_forces()
+    return float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0
 
 
 @dataclass(frozen=True)
@@ -146,9 +249,11 @@ class ZnReference:
     kind: str
     energy_eV_per_atom: float
     description: str
+    lattice_A: tuple[float, float] | None = None  # relaxed hcp a, c (bulk reference only)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "energy_eV_per_atom": self.energy_eV_per_atom, "description": self.description}
+        return {"kind": self.kind, "energy_eV_per_atom": self.energy_eV_per_atom, "description": self.description,
+                "lattice_A": None if self.lattice_A is None else list(self.lattice_A)}
 
 
 ZN_REFERENCES = ("bulk", "atom")
@@ -175,4 +280,5 @@ def zn_reference(kind: str = "bulk", calculator: str = "chgnet",
     BFGS(FrechetCellFilter(zn), logfile=None).run(fmax=min(settings.fmax_eV_A, 0.02), steps=100)
     a, c = zn.cell.cellpar()[[0, 2]]
     return ZnReference("bulk", float(zn.get_potential_energy()) / len(zn),
-                       f"bulk hcp Zn per atom, {calculator}, cell relaxed (a = {a:.3f} Å, c = {c:.3f} Å)")
+                       f"bulk hcp Zn per atom, {calculator}, cell relaxed (a = {a:.3f} Å, c = {c:.3f} Å)",
+                       (float(a), float(c)))

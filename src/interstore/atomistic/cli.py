@@ -143,11 +143,18 @@ def _binding_figures(curve, out: Path, reference: str) -> list[Path]:
 def scan_cmd(
     structure: Annotated[str, typer.Argument(help="Structure file (CIF, POSCAR, extxyz …) or builtin:NAME.")],
     max_zn: Annotated[int, typer.Option("--max-zn", help="Largest Zn count n to load.")] = 4,
-    fmax: Annotated[float, typer.Option("--fmax", help="Relaxation force criterion (eV/Å).")] = 0.1,
-    steps: Annotated[int, typer.Option("--steps", help="Max optimizer steps per loaded/unloaded relaxation.")] = 40,
-    substrate_steps: Annotated[int, typer.Option("--substrate-steps", help="Max steps for the bare interface.")] = 150,
+    calculator: Annotated[Optional[list[str]], typer.Option(
+        "--calculator", help="Committee member (repeat): chgnet, sevennet-0, sevennet-l3i5. "
+                             "Default: chgnet and sevennet-0.")] = None,
+    fmax: Annotated[float, typer.Option("--fmax", help="Relaxation force criterion (eV/Å).")] = 0.05,
+    steps: Annotated[int, typer.Option("--steps", help="Max optimizer steps per loaded/unloaded relaxation.")] = 300,
+    substrate_steps: Annotated[int, typer.Option("--substrate-steps", help="Max steps for the bare interface.")] = 300,
+    substrate_cell: Annotated[bool, typer.Option("--substrate-cell/--fixed-cell", help="Also relax the in-plane "
+                                                 "cell of the bare interface.")] = False,
     maxstep: Annotated[float, typer.Option("--maxstep", help="Max displacement per step (Å).")] = 0.2,
-    optimizer: Annotated[str, typer.Option("--optimizer", help="FIRE or BFGS.")] = "FIRE",
+    optimizer: Annotated[str, typer.Option("--optimizer", help="FIRE+BFGS, FIRE or BFGS.")] = "FIRE+BFGS",
+    accept_unconverged: Annotated[bool, typer.Option("--accept-unconverged", help="Count loadings whose "
+                                                     "relaxation did not reach fmax towards n_max.")] = False,
     candidates: Annotated[int, typer.Option("--candidates", help="Candidate sites screened per Zn.")] = 6,
     min_clearance: Annotated[float, typer.Option("--min-clearance", help="Min void radius for a site (Å).")] = 1.5,
     site_margin: Annotated[float, typer.Option("--site-margin", help="Widen the interfacial search window "
@@ -159,48 +166,167 @@ def scan_cmd(
                                                                        "(J m⁻²).")] = 2.0,
     detaches_below: Annotated[float, typer.Option("--detaches-below", help="W_adh below this is 'too weak "
                                                                            "(detaches)' (J m⁻²).")] = 0.3,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Relax the end members with each "
+                                           "potential and compare lattice constants with experiment.")] = True,
+    dft_substrate: Annotated[Optional[Path], typer.Option("--dft-substrate", help="DFT reference member: output "
+                                                          "of the bare interface.")] = None,
+    dft_zn_ref: Annotated[Optional[Path], typer.Option("--dft-zn-ref", help="DFT reference member: Zn "
+                                                       "reference output.")] = None,
+    dft_loaded: Annotated[Optional[list[str]], typer.Option("--dft-loaded", help="DFT reference member: n=FILE "
+                                                            "per loaded cell (repeat).")] = None,
+    budget_min: Annotated[float, typer.Option("--budget-min", help="Warn before starting when the worst-case "
+                                              "scan time exceeds this (minutes).")] = 30.0,
     workers: Annotated[int, typer.Option("--workers", help="Parallel workers (dask LocalCluster) for "
                                                            "independent calculations.")] = 1,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Existing dask scheduler address.")] = None,
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:
-    """Greedy Zn loading n = 1…N with the embedded potential (CHGNet): E_b(n), V̄, bonds, n_max, capacity."""
-    from .calculator import RelaxSettings
-    from .scan import ScanSettings, run_scan
+    """Greedy Zn loading n = 1…N with a committee of shipped potentials: E_b(n), V̄, n_max per potential,
+    mean ± spread, disagreement flags, lattice-constant validation, bonds, capacity."""
+    from .calculator import COMMITTEE, RelaxSettings, check_calculator
+    from .committee import run_committee
+    from .parallel import TaskRunner
+    from .scan import ScanSettings, check_scan_input
     from .sites import SiteSearch
-    from .structures import load_structure
+    from .structures import BUILTINS, load_structure
 
+    members = tuple(calculator or COMMITTEE)
+    for c in members:
+        check_calculator(c)
+    TaskRunner(workers, scheduler, show_progress=False)  # validates --workers before anything loads
     settings = ScanSettings(max_zn=max_zn, relax=RelaxSettings(fmax, steps, maxstep, optimizer),
-                            substrate_relax=RelaxSettings(fmax, substrate_steps, maxstep, optimizer),
+                            substrate_relax=RelaxSettings(fmax, substrate_steps, maxstep, optimizer, cell=substrate_cell),
                             sites=SiteSearch(min_distance_A=min_clearance, margin_A=site_margin, max_sites=candidates),
                             zn_reference=zn_reference,
                             eb_threshold_eV=threshold, formula=formula, locked_above_J_m2=locked_above,
-                            detaches_below_J_m2=detaches_below)
+                            detaches_below_J_m2=detaches_below, accept_unconverged=accept_unconverged)
+    reference = _dft_reference(dft_substrate, dft_zn_ref, dft_loaded, formula, threshold)
     atoms = load_structure(structure)
-    result = run_scan(atoms, settings, name=structure, workers=workers, scheduler=scheduler, show_progress=True)
+    check_scan_input(atoms, settings, structure)
+    _announce_budget(atoms, settings, members, budget_min, workers, scheduler)
+    builtin = BUILTINS.get(structure.removeprefix("builtin:")) if structure.startswith("builtin:") else None
+    result = run_committee(atoms, settings, members, name=structure, reference=reference, validate=validate,
+                           closed=builtin.closed_variant if builtin else None, workers=workers, scheduler=scheduler,
+                           show_progress=True)
     payload = result.to_dict()
-    info = result.calculator
-    console.print(f"calculator: {info['model']} {info['model_version']} (chgnet {info['package_version']}, CPU); "
+    for name, scan in result.scans.items():
+        _print_member(name, scan)
+        if name in result.opening:
+            o = result.opening[name]
+            eb = ", ".join(f"{x:+.3f}" for x in o["eb_vs_closed_eV"][1:])
+            console.print(f"  opening: the pre-opened cell lies {o['opening_energy_eV']:+.3f} eV "
+                          f"({o['opening_energy_J_m2']:+.3f} J m⁻²) above the same interface relaxed closed; "
+                          f"E_b(n) against the closed interface: {eb} eV", highlight=False)
+    written = _scan_outputs(result, out) if out is not None else []
+    from .limit import limit_capacity
+
+    low = limit_capacity(result.n_max_range[0] / result.formula_units, formula,
+                         substrate_formula=result.substrate_formula)  # the committee's lower end
+    emit(payload, json_path, _committee_table(result), *_validation_tables(result), *_capacity_tables(low),
+         written=written)
+
+
+def _dft_reference(substrate, zn_ref, loaded, formula: str, threshold: float):
+    """The DFT reference member from files, or None when no --dft-* option is given."""
+    given = [x is not None and x != [] for x in (substrate, zn_ref, loaded)]
+    if not any(given):
+        return None
+    if not all(given):
+        raise InputError("options --dft-substrate/--dft-zn-ref/--dft-loaded", "only some given",
+                         expected="all three for a DFT reference member, or none")
+    from .dft_binding import binding_from_files
+
+    return binding_from_files(substrate, zn_ref, _numbered_files(loaded, "--dft-loaded"), formula=formula,
+                              eb_threshold_eV=threshold)
+
+
+def _announce_budget(atoms, settings, members, budget_min: float, workers: int, scheduler) -> None:
+    """Measure the cost per single point and per step for each member and say so before starting."""
+    from dataclasses import replace
+
+    from .scan import estimate_scan_seconds
+
+    total = 0.0
+    for c in members:
+        est = estimate_scan_seconds(atoms, replace(settings, calculator=c))
+        total += est["worst_case_s"]
+        console.print(f"{c}: {est['single_point_s']:.2f} s per single point, {est['relax_step_s']:.2f} s per "
+                      f"relaxation step ({len(atoms)} atoms); worst case {est['worst_case_relax_steps']} steps + "
+                      f"{est['worst_case_single_points']} single points ≈ {est['worst_case_s'] / 60:.1f} min")
+    parallel = workers > 1 or bool(scheduler)
+    if total > 60 * budget_min:
+        hint = "" if parallel else (" — spread the independent relaxations with --workers N (local dask cluster) "
+                                    "or --scheduler tcp://HOST:PORT, or lower --steps / --max-zn")
+        console.print(f"[yellow]budget:[/yellow] this scan may take up to {total / 60:.0f} min, more than the "
+                      f"{budget_min:g} min budget (--budget-min){hint}", highlight=False)
+
+
+def _print_member(name: str, result) -> None:
+    info, adh, cost = result.calculator, result.adhesion, result.cost
+    console.print(f"[bold]{name}[/bold]: {info['model']} (package {info['package_version']}, {info['device']}); "
                   f"Zn reference: {result.reference.description} = {result.reference.energy_eV_per_atom:.4f} eV/atom")
-    adh = result.adhesion
-    console.print(f"work of adhesion W_adh = {adh.w_adh_J_m2:.3f} J m⁻² → {adh.label}; "
-                  f"{len(result.bridges)} interfacial bridges ({', '.join(sorted(set(result.bridges.labels))) or 'none'})")
+    console.print(f"  W_adh = {adh.w_adh_J_m2:.3f} J m⁻² → {adh.label}; {len(result.bridges)} interfacial bridges "
+                  f"({', '.join(sorted(set(result.bridges.labels))) or 'none'}); n_max = {result.limit.n_max} Zn "
+                  f"per cell", highlight=False)
+    from .diagnosis import diagnose
+
+    d = diagnose(result)
+    contacts = ", ".join(f"{k}: {v}" for k, v in d["cross_interface_contacts"].items()) or "none"
+    console.print(f"  interface {d['interface']}: gap {d['interfacial_gap_A']:.2f} Å, cross-interface contacts "
+                  f"{contacts}; n_max: {d['n_max_reason']}", highlight=False)
+    sp = "n/a" if cost.get("single_point_s") is None else f"{cost['single_point_s']:.2f}"
+    step = "n/a" if cost.get("relax_step_s") is None else f"{cost['relax_step_s']:.2f}"
+    console.print(f"  cost: {cost['wall_s']:.0f} s wall, {sp} s per single point, {step} s per relaxation step "
+                  f"({cost['relax_steps']} steps)", highlight=False)
+    unconverged = [n for n, ok in enumerate(result.converged) if not ok]
+    if unconverged:
+        excluded = "accepted (--accept-unconverged)" if result.settings.accept_unconverged else "excluded from n_max"
+        console.print(f"  [yellow]unconverged[/yellow] (max |F| > {result.settings.relax.fmax_eV_A} eV/Å) at n = "
+                      f"{unconverged}: {excluded}", highlight=False)
     if result.stopped_early:
-        console.print(f"[yellow]stopped early:[/yellow] {result.stopped_early}")
-    bridge = ", ".join(sorted(set(result.bridges.labels))) or "interfacial"
-    bonds = table(f"{bridge} bridges (count, of {len(result.bridges)})",
-                  ["n Zn", "intact", "stretched", "broken", "broken after Zn removal", "relax converged"],
-                  [(s.n_zn, s.bonds_loaded.intact, s.bonds_loaded.stretched, s.bonds_loaded.broken,
-                    s.bonds_unloaded.broken, "yes" if s.loaded.converged else f"no (|F| {s.loaded.fmax_eV_A:.2f} eV/Å)")
-                   for s in result.steps])
-    console.print(result.capacity.comparison_text())
-    written = _scan_outputs(result, out, payload) if out is not None else []
-    emit(payload, json_path, _criteria_table(result.curve, result.limit), bonds,
-         *_capacity_tables(result.capacity), written=written)
+        console.print(f"  [yellow]stopped early:[/yellow] {result.stopped_early}", highlight=False)
 
 
-def _scan_outputs(result, out: Path, payload: dict) -> list[Path]:
+def _committee_table(result):
+    ns = result.n_zn
+    pots = result.potentials
+    rows = []
+    conv = {m.name: dict(zip(m.n_zn, m.converged)) for m in pots}
+    for k, n in enumerate(ns):
+        cells = []
+        for m in pots:
+            eb = m.at(ns)[0][k]
+            cells.append(f"{eb:.3f}" + ("" if conv[m.name].get(n) else " (unconverged)"))
+        volt = "" if k == 0 else f"{result.voltage_mean_V[k - 1]:.3f} ± {result.voltage_spread_V[k - 1] / 2:.3f}"
+        flag = "SIGN DISAGREES" if n in result.voltage_sign_disagreement else ""
+        rows.append((n, *cells, f"{result.eb_mean_eV[k]:.3f}", f"{result.spread_eV[k]:.3f}", volt, flag))
+    low, high = result.n_max_range
+    q_low, q_high = result.capacity_range_mAh_g()
+    nmax = ", ".join(f"{m.name} {m.n_max}" for m in result.members)
+    title = (f"Committee E_b(n) (eV, vs bulk-Zn reference of each member) — n_max: {nmax}; range {low}–{high} Zn "
+             f"per cell → {q_low:.0f}–{q_high:.0f} mAh g⁻¹ (active {result.formula})"
+             + (" — members DISAGREE on n_max" if result.n_max_disagreement else ""))
+    return table(title, ["n Zn", *[f"E_b {m.name}" for m in pots], "mean E_b", "spread (max−min)",
+                         "V̄ into n, mean ± half-spread (V)", "flag"], rows)
+
+
+def _validation_tables(result):
+    v = result.validation
+    if v.get("skipped"):
+        return []
+    rows = [(c["calculator"], c["member"], c["parameter"], c["experiment_A"], c["computed_A"],
+             f"{c['error_percent']:+.2f}", c["status"], c["source"]) for c in v["lattice"]]
+    t = table(f"Validation: end-member lattice constants vs experiment ({v['method']}); miss = |error| > "
+              f"{v['tolerance_percent']:g} %", ["potential", "end member", "param", "experiment (Å)",
+                                                 "computed (Å)", "error (%)", "status", "source"], rows)
+    if v["misses"]:
+        console.print("[yellow]potentials missing an end member by > 3 %:[/yellow] " + "; ".join(v["misses"]),
+                      highlight=False)
+    return [t]
+
+
+def _scan_outputs(result, out: Path) -> list[Path]:
     import io
 
     import pandas as pd
@@ -209,26 +335,41 @@ def _scan_outputs(result, out: Path, payload: dict) -> list[Path]:
     from ..outputs import write_csv, write_text
     from .plots import plot_bonds
 
-    frame = pd.DataFrame([{"n_zn": c["n_zn"], "eb_eV": result.curve.eb_eV[k + 1], "eb_per_zn_eV": c["eb_per_zn_eV"],
-                           "voltage_step_V": c["voltage_V"], "bridges_intact": p["bonds_loaded"]["intact"],
-                           "bridges_stretched": p["bonds_loaded"]["stretched"],
-                           "bridges_broken": p["bonds_loaded"]["broken"],
-                           "bridges_broken_after_removal": p["bonds_after_zn_removal"]["broken"],
-                           "bonds_reform": c["bonds_reform"], "passes": c["passes"]}
-                          for k, (c, p) in enumerate(zip(payload["criteria"]["criteria"], payload["per_n"]))])
-    buf = io.StringIO()
-    write(buf, result.structures, format="extxyz")
-    bridge = ", ".join(sorted(set(result.bridges.labels))) or "interfacial"
-    return [write_csv(out / "interface_scan.csv", frame),
-            write_text(out / "interface_scan_structures.extxyz", buf.getvalue()),
-            *_binding_figures(result.curve, out, result.reference.description),
-            plot_bonds(result.curve.n_zn[1:], [s.bonds_loaded.to_dict() for s in result.steps],
-                       [s.bonds_unloaded.to_dict() for s in result.steps], out / "interface_bonds.png", bridge)]
+    payload = result.to_dict()
+    rows = []
+    for k, n in enumerate(payload["n_zn"]):
+        row = {"n_zn": n, "eb_mean_eV": payload["eb_eV"]["committee_mean"][k], "spread_eV": payload["spread_eV"][k]}
+        for m in result.members:
+            eb = dict(zip(m.n_zn, m.eb_eV))
+            row[f"eb_{m.name}_eV"] = eb.get(n)  # a DFT reference may lack some n
+        rows.append(row)
+    written = [write_csv(out / "interface_committee.csv", pd.DataFrame(rows))]
+    for name, scan in result.scans.items():
+        d = payload["per_member"][name]
+        frame = pd.DataFrame([{"n_zn": c["n_zn"], "eb_eV": scan.curve.eb_eV[k + 1], "eb_per_zn_eV": c["eb_per_zn_eV"],
+                               "voltage_step_V": c["voltage_V"], "converged": c["converged"],
+                               "bridges_intact": p["bonds_loaded"]["intact"],
+                               "bridges_stretched": p["bonds_loaded"]["stretched"],
+                               "bridges_broken": p["bonds_loaded"]["broken"],
+                               "bridges_broken_after_removal": p["bonds_after_zn_removal"]["broken"],
+                               "bonds_reform": c["bonds_reform"], "passes": c["passes"]}
+                              for k, (c, p) in enumerate(zip(d["criteria"]["criteria"], d["per_n"]))])
+        buf = io.StringIO()
+        write(buf, scan.structures, format="extxyz")
+        bridge = ", ".join(sorted(set(scan.bridges.labels))) or "interfacial"
+        sub = out / name
+        written += [write_csv(sub / "interface_scan.csv", frame),
+                    write_text(sub / "interface_scan_structures.extxyz", buf.getvalue()),
+                    *_binding_figures(scan.curve, sub, scan.reference.description),
+                    plot_bonds(scan.curve.n_zn[1:], [s.bonds_loaded.to_dict() for s in scan.steps],
+                               [s.bonds_unloaded.to_dict() for s in scan.steps], sub / "interface_bonds.png", bridge)]
+    return written
 
 
 @group.command("build")
 def build_cmd(
-    name: Annotated[str, typer.Argument(help="Built-in heterostructure: vo2-graphene or vo2-ti3c2.")],
+    name: Annotated[str, typer.Argument(help="Built-in heterostructure: vo2-graphene, vo2-graphene-vac, vo2-ti3c2, "
+                                                "vo2-ti3c2tx or vo2-ruo2.")],
     json_path: JsonOption = None,
     out: OutOption = None,
 ) -> None:

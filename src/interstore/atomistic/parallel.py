@@ -9,6 +9,7 @@ whole scan.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError
@@ -41,7 +42,10 @@ class TaskRunner:
         if self.show_progress:
             from rich.progress import Progress
 
-            self._progress = Progress(transient=True)
+            from ..cli_support import console
+
+            # quiet when stdout is not a terminal (logs, CI, notebooks capturing output)
+            self._progress = Progress(transient=True, disable=not console.is_terminal)
             self._progress.start()
         return self
 
@@ -61,6 +65,18 @@ class TaskRunner:
             if task is not None:
                 self._progress.advance(task)
         if task is not None:
+            self._progress.remove_task(task)
+
+    @contextmanager
+    def steps(self, description: str, total: int) -> Iterator[Callable[[], None]]:
+        """A progress bar of ``total`` steps; the yielded function advances it by one (optimizer steps)."""
+        if self._progress is None:
+            yield lambda: None
+            return
+        task = self._progress.add_task(description, total=total)
+        try:
+            yield lambda: self._progress.advance(task)
+        finally:
             self._progress.remove_task(task)
 
     def map(self, fn: Callable, items: Sequence, description: str = "working") -> list:

@@ -8,6 +8,10 @@ For each n ≥ 1 three criteria are reported (none is hidden behind the verdict)
 3. ``bonds_reform``:   after removing the Zn and relaxing, no interfacial bond
    is left broken (``None`` when not assessed, e.g. energies from DFT files).
 
+A loading whose relaxation did not converge (``converged`` False) does not
+count towards n_max unless ``accept_unconverged`` is set: its energy is not a
+minimum, so neither its E_b nor its voltage can be trusted.
+
 n_max is the largest n such that every loading 1…n passes every assessed
 criterion (Zn fills sequentially: a loading that fails blocks the ones above).
 When every computed n passes, n_max is only a lower bound (``is_lower_bound``).
@@ -31,10 +35,13 @@ class NCriteria:
     voltage_V: float
     voltage_ok: bool
     bonds_reform: bool | None
+    converged: bool | None = None
+    accept_unconverged: bool = False
 
     @property
     def passes(self) -> bool:
-        return self.eb_per_zn_ok and self.voltage_ok and self.bonds_reform is not False
+        trusted = self.converged is not False or self.accept_unconverged
+        return self.eb_per_zn_ok and self.voltage_ok and self.bonds_reform is not False and trusted
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,9 @@ class ReversibleLimit:
             "bonds_assessed": self.bonds_assessed,
             "criteria": [{"n_zn": c.n_zn, "eb_per_zn_eV": c.eb_per_zn_eV, "eb_per_zn_ok": c.eb_per_zn_ok,
                           "voltage_V": c.voltage_V, "voltage_ok": c.voltage_ok,
-                          "bonds_reform": c.bonds_reform, "passes": c.passes} for c in self.criteria],
+                          "bonds_reform": c.bonds_reform, "converged": c.converged,
+                          "unconverged_accepted": c.accept_unconverged and c.converged is False,
+                          "passes": c.passes} for c in self.criteria],
         }
 
 
@@ -77,15 +86,19 @@ def check_eb_threshold(eb_threshold_eV: float) -> float:
 
 
 def reversible_limit(curve: BindingCurve, bonds_reform: dict[int, bool] | None = None, *,
-                     eb_threshold_eV: float = 0.0) -> ReversibleLimit:
-    """n_max and the per-n criteria from a binding curve and the bond-reformation outcome per n."""
+                     eb_threshold_eV: float = 0.0, converged: dict[int, bool] | None = None,
+                     accept_unconverged: bool = False) -> ReversibleLimit:
+    """n_max and the per-n criteria from a binding curve, the bond-reformation outcome per n and
+    whether each loaded relaxation converged (unconverged loadings block n_max unless accepted)."""
     check_eb_threshold(eb_threshold_eV)
     reform = bonds_reform or {}
+    conv = converged or {}
     criteria = []
     for k, n in enumerate(curve.n_zn[1:]):
         per_zn = curve.eb_per_zn_eV[k + 1]
         volt = curve.voltage_V[k]
-        criteria.append(NCriteria(n, per_zn, per_zn < eb_threshold_eV, volt, volt > 0, reform.get(n)))
+        criteria.append(NCriteria(n, per_zn, per_zn < eb_threshold_eV, volt, volt > 0, reform.get(n), conv.get(n),
+                                  accept_unconverged))
     n_max = 0
     for c in criteria:
         if not c.passes:

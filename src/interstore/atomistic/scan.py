@@ -2,16 +2,21 @@
 
 For n = 1 … N:
   1. find interfacial voids in the current relaxed cell (:mod:`.sites`);
-  2. single-point screen a Zn at each candidate (independent -> parallel);
+  2. single-point screen a Zn at each candidate (one batched call, or in parallel);
   3. relax the lowest one -> E(sub + nZn), bond state of the V–O–X bridges.
 Then, for every n (independent -> parallel), remove the Zn, relax again and
 check whether the broken bridges reform.  The binding curve, the per-n
 reversibility criteria, n_max, the work of adhesion of the bare interface and
-the limit capacity on every mass basis follow.
+the limit capacity on every mass basis follow.  A loading whose relaxation did
+not reach fmax is marked (``converged``) and does not count towards n_max
+unless ``accept_unconverged``.  The wall time per single point and per
+relaxation step is recorded (``cost``); :func:`estimate_scan_seconds` gives
+an upper bound before a scan starts.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +27,9 @@ from .adhesion import (DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesio
                        work_of_adhesion)
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
-from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator, relax,
-                         single_point, zn_reference)
+from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator,
+                         load_calculator, relax, single_point, single_points, zn_reference)
+from .diagnosis import diagnose
 from .limit import LimitCapacity, limit_capacity
 from .parallel import TaskRunner
 from .reversible import ReversibleLimit, check_eb_threshold, reversible_limit
@@ -37,7 +43,7 @@ class ScanSettings:
 
     max_zn: int = 4
     relax: RelaxSettings = field(default_factory=RelaxSettings)
-    substrate_relax: RelaxSettings = field(default_factory=lambda: RelaxSettings(steps=150))
+    substrate_relax: RelaxSettings = field(default_factory=RelaxSettings)
     sites: SiteSearch = field(default_factory=SiteSearch)
     zn_reference: str = "bulk"  # "bulk", "atom" or a DFT output file of a Zn-only cell
     eb_threshold_eV: float = 0.0
@@ -45,6 +51,7 @@ class ScanSettings:
     detaches_below_J_m2: float = DETACHES_BELOW_J_m2
     formula: str = "V8O16"
     calculator: str = "chgnet"
+    accept_unconverged: bool = False
 
     def __post_init__(self) -> None:
         if int(self.max_zn) != self.max_zn or not 1 <= self.max_zn <= 60:
@@ -101,6 +108,12 @@ class ScanResult:
     capacity: LimitCapacity
     settings: ScanSettings
     stopped_early: str | None
+    cost: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> list[bool]:
+        """Whether each point n = 0 (bare interface), 1, … reached fmax."""
+        return [self.substrate.converged] + [s.loaded.converged for s in self.steps]
 
     @property
     def structures(self) -> list:
@@ -118,6 +131,7 @@ class ScanResult:
             "eb_eV": list(self.curve.eb_eV),
             "eb_per_zn_eV": list(self.curve.eb_per_zn_eV),
             "voltage_V": list(self.curve.voltage_V),
+            "converged": self.converged,
             "n_max": self.limit.n_max,
             "n_max_per_formula_unit": self.limit.n_max / self.formula_units,
             "capacity_mAh_g": dict(self.capacity.capacity_mAh_g),
@@ -128,13 +142,18 @@ class ScanResult:
             "substrate": {"energy_eV": self.substrate.energy_eV, "relax_steps": self.substrate.steps,
                           "relax_fmax_eV_A": self.substrate.fmax_eV_A, "relax_converged": self.substrate.converged},
             "adhesion": self.adhesion.to_dict(),
+            "diagnosis": diagnose(self),
             "settings": {"max_zn": self.settings.max_zn, "fmax_eV_A": self.settings.relax.fmax_eV_A,
                          "relax_steps": self.settings.relax.steps,
-                         "substrate_relax_steps": self.settings.substrate_relax.steps, "maxstep_A": self.settings.relax.maxstep_A,
+                         "substrate_relax_steps": self.settings.substrate_relax.steps,
+                         "substrate_cell_relaxed": self.settings.substrate_relax.cell,
+                         "accept_unconverged": self.settings.accept_unconverged,
+                         "maxstep_A": self.settings.relax.maxstep_A,
                          "optimizer": self.settings.relax.optimizer, "candidate_sites": self.settings.sites.max_sites,
                          "site_min_distance_A": self.settings.sites.min_distance_A,
                          "eb_threshold_eV": self.settings.eb_threshold_eV},
             "stopped_early": self.stopped_early,
+            "cost": dict(self.cost),
         }
 
 
@@ -198,53 +217,109 @@ def scan_reference(settings: ScanSettings) -> ZnReference:
                        f"level of theory as the {settings.calculator} energies)")
 
 
+def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
+    """Measured cost of one single point and one relaxation step on ``atoms`` and the worst-case scan time.
+
+    Worst case: every relaxation uses all its steps (the bare interface, then per Zn the loaded
+    and the Zn-removed cell) and every candidate site is screened; a converging relaxation stops
+    earlier.  Seconds of wall time on this machine with one worker."""
+    calc = load_calculator(settings.calculator)
+    probe = atoms.copy()
+    probe.calc = calc
+    probe.get_potential_energy()  # warm-up (graph construction, lazy initialisation)
+    probe.rattle(1e-3, seed=0)  # new positions: the calculator must not answer from its cache
+    start = time.perf_counter()
+    probe.get_potential_energy()
+    t_sp = time.perf_counter() - start
+    probe.rattle(1e-3, seed=1)
+    start = time.perf_counter()
+    probe.get_forces()
+    t_step = time.perf_counter() - start
+    steps = settings.substrate_relax.steps + 2 * settings.max_zn * settings.relax.steps
+    points = settings.max_zn * settings.sites.max_sites
+    return {"single_point_s": t_sp, "relax_step_s": t_step, "worst_case_relax_steps": steps,
+            "worst_case_single_points": points, "worst_case_s": steps * t_step + points * t_sp}
+
+
 def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "structure", workers: int = 1,
              scheduler: str | None = None, show_progress: bool = False) -> ScanResult:
     """Greedy Zn loading n = 1…max_zn of ``atoms`` (tags: 1 substrate, 2 oxide); see module docstring.
 
     Inputs are checked before anything is computed; ``workers``/``scheduler`` as in :class:`TaskRunner`."""
+    check_scan_input(atoms, settings, name)
+    runner = TaskRunner(workers, scheduler, show_progress=show_progress)
+    with runner:
+        return _scan(atoms, settings, name, runner)
+
+
+def check_scan_input(atoms, settings: ScanSettings, name: str) -> None:
+    """Every check that needs no potential: no Zn yet, an interface, the formula, room for Zn."""
     if np.any(atoms.get_tags() == ZN_TAG) or "Zn" in atoms.get_chemical_symbols():
         raise InputError(name, "already contains Zn", expected="the bare interface (n = 0)")
     interface_window(atoms, source=name)  # raises unless there are substrate atoms below oxide atoms
-    units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
+    _oxide_formula_units(atoms, settings.formula)
     if len(candidate_sites(atoms, settings.sites)) == 0:
         raise InputError(name, f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å",
                          expected="an interfacial gap with room for Zn (or a smaller --min-clearance)")
-    runner = TaskRunner(workers, scheduler, show_progress=show_progress)
-    with runner:
-        return _scan(atoms, settings, name, runner, units, substrate_formula)
 
 
-def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner, units: float,
-          substrate_formula: str) -> ScanResult:
+def _screen(trials: list, calc: str, runner: TaskRunner, n: int) -> list[float]:
+    """Single-point energies of the trial cells: one batched call in-process, else on the cluster."""
+    if runner.distributed:
+        return runner.map(_energy_task, [(t, calc) for t in trials], f"screening {len(trials)} sites for Zn {n}")
+    return single_points(trials, calc)
+
+
+def _relax_tracked(atoms, settings: RelaxSettings, calc: str, runner: TaskRunner, what: str) -> Relaxed:
+    with runner.steps(f"{calc}: relaxing {what} (≤ {settings.steps} steps to {settings.fmax_eV_A} eV/Å)",
+                      settings.steps) as advance:
+        return relax(atoms, settings, calc, on_step=advance)
+
+
+def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanResult:
+    units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
     calc = settings.calculator
+    start = time.perf_counter()
     info = calculator_info(calc)
     reference = scan_reference(settings)
-    substrate = relax(atoms, settings.substrate_relax, calc)
+    substrate = _relax_tracked(atoms, settings.substrate_relax, calc, runner, "the bare interface")
     bridges = find_bridges(substrate.atoms)
     adhesion = _adhesion(substrate.atoms, settings, substrate.energy_eV)
     loaded_steps: list[tuple] = []
     current, stopped = substrate.atoms, None
-    for n in runner.track(range(1, settings.max_zn + 1), "loading Zn (screen + relax)"):
+    screen_s, screened = 0.0, 0
+    relaxations = [substrate]
+    for n in runner.track(range(1, settings.max_zn + 1), f"{calc}: loading Zn (screen + relax)"):
         sites = candidate_sites(current, settings.sites)
         if len(sites) == 0:
             stopped = f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å for Zn number {n}"
             break
         trials = [_with_zn(current, p) for p in sites]
-        energies = runner.map(_energy_task, [(t, calc) for t in trials], f"screening {len(sites)} sites for Zn {n}")
+        t0 = time.perf_counter()
+        energies = _screen(trials, calc, runner, n)
+        screen_s, screened = screen_s + time.perf_counter() - t0, screened + len(trials)
         best = int(np.argmin(energies))
-        loaded = relax(trials[best], settings.relax, calc)
+        loaded = _relax_tracked(trials[best], settings.relax, calc, runner, f"{n} Zn")
+        relaxations.append(loaded)
         loaded_steps.append((n, tuple(float(x) for x in sites[best]), len(sites), float(energies[best]), loaded))
         current = loaded.atoms
     unloaded = runner.map(_relax_task, [(_without_zn(s[4].atoms), settings.relax, calc) for s in loaded_steps],
-                          "relaxing after Zn removal")
+                          f"{calc}: relaxing after Zn removal")
+    relaxations += unloaded
     steps = tuple(ZnStep(n, site, k, e_sp, loaded, bond_state(bridges, loaded.atoms), un, bond_state(bridges, un.atoms))
                   for (n, site, k, e_sp, loaded), un in zip(loaded_steps, unloaded))
     if not steps:
         raise InputError(name, stopped or "no Zn could be placed", expected="an interfacial gap with room for Zn")
     curve = binding_curve({s.n_zn: s.loaded.energy_eV for s in steps}, substrate.energy_eV,
                           reference.energy_eV_per_atom)
-    limit = reversible_limit(curve, {s.n_zn: s.bonds_reform for s in steps}, eb_threshold_eV=settings.eb_threshold_eV)
+    limit = reversible_limit(curve, {s.n_zn: s.bonds_reform for s in steps}, eb_threshold_eV=settings.eb_threshold_eV,
+                             converged={s.n_zn: s.loaded.converged for s in steps},
+                             accept_unconverged=settings.accept_unconverged)
     capacity = limit_capacity(limit.n_max / units, settings.formula, substrate_formula=substrate_formula)
+    relax_steps = sum(r.steps for r in relaxations)
+    cost = {"wall_s": time.perf_counter() - start, "single_points": screened,
+            "single_point_s": screen_s / screened if screened else None, "relax_steps": relax_steps,
+            "relax_step_s": sum(r.seconds for r in relaxations) / relax_steps if relax_steps else None,
+            "device": info["device"], "workers": runner.workers}
     return ScanResult(name, info, reference, substrate, bridges, adhesion, steps, curve, limit, units,
-                      capacity, settings, stopped)
+                      capacity, settings, stopped, cost)

@@ -3,18 +3,40 @@
 Built-in cells (slab normal along z, substrate below the oxide, ≥ 15 Å vacuum):
 
 - ``vo2-graphene``: a 1T-type VO₂ monolayer (edge-sharing VO₆ octahedra, one V
-  plane between two O planes) strained onto a defective (rGO-like) graphene
-  supercell.  On pristine graphene the layer relaxes to a ~2.9 Å van-der-Waals
-  contact with no V–O–C bond (CHGNet); ``vacancies`` C atoms (default 2, ≥ 5 Å
-  apart) are therefore removed below V atoms, and the dangling C bind the
-  lower O of that V (relaxed: C–O ≈ 1.3 Å, V–O ≈ 2.1 Å), i.e. V–O–C bridges.
-  The lower O plane starts ``gap_A`` (default 1.4 Å) above the sheet.  Default
-  5×5 graphene (50 − 2 C) + 4×4 VO₂ (V16O32 = two V8O16 units): 96 atoms,
+  plane between two O planes) strained onto *pristine* graphene.  The lower O
+  plane starts ``gap_A`` (default 1.4 Å, C–O bonding distance) above the
+  sheet, so the potential may form V–O–C bonds or push the layer away.  With
+  CHGNet the layer relaxes to a ~2.9 Å van-der-Waals contact with no V–O–C
+  bond: the scan reports it (no bridges, W_adh) rather than hiding it.
+  Default 5×5 graphene (C50) + 4×4 VO₂ (V16O32 = two V8O16 units): 98 atoms,
   VO₂ in-plane constant 3.075 Å (≈ +5 % strain vs. ~2.93 Å for the free layer).
+- ``vo2-graphene-vac`` (stated variant, rGO-like): the same with ``vacancies``
+  C atoms (2, ≥ 5 Å apart) removed below V atoms; the dangling C bind the
+  lower O of that V (relaxed: C–O ≈ 1.3 Å, V–O ≈ 2.1 Å), i.e. V–O–C bridges
+  anchored at defects.  96 atoms.
 - ``vo2-ti3c2``: the same VO₂ layer on a bare Ti₃C₂ MXene sheet (a = 3.07 Å,
   1:1 registry).  The lower O plane sits in the hollow sites above the top Ti
   plane at the height of an O termination (``gap_A`` default 1.1 Å), giving
   V–O–Ti bridges.  Default 3×3: Ti27C18 + V9O18 = 72 atoms.
+- ``vo2-ti3c2tx``: VO₂ on terminated Ti₃C₂Tₓ.  Both faces carry terminations
+  in the hollow sites above the middle Ti plane (the site of O in Ti₃C₂O₂),
+  Ti–T 2.1 Å vertical 1.1 Å; per 3×3 face 5 O, 2 OH (O–H 0.97 Å, pointing
+  out) and 2 F (O-rich mixture; ``terminations`` changes it).  The VO₂
+  layer's lower O plane sits ``gap_A`` (default 1.9 Å, an H···O hydrogen
+  bond) above the OH hydrogens, laterally shifted so its lower O sit over the
+  termination-free hollows (above C): bonding across
+  the interface is whatever the potential makes of V–O···T contacts (no
+  V–O–Ti bridge is imposed).  Ti27C18 O14 H4 F4 + V9O18 = 94 atoms.
+- ``vo2-ruo2``: rutile VO₂(110) on rutile RuO₂(110), the rutile-on-rutile
+  construction: a RuO₂(110) slab of ``substrate_layers`` (default 2) M₂O₄
+  trilayers (experimental RuO₂ cell, Bolzan et al. 1997), stoichiometric with
+  bridging O on both faces, and above it ``oxide_layers`` (2) trilayers of the
+  same lattice with Ru → V (VO₂(R) strained to RuO₂: +9.0 % along [001],
+  −1.4 % along [1−10]), continuing the rutile stacking but opened by
+  ``gap_A`` (default 2.0 Å): the interfacial O_br–M_cus contacts (V–O–Ru
+  bridges in the closed, coherent interface) start stretched, and the
+  relaxation decides whether the interface closes (locked) or stays open.
+  2×1 surface cell (6.35 × 6.21 Å): Ru8O16 + V8O16 = 48 atoms.
 
 Atom ``tags``: 1 = substrate, 2 = oxide.  Zn added later carries tag 3.
 """
@@ -91,8 +113,9 @@ def stack(substrate, oxide, gap_A: float):
 
 
 def build_vo2_graphene(graphene_repeat: int = 5, oxide_repeat: int = 4, gap_A: float = 1.4,
-                       vacancies: int = 2):
-    """VO₂ monolayer on defective graphene (V–O–C); default 96 atoms.  See module docstring."""
+                       vacancies: int = 0):
+    """VO₂ monolayer on graphene, pristine by default (98 atoms); ``vacancies=2`` gives the
+    vacancy-anchored (rGO-like) variant, 96 atoms.  See module docstring."""
     atoms = stack(graphene_sheet(graphene_repeat),
                   vo2_layer(GRAPHENE_A * graphene_repeat / oxide_repeat, oxide_repeat), gap_A)
     del atoms[_carbons_below_vanadium(atoms, vacancies)]
@@ -123,6 +146,68 @@ def build_vo2_ti3c2(repeat: int = 3, gap_A: float = 1.1):
     return stack(ti3c2_sheet(repeat), vo2_layer(TI3C2_A, repeat), gap_A)
 
 
+TERMINATIONS = ("O", "O", "OH", "O", "F", "O", "OH", "F", "O")  # per 3×3 face, 5 O : 2 OH : 2 F
+TERMINATION_HEIGHT_A = 1.1  # Å, T plane above/below the outer Ti plane
+OH_BOND_A = 0.97
+
+
+def _terminate(sheet, repeat: int, terminations: tuple[str, ...]):
+    """Add O/OH/F in the hollow sites above the middle Ti plane (fractional 2/3, 1/3 of the
+    primitive cell) on both faces of a ``repeat``×``repeat`` Ti₃C₂ sheet."""
+    from ase import Atoms
+
+    cell = np.asarray(sheet.cell)[:2, :2] / repeat  # primitive in-plane vectors
+    z_top, z_bottom = sheet.positions[:, 2].max(), sheet.positions[:, 2].min()
+    symbols, positions = [], []
+    sites = [(i, j) for i in range(repeat) for j in range(repeat)]
+    for face, (z0, sign) in enumerate(((z_top, 1), (z_bottom, -1))):
+        for k, (i, j) in enumerate(sites):
+            t = terminations[(k + face) % len(terminations)]
+            x, y = (2 / 3 + i) * cell[0] + (1 / 3 + j) * cell[1]
+            z = z0 + sign * TERMINATION_HEIGHT_A
+            symbols.append("F" if t == "F" else "O")
+            positions.append([x, y, z])
+            if t == "OH":
+                symbols.append("H")
+                positions.append([x, y, z + sign * OH_BOND_A])
+    return sheet + Atoms(symbols, positions=positions, cell=sheet.cell, pbc=True)
+
+
+def build_vo2_ti3c2tx(repeat: int = 3, gap_A: float = 1.9, terminations: tuple[str, ...] = TERMINATIONS):
+    """VO₂ monolayer on O/OH/F-terminated Ti₃C₂Tₓ; default 94 atoms.  See module docstring."""
+    sheet = _terminate(ti3c2_sheet(repeat), repeat, terminations)
+    oxide = vo2_layer(TI3C2_A, repeat)
+    shift = (oxide.cell[0] + 2 * oxide.cell[1]) / (3 * repeat)  # lower O from the T sites to the hollows over C
+    oxide.positions[:, :2] += shift[:2]
+    oxide.wrap()
+    return stack(sheet, oxide, gap_A)
+
+
+def build_vo2_ruo2(repeat: int = 2, substrate_layers: int = 2, oxide_layers: int = 2, gap_A: float = 2.0):
+    """Rutile VO₂(110) on RuO₂(110) opened by ``gap_A``; default 48 atoms.  See module docstring."""
+    from ase.build import surface
+
+    from .validation import REFERENCES
+
+    layers = substrate_layers + oxide_layers
+    slab = surface(REFERENCES["RuO2"].build(), (1, 1, 0), layers, vacuum=VACUUM_A / 2, periodic=True)
+    sym = np.array(slab.get_chemical_symbols())
+    z = slab.positions[:, 2]
+    metal = z[sym == "Ru"]
+    top, bottom = metal.max(), metal.min()
+    bridge_height = z[(sym == "O") & (z > top + 0.5) & (z < top + 1.5)].max() - top
+    # ASE's cut leaves the on-top O of the last plane above it: move it below the first plane (bridging O)
+    slab.positions[(sym == "O") & (z > top + 1.5), 2] = bottom - bridge_height
+    planes = np.unique(np.round(metal, 2))
+    split = 0.5 * (planes[substrate_layers - 1] + planes[substrate_layers]) + 0.3  # that plane's O_br stays below
+    upper = slab.positions[:, 2] > split
+    sym[upper & (sym == "Ru")] = "V"
+    slab.set_chemical_symbols(sym)
+    slab.positions[upper, 2] += gap_A
+    sub, ox = slab[~upper].repeat((1, repeat, 1)), slab[upper].repeat((1, repeat, 1))
+    return stack(sub, ox, float(ox.positions[:, 2].min() - sub.positions[:, 2].max()))
+
+
 @dataclass(frozen=True)
 class Builtin:
     """A named built-in heterostructure: builder and the interfacial bridge it models."""
@@ -131,13 +216,25 @@ class Builtin:
     bridge: str
     description: str
 
+    @property
+    def closed_variant(self):
+        """The same interface built closed (no pre-opened gap), or None: the reference for the opening energy."""
+        return build_vo2_ruo2(gap_A=0.0) if self.name == "vo2-ruo2" else None
+
     def build(self):
-        return {"vo2-graphene": build_vo2_graphene, "vo2-ti3c2": build_vo2_ti3c2}[self.name]()
+        return {"vo2-graphene": build_vo2_graphene, "vo2-graphene-vac": lambda: build_vo2_graphene(vacancies=2),
+                "vo2-ti3c2": build_vo2_ti3c2, "vo2-ti3c2tx": build_vo2_ti3c2tx,
+                "vo2-ruo2": build_vo2_ruo2}[self.name]()
 
 
 BUILTINS = {
-    "vo2-graphene": Builtin("vo2-graphene", "V–O–C", "1T-VO2 monolayer (V16O32) on 5×5 graphene with 2 C vacancies, 96 atoms"),
+    "vo2-graphene": Builtin("vo2-graphene", "V–O–C", "1T-VO2 monolayer (V16O32) on pristine 5×5 graphene, 98 atoms"),
+    "vo2-graphene-vac": Builtin("vo2-graphene-vac", "V–O–C", "variant: 1T-VO2 monolayer (V16O32) on 5×5 graphene "
+                                                           "with 2 C vacancies anchoring V–O–C, 96 atoms"),
     "vo2-ti3c2": Builtin("vo2-ti3c2", "V–O–Ti", "1T-VO2 monolayer (V9O18) on 3×3 bare Ti3C2, 72 atoms"),
+    "vo2-ti3c2tx": Builtin("vo2-ti3c2tx", "V–O···T–Ti", "1T-VO2 monolayer (V9O18) on 3×3 Ti3C2Tx, T = 5 O, "
+                                                       "2 OH, 2 F per face, 94 atoms"),
+    "vo2-ruo2": Builtin("vo2-ruo2", "V–O–Ru", "rutile VO2(110) (V8O16) on RuO2(110) (Ru8O16), opened 2 Å, 48 atoms"),
 }
 
 

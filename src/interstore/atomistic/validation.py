@@ -1,0 +1,238 @@
+"""Validation of each potential against experiment: lattice constants of the interfaces' end members.
+
+Every end member is built from its experimental structure, its cell and
+positions relaxed with the potential (ASE ``FrechetCellFilter``, FIRE then
+BFGS, max |F| and stress-scaled cell forces ≤ 0.02 eV Å⁻¹, ≤ 150 steps), and
+each lattice parameter is compared with experiment:
+
+    error = (x_potential − x_experiment) / x_experiment          (%)
+
+A parameter off by more than ``TOLERANCE`` (3 %) is reported as a miss,
+unless it is a declared *exception*: an interlayer spacing held by van der
+Waals forces (graphite c, V₂O₅ c).  CHGNet and SevenNet learned from PBE/PBE+U
+data, which has no dispersion, so these spacings are known to come out too
+large (PBE graphite: c ≈ 8–9 Å); they are reported, never hidden, and they do
+not enter the interface energies through the in-plane cells used here.
+
+Experimental references (room temperature unless stated):
+
+==========  =======================================  ==========================================
+member      a, b, c (Å)                              source
+==========  =======================================  ==========================================
+Zn (hcp)    a 2.6649, c 4.9468                       CRC Handbook of Chemistry and Physics,
+                                                     97th ed., "Crystal structures" (Zn, 298 K)
+graphite    a 2.464, c 6.711                         Trucano & Chen, Nature 258, 136 (1975)
+VO₂ (R)     a 4.5546, c 2.8514 (360 K), u 0.3001     McWhan et al., Phys. Rev. B 10, 490 (1974)
+V₂O₅        a 11.512, b 3.564, c 4.368 (Pmmn)        Enjalbert & Galy, Acta Cryst. C42, 1467
+                                                     (1986), ICSD 60767
+ZnO         a 3.2496, c 5.2042, u 0.3819             Kisi & Elcombe, Acta Cryst. C45, 1867 (1989)
+RuO₂        a 4.4919, c 3.1066, u 0.3058             Bolzan et al., Acta Cryst. B53, 373 (1997)
+Ti₃C₂Tₓ     a 3.057 (in-plane)                       Naguib et al., Adv. Mater. 23, 4248 (2011)
+==========  =======================================  ==========================================
+
+V₂O₅: V and the vanadyl O at the reported coordinates; the chain and bridge O
+placed to reproduce the reported V–O distances (1.58, 1.78, 1.88 ×2, 2.02 Å).
+Ti₃C₂: the measured a is of the terminated (Tₓ = O/OH/F) sheet; the bare
+sheet is relaxed in-plane only (out-of-plane cell fixed, vacuum) and compared
+with it, which is approximate to ~1 % (DFT: bare 3.10 Å, O-terminated 3.03 Å).
+VO₂(B) (C2/m, 24 atoms per cell) is not included yet.
+
+Measured misses (> 3 %, not van der Waals), reported in every scan and pinned
+in the tests as ``KNOWN_MISSES`` so that a change in either direction shows:
+
+- rutile VO₂ c (the V–V distance along the edge-sharing chains), CHGNet
+  +6.5 %, SevenNet-0 +3.1 %: the MPtrj data are PBE+U (U_V = 3.25 eV), which
+  localises the V 3d electron and lengthens c of the metallic rutile phase;
+- hcp Zn c, SevenNet-0 +3.6 %: PBE overestimates the c/a of Zn (weak
+  interlayer bonding of the hcp planes); CHGNet +1.1 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+TOLERANCE = 0.03  # relative lattice-constant error above which a potential "misses" an end member
+FMAX_eV_A = 0.02
+STEPS = 150
+
+
+@dataclass(frozen=True)
+class LatticeReference:
+    """An end member: experimental lattice parameters (Å), their source, and which ones are exceptions."""
+
+    name: str
+    parameters_A: dict[str, float]
+    source: str
+    exceptions: dict[str, str]
+    in_plane_only: bool = False
+
+    def build(self):
+        return _BUILDERS[self.name](self)
+
+
+@dataclass(frozen=True)
+class LatticeCheck:
+    """One lattice parameter of one end member with one potential."""
+
+    member: str
+    parameter: str
+    experiment_A: float
+    computed_A: float
+    source: str
+    calculator: str
+    exception: str | None
+
+    @property
+    def error(self) -> float:
+        """Relative error (computed − experiment)/experiment (fraction, not %)."""
+        return (self.computed_A - self.experiment_A) / self.experiment_A
+
+    @property
+    def within_tolerance(self) -> bool:
+        return abs(self.error) <= TOLERANCE
+
+    @property
+    def status(self) -> str:
+        if self.within_tolerance:
+            return "ok"
+        if self.exception:
+            return f"documented exception: {self.exception}"
+        known = KNOWN_MISSES.get((self.calculator, self.member, self.parameter))
+        return f"MISSES by more than {TOLERANCE:.0%}" + (f" (known: {known})" if known else "")
+
+    def to_dict(self) -> dict:
+        return {"member": self.member, "parameter": self.parameter, "experiment_A": self.experiment_A,
+                "computed_A": self.computed_A, "error_percent": 100 * self.error, "source": self.source,
+                "calculator": self.calculator, "within_3_percent": self.within_tolerance,
+                "exception": self.exception, "status": self.status}
+
+
+KNOWN_MISSES = {
+    ("chgnet", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
+    ("sevennet-0", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
+    ("sevennet-0", "Zn", "c"): "PBE overestimates c/a of hcp Zn",
+}
+VDW = "interlayer spacing set by van der Waals forces, absent from the PBE training data"
+REFERENCES = {
+    "Zn": LatticeReference("Zn", {"a": 2.6649, "c": 4.9468},
+                           "CRC Handbook of Chemistry and Physics, 97th ed. (hcp Zn, 298 K)", {}),
+    "graphite": LatticeReference("graphite", {"a": 2.464, "c": 6.711},
+                                 "Trucano & Chen, Nature 258, 136 (1975)", {"c": VDW}),
+    "VO2-R": LatticeReference("VO2-R", {"a": 4.5546, "c": 2.8514},
+                              "McWhan et al., Phys. Rev. B 10, 490 (1974), rutile VO2 at 360 K", {}),
+    "V2O5": LatticeReference("V2O5", {"a": 11.512, "b": 3.564, "c": 4.368},
+                             "Enjalbert & Galy, Acta Cryst. C42, 1467 (1986), ICSD 60767", {"c": VDW}),
+    "ZnO": LatticeReference("ZnO", {"a": 3.2496, "c": 5.2042},
+                            "Kisi & Elcombe, Acta Cryst. C45, 1867 (1989), wurtzite", {}),
+    "RuO2": LatticeReference("RuO2", {"a": 4.4919, "c": 3.1066},
+                             "Bolzan et al., Acta Cryst. B53, 373 (1997), rutile", {}),
+    "Ti3C2": LatticeReference("Ti3C2", {"a": 3.057},
+                              "Naguib et al., Adv. Mater. 23, 4248 (2011), Ti3C2Tx XRD (terminated sheet)", {},
+                              in_plane_only=True),
+}
+
+
+def _crystal(symbols, basis, spacegroup, cellpar, setting=1):
+    from ase.spacegroup import crystal
+
+    return crystal(symbols, basis, spacegroup=spacegroup, cellpar=cellpar, setting=setting, primitive_cell=True)
+
+
+def _zn(ref):
+    from ase.build import bulk
+
+    return bulk("Zn", "hcp", a=ref.parameters_A["a"], c=ref.parameters_A["c"])
+
+
+def _graphite(ref):
+    p = ref.parameters_A
+    return _crystal(["C", "C"], [(0, 0, 0.25), (1 / 3, 2 / 3, 0.25)], 194, [p["a"], p["a"], p["c"], 90, 90, 120])
+
+
+def _rutile(metal: str, u: float):
+    def build(ref):
+        p = ref.parameters_A
+        return _crystal([metal, "O"], [(0, 0, 0), (u, u, 0)], 136, [p["a"], p["a"], p["c"], 90, 90, 90])
+    return build
+
+
+def _v2o5(ref):
+    p = ref.parameters_A
+    return _crystal(["V", "O", "O", "O"], [(0.10118, 0.25, 0.89226), (0.10430, 0.25, 0.53086), (-0.07, 0.25, 0.0),
+                                           (0.25, 0.25, -0.003)], 59, [p["a"], p["b"], p["c"], 90, 90, 90], setting=2)
+
+
+def _zno(ref):
+    p = ref.parameters_A
+    return _crystal(["Zn", "O"], [(1 / 3, 2 / 3, 0), (1 / 3, 2 / 3, 0.3819)], 186, [p["a"], p["a"], p["c"], 90, 90, 120])
+
+
+def _ti3c2(ref):
+    from .structures import ti3c2_sheet
+
+    sheet = ti3c2_sheet(1)
+    sheet.set_cell([ref.parameters_A["a"] / sheet.cell.lengths()[0] * v if k < 2 else v
+                    for k, v in enumerate(sheet.cell)], scale_atoms=True)
+    return sheet
+
+
+_BUILDERS = {"Zn": _zn, "graphite": _graphite, "VO2-R": _rutile("V", 0.3001), "V2O5": _v2o5, "ZnO": _zno,
+             "RuO2": _rutile("Ru", 0.3058), "Ti3C2": _ti3c2}
+
+
+def _lattice_parameters(atoms, ref: LatticeReference) -> dict[str, float]:
+    lengths = atoms.cell.lengths()
+    if ref.name in ("V2O5",):
+        return dict(zip("abc", (float(x) for x in lengths)))
+    return {"a": float(lengths[0]), **({"c": float(lengths[2])} if "c" in ref.parameters_A else {})}
+
+
+def relax_cell(atoms, calculator: str, in_plane_only: bool = False):
+    """Relax cell and positions of a bulk crystal (or only the in-plane cell of a sheet)."""
+    from ase.filters import FrechetCellFilter
+    from ase.optimize import BFGS, FIRE
+
+    from .calculator import SLAB_CELL_MASK, load_calculator
+
+    a = atoms.copy()
+    a.calc = load_calculator(calculator)
+    target = FrechetCellFilter(a, mask=list(SLAB_CELL_MASK) if in_plane_only else None)
+    FIRE(target, logfile=None).run(fmax=5 * FMAX_eV_A, steps=STEPS // 2)
+    BFGS(target, logfile=None).run(fmax=FMAX_eV_A, steps=STEPS // 2)
+    return a
+
+
+@lru_cache(maxsize=None)
+def lattice_checks(calculator: str, members: tuple[str, ...] = tuple(REFERENCES)) -> tuple[LatticeCheck, ...]:
+    """Relax every end member with ``calculator`` and compare its lattice parameters with experiment."""
+    out = []
+    for name in members:
+        ref = REFERENCES[name]
+        relaxed = relax_cell(ref.build(), calculator, ref.in_plane_only)
+        computed = _lattice_parameters(relaxed, ref)
+        for key, exp in ref.parameters_A.items():
+            out.append(LatticeCheck(name, key, exp, computed[key], ref.source, calculator, ref.exceptions.get(key)))
+    return tuple(out)
+
+
+def misses(checks) -> list[LatticeCheck]:
+    """Checks outside the 3 % tolerance that are not documented exceptions."""
+    return [c for c in checks if not c.within_tolerance and not c.exception]
+
+
+def validation_summary(checks) -> dict:
+    """JSON-ready summary: every check, the worst |error| per potential and the misses."""
+    checks = list(checks)
+    by_calc: dict[str, list] = {}
+    for c in checks:
+        by_calc.setdefault(c.calculator, []).append(c)
+    return {"tolerance_percent": 100 * TOLERANCE,
+            "lattice": [c.to_dict() for c in checks],
+            "max_abs_error_percent": {k: float(max(abs(100 * c.error) for c in v if not c.exception))
+                                      for k, v in by_calc.items()},
+            "misses": [f"{c.calculator}: {c.member} {c.parameter} off by {100 * c.error:+.1f} %"
+                       for c in misses(checks)],
+            "method": f"cell + positions relaxed (FrechetCellFilter, FIRE then BFGS, fmax {FMAX_eV_A} eV/Å, "
+                      f"≤ {STEPS} steps)"}
+
