@@ -18,8 +18,10 @@ DEMO = HERE.parent / "examples" / "demo_study"
 
 def _interstore(*args, env_extra=None, timeout=120, rss_file=None):
     env = dict(os.environ, PYTHONPATH=str(SRC), OMP_NUM_THREADS="1", **(env_extra or {}))
-    record = ("import atexit, resource\natexit.register(lambda: open(%r, 'w').write("
-              "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n" % str(rss_file)) if rss_file else ""
+    # VmHWM: the peak RSS of this process image alone (ru_maxrss would carry the forking pytest
+    # process's own peak across exec, e.g. after the torch tests)
+    record = ("import atexit, re\natexit.register(lambda: open(%r, 'w').write(re.search(r'VmHWM:\\s+(\\d+)', "
+              "open('/proc/self/status').read()).group(1)))\n" % str(rss_file)) if rss_file else ""
     code = f"import sys\n{record}from interstore.cli import main\nsys.exit(main())\n"
     return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, env=env)
@@ -47,7 +49,7 @@ def _peak_rss_mib_of(*args, env_extra=None):
     with tempfile.TemporaryDirectory() as tmp:
         rss = Path(tmp) / "rss"
         res = _interstore(*args, env_extra=env_extra, rss_file=rss)
-        return res, int(rss.read_text()) / 1024  # ru_maxrss is in KiB on Linux
+        return res, int(rss.read_text()) / 1024  # VmHWM is in kB
 
 
 @pytest.mark.parametrize("name", ["zeros.csv", "zeros.mpt", "zeros.txt"])

@@ -118,7 +118,7 @@ def test_report_reads_the_conservative_member_of_a_committee_scan(tmp_path):
     import json
     from types import SimpleNamespace
 
-    from interstore.report.build import _scan_curve
+    from interstore.study import _scan_curve
 
     curve_a = binding_curve({1: -101.0, 2: -102.1}, -100.0, -0.2)
     curve_b = binding_curve({1: -100.5, 2: -100.4}, -100.0, -0.2)
