@@ -21,7 +21,7 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
                      active_mass_g: float | None = None, scan_rate_mV_s: float | None = None) -> Measurement:
     """Read one instrument file into a :class:`Measurement` (time_s, potential_V, current_A, cycle, step).
 
-    ``instrument`` forces a format (biologic, neware, chi, gamry, csv); ``columns`` maps
+    ``instrument`` forces a format (one of :data:`INSTRUMENTS`); ``columns`` maps
     keys (time, potential, current, cycle, step, capacity) to header names; ``active_mass_g``
     is stored on the record (g of active oxide).  ``scan_rate_mV_s`` (a CV's v, mV/s) is
     stored in place of the file's own and lets a table of potential and current without a

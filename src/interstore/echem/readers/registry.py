@@ -9,7 +9,8 @@ content"), and ``--instrument`` narrows the choice to that instrument's entries.
 
 >>> from interstore.echem.readers.registry import FORMATS, find_format
 >>> [f.name for f in FORMATS]      # doctest: +SKIP
-['ec-lab-sidecar', 'biologic-mpr', 'biologic-mpt', 'neware-nda', 'neware-ndax', 'gamry-dta', 'chi-text', 'csv']
+['ec-lab-sidecar', 'biologic-mpr', 'biologic-mpt', 'neware-nda', 'neware-ndax', 'gamry-dta', 'arbin-res', ...,
+ 'cycler-xlsx', 'chi-text', 'csv']
 """
 
 from __future__ import annotations
