@@ -91,18 +91,18 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
     """Write the map (HTML, PNG, SVG), its overlay by publication year and its density view (HTML,
     PNG, SVG each), VOSviewer map + network + JSON, GraphML and CSV into ``out`` as one set.
 
-    Every file is first written into a hidden temporary folder inside ``out``; only when all
-    of them are complete are they moved into place (``os.replace``), so a failure leaves no
-    partial set and no half-written file.  Large files are streamed, never held whole."""
-    import os
-    import shutil
-    import tempfile
+    The files are written through :mod:`interstore.outputs` as one output set (the running
+    command's, else one opened here): staged privately and moved into place only when every one
+    is complete, so a failure leaves no partial set.  Large files are streamed, never held whole."""
+    import io
+    from contextlib import nullcontext
 
     import matplotlib
     import matplotlib.pyplot as plt
 
     from ..errors import InputError
-    from ..outputs import _umask, neutralise_formulas
+    from ..fonts import use_fallback_fonts
+    from ..outputs import active_output_set, neutralise_formulas, output_set, write_bytes, write_chunks
     from .export import (cluster_records_parts, csv_chunks, graphml_chunks, keywords_frame, link_records_frame,
                          vosviewer_json_chunks, vosviewer_map, vosviewer_network_chunks)
     from .network import laid_out, top_subset
@@ -113,21 +113,21 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
     if out.exists() and not out.is_dir():
         raise InputError(out, "is a file", expected="a folder (created if missing) for the outputs")
     m = laid_out(m, layout)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out, prefix=".interstore-"))
-    mode = 0o666 & ~_umask()
+    written: list[Path] = []
 
     def text(kind: str, chunks) -> None:
-        with open(tmp / OUTPUT_FILES[kind], "w", encoding="utf-8", newline="") as fh:
-            fh.writelines(chunks)
+        written.append(write_chunks(out / OUTPUT_FILES[kind], chunks))
 
     def figure(prefix: str, fig) -> None:
+        use_fallback_fonts(fig)  # CJK and other non-Latin keywords without boxes
         with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text editable and searchable
             for kind in ("png", "svg"):
-                fig.savefig(tmp / OUTPUT_FILES[prefix + kind], dpi=200, bbox_inches="tight")
+                buf = io.BytesIO()
+                fig.savefig(buf, format=kind, dpi=200, bbox_inches="tight")
+                written.append(write_bytes(out / OUTPUT_FILES[prefix + kind], buf.getvalue()))
         plt.close(fig)
 
-    try:
+    with nullcontext() if active_output_set() is not None else output_set():
         drawn = {"max_nodes": max_nodes, "max_links": max_links}
         text("html", [network_html(m, **drawn)])
         figure("", network_figure(m, **drawn))
@@ -146,13 +146,6 @@ def write_network_files(m: KeywordMap, out: str | Path, *, max_nodes: int = 300,
             text("link_records", [neutralise_formulas(link_records_frame(m, top_subset(m, **drawn)[1]))
                                   .to_csv(index=False)])
             text("cluster_records", csv_chunks(cluster_records_parts(m)))
-        written = []
-        for name in sorted(p.name for p in tmp.iterdir()):
-            os.chmod(tmp / name, mode)
-            os.replace(tmp / name, out / name)
-            written.append(out / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     if on_stage is not None:
         on_stage("wrote VOSviewer, GraphML and CSV files")
-    return written
+    return sorted(written)
