@@ -9,7 +9,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 
 from .fit import FitResult, RateData
-from .plots_simulation import _VARIANT_STYLE
+from .plots_simulation import VARIANT_STYLE
 
 
 def fit_figure(data: RateData, fits: Sequence[FitResult], *, axes=None, title: str = "") -> Figure:
@@ -26,7 +26,7 @@ def fit_figure(data: RateData, fits: Sequence[FitResult], *, axes=None, title: s
     top.errorbar(data.current_A_g, data.capacity_mAh_g, yerr=data.sigma_mAh_g, fmt="ko", capsize=3,
                  label="measured ± σ", zorder=3)
     for f in fits:
-        color, marker, label = _VARIANT_STYLE.get(f.model, ("k", ".", f.model))
+        color, marker, label = VARIANT_STYLE.get(f.model, ("k", ".", f.model))
         top.plot(f.current_A_g, f.predicted_mAh_g, color=color, marker=marker, mfc="none",
                  label=f"{label}: χ² = {f.chi2:.3g}, BIC = {f.bic:.3g}")
         bottom.plot(f.current_A_g, f.residual_sigma, color=color, marker=marker, mfc="none")

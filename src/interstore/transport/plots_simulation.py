@@ -14,8 +14,10 @@ from .designmap import DesignMap
 from .electrode import Discharge
 from .ragone import RagoneCurve
 
-_VARIANT_STYLE = {"heterostructure": ("tab:red", "o", "heterostructure (bulk + interface)"),
-                  "bulk_only": ("tab:blue", "s", "bulk only (no interface storage)")}
+VARIANT_STYLE = {  # model variant -> (colour, marker, legend label), shared by the Ragone and fit figures
+    "heterostructure": ("tab:red", "o", "heterostructure (bulk + interface)"),
+    "bulk_only": ("tab:blue", "s", "bulk only (no interface storage)"),
+}
 
 
 def discharge_figure(discharges: Sequence[Discharge], title: str = "") -> Figure:
@@ -44,7 +46,7 @@ def ragone_figure(curves: Sequence[RagoneCurve], title: str = "") -> Figure:
 
 def draw_ragone(ax, curve: RagoneCurve):
     """Add one Ragone curve (energy vs mean power, log–log, styled by variant) to ``ax`` and return it."""
-    color, marker, label = _VARIANT_STYLE.get(curve.variant, ("k", ".", curve.variant))
+    color, marker, label = VARIANT_STYLE.get(curve.variant, ("k", ".", curve.variant))
     p, e = curve.column("power_W_kg"), curve.column("energy_Wh_kg")
     ok = (p > 0) & (e > 0)
     ax.loglog(p[ok], e[ok], marker=marker, color=color, label=label)
