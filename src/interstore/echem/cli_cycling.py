@@ -370,11 +370,14 @@ def gitt_analyze(
         "median D of valid pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
         ("pulse", "depth (0–1)", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
         _shown(rows)), table(
-        "Pulse start t0 of the √t fit (--start-time " + start_time + ") and its effect on D",
+        f"Pulse start t0 of the √t fit (--start-time {start_time}): {result['t0_summary']}"
+        + ("" if "step_time_s" in measurement.data else "; the file records no step time")
+        + " — and its effect on D",
         ("pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D with t0 = 1st sample (cm² s⁻¹)",
          "D ratio (1st sample / t0)"),
         _shown([(p["pulse"], p["t0_method"], p["t0_s"], p["t0_offset_s"], f"{p['D_first_sample_origin_cm2_s']:.3g}",
                  f"{p['D_first_sample_origin_cm2_s'] / p['D_cm2_s']:.3g}") for p in result["pulses"]])),
+        *[f"pulse {p['pulse']}: {p['t0_note']}" for p in result["pulses"] if p["t0_note"]],
         written=written)
 
 

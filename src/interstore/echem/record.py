@@ -9,6 +9,12 @@ Every reader returns a :class:`Measurement`.  Units live in the column names:
 ``cycle``        cycle index (int, starting at 1; 1 if unknown)
 ``step``         step / segment index (int; changes when the programme step changes)
 ==============  ======================================================
+
+Optional columns: ``capacity_mAh`` (the cycler's own charge counter) and ``step_time_s``
+(time since the programme step began, s, as the instrument logs it: Arbin, Maccor,
+Neware, BaSyTec, Novonix, LAND exports; :mod:`.gitt` takes each pulse's current switch
+from it).  Formats that log only the total time (BioLogic, whose ``Ns`` numbers the steps)
+leave ``step_time_s`` out rather than reconstructing it from the first sample of each step.
 """
 
 from __future__ import annotations
