@@ -37,15 +37,16 @@ QUANTITY = {
 }
 MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity", "charge_capacity",
                     "discharge_capacity", "step_time")
-IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase")  # Z′, Z″ or else |Z|, phase
+IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase",  # Z′, Z″ or else |Z|, phase
+                  "potential")  # the DC potential of each row, when logged
 IMPEDANCE_REQUIRED = ("frequency",)  # plus one of the pairs, checked by _impedance_pair
-MAPPING_KEYS = MEASUREMENT_KEYS + IMPEDANCE_KEYS
+MAPPING_KEYS = MEASUREMENT_KEYS + tuple(k for k in IMPEDANCE_KEYS if k not in MEASUREMENT_KEYS)
 
 # Header names (normalised by :func:`_normalise_name`) in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
     "time": ("total time", "cumulative time", "test time", "elapsed time", "relative time", "run time", "time", "t"),
     "potential": ("ewe", "ecell", "potential", "voltage", "cell potential", "cell voltage",
-                  "working electrode potential", "we potential", "e", "vf", "u", "v"),
+                  "working electrode potential", "we potential", "e", "vf", "u", "v", "vdc"),
     "current": ("i", "current", "im", "cell current"),
     "cycle": ("cycle number", "cycle", "cycle index", "cycle count", "cycle no", "cycle id"),
     "step": ("ns", "step", "step index", "step number", "step no", "segment"),
@@ -277,15 +278,19 @@ def build_measurement(values: dict[str, np.ndarray], source: str, instrument: st
     return Measurement(frame, source=source, instrument=instrument, extra=extra, **meta)
 
 
-def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str) -> ImpedanceSpectrum:
+def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str,
+                   reference_electrode: str | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from converted frequency and Z′, Z″ columns, or
-    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ).  Rows at exactly 0 Hz (time-domain
-    rows between the sweeps of EC-Lab GEIS and Parstat exports) are dropped and counted."""
+    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ), with the DC ``potential`` of each row
+    when the file logs one.  Rows at exactly 0 Hz (time-domain rows between the sweeps of
+    EC-Lab GEIS and Parstat exports) are dropped and counted."""
     if "z_real" in values:
         z = np.asarray(values["z_real"], float) + 1j * np.asarray(values["z_imag"], float)
     else:
         z = np.asarray(values["z_modulus"], float) * np.exp(1j * np.radians(np.asarray(values["phase"], float)))
     frequency = np.asarray(values["frequency"], float)
     keep = frequency != 0
+    potential = np.asarray(values["potential"], float)[keep] if "potential" in values else None
     return ImpedanceSpectrum(frequency[keep], z.real[keep], z.imag[keep], source=source, instrument=instrument,
-                             zero_frequency_rows_dropped=int(keep.size - keep.sum()))
+                             zero_frequency_rows_dropped=int(keep.size - keep.sum()), potential_V=potential,
+                             reference_electrode=reference_electrode)
