@@ -224,3 +224,28 @@ def test_step_time_start_bounds():
     assert step_time_start(t, np.array([0, 1, 2, 0.3, 1.3]), step, 3) == pytest.approx(2.2)
     assert step_time_start(t, np.array([0, 1, 2, 0.6, 1.6]), step, 4) is None   # 1.9 s: before the last step-1 sample
     assert step_time_start(t, np.array([0, 1, 2, 0.0, 1.0]), step, 4) == pytest.approx(2.5)  # first record at 0 s
+
+
+def test_gitt_on_a_real_neware_file_takes_t0_from_its_step_time(real):
+    """test_2.ndax is a rest / constant-current / rest … record: every current step after a rest is a
+    'pulse' to GITT.  Each t0 comes from the step time and equals the wall-clock stamp of the step's
+    first record (NewareNDA's Timestamp, independent of the step time) within 1 ms."""
+    path = real("neware/test_2.ndax")
+    m = read_measurement(path)
+    res = analyze_gitt(m, GittGeometry.from_length(1e-4))
+    assert len(res.pulses) == 107 and res.t0_counts() == {"step-time": 107}
+    stamp = newarenda(path)["Timestamp"]
+    since_start = (stamp - stamp.iloc[0]).dt.total_seconds().to_numpy()
+    first = [int(np.flatnonzero(m.time_s == p.start_s)[-1]) for p in res.pulses]  # each pulse's first sample
+    assert np.array([p.t0_s for p in res.pulses]) == pytest.approx(since_start[first], abs=1e-3)
+    assert all(p.t0_offset_s == 0.0 for p in res.pulses)  # BTS logs a record at the switch itself
+
+
+def test_a_missing_step_time_for_one_step_is_said():
+    data = titration(0.9, step_time=True)
+    data.data.loc[data.step == 2, "step_time_s"] = np.nan               # the first pulse's step
+    res = analyze_gitt(data, GittGeometry.from_length(L), pulse_s=TAU)
+    assert [p.t0_method for p in res.pulses] == ["fit", "step-time"]
+    assert res.pulses[0].t0_note == "no step time in the file for this step: t0 fitted instead"
+    assert res.t0_summary() == ("t0 from the instrument's step time (1 of 2 pulses), "
+                                "the fit of E = E0 + b√(t − t0) (1 of 2 pulses)")

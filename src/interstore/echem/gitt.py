@@ -353,7 +353,9 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         method, note = ("fit" if method == "auto" else method), ""
         t0 = step_time_start(t, step_time, measurement.step, a) if method == "step-time" else None
         if method == "step-time" and t0 is None:
-            method, note = "fit", (f"step time {step_time[a]:.6g} s at t = {t[a]:.6g} s does not fall after the "
+            method, note = "fit", ("no step time in the file for this step: t0 fitted instead"
+                                   if not np.isfinite(step_time[a]) else
+                                   f"step time {step_time[a]:.6g} s at t = {t[a]:.6g} s does not fall after the "
                                    "previous step's last sample: t0 fitted instead")
         if t0 is None:
             t0 = (fitted_start_time(t[a:b + 1], v[a:b + 1], float(t[a - 1])) if method == "fit" else float(t[a]))
