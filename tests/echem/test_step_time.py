@@ -158,6 +158,15 @@ def test_step_time_in_the_cycler_layouts(tmp_path):
     assert excel.read_excel(f).data["step_time_s"].tolist() == [0.0, 1800.0, 3600.0, 1800.0]  # 'Time' clock
 
 
+def test_battery_data_format_step_time(tmp_path):
+    """A BDF table with the optional 'Step Time / s' column (the real csv/batmo_bdf.csv has none)."""
+    f = tmp_path / "bdf.csv"
+    f.write_text("Test Time / h,Step Time / s,Current / A,Voltage / V,Step Index / 1,Cycle Count / 1\n"
+                 "0.0,0,0,3.3,1,1\n0.5,1800,0.1,3.4,1,1\n0.75,900,-0.1,3.2,2,1\n")
+    m = read_measurement(f)
+    assert m.time_s.tolist() == [0.0, 1800.0, 2700.0] and m.data["step_time_s"].tolist() == [0.0, 1800.0, 900.0]
+
+
 def test_arbin_xlsx_step_time(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
