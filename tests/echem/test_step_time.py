@@ -258,3 +258,12 @@ def test_a_missing_step_time_for_one_step_is_said():
     assert res.pulses[0].t0_note == "no step time in the file for this step: t0 fitted instead"
     assert res.t0_summary() == ("t0 from the instrument's step time (1 of 2 pulses), "
                                 "the fit of E = E0 + b√(t − t0) (1 of 2 pulses)")
+
+
+def test_step_time_by_column_mapping(tmp_path):
+    from interstore.echem.readers import parse_column_mapping
+
+    f = tmp_path / "own.csv"
+    f.write_text("t (s),E (V),I (mA),Ns,tstep\n0,3.3,0,1,0\n10,3.4,1,2,0.5\n20,3.5,1,2,10.5\n")
+    m = read_measurement(f, columns=parse_column_mapping("step=Ns,step_time=tstep@s"))
+    assert m.data["step_time_s"].tolist() == [0.0, 0.5, 10.5]
