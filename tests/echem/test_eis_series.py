@@ -5,6 +5,7 @@ charge-transfer resistance changes with the cycle number in the file name."""
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -110,3 +111,75 @@ def test_file_names_and_bad_folders(tmp_path):
         spectra_from_folder(tmp_path / "empty", lambda p: None)
     with pytest.raises(InputError, match="one x value"):
         fit_series([], [])
+
+
+# ---------------------------------------------------------------- x = each sweep's mean DC potential
+def mpt_table(path):
+    """The data table of an EC-Lab .mpt read by pandas alone, and the settings lines above it."""
+    lines = path.read_text(encoding="latin-1").splitlines()
+    n = int(lines[1].split(":")[1])
+    return pd.read_csv(path, sep="\t", skiprows=n - 1, encoding="latin-1", index_col=False), lines[:n - 1]
+
+
+def test_series_against_the_dc_potential_of_each_sweep(shared_data, run_cli, tmp_path):
+    """peis.issue_149.mpt logs <Ewe>/V with every frequency: x is each loop's mean of that column
+    (loops as the file's header states them: points 0-20, 21-41, 42-62, 63-83)."""
+    from interstore.echem.readers import read_impedance_sweeps
+
+    path = shared_data / "eis" / "peis.issue_149.mpt"
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    table, settings = mpt_table(path)
+    loops = [tuple(map(int, re.findall(r"\d+", line)[1:])) for line in settings if line.startswith("Loop ")]
+    assert loops == [(0, 20), (21, 41), (42, 62), (63, 83)]
+    expected = [table["<Ewe>/V"].iloc[a:b + 1].mean() for a, b in loops]
+    assert expected == pytest.approx([3.4221, 3.4308, 3.4362, 3.4403], abs=5e-5)  # rises 18 mV over the run
+    series = fit_series(read_impedance_sweeps(path), circuit="randles-cpe")
+    assert series.x_name == "E (V)" and series.x == pytest.approx(expected, abs=1e-9)
+    assert "reference not stated" in series.x_label and series.reference_electrode is None
+    frame = series.table()
+    assert list(frame["sweep"]) == [1, 2, 3, 4]
+    assert list(frame["E_dc_min_V"]) == pytest.approx([table["<Ewe>/V"].iloc[a:b + 1].min() for a, b in loops])
+    for k, fit in enumerate(series.fits):  # the same fits as against the sweep number
+        r0, r1, _, _ = PINNED[k]
+        assert fit.parameter("R0") == pytest.approx(r0, abs=0.01) and fit.parameter("R1") == pytest.approx(r1, abs=0.1)
+    code, out, err = run_cli("eis", "series", path, "--json", tmp_path / "s.json", "--out", tmp_path / "o")
+    assert code == 0, err
+    r = json.loads((tmp_path / "s.json").read_text())
+    assert r["x_name"] == "E (V)" and "potential the file logs" in r["x_source"]
+    assert [s["E (V)"] for s in r["spectra"]] == pytest.approx(expected, abs=1e-9)
+    assert "mean DC potential E (V; reference not stated in the file)" in " ".join(out.split())
+    assert list(pd.read_csv(tmp_path / "o" / "eis_series.csv")["E (V)"]) == pytest.approx(expected, abs=1e-9)
+
+
+def test_reference_electrode_named_by_the_file(shared_data):
+    from interstore.echem.readers import read_impedance
+
+    path = shared_data / "eis" / "peis.mpt"
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    table, settings = mpt_table(path)
+    assert "Reference electrode : SCE Saturated Calomel Electrode (0.241 V)" in [s.strip() for s in settings]
+    spectrum = read_impedance(path)
+    assert spectrum.reference_electrode == "SCE Saturated Calomel Electrode (0.241 V)"
+    assert spectrum.dc_potential_V == pytest.approx(table["<Ewe>/V"].mean(), abs=1e-12)
+    series = fit_series([spectrum], circuit="randles", kk_check=False)
+    assert series.x_label == "mean DC potential E (V vs SCE Saturated Calomel Electrode (0.241 V))"
+
+
+def test_gamry_vdc_and_geis_potentials(shared_data):
+    from interstore.echem.readers import read_impedance, read_impedance_sweeps
+
+    path = shared_data / "eis" / "exampleDataGamry.DTA"
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    lines = path.read_text(encoding="latin-1").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("ZCURVE"))
+    zcurve = pd.read_csv(path, sep="\t", skiprows=[*range(at + 1), at + 2], encoding="latin-1")
+    assert read_impedance(path).potential_V.tolist() == zcurve["Vdc"].tolist()
+    geis = read_impedance_sweeps(shared_data / "eis" / "geis.mpt")  # 0 Hz rows dropped with their potentials
+    assert len(geis) == 61 and all(s.potential_V.size == s.frequency_Hz.size for s in geis)
+
+
+def test_series_without_potentials_falls_back_to_the_sweep_number_and_says_so():
+    series = fit_series([randles_cpe(40.0, 1), randles_cpe(44.0, 2)], circuit="randles-cpe", kk_check=False)
+    assert series.x_name == "sweep" and series.x == (1.0, 2.0)
+    assert series.x_source == "the sweep number: the file logs no DC potential"
+    assert series.to_dict()["x_source"] == series.x_source

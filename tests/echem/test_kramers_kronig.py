@@ -95,6 +95,7 @@ REAL = {
     ("exampleDataBioLogic.mpt", None): ("fail", 7.26),
     ("exampleDataCHInstruments.txt", None): ("fail", 3.89),
     ("exampleDataGamry.DTA", None): ("fail", 10.03),
+    ("exampleData.csv", None): ("pass", 0.365),
     ("peis.mpt", None): ("fail", 136.8),
     ("peis.issue_149.mpt", 1): ("pass", 0.123),
     ("peis.issue_149.mpt", 2): ("pass", 0.166),

@@ -134,6 +134,7 @@ def test_maccor_csv_without_state_keeps_sign(tmp_path):
     f.write_text(text)
     m = maccor.read_maccor(f)
     assert m.time_s.tolist() == [0.0, 10.06, 11.06]
+    assert m.data["step_time_s"].tolist() == [0.0, 0.06, 1.06]    # 'Step Time (sec)'
     assert m.current_A.tolist() == [0.0, 28.844, 28.799]
     assert m.data["capacity_mAh"].tolist() == [0.0, 0.0, 8.0]
     assert m.extra["current_sign"].startswith("as written")

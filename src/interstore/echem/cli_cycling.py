@@ -370,11 +370,14 @@ def gitt_analyze(
         "median D of valid pulses = " + (f"{median:.3g} cm² s⁻¹" if median is not None else "none valid"),
         ("pulse", "depth (0–1)", "iR (mV)", "ΔE_s (mV)", "ΔE_t (mV)", "R² E~√t", "D (cm² s⁻¹)", "τD/L²", "checks"),
         _shown(rows)), table(
-        "Pulse start t0 of the √t fit (--start-time " + start_time + ") and its effect on D",
+        f"Pulse start t0 of the √t fit (--start-time {start_time}): {result['t0_summary']}"
+        + ("" if "step_time_s" in measurement.data else "; the file records no step time")
+        + " — and its effect on D",
         ("pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D with t0 = 1st sample (cm² s⁻¹)",
          "D ratio (1st sample / t0)"),
         _shown([(p["pulse"], p["t0_method"], p["t0_s"], p["t0_offset_s"], f"{p['D_first_sample_origin_cm2_s']:.3g}",
                  f"{p['D_first_sample_origin_cm2_s'] / p['D_cm2_s']:.3g}") for p in result["pulses"]])),
+        *[f"pulse {p['pulse']}: {p['t0_note']}" for p in result["pulses"] if p["t0_note"]],
         written=written)
 
 
@@ -511,7 +514,8 @@ def eis_series(
         "--weighting", help="modulus (default), proportional or unit.")] = "modulus",
     x_name: Annotated[Optional[str], typer.Option(
         "--x-name", help="What the number in the file names is, with its unit, e.g. 'cycle' or 'E (V)' "
-        "(default: 'sweep' for a file, 'number in file name' for a folder).")] = None,
+        "(default: 'number in file name' for a folder; for a file x is each sweep's mean DC potential, "
+        "'E (V)', when the file logs one, else the sweep number).")] = None,
     force_kk: Annotated[bool, typer.Option(
         "--force-kk", help="Report D even for spectra that fail the Lin-KK test.")] = False,
     columns: ColumnsOption = None,
@@ -523,7 +527,7 @@ def eis_series(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .eis import CIRCUITS, WEIGHTINGS
-    from .eis_series import fit_series, spectra_from_folder
+    from .eis_series import POTENTIAL_X, fit_series, spectra_from_folder
     from .readers import read_impedance_sweeps
 
     for option, value, allowed in (("--circuit", circuit, CIRCUITS), ("--weighting", weighting, WEIGHTINGS)):
@@ -531,18 +535,18 @@ def eis_series(
             raise InputError(f"option {option}", f"got {value!r}", expected=" | ".join(allowed))
     if path.is_dir():
         x, spectra = spectra_from_folder(path, lambda p: _read(p, columns, instrument, impedance=True))
-        x_name = x_name or "number in file name"
+        x_name, x_source = x_name or "number in file name", "the last number in each file name"
     else:
         from .readers import parse_column_mapping
 
         spectra = read_impedance_sweeps(path, columns=parse_column_mapping(columns) if columns else None,
                                         instrument=instrument)
-        x, x_name = list(range(1, len(spectra) + 1)), x_name or "sweep"
+        x, x_source = None, None  # each sweep's mean DC potential when the file logs it, else the sweep number
     with Progress(TextColumn("fitting {task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task(f"{circuit} to {len(spectra)} spectra", total=len(spectra))
-        series = fit_series(spectra, x, circuit, x_name=x_name, source=str(path), weighting=weighting,
-                            force_kk=force_kk, progress=lambda _: bar.advance(task))
+        series = fit_series(spectra, x, circuit, x_name=x_name, x_source=x_source, source=str(path),
+                            weighting=weighting, force_kk=force_kk, progress=lambda _: bar.advance(task))
     frame = series.table()
     result = series.to_dict()
     units = frame.attrs["units"]
@@ -551,16 +555,17 @@ def eis_series(
         from ..outputs import write_csv
         from .plots_eis import series_figure
 
-        written = _figures({"eis_series": series_figure(frame, x_name, x_name)}, out) + [
+        written = _figures({"eis_series": series_figure(frame, series.x_name, series.x_label)}, out) + [
             write_csv(out / "eis_series.csv", frame)]
-    names = list(units)
-    rows = [(r[x_name], *(f"{r[n]:.4g} ± {r[n + '_stderr']:.2g}" for n in names),
+    x_name, names = series.x_name, list(units)
+    x_fmt = (lambda v: f"{v:.4f}") if x_name == POTENTIAL_X else (lambda v: f"{v:g}")
+    rows = [(r["sweep"], x_fmt(r[x_name]), *(f"{r[n]:.4g} ± {r[n + '_stderr']:.2g}" for n in names),
              f"{100 * r['relative_rms_residual']:.2g}", f"{r['kk_verdict']} ({r['kk_max_residual_pct']:.2g} %)")
             for _, r in frame.iterrows()]
     emit(result, json_path, table(
         f"{circuit} = {result['circuit']} fitted to {len(spectra)} spectra of {path.name} ({weighting} weighting; "
-        "each fit warm-started from the previous)",
-        (x_name, *(f"{n} ({units[n]})" for n in names), "RMS residual (%)", "Lin-KK (max residual)"),
+        f"each fit warm-started from the previous); x = {series.x_label} — {series.x_source}",
+        ("#", x_name, *(f"{n} ({units[n]})" for n in names), "RMS residual (%)", "Lin-KK (max residual)"),
         _shown(rows)), written=written)
     for spectrum in result["spectra"]:
         for warning in spectrum["warnings"]:

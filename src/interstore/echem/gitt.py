@@ -19,15 +19,19 @@ Pulse start t0: the √t fit needs the time of the current switch.  A logger tha
 intervals puts the first pulse sample up to one interval after the switch, and taking that sample as
 t = 0 biases D (a first sample 0.9 interval late, 40 samples per pulse: +15 %).  t0 is taken, in order,
 
-1. from the instrument's step time (column ``step_time_s``: time since the step began), t0 = t − t_step
-   of the first pulse sample;
+1. from the instrument's step time (column ``step_time_s``, filled by the readers of Arbin, Maccor,
+   Neware, BaSyTec, Novonix and LAND files: time since the step began), t0 = t − t_step of the first
+   pulse sample, when that t0 lies between the last sample of the step before and the first sample of
+   the pulse's step (1 ms tolerance); a step time that contradicts the record falls back to the fit,
+   with a note on the pulse;
 2. by fitting E = E0 + b·√(t − t0) over the pulse with t0 between the last rest sample and the first
    pulse sample (linear least squares in E0, b for each t0; bounded scalar minimisation over t0);
 3. as the first pulse sample (``start_time="first-sample"``, the former behaviour).
 
 τ is the nominal pulse length when ``pulse_s`` is given, else the last pulse sample's time − t0 (short by
 up to one logging interval: 40 samples per pulse and a sample at the switch give D 5 % high).
-Every pulse reports t0, its offset from the first sample and the D that the first-sample origin gives.
+Every pulse reports t0, where it came from, its offset from the first sample and the D that the
+first-sample origin gives; :meth:`GittAnalysis.t0_summary` counts the sources.
 
 State of charge: the net Zn-insertion charge Q (discharge, negative current, counts positive)
 from the start of the titration gives x = Q·M_B/(2F·m_B) Zn per formula unit.
@@ -47,6 +51,9 @@ from .record import Measurement
 
 REST_POINTS = 3  # points averaged for each relaxed potential
 START_TIMES = ("auto", "step-time", "fit", "first-sample")
+T0_SOURCES = {"step-time": "the instrument's step time", "fit": "the fit of E = E0 + b√(t − t0)",
+              "first-sample": "the first pulse sample"}
+STEP_TIME_TOLERANCE_S = 1e-3  # slack of the step-time consistency check (logging resolution)
 TRANSIENT_POINTS = 4000  # points of the E(t) transient kept in to_dict()
 
 
@@ -118,6 +125,18 @@ def fitted_start_time(t_s: np.ndarray, potential_V: np.ndarray, earliest_s: floa
     return float(min((best.x, earliest_s, float(t_s[0])), key=ssr))
 
 
+def step_time_start(time_s: np.ndarray, step_time_s: np.ndarray, step: np.ndarray, first: int) -> float | None:
+    """Current switch t0 = t − t_step (s) of sample ``first`` from the instrument's step time, or ``None``
+    when it contradicts the record: t0 must lie between the last sample of the previous step and the
+    first sample of the step holding ``first`` (within :data:`STEP_TIME_TOLERANCE_S`)."""
+    t0 = float(time_s[first] - step_time_s[first])
+    earlier = np.flatnonzero(step[:first] != step[first])
+    begins = int(earlier[-1]) + 1 if earlier.size else 0  # first sample of this step
+    slack = STEP_TIME_TOLERANCE_S + 1e-9 * abs(float(time_s[first]))
+    after_previous = begins == 0 or t0 >= time_s[begins - 1] - slack
+    return t0 if np.isfinite(t0) and after_previous and t0 <= time_s[begins] + slack else None
+
+
 def detect_pulses(time_s: np.ndarray, current_A: np.ndarray, rest_current_A: float,
                   pulse_s: float | None = None, tolerance: float = 0.2) -> list[tuple[int, int, int]]:
     """Titration pulses as ``(first, last, relax_last)`` indices: a run of one current sign with
@@ -183,6 +202,7 @@ class GittPulse:
     flags: tuple[str, ...]
     t0_s: float = float("nan")           # current switch time used as the √t origin
     t0_method: str = "first-sample"      # step-time | fit | first-sample
+    t0_note: str = ""                    # why the requested t0 source was not used, if it was not
     t0_offset_s: float = 0.0             # first pulse sample − t0 (how late the first sample is)
     D_first_sample_origin_cm2_s: float = float("nan")  # D with t = 0 at the first pulse sample
 
@@ -211,7 +231,18 @@ class GittAnalysis(Result):
         valid = [p.D_cm2_s for p in self.pulses if p.valid]
         median = f"{sig(float(np.median(valid)), 3)} cm² s⁻¹" if valid else "n/a (no valid pulse)"
         return (f"{len(self.pulses)} pulses ({len(valid)} valid), median D {median}, "
-                f"L = {sig(self.geometry.length_cm * 1e4, 3)} µm")
+                f"L = {sig(self.geometry.length_cm * 1e4, 3)} µm; {self.t0_summary()}")
+
+    def t0_counts(self) -> dict[str, int]:
+        """Pulses per t0 source (``step-time``, ``fit``, ``first-sample``)."""
+        methods = [p.t0_method for p in self.pulses]
+        return {m: methods.count(m) for m in T0_SOURCES if m in methods}
+
+    def t0_summary(self) -> str:
+        """Where the pulses' t0 came from, in words: "t0 from the instrument's step time (4 of 4 pulses)"."""
+        n = len(self.pulses)
+        return "t0 from " + ", ".join(f"{T0_SOURCES[m]} ({k} of {n} pulse{'s' if n > 1 else ''})"
+                                      for m, k in self.t0_counts().items())
 
     def to_frame(self):
         """One row per pulse: timing, potentials (V), D (cm² s⁻¹), checks and flags."""
@@ -243,6 +274,8 @@ class GittAnalysis(Result):
                        "relaxation_drift_max_fraction_of_dEs": self.max_drift_fraction},
             "settings": {"rest_current_A": self.rest_current_A, "pulse_s": self.pulse_s,
                          "start_time": self.start_time},
+            "t0_sources": self.t0_counts(),
+            "t0_summary": self.t0_summary(),
             "n_pulses": len(self.pulses),
             "n_valid": len(valid),
             "D_cm2_s_median_valid": float(np.median(valid)) if valid else None,
@@ -317,10 +350,15 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
     pulses = []
     for k, ((a, b, r), q) in enumerate(zip(found, inserted), start=1):
         method = "step-time" if start_time == "auto" and step_time is not None else start_time
-        method = "fit" if method == "auto" else method
-        t0 = {"step-time": lambda: float(t[a] - step_time[a]) if step_time is not None else float(t[a]),
-              "fit": lambda: fitted_start_time(t[a:b + 1], v[a:b + 1], float(t[a - 1])),
-              "first-sample": lambda: float(t[a])}[method]()
+        method, note = ("fit" if method == "auto" else method), ""
+        t0 = step_time_start(t, step_time, measurement.step, a) if method == "step-time" else None
+        if method == "step-time" and t0 is None:
+            method, note = "fit", ("no step time in the file for this step: t0 fitted instead"
+                                   if not np.isfinite(step_time[a]) else
+                                   f"step time {step_time[a]:.6g} s at t = {t[a]:.6g} s does not fall after the "
+                                   "previous step's last sample: t0 fitted instead")
+        if t0 is None:
+            t0 = (fitted_start_time(t[a:b + 1], v[a:b + 1], float(t[a - 1])) if method == "fit" else float(t[a]))
         tau = float(pulse_s) if pulse_s is not None else float(t[b] - t0)
         e0, slope, r2 = sqrt_time_fit(t[a:b + 1] - t0, v[a:b + 1])
         e_before, e_after, e_end = _rest_end(v, on, a - 1), _rest_end(v, on, r), float(v[b])
@@ -340,6 +378,6 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
         pulses.append(GittPulse(
             k, float(t[a]), tau, current, e_before, e_after, e0, e_end, e0 - e_before, (e0 - e_before) / current,
             d_es, d_et, r2, drift, D, ratio, float(q), float((q - low) / (high - low)),
-            None if x_scale is None else float(q * x_scale), flags, t0, method, float(t[a] - t0), D_naive))
+            None if x_scale is None else float(q * x_scale), flags, t0, method, note, float(t[a] - t0), D_naive))
     return GittAnalysis(measurement.source, geometry, r2_min, max_tau_ratio, max_drift_fraction, rest, pulse_s,
                         tuple(pulses), t, v, i, start_time)

@@ -40,9 +40,12 @@ def series_figure(table, x: str, x_label: str):
     cols = 2
     rows = int(np.ceil(len(names) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), sharex=True, squeeze=False)
+    from matplotlib.ticker import MaxNLocator
+
     for ax, name in zip(axes.flat, names):
         ax.errorbar(table[x], table[name], yerr=table[f"{name}_stderr"], fmt="o-", ms=4, capsize=2)
         ax.set_ylabel(f"{name} ({units[name]})")
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # potentials such as 3.4225 V need room
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     for ax in axes.flat[max(len(names) - cols, 0):len(names)]:  # the lowest visible panel of each column

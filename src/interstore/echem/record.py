@@ -9,6 +9,12 @@ Every reader returns a :class:`Measurement`.  Units live in the column names:
 ``cycle``        cycle index (int, starting at 1; 1 if unknown)
 ``step``         step / segment index (int; changes when the programme step changes)
 ==============  ======================================================
+
+Optional columns: ``capacity_mAh`` (the cycler's own charge counter) and ``step_time_s``
+(time since the programme step began, s, as the instrument logs it: Arbin, Maccor,
+Neware, BaSyTec, Novonix, LAND exports; :mod:`.gitt` takes each pulse's current switch
+from it).  Formats that log only the total time (BioLogic, whose ``Ns`` numbers the steps)
+leave ``step_time_s`` out rather than reconstructing it from the first sample of each step.
 """
 
 from __future__ import annotations
@@ -119,7 +125,9 @@ class ImpedanceSpectrum:
     Sign convention: ``z_imag_ohm`` is the imaginary part as measured (negative
     for capacitive behaviour); Nyquist plots show −Z″.  ``zero_frequency_rows_dropped``
     counts the rows at f = 0 Hz a reader left out (time-domain rows that EC-Lab GEIS and
-    Parstat exports write between sweeps).
+    Parstat exports write between sweeps).  ``potential_V`` is the DC potential logged with
+    each frequency (EC-Lab ``<Ewe>/V``, Gamry ``Vdc``; ``None`` when the file has none) and
+    ``reference_electrode`` the reference it is measured against when the file names one.
     """
 
     frequency_Hz: np.ndarray
@@ -128,14 +136,21 @@ class ImpedanceSpectrum:
     source: str
     instrument: str = "unknown"
     zero_frequency_rows_dropped: int = 0
+    potential_V: np.ndarray | None = None
+    reference_electrode: str | None = None
 
     def __post_init__(self) -> None:
         n = len(self.frequency_Hz)
         if not (len(self.z_real_ohm) == len(self.z_imag_ohm) == n) or n < 3:
             raise InputError(self.source, f"{n} frequency points with mismatched impedance columns",
                              expected="at least 3 rows of frequency, Z', Z''")
+        if self.potential_V is not None and len(self.potential_V) != n:
+            raise InputError(self.source, f"{len(self.potential_V)} potentials for {n} frequencies",
+                             expected="one DC potential per frequency")
         for name, arr in (("frequency_Hz", self.frequency_Hz), ("z_real_ohm", self.z_real_ohm),
-                          ("z_imag_ohm", self.z_imag_ohm)):
+                          ("z_imag_ohm", self.z_imag_ohm), ("potential_V", self.potential_V)):
+            if arr is None:
+                continue
             bad = np.flatnonzero(~np.isfinite(np.asarray(arr, float)))
             if bad.size:
                 raise InputError(self.source, f"non-numeric or NaN value in '{name}'",
@@ -149,6 +164,11 @@ class ImpedanceSpectrum:
         f = np.asarray(self.frequency_Hz, float)
         return (f"<ImpedanceSpectrum {self.instrument} {Path(self.source).name}: {f.size} frequencies "
                 f"{sig(f.min(), 3)}–{sig(f.max(), 3)} Hz>")
+
+    @property
+    def dc_potential_V(self) -> float | None:
+        """Mean DC potential over the spectrum (V vs :attr:`reference_electrode`), or ``None``."""
+        return None if self.potential_V is None else float(np.mean(self.potential_V))
 
     @property
     def z_complex_ohm(self) -> np.ndarray:

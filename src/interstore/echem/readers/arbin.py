@@ -2,7 +2,7 @@
 
 * ``.res`` is a Microsoft Access (Jet) database.  Its ``Channel_Normal_Table`` (one row
   per record: ``Test_Time`` s, ``Voltage`` V, ``Current`` A, ``Cycle_Index``,
-  ``Step_Index``, ``Charge_Capacity`` / ``Discharge_Capacity`` Ah, ``Data_Point``) is
+  ``Step_Index``, ``Step_Time`` s, ``Charge_Capacity`` / ``Discharge_Capacity`` Ah, ``Data_Point``) is
   exported with ``mdb-export`` from mdbtools (Debian package ``mdbtools``), the tool
   galvani's ``res2sqlite`` and cellpy's Arbin loader use as well.
 * CSV exports (``Data Point,Date Time,Test Time (s),Step Time (s),Cycle Index,Step
@@ -149,6 +149,8 @@ def read_res(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
         "cycle": table["Cycle_Index"].to_numpy(float),
         "step": table["Step_Index"].to_numpy(float),
     }
+    if "Step_Time" in table.columns:
+        values["step_time"] = table["Step_Time"].to_numpy(float)
     if {"Charge_Capacity", "Discharge_Capacity"} <= set(table.columns):
         values["capacity"] = (table["Charge_Capacity"].to_numpy(float)
                               - table["Discharge_Capacity"].to_numpy(float)) * 1e3

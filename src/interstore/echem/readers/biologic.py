@@ -119,10 +119,18 @@ def read_mpt(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     return build_measurement(values, str(path), "biologic", technique=technique, extra=extra, **meta)
 
 
+def reference_electrode(settings: Sequence[str]) -> str | None:
+    """EC-Lab's ``Reference electrode : SCE Saturated Calomel Electrode (0.241 V)``, or ``None``."""
+    found = next((m.group(1).strip() for line in settings
+                  for m in [re.match(r"^Reference electrode\s*:\s*(.*)$", line.strip())] if m), "")
+    return found or None
+
+
 def read_mpt_impedance(path: str | Path, *, columns: dict[str, str] | None = None) -> ImpedanceSpectrum:
-    """An :class:`ImpedanceSpectrum` from a PEIS/GEIS ``.mpt`` (``-Im(Z)/Ohm`` is sign-flipped)."""
-    values, _ = _mpt(path, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns)
-    return build_spectrum(values, str(path), "biologic")
+    """An :class:`ImpedanceSpectrum` from a PEIS/GEIS ``.mpt`` (``-Im(Z)/Ohm`` is sign-flipped; the DC
+    potential ``<Ewe>/V`` of each frequency and the settings' reference electrode when present)."""
+    values, settings = _mpt(path, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, columns)
+    return build_spectrum(values, str(path), "biologic", reference_electrode(settings))
 
 
 def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],

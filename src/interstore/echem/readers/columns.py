@@ -5,7 +5,10 @@ A column is found either by an explicit mapping (``time=Time (h)``; append
 ``@UNIT`` when the header carries no unit: ``time=t@min``) or by the header
 names the instruments write (BioLogic ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 ``Ns``; Neware ``Voltage(V)``; Gamry ``Vf``, ``Im``; generic ``time``,
-``potential``, ``voltage``, ``current`` …).  A leading ``-`` in a header
+``potential``, ``voltage``, ``current`` …).  The optional ``step_time`` is the time
+since the programme step began, as cyclers log it (``Step Time (s)``, ``StepTime/Sec``,
+``t-Step[s]``; a plain ``Time`` beside ``Total Time`` / ``Cumulative Time``, as Neware
+BTSDA exports head it).  A leading ``-`` in a header
 (``-Im(Z)/Ohm``, ``-Z''``) flips the sign, so values are always as measured.
 """
 
@@ -21,30 +24,33 @@ import pandas as pd
 
 from ...errors import InputError
 from ..record import ImpedanceSpectrum, Measurement
+from .step_time import checked_step_time
 from .units import CLOCK_CELL, CLOCK_UNIT, split_header, unit_factor
 
 # key -> quantity whose unit the header must carry (None: a plain count).
 QUANTITY = {
-    "time": "time", "potential": "potential", "current": "current",
+    "time": "time", "potential": "potential", "current": "current", "step_time": "time",
     "cycle": None, "step": None, "capacity": "capacity",
     "charge_capacity": "capacity", "discharge_capacity": "capacity",
     "frequency": "frequency", "z_real": "impedance", "z_imag": "impedance",
     "z_modulus": "impedance", "phase": "angle",
 }
 MEASUREMENT_KEYS = ("time", "potential", "current", "cycle", "step", "capacity", "charge_capacity",
-                    "discharge_capacity")
-IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase")  # Z′, Z″ or else |Z|, phase
+                    "discharge_capacity", "step_time")
+IMPEDANCE_KEYS = ("frequency", "z_real", "z_imag", "z_modulus", "phase",  # Z′, Z″ or else |Z|, phase
+                  "potential")  # the DC potential of each row, when logged
 IMPEDANCE_REQUIRED = ("frequency",)  # plus one of the pairs, checked by _impedance_pair
-MAPPING_KEYS = MEASUREMENT_KEYS + IMPEDANCE_KEYS
+MAPPING_KEYS = MEASUREMENT_KEYS + tuple(k for k in IMPEDANCE_KEYS if k not in MEASUREMENT_KEYS)
 
 # Header names (normalised by :func:`_normalise_name`) in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
     "time": ("total time", "cumulative time", "test time", "elapsed time", "relative time", "run time", "time", "t"),
     "potential": ("ewe", "ecell", "potential", "voltage", "cell potential", "cell voltage",
-                  "working electrode potential", "we potential", "e", "vf", "u", "v"),
+                  "working electrode potential", "we potential", "e", "vf", "u", "v", "vdc"),
     "current": ("i", "current", "im", "cell current"),
     "cycle": ("cycle number", "cycle", "cycle index", "cycle count", "cycle no", "cycle id"),
     "step": ("ns", "step", "step index", "step number", "step no", "segment"),
+    "step_time": ("step time", "steptime", "t-step", "time in step"),
     "capacity": ("capacity", "q charge/discharge", "(q-qo)"),
     "charge_capacity": ("charge capacity", "chg. cap.", "q charge"),
     "discharge_capacity": ("discharge capacity", "dchg. cap.", "q discharge"),
@@ -54,9 +60,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "z_modulus": ("|z|", "zmod", "mod(z)", "z", "impedance"),
     "phase": ("phase(z)", "phase", "zphz", "phz", "phase angle", "theta"),
 }
+# A plain 'Time' beside one of these is the step time (Neware BTSDA CSV and .xlsx exports).
+TOTAL_TIME_NAMES = ("total time", "cumulative time")
 EIS_HINT = "; this looks like an impedance spectrum: read it with read_impedance (CLI: --impedance)"
 EXAMPLE_HEADER = {"time": "time/s", "potential": "Ewe/V", "current": "I/mA", "cycle": "cycle number",
-                  "step": "Ns", "capacity": "Capacity (mAh)", "charge_capacity": "Charge Capacity (Ah)",
+                  "step": "Ns", "step_time": "Step Time (s)", "capacity": "Capacity (mAh)", "charge_capacity": "Charge Capacity (Ah)",
                   "discharge_capacity": "Discharge Capacity (Ah)", "frequency": "freq/Hz", "z_real": "Re(Z)/Ohm",
                   "z_imag": "-Im(Z)/Ohm", "z_modulus": "|Z|/Ohm", "phase": "Phase(Z)/deg"}
 
@@ -88,7 +96,7 @@ class Column:
 def parse_column_mapping(text: str) -> dict[str, str]:
     """Parse ``"time=Time (h),potential=Ewe/V,current=<I>/mA"`` into a dict.
 
-    Keys: time, potential, current, cycle, step, capacity (measurements) and
+    Keys: time, potential, current, cycle, step, capacity, step_time (measurements) and
     frequency, z_real, z_imag, z_modulus, phase (impedance).  Values are header names,
     optionally ``HEADER@UNIT`` for headers without a unit.  A pair whose header holds a
     comma is written in double quotes: ``"time=Time, s",potential=E/V``."""
@@ -138,6 +146,8 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
             unit = unit or _unit_at(index, units, parsed)
         else:
             found = next(((i, s) for alias in ALIASES[key] for i, (n, s) in enumerate(names) if n == alias), None)
+            if found is None and key == "step_time" and any(n in TOTAL_TIME_NAMES for n, _ in names):
+                found = next(((i, s) for i, (n, s) in enumerate(names) if n == "time"), None)
             if found is None:
                 if key in required:
                     eis = key in MEASUREMENT_KEYS and any(n in ALIASES["frequency"] for n, _ in names)
@@ -231,6 +241,9 @@ def build_measurement(values: dict[str, np.ndarray], source: str, instrument: st
     """A :class:`Measurement` from converted columns (keys of :data:`MEASUREMENT_KEYS`).
 
     Missing cycle/step become 1; cycle numbers counted from 0 are shifted to start at 1.
+    A ``step_time`` (s since the step began) becomes the optional ``step_time_s`` column where it
+    agrees with the total time (:func:`.step_time.checked_step_time`; ``extra['step_time']`` says
+    what was left out).
     Separate charge and discharge capacity columns give ``capacity_mAh`` = charge − discharge
     when the file has no single capacity column, and tell the sign convention: a file whose
     discharge counter grows under positive current has its current negated (recorded in
@@ -253,21 +266,31 @@ def build_measurement(values: dict[str, np.ndarray], source: str, instrument: st
                "cycle": cycle, "step": step}
     if "capacity" in values:
         columns["capacity_mAh"] = values["capacity"]
+    if "step_time" in values:
+        step_time, note = checked_step_time(values["time"], values["step_time"], step)
+        if step_time is not None:
+            columns["step_time_s"] = step_time
+        if note is not None:
+            extra["step_time"] = note
     # the parsed arrays become the record's columns as they are (no second frame is built)
     frame = pd.DataFrame({k: np.asarray(v, float) if k not in ("cycle", "step") else v for k, v in columns.items()},
                          copy=False)
     return Measurement(frame, source=source, instrument=instrument, extra=extra, **meta)
 
 
-def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str) -> ImpedanceSpectrum:
+def build_spectrum(values: dict[str, np.ndarray], source: str, instrument: str,
+                   reference_electrode: str | None = None) -> ImpedanceSpectrum:
     """An :class:`ImpedanceSpectrum` from converted frequency and Z′, Z″ columns, or
-    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ).  Rows at exactly 0 Hz (time-domain
-    rows between the sweeps of EC-Lab GEIS and Parstat exports) are dropped and counted."""
+    |Z| and phase φ (degrees): Z = |Z|·(cos φ + j sin φ), with the DC ``potential`` of each row
+    when the file logs one.  Rows at exactly 0 Hz (time-domain rows between the sweeps of
+    EC-Lab GEIS and Parstat exports) are dropped and counted."""
     if "z_real" in values:
         z = np.asarray(values["z_real"], float) + 1j * np.asarray(values["z_imag"], float)
     else:
         z = np.asarray(values["z_modulus"], float) * np.exp(1j * np.radians(np.asarray(values["phase"], float)))
     frequency = np.asarray(values["frequency"], float)
     keep = frequency != 0
+    potential = np.asarray(values["potential"], float)[keep] if "potential" in values else None
     return ImpedanceSpectrum(frequency[keep], z.real[keep], z.imag[keep], source=source, instrument=instrument,
-                             zero_frequency_rows_dropped=int(keep.size - keep.sum()))
+                             zero_frequency_rows_dropped=int(keep.size - keep.sum()), potential_V=potential,
+                             reference_electrode=reference_electrode)

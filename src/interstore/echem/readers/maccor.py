@@ -12,6 +12,8 @@ potential   ``Volts``, ``Voltage [V]``, ``Voltage`` (V)
 current     ``Amps``, ``Current [A]``, ``Current`` (A)
 capacity    ``Amp-hr``, ``Cap. [Ah]``, ``Capacity`` (Ah, charge passed in the step)
 cycle/step  ``Cyc#`` / ``Cycle C``, ``Step``
+step time   ``Step Time (sec)``; ``StepTime`` as clock cells or as a number in the unit
+            found for ``TestTime``
 state       ``State`` / ``Md``: ``C`` charge, ``D`` discharge, ``R`` rest
 ==========  =====================================================================
 
@@ -45,6 +47,7 @@ NAMES = {
     "capacity": ("Amp-hr@Ah", "Cap. [Ah]", "Capacity@Ah"),
 }
 TIME_NAMES = ("Test Time (sec)", "Test Time (s)", "TestTime", "Test Time")
+STEP_TIME_NAMES = ("StepTime", "Step Time")  # without a unit in the header (with one: a generic column)
 STATE_NAMES = ("State", "Md")
 STAMP_NAMES = ("DPt Time", "DPT Time")
 DISCHARGE = ("D",)
@@ -108,8 +111,10 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
     n = len(values["potential"])
     extra = {}
     state_at, stamp_at = header_index(headers, STATE_NAMES), header_index(headers, STAMP_NAMES)
-    wanted = [state_at] + ([time_at, stamp_at] if "time" not in values else [])
+    step_at = header_index(headers, STEP_TIME_NAMES) if "step_time" not in values else None
+    wanted = [state_at, step_at] + ([time_at, stamp_at] if "time" not in values else [])
     words = read_word_columns(export, first, [i for i in wanted if i is not None], sep=sep, n_rows=n)
+    time_factor = None  # seconds per unit of a unit-less TestTime (StepTime is in the same unit)
     if "time" not in values:
         cells = words[time_at]
         if _CLOCK.match(cells[0]):
@@ -120,8 +125,16 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
                 raise InputError(source, f"no unit in column header '{headers[time_at]}' and no date-time column",
                                  expected=f"--columns time={headers[time_at]}@s (or @min, @h)")
             unit, factor = time_unit_from_clock(elapsed, words[stamp_at], source=source, header=headers[time_at])
-            values["time"] = elapsed * factor
+            values["time"], time_factor = elapsed * factor, factor
             extra["time_unit"] = f"{unit} (from '{headers[time_at]}' against '{headers[stamp_at]}')"
+    if step_at is not None:
+        cells = words[step_at]
+        if _CLOCK.match(cells[0]):
+            values["step_time"] = clock_seconds(cells, source, headers[step_at], first)
+        elif time_factor is not None:
+            step_s = pd.to_numeric(pd.Series(cells), errors="coerce").to_numpy(float) * time_factor
+            if np.isfinite(step_s).all():  # an unreadable optional column is left out
+                values["step_time"] = step_s
     if state_at is None:
         extra["current_sign"] = "as written (no State/Md column)"
     else:

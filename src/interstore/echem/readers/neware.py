@@ -7,6 +7,10 @@ files (it restarts at every step) but already the test time in others (older BTS
 total time is rebuilt by adding the durations of all earlier steps,
 t = t_step + Σ_{earlier steps} t_step,end; when it never restarts it is used as it is
 (adding it up again would multiply the duration and every integrated capacity).
+``step_time_s`` is ``Time`` when it restarts at the step changes (BTS writes the first
+record of a step at step time 0, at the instant of the switch) or when the file holds one
+step; a ``Time`` that runs on across steps is not a step time and ``step_time_s`` is left out
+(``extra['step_time']`` says so).
 ``capacity_mAh`` = charge − discharge capacity of the current step (the cycler's own
 counter, used by :mod:`..capacity_check`).
 """
@@ -58,14 +62,20 @@ def _kind(path: Path) -> str:
                      where="byte 0", expected="a Neware .nda or .ndax file (a CSV/Excel export reads as csv)")
 
 
+def restarts_at_steps(time_s: np.ndarray, step: np.ndarray) -> bool:
+    """Whether NewareNDA's ``Time`` goes back at some step change (a step time, not the test time)."""
+    starts = np.flatnonzero(step[1:] != step[:-1]) + 1
+    return bool(np.any(time_s[starts] < time_s[starts - 1]))
+
+
 def total_time_s(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
     """Test time from NewareNDA's ``Time``: each step starts where the previous step ended
     when the time restarts at step changes; a time that never goes back at a step change
     is already the test time and is returned unchanged."""
+    if not restarts_at_steps(step_time_s, step):
+        return step_time_s
     new = np.concatenate([[True], step[1:] != step[:-1]])
     starts = np.flatnonzero(new)
-    if starts.size < 2 or np.all(step_time_s[starts[1:]] >= step_time_s[starts[1:] - 1]):
-        return step_time_s
     durations = step_time_s[np.concatenate([starts[1:] - 1, [len(step) - 1]])]
     offsets = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
     return step_time_s + offsets[np.cumsum(new) - 1]
@@ -95,8 +105,9 @@ def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **me
     if len(frame) < 2:
         raise InputError(source, f"{len(frame)} data record(s)", expected="at least 2 records")
     step = frame["Step"].to_numpy(int)
+    time = frame["Time"].to_numpy(float)
     values = {
-        "time": total_time_s(frame["Time"].to_numpy(float), step),
+        "time": total_time_s(time, step),
         "potential": frame["Voltage"].to_numpy(float),
         "current": frame["Current(mA)"].to_numpy(float) * 1e-3,
         "cycle": frame["Cycle"].to_numpy(float),
@@ -104,4 +115,9 @@ def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **me
         "capacity": (frame["Charge_Capacity(mAh)"].to_numpy(float)
                      - frame["Discharge_Capacity(mAh)"].to_numpy(float)),
     }
-    return build_measurement(values, source, "neware", **meta)
+    extra = {}
+    if restarts_at_steps(time, step) or np.all(step == step[0]):
+        values["step_time"] = time
+    else:
+        extra["step_time"] = "not recorded: NewareNDA's Time runs on across the steps of this file (test time)"
+    return build_measurement(values, source, "neware", extra=extra, **meta)
