@@ -13,10 +13,10 @@ from ..errors import InputError
 group = typer.Typer(help="Spectra (Raman, FT-IR, XPS, XAS): band fits, reversibility over a cycle, oxidation "
                          "states, XANES edge/LCF, MCR-ALS.", no_args_is_help=True)
 
-FileArg = Annotated[Path, typer.Argument(help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf).")]
+FileArg = Annotated[Path, typer.Argument(help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf, OMNIC .spa/.spg).")]
 TechniqueOption = Annotated[Optional[str], typer.Option(
     "--technique", help="Raman, FT-IR, XPS or XAS (axis labels; default from the format, text: Raman).")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", help="text, vamas, athena or wdf (default: detected).")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", help="text, vamas, athena, wdf or omnic (default: detected).")]
 BlockOption = Annotated[Optional[str], typer.Option("--block", help="Spectrum of a multi-spectrum file: number or name.")]
 WindowOption = Annotated[Optional[str], typer.Option("--window", help="Fit window lo,hi in x units, e.g. 760,960.")]
 BaselineOption = Annotated[str, typer.Option("--baseline", help="arpls, modpoly, asls or none (pybaselines).")]
