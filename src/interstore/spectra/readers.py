@@ -13,6 +13,9 @@ wdf         .wdf                  ``renishawWiRE`` (Renishaw WiRE), one spectrum
 omnic       .spa .spg             ``spectrochempy-omnic`` (Thermo OMNIC), one spectrum per
                                   ``.spa``, one per member of a ``.spg`` group, each with its
                                   acquisition time
+emsa        .msa .ems .emsa       EMSA/MAS spectral data (ISO 22029), the text format Gatan
+                                  DigitalMicrograph and the EELS database export; read here
+                                  (``#XPERCHAN``/``#OFFSET`` axis or ``#DATATYPE: XY`` pairs)
 ==========  ====================  ==========================================================
 """
 
@@ -29,10 +32,10 @@ import numpy as np
 from ..errors import InputError
 from .record import Spectrum, technique_name
 
-FORMATS = ("text", "vamas", "athena", "wdf", "omnic")
+FORMATS = ("text", "vamas", "athena", "wdf", "omnic", "emsa")
 _BY_EXTENSION = {".vms": "vamas", ".npl": "vamas", ".prj": "athena", ".wdf": "wdf", ".spa": "omnic",
-                 ".spg": "omnic"}
-_DEFAULT_TECHNIQUE = {"vamas": "XPS", "athena": "XAS", "wdf": "Raman"}
+                 ".spg": "omnic", ".msa": "emsa", ".ems": "emsa", ".emsa": "emsa"}
+_DEFAULT_TECHNIQUE = {"vamas": "XPS", "athena": "XAS", "wdf": "Raman", "emsa": "EELS"}
 _X_NAMES = r"b\.?\s?e\.?|binding|raman|shift|wavenumber|wave number|energy|^e$|^x$"
 _Y_NAMES = r"cps|counts|intensity|absorbance|transmittance|^mu|μ|norm|^y$"
 _TOO_LARGE_BYTES = 200 * 2**20
@@ -253,12 +256,73 @@ def read_omnic(path: str | Path, *, technique: str | None = None) -> list[Spectr
     return out
 
 
+def _emsa_number(path: Path, what: str, value: str, line: int) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(path, f"{what} {value!r} is not a number", where=f"line {line}" if line else None,
+                         expected="a number") from None
+
+
+def read_emsa(path: str | Path, *, technique: str = "EELS") -> list[Spectrum]:
+    """One spectrum from an EMSA/MAS file (ISO 22029): ``#KEYWORD : value`` header lines, then the
+    data between ``#SPECTRUM`` and ``#ENDOFDATA``: x, y pairs (``#DATATYPE : XY``) or y values
+    alone (``Y``) on the axis x = ``#OFFSET`` + i·``#XPERCHAN``, several per line, separated by
+    commas or blanks.  ``#SIGNALTYPE`` ELS is EELS; any other signal needs ``technique``."""
+    path = Path(path)
+    header: dict[str, str] = {}
+    values: list[float] = []
+    in_data = False
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            text = line.strip()
+            if not text:
+                continue
+            if text.startswith("#"):
+                key, _, value = text[1:].partition(":")
+                key = key.split("-")[0].strip().upper()
+                if key == "SPECTRUM":
+                    in_data = True
+                elif key == "ENDOFDATA":
+                    break
+                else:
+                    header[key] = value.strip()
+                continue
+            if not in_data:
+                raise InputError(path, f"data before #SPECTRUM: {text[:40]!r}", where=f"line {n}",
+                                 expected="an EMSA header of #KEYWORD : value lines")
+            for field in re.split(r"[,\s]+", text):
+                if field:
+                    values.append(_emsa_number(path, "data value", field, n))
+    if "FORMAT" not in header or "EMSA" not in header["FORMAT"].upper():
+        raise InputError(path, "no '#FORMAT : EMSA/MAS Spectral Data File' line", expected="an EMSA/MAS .msa file")
+    if not values:
+        raise InputError(path, "no data between #SPECTRUM and #ENDOFDATA", expected="the spectrum's values")
+    if header.get("DATATYPE", "Y").strip().upper() == "XY":
+        if len(values) % 2:
+            raise InputError(path, f"{len(values)} numbers for x, y pairs", expected="an even count (#DATATYPE XY)")
+        x, y = np.array(values[0::2]), np.array(values[1::2])
+    else:
+        for key in ("XPERCHAN", "OFFSET"):
+            if key not in header:
+                raise InputError(path, f"no #{key} line", expected="#XPERCHAN and #OFFSET for a Y-only spectrum")
+        y = np.array(values)
+        x = _emsa_number(path, "#OFFSET", header["OFFSET"], 0) + \
+            _emsa_number(path, "#XPERCHAN", header["XPERCHAN"], 0) * np.arange(y.size)
+    signal = header.get("SIGNALTYPE", "").strip().upper()
+    units = header.get("XUNITS", "").strip()
+    return [Spectrum(x, y, technique, str(path), header.get("TITLE", path.stem) or path.stem,
+                     {"signal_type": signal, "x_unit_in_file": units, "owner": header.get("OWNER", ""),
+                      "beam_kV": header.get("BEAMKV", ""), "dispersion_per_channel": header.get("XPERCHAN", "")})]
+
+
 _READERS: dict[str, Callable[..., list[Spectrum]]] = {"text": read_text, "vamas": read_vamas,
-                                                       "athena": read_athena, "wdf": read_wdf, "omnic": read_omnic}
+                                                       "athena": read_athena, "wdf": read_wdf, "omnic": read_omnic,
+                                                       "emsa": read_emsa}
 
 
 def detect_format(path: str | Path) -> str:
-    """``vamas``, ``athena``, ``wdf``, ``omnic`` from the extension or first bytes, else ``text``."""
+    """``vamas``, ``athena``, ``wdf``, ``omnic``, ``emsa`` from the extension or first bytes, else ``text``."""
     path = Path(path)
     by_ext = _BY_EXTENSION.get(path.suffix.lower())
     if by_ext:
@@ -271,6 +335,8 @@ def detect_format(path: str | Path) -> str:
         return "wdf"
     if head.startswith(b"Spectral Data File"):
         return "omnic"
+    if head.lstrip().upper().startswith(b"#FORMAT") and b"EMSA" in head.upper():
+        return "emsa"
     if head.startswith(b"\x1f\x8b") or b"# Athena project file" in head:
         return "athena"
     return "text"
@@ -278,8 +344,8 @@ def detect_format(path: str | Path) -> str:
 
 def read_spectra(path: str | Path, *, technique: str | None = None, fmt: str | None = None,
                  columns: tuple[int, int] | None = None) -> list[Spectrum]:
-    """Every spectrum in a file.  ``fmt`` forces the format (text, vamas, athena, wdf, omnic); ``technique``
-    (Raman, FT-IR, XPS, XAS) sets the axis labels, by default from the format (text: Raman; OMNIC: from
+    """Every spectrum in a file.  ``fmt`` forces the format (text, vamas, athena, wdf, omnic, emsa); ``technique``
+    (Raman, FT-IR, XPS, XAS, EELS) sets the axis labels, by default from the format (text: Raman; OMNIC: from
     the file's axis)."""
     path = Path(path)
     _check_file(path)
