@@ -52,3 +52,30 @@ def test_xas_section_is_validated_and_analysed(tmp_path):
     tracked = next(r for r in res.verdict.reasons if r.rule.startswith("reversible interfacial"))
     redox = next(r for r in res.verdict.reasons if r.rule.startswith("V redox state"))
     assert tracked.met is False and redox.met is True and "XANES (ex situ)" in redox.detail
+
+
+def test_eels_section_gives_an_eels_record_of_the_valence(tmp_path):
+    import pytest
+
+    from interstore.errors import InputError
+    from interstore.evidence.manifest import load_study
+    from interstore.spectra.synthetic import eels_v_l23
+    from interstore.study import analyse_study
+
+    # test line: V L3 at 512.4 eV + 1.0 eV × valence; pristine V⁵⁺-rich 4.8, discharged 4.2, charged 4.7
+    for name, v in (("v3", 3.0), ("v5", 5.0), ("p", 4.8), ("d", 4.2), ("c", 4.7)):
+        s = eels_v_l23(512.4 + v, seed=int(10 * v))
+        (tmp_path / f"{name}.csv").write_text("".join(f"{x},{y}\n" for x, y in zip(s.x, s.y)), encoding="utf-8")
+    states = 'discharged = "d.csv"\npristine = "p.csv"\ncharged = "c.csv"\n'
+    with pytest.raises(InputError, match=r"spectra.eels\[0\]"):
+        load_study(_minimal(tmp_path, f'[[spectra.eels]]\n{states}feature = "valence"\n'))
+    res = analyse_study(_minimal(tmp_path, f'[[spectra.eels]]\n{states}feature = "valence"\n'
+                                           'references = ["v3.csv", "v5.csv"]\nvalences = [3, 5]\n'), simulate=False)
+    (rec,) = res.spectra.records
+    assert rec.technique == "EELS" and rec.tracks == "redox state"
+    # Δ = (4.2 − 4.8)/4.8 = −0.125; RI = (4.7 − 4.2)/(4.8 − 4.2) = 0.83
+    assert rec.change_on_discharge == pytest.approx(-0.125, abs=0.02)
+    assert rec.reversibility_index == pytest.approx(0.83, abs=0.2)
+    redox = next(r for r in res.verdict.reasons if r.rule.startswith("V redox state"))
+    assert redox.met is True and "EELS (ex situ)" in redox.detail
+    assert res.spectra.to_dict()["eels"][0]["states"]["discharged"]["valence"]["valence"] == pytest.approx(4.2, abs=0.1)
