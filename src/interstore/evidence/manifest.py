@@ -221,6 +221,7 @@ class OperandoSpectra(_Model):
     shape: Literal["lorentzian", "voigt"] = "lorentzian"
     baseline: Literal["arpls", "modpoly", "asls", "none"] = "arpls"
     n_average: int = Field(default=5, ge=3)
+    mcr_components: int = Field(default=2, ge=0, le=9)  # MCR-ALS of the whole series in the report; 0: none
 
 
 class _ElectrodeStates(_Model):

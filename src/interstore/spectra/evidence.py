@@ -4,7 +4,9 @@
   (:func:`~.series.link_electrochemistry`), the band is fitted in every spectrum
   (:func:`~.vibrational.track_band`) and its area's Δ, R, RI and hysteresis
   (:func:`~.vibrational.reversibility`) become a
-  :class:`~interstore.evidence.measured.TrackingRecord`.
+  :class:`~interstore.evidence.measured.TrackingRecord`; the whole series is also resolved
+  by MCR-ALS (:func:`~.mcr.resolve`, ``mcr_components``, 2 by default) to show what changes
+  and whether it comes back.
 * ``[[spectra.xps]]`` — each state is fitted (:func:`~.xps.fit_region`); the feature is the
   mean V valence for V 2p3/2 and the V–O–C / C–O share for O 1s.  The reference state is
   the pristine electrode, else the charged one; with pristine, discharged *and* charged
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..evidence.measured import TrackingRecord, state_changes
+from .mcr import McrResult, resolve
 from .series import link_electrochemistry, read_series
 from .vibrational import BandFit, BandTrack, Reversibility, fit_bands, position_shift, reversibility, track_band
 from .xps import XpsFit, fit_region
@@ -40,12 +43,13 @@ class OperandoAnalysis:
     reversibility: Reversibility
     position: dict[str, float]
     record: TrackingRecord
+    mcr: McrResult | None = None
 
     def to_dict(self) -> dict:
         return {"technique": self.technique, "mode": self.mode, "feature": self.feature,
                 "first_fit": self.first_fit.to_dict(), "track": self.track.to_dict(),
                 "reversibility": self.reversibility.to_dict(), "position_cm1": self.position,
-                "record": self.record.to_dict()}
+                "record": self.record.to_dict(), "mcr": None if self.mcr is None else self.mcr.to_dict()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,8 +97,9 @@ class SpectraResults:
 def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float, mode: str = "operando",
                      feature: str = "interfacial band", window=None, shape: str = "lorentzian",
                      baseline: str = "arpls", n_average: int = 5, instrument: str | None = None,
-                     mass_g: float | None = None) -> OperandoAnalysis:
-    """Series + electrochemistry → band track, reversibility and its record."""
+                     mass_g: float | None = None, mcr_components: int = 0) -> OperandoAnalysis:
+    """Series + electrochemistry → band track, reversibility and its record; with ``mcr_components`` > 0
+    also the MCR-ALS of the whole series (same baseline)."""
     from ..echem.readers import read_measurement
 
     series = link_electrochemistry(read_series(series_path, technique=technique),
@@ -108,8 +113,9 @@ def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float
                             recovery_on_charge=rev.recovery, recovery_sigma=rev.recovery_sigma,
                             reversibility_index=rev.index, reversibility_sigma=rev.index_sigma,
                             hysteresis=rev.hysteresis)
+    mcr = resolve(series, mcr_components, baseline=baseline) if mcr_components else None
     return OperandoAnalysis(technique, mode, feature, first, track, rev, position_shift(track, n_average=n_average),
-                            record)
+                            record, mcr)
 
 
 def _xps_feature(fit: XpsFit) -> tuple[float, float]:
@@ -217,7 +223,8 @@ def analyse_spectra(study) -> SpectraResults:
     operando = tuple(analyse_operando(study.resolve(o.series), study.resolve(o.echem), technique=o.technique,
                                       band_cm1=o.band_cm1, mode=o.mode, feature=o.feature, window=o.window_cm1,
                                       shape=o.shape, baseline=o.baseline, n_average=o.n_average,
-                                      instrument=o.instrument, mass_g=study.masses.active_g)
+                                      instrument=o.instrument, mass_g=study.masses.active_g,
+                                      mcr_components=o.mcr_components)
                      for o in sec.operando)
     xps = tuple(analyse_xps({k: None if getattr(x, k) is None else study.resolve(getattr(x, k))
                              for k in ("pristine", "discharged", "charged")}, region=x.region, mode=x.mode,
