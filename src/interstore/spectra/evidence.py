@@ -99,7 +99,9 @@ def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float
                      baseline: str = "arpls", n_average: int = 5, instrument: str | None = None,
                      mass_g: float | None = None, mcr_components: int = 0) -> OperandoAnalysis:
     """Series + electrochemistry → band track, reversibility and its record; with ``mcr_components`` > 0
-    also the MCR-ALS of the whole series (same baseline)."""
+    also the MCR-ALS of the whole series as measured (no baseline removal: a background common to
+    every spectrum goes into the components, one that changes becomes a component of its own; removing
+    an arPLS baseline from each spectrum first would cost ≈ 0.5 s CPU for the demo's 41 spectra)."""
     from ..echem.readers import read_measurement
 
     series = link_electrochemistry(read_series(series_path, technique=technique),
@@ -113,7 +115,7 @@ def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float
                             recovery_on_charge=rev.recovery, recovery_sigma=rev.recovery_sigma,
                             reversibility_index=rev.index, reversibility_sigma=rev.index_sigma,
                             hysteresis=rev.hysteresis)
-    mcr = resolve(series, mcr_components, baseline=baseline) if mcr_components else None
+    mcr = resolve(series, mcr_components) if mcr_components else None
     return OperandoAnalysis(technique, mode, feature, first, track, rev, position_shift(track, n_average=n_average),
                             record, mcr)
 
