@@ -95,3 +95,17 @@ def test_omnic_spg_group_of_co_on_sulfided_mo(shared_data):
     # ν(CO) on the edge sites of MoS2 slabs: ≈ 2110 cm⁻¹ (Travert et al., J. Phys. Chem. B 106 (2002) 1350)
     band = fit_bands(spectra[0], [2110], window=(2040, 2180), baseline="none").band()
     assert band.center == pytest.approx(2110, abs=8)
+
+
+def test_emsa_coreloss_spectrum_mn_l23(shared_data):
+    """A DigitalMicrograph EMSA export of O K + Mn L2,3 (hyperspy's EELS fitting example): the reader's axis
+    from #OFFSET/#XPERCHAN, then the white-line analysis moved to the Mn edge."""
+    from interstore.spectra.eels import analyse_v_l23
+    from interstore.spectra.readers import read_spectrum
+
+    s = read_spectrum(_real(shared_data, "spectra/eels/hyperspy_coreloss_mn_o.msa"))
+    assert (s.technique, s.x.size, s.x[0], s.x[-1]) == ("EELS", 2048, 360.0, pytest.approx(769.4))
+    r = analyse_v_l23(s, background_window=(600, 640), fit_window=(642, 672), spin_orbit_eV=11.0)
+    # Mn 2p spin–orbit splitting ≈ 11 eV: the L2 white line lies 10–11.5 eV above L3 in Mn oxides
+    assert 10.0 < r.l2_peak_eV - r.l3_peak_eV < 11.5
+    assert r.l3_l2_ratio > 1.5  # L3 dominates for every Mn valence (white-line ratios ≈ 2–4.5)

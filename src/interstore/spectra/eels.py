@@ -43,7 +43,6 @@ from .xps import pseudo_voigt
 
 BACKGROUND_WINDOW_EV = (480.0, 508.0)
 FIT_WINDOW_EV = (508.0, 527.5)
-L3_GUESS_EV = 516.5          # starting value only; E₃ is free within the fit window
 SPIN_ORBIT_GUESS_EV = 7.0    # V 2p spin–orbit splitting, starting value for E₂ − E₃
 ONSET_FRACTION = 0.10
 
@@ -146,8 +145,11 @@ def _sigma(param) -> float:
 
 
 def analyse_v_l23(spectrum: Spectrum, *, background_window: tuple[float, float] = BACKGROUND_WINDOW_EV,
-                  fit_window: tuple[float, float] = FIT_WINDOW_EV, step_eV: float = 0.5) -> VanadiumL23:
-    """Power-law background, then the white-line fit of the V L2,3 edge (see the module docstring)."""
+                  fit_window: tuple[float, float] = FIT_WINDOW_EV, step_eV: float = 0.5,
+                  spin_orbit_eV: float = SPIN_ORBIT_GUESS_EV) -> VanadiumL23:
+    """Power-law background, then the white-line fit of the V L2,3 edge (see the module docstring).
+    With its windows and ``spin_orbit_eV`` (starting E₂ − E₃) moved, the same analysis fits any
+    3d L2,3 edge, e.g. Mn (≈ 640 eV, E₂ − E₃ ≈ 11 eV)."""
     from lmfit import Model
 
     bg = power_law_background(spectrum, background_window)
@@ -162,10 +164,10 @@ def analyse_v_l23(spectrum: Spectrum, *, background_window: tuple[float, float] 
         raise InputError(spectrum.source, f"no edge above the power-law background in {lo:g}–{hi:g} eV",
                          expected="a V L2,3 edge in the fit window")
     e3 = float(sp.x[np.argmax(signal)])
-    e3 = e3 if e3 < hi - SPIN_ORBIT_GUESS_EV + 1 else L3_GUESS_EV
+    e3 = e3 if e3 < hi - spin_orbit_eV + 1 else lo + 0.3 * (hi - lo)
     model = Model(lambda x, e3, e2, w3, w2, a3, a2, h, eta: edge_model(x, e3, e2, w3, w2, a3, a2, h, eta, step_eV))
     tail = float(np.median(signal[-max(3, signal.size // 20):]))
-    p = model.make_params(e3=e3, e2=e3 + SPIN_ORBIT_GUESS_EV, w3=1.5, w2=2.0, a3=peak * 1.5, a2=peak * 1.0,
+    p = model.make_params(e3=e3, e2=e3 + spin_orbit_eV, w3=1.5, w2=2.0, a3=peak * 1.5, a2=peak * 1.0,
                           h=max(tail, 0.0), eta=0.3)
     p["e3"].set(min=lo + 1, max=hi - 4)
     p["e2"].set(min=lo + 4, max=hi - 0.5)
