@@ -237,16 +237,21 @@ def eels_cmd(path: FileArg, block: BlockOption = None, fmt: FormatOption = None,
                  "--background", help="Pre-edge window lo,hi (eV) for the power-law background.")] = "480,508",
              window: Annotated[str, typer.Option(
                  "--window", help="White-line fit window lo,hi (eV); ends before O K (≈ 530 eV).")] = "508,527.5",
+             spin_orbit: Annotated[float, typer.Option(
+                 "--spin-orbit", help="Starting L2 − L3 separation (eV): 7 for V; e.g. 11 for Mn with moved windows.")]
+             = 7.0,
              ref: Annotated[Optional[list[str]], typer.Option(
                  "--ref", help="Reference spectrum PATH[@BLOCK]=VALENCE on the same energy scale (repeat).")] = None,
              ref_energy: Annotated[Optional[list[str]], typer.Option(
                  "--ref-energy", help="Reference L3 peak VALENCE:ENERGY (eV) on the same scale (repeat).")] = None,
              json_path: JsonOption = None, out: OutOption = None) -> None:
     """EELS V L2,3: power-law background, L3 onset and peak, L2 peak, L3/L2 ratio; valence through references."""
+    from ..errors import require_positive
     from .eels import analyse_v_l23, plot_eels
     from .readers import read_spectrum
 
-    windows = {"background_window": _pair(background, "--background"), "fit_window": _pair(window, "--window")}
+    windows = {"background_window": _pair(background, "--background"), "fit_window": _pair(window, "--window"),
+               "spin_orbit_eV": require_positive("--spin-orbit", spin_orbit)}
 
     def analyse(spectrum):
         return analyse_v_l23(spectrum, **windows)
@@ -267,7 +272,7 @@ def eels_cmd(path: FileArg, block: BlockOption = None, fmt: FormatOption = None,
         v = res.valence
         rows += [(f"calibration: L3 = {v.intercept_eV:.2f} eV + {v.slope_eV:.2f} eV × valence "
                   f"({len(v.references)} references)", "", ""), ("mean V valence (–)", v.valence, v.valence_sigma)]
-    emit(res.to_dict(), json_path, table(f"EELS V L2,3 of {res.name or path}", ("quantity", "value", "± 1σ"), rows),
+    emit(res.to_dict(), json_path, table(f"EELS L2,3 white lines of {res.name or path}", ("quantity", "value", "± 1σ"), rows),
          written=_figure(plot_eels, out, "eels", res))
 
 

@@ -223,7 +223,7 @@ def plot_eels(result: VanadiumL23, ax=None):
         ax.axvline(x, color="0.5", lw=0.8, ls=":")
         ax.annotate(f"{text} {x:.2f} eV", (x, 0.98), xycoords=("data", "axes fraction"), rotation=90,
                     va="top", ha="right", fontsize=7)
-    title = "V L2,3"
+    title = "L2,3 white lines"
     if result.valence is not None:
         title += f": mean V valence {result.valence.valence:.2f} ± {result.valence.valence_sigma:.2f}"
     ax.set(xlabel="energy loss (eV)", ylabel="intensity (counts)", title=title)
