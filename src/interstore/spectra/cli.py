@@ -13,10 +13,12 @@ from ..errors import InputError
 group = typer.Typer(help="Spectra (Raman, FT-IR, XPS, XAS, EELS): band fits, reversibility over a cycle, oxidation "
                          "states, XANES edge/LCF, EELS V L2,3, MCR-ALS.", no_args_is_help=True)
 
-FileArg = Annotated[Path, typer.Argument(help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf, OMNIC .spa/.spg, EMSA .msa).")]
+FileArg = Annotated[Path, typer.Argument(
+    help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf, OMNIC .spa/.spg, EMSA .msa).")]
 TechniqueOption = Annotated[Optional[str], typer.Option(
     "--technique", help="Raman, FT-IR, XPS or XAS (axis labels; default from the format, text: Raman).")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", help="text, vamas, athena, wdf, omnic or emsa (default: detected).")]
+FormatOption = Annotated[Optional[str], typer.Option(
+    "--format", help="text, vamas, athena, wdf, omnic or emsa (default: detected).")]
 BlockOption = Annotated[Optional[str], typer.Option("--block", help="Spectrum of a multi-spectrum file: number or name.")]
 WindowOption = Annotated[Optional[str], typer.Option("--window", help="Fit window lo,hi in x units, e.g. 760,960.")]
 BaselineOption = Annotated[str, typer.Option("--baseline", help="arpls, modpoly, asls or none (pybaselines).")]
@@ -212,7 +214,8 @@ def xas_cmd(path: FileArg, block: BlockOption = None,
 
 
 def _eels_references(refs: list[str], energies: list[str], analyse) -> dict[str, tuple[float, float]]:
-    """``PATH[@BLOCK]=VALENCE`` spectra (analysed like the sample) and ``VALENCE:ENERGY`` pairs → name → (valence, eV)."""
+    """``PATH[@BLOCK]=VALENCE`` spectra (analysed like the sample) and ``VALENCE:ENERGY`` pairs
+    → name → (valence, eV)."""
     from .readers import read_spectrum
 
     out: dict[str, tuple[float, float]] = {}
@@ -272,7 +275,8 @@ def eels_cmd(path: FileArg, block: BlockOption = None, fmt: FormatOption = None,
         v = res.valence
         rows += [(f"calibration: L3 = {v.intercept_eV:.2f} eV + {v.slope_eV:.2f} eV × valence "
                   f"({len(v.references)} references)", "", ""), ("mean V valence (–)", v.valence, v.valence_sigma)]
-    emit(res.to_dict(), json_path, table(f"EELS L2,3 white lines of {res.name or path}", ("quantity", "value", "± 1σ"), rows),
+    emit(res.to_dict(), json_path,
+         table(f"EELS L2,3 white lines of {res.name or path}", ("quantity", "value", "± 1σ"), rows),
          written=_figure(plot_eels, out, "eels", res))
 
 

@@ -66,7 +66,7 @@ def power_law_background(spectrum: Spectrum, window: tuple[float, float] = BACKG
     keep = (spectrum.x >= lo) & (spectrum.x <= hi)
     if keep.sum() < 5:
         raise InputError(spectrum.source, f"fewer than 5 points in the pre-edge window {lo:g}–{hi:g} eV",
-                         expected=f"a spectrum covering the window (it spans {spectrum.x[0]:g}–{spectrum.x[-1]:g} eV)")
+                         expected=f"a spectrum covering the window ({spectrum.x[0]:g}–{spectrum.x[-1]:g} eV here)")
     e, i = spectrum.x[keep], spectrum.y[keep]
     if (i <= 0).any() or (e <= 0).any():
         raise InputError(spectrum.source, f"zero or negative counts in the pre-edge window {lo:g}–{hi:g} eV",
