@@ -49,8 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "literature": ("interstore.literature.cli", "Literature keyword association networks (VOSviewer-style)."),
     "batch": ("interstore.echem.cli_batch", "Per-cycle capacity, CE, retention, energy and average voltage of "
               "every file, as one Parquet + CSV table."),
-    "spectra": ("interstore.spectra.cli", "Spectra (Raman, FT-IR, XPS, XAS): band fits, reversibility over a "
-                "cycle, oxidation states, XANES edge/LCF, MCR-ALS."),
+    "spectra": ("interstore.spectra.cli", "Spectra (Raman, FT-IR, XPS, XAS, EELS): band fits, reversibility over "
+                "a cycle, oxidation states, XANES edge/LCF, EELS V L2,3, MCR-ALS."),
 }
 
 

@@ -345,7 +345,7 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
         quantified.add("proton")
     capacitive = float(cv.capacitive_fraction[int(np.argmin(cv.scan_rates_mV_s))]) if cv is not None else None
     spectra = None
-    if m.spectra.operando or m.spectra.xps or m.spectra.xas:
+    if m.spectra.operando or m.spectra.xps or m.spectra.xas or m.spectra.eels:
         from .spectra.evidence import analyse_spectra
 
         spectra = analyse_spectra(study)

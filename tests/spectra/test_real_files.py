@@ -61,3 +61,51 @@ def test_renishaw_wire_single_spectrum(shared_data):
     # graphene at 532 nm: G band ≈ 1580–1590 cm⁻¹, 2D band ≈ 2670–2700 cm⁻¹
     assert fit_bands(s, [1585], window=(1500, 1680)).band().center == pytest.approx(1585, abs=5)
     assert fit_bands(s, [2680], window=(2550, 2780)).band().center == pytest.approx(2680, abs=15)
+
+
+def _fft_spacing_matches_the_laser(s):
+    """OMNIC's digital spacing is the HeNe reference wavenumber over the FFT length (2¹⁴ points
+    here): an instrument relation between header fields the reader takes independently.  A group
+    (.spg) does not store the laser wavenumber: Nicolet's nominal 15 798 cm⁻¹ within 0.1 %."""
+    spacing = (s.x[-1] - s.x[0]) / (s.x.size - 1)
+    if s.meta["laser_cm1"] is None:
+        return spacing == pytest.approx(15798.0 / 2**14, rel=1e-3)
+    return spacing == pytest.approx(s.meta["laser_cm1"] / 2**14, rel=2e-4)
+
+
+def test_omnic_spa_single_spectrum(shared_data):
+    pytest.importorskip("spectrochempy_omnic")
+    from interstore.spectra.readers import read_spectrum
+
+    s = read_spectrum(_real(shared_data, "spectra/ftir/omnic_cz_pd_101.spa"))
+    assert (s.technique, s.x.size, round(s.x[0]), round(s.x[-1])) == ("FT-IR", 5549, 650, 6000)
+    assert s.meta["y_unit"] == "absorbance" and _fft_spacing_matches_the_laser(s)
+
+
+def test_omnic_spg_group_of_co_on_sulfided_mo(shared_data):
+    pytest.importorskip("spectrochempy_omnic")
+    from interstore.spectra.vibrational import fit_bands
+
+    spectra = read_spectra(_real(shared_data, "spectra/ftir/omnic_co_mo_al2o3.spg"))
+    assert len(spectra) == 19 and all(s.x.size == 3112 for s in spectra)
+    assert _fft_spacing_matches_the_laser(spectra[0])
+    # the group runs from 1.004 down to 0.003 torr of CO, one spectrum per pressure, newest first
+    assert "1.004torr" in spectra[0].name and "0.003torr" in spectra[-1].name
+    assert spectra[0].meta["time_s"] > spectra[-1].meta["time_s"]
+    # ν(CO) on the edge sites of MoS2 slabs: ≈ 2110 cm⁻¹ (Travert et al., J. Phys. Chem. B 106 (2002) 1350)
+    band = fit_bands(spectra[0], [2110], window=(2040, 2180), baseline="none").band()
+    assert band.center == pytest.approx(2110, abs=8)
+
+
+def test_emsa_coreloss_spectrum_mn_l23(shared_data):
+    """A DigitalMicrograph EMSA export of O K + Mn L2,3 (hyperspy's EELS fitting example): the reader's axis
+    from #OFFSET/#XPERCHAN, then the white-line analysis moved to the Mn edge."""
+    from interstore.spectra.eels import analyse_v_l23
+    from interstore.spectra.readers import read_spectrum
+
+    s = read_spectrum(_real(shared_data, "spectra/eels/hyperspy_coreloss_mn_o.msa"))
+    assert (s.technique, s.x.size, s.x[0], s.x[-1]) == ("EELS", 2048, 360.0, pytest.approx(769.4))
+    r = analyse_v_l23(s, background_window=(600, 640), fit_window=(642, 672), spin_orbit_eV=11.0)
+    # Mn 2p spin–orbit splitting ≈ 11 eV: the L2 white line lies 10–11.5 eV above L3 in Mn oxides
+    assert 10.0 < r.l2_peak_eV - r.l3_peak_eV < 11.5
+    assert r.l3_l2_ratio > 1.5  # L3 dominates for every Mn valence (white-line ratios ≈ 2–4.5)

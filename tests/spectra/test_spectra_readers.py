@@ -111,3 +111,15 @@ def test_bad_text_files_are_one_line_errors(tmp_path, content, needle):
     p.write_bytes(content)
     with pytest.raises(InputError, match=needle):
         read_spectrum(p)
+
+
+def test_omnic_files_are_sniffed_and_garbage_is_one_line(tmp_path):
+    pytest.importorskip("spectrochempy_omnic")
+    p = tmp_path / "renamed.bin"  # an OMNIC header without the .spa/.spg suffix
+    p.write_bytes(b"Spectral Data File\r\n" + b"\0" * 40)
+    q = tmp_path / "bad.spa"
+    q.write_text("not an OMNIC file", encoding="ascii")
+    assert detect_format(p) == detect_format(q) == "omnic"
+    for path in (p, q):
+        with pytest.raises(InputError, match="not a readable OMNIC file"):
+            read_spectra(path)

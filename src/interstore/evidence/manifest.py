@@ -221,6 +221,7 @@ class OperandoSpectra(_Model):
     shape: Literal["lorentzian", "voigt"] = "lorentzian"
     baseline: Literal["arpls", "modpoly", "asls", "none"] = "arpls"
     n_average: int = Field(default=5, ge=3)
+    mcr_components: int = Field(default=2, ge=0, le=9)  # MCR-ALS of the whole series in the report; 0: none
 
 
 class _ElectrodeStates(_Model):
@@ -245,10 +246,9 @@ class XpsStates(_ElectrodeStates):
     block: Optional[str] = None
 
 
-class XasStates(_ElectrodeStates):
-    """V K-edge XANES of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each."""
+class _CalibratedStates(_ElectrodeStates):
+    """States as ``PATH`` or ``PATH@BLOCK``, with reference spectra of known valence for feature ``valence``."""
 
-    feature: Literal["pre-edge intensity", "valence"] = "pre-edge intensity"
     pristine: Optional[str] = None
     discharged: str
     charged: Optional[str] = None
@@ -256,16 +256,31 @@ class XasStates(_ElectrodeStates):
     valences: list[float] = []
 
     @model_validator(mode="after")
-    def _calibration(self) -> "XasStates":
+    def _calibration(self) -> "_CalibratedStates":
         if self.feature == "valence" and (len(self.references) < 2 or len(self.valences) != len(self.references)):
             raise ValueError("feature 'valence' needs two or more 'references' and one 'valences' entry each")
         return self
+
+
+class XasStates(_CalibratedStates):
+    """V K-edge XANES of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each."""
+
+    feature: Literal["pre-edge intensity", "valence"] = "pre-edge intensity"
+
+
+class EelsStates(_CalibratedStates):
+    """EELS V L2,3 of the same electrode in two or three states; ``PATH`` or ``PATH@BLOCK`` each.
+    The feature is the L3/L2 white-line ratio, or the mean valence from the L3 peak through
+    reference spectra of known valence on the same energy scale."""
+
+    feature: Literal["L3/L2 ratio", "valence"] = "L3/L2 ratio"
 
 
 class SpectraSection(_Model):
     operando: list[OperandoSpectra] = []
     xps: list[XpsStates] = []
     xas: list[XasStates] = []
+    eels: list[EelsStates] = []
 
 
 class StudyManifest(_Model):
@@ -333,12 +348,13 @@ def _path_fields(m: StudyManifest):
         for key in ("pristine", "discharged", "charged"):
             if getattr(x, key) is not None:
                 yield f"spectra.xps[{i}].{key}", getattr(x, key)
-    for i, x in enumerate(m.spectra.xas):
-        for key in ("pristine", "discharged", "charged"):
-            if getattr(x, key) is not None:
-                yield f"spectra.xas[{i}].{key}", Path(getattr(x, key).partition("@")[0])
-        for k, ref in enumerate(x.references):
-            yield f"spectra.xas[{i}].references[{k}]", Path(ref.partition("@")[0])
+    for name in ("xas", "eels"):
+        for i, x in enumerate(getattr(m.spectra, name)):
+            for key in ("pristine", "discharged", "charged"):
+                if getattr(x, key) is not None:
+                    yield f"spectra.{name}[{i}].{key}", Path(getattr(x, key).partition("@")[0])
+            for k, ref in enumerate(x.references):
+                yield f"spectra.{name}[{i}].references[{k}]", Path(ref.partition("@")[0])
 
 
 def load_study(path: str | Path) -> Study:

@@ -166,6 +166,28 @@ def gitt_figure(gitt) -> FigureSpec:
                       "D (cm² s⁻¹)", traces, log_y=True)
 
 
+def mcr_figures(mcr, key: str, label: str) -> list[FigureSpec]:
+    """MCR-ALS of an operando series: the component spectra, and the concentration profiles against
+    state of charge (discharge and charge branches) or, without one, against time (h)."""
+    comps = tuple(Trace(f"component {k + 1}", mcr.x, s) for k, s in enumerate(mcr.spectra))
+    if mcr.soc is not None:
+        turn = int(np.argmin(mcr.soc))
+        profiles = tuple(t for k in range(mcr.concentrations.shape[1]) for t in (
+            Trace(f"component {k + 1}, discharge", mcr.soc[:turn + 1], mcr.concentrations[:turn + 1, k],
+                  "lines+markers"),
+            Trace(f"component {k + 1}, charge", mcr.soc[turn:], mcr.concentrations[turn:, k], "lines+markers",
+                  dash=True)))
+        x_label = "state of charge (–, 1 = start of discharge)"
+    else:
+        profiles = tuple(Trace(f"component {k + 1}", mcr.time_s / 3600, mcr.concentrations[:, k], "lines+markers")
+                         for k in range(mcr.concentrations.shape[1]))
+        x_label = "time (h)"
+    return [FigureSpec(f"{key}_components", f"{label}: MCR-ALS component spectra (lack of fit "
+                       f"{mcr.lack_of_fit_pct:.2f} %)", mcr.x_label, "intensity (counts)", comps),
+            FigureSpec(f"{key}_profiles", f"{label}: MCR-ALS concentration profiles", x_label,
+                       "concentration (–, components sum to 1)", profiles)]
+
+
 def spectra_figures(spectra) -> list[FigureSpec]:
     """Per operando series: band area / initial area against SOC (both branches) and the first
     spectrum's band fit; per XPS entry: each state's points and fitted envelope."""
@@ -185,6 +207,8 @@ def spectra_figures(spectra) -> list[FigureSpec]:
                                (Trace("measured", f.x, f.y, "markers"), Trace(f"baseline ({f.baseline_method})", f.x,
                                                                                f.baseline, dash=True),
                                 Trace("fit", f.x, f.best_fit))))
+        if getattr(a, "mcr", None) is not None:
+            figs += mcr_figures(a.mcr, f"spectra_mcr_{k}", f"{a.technique} ({a.mode})")
     for k, a in enumerate(spectra.xps):
         traces = []
         for state, fit in a.fits.items():

@@ -76,6 +76,31 @@ def ledger_section(ledger: dict) -> str:
     return "".join(out)
 
 
+def mcr_tables(spectra: dict) -> str:
+    """Per operando series with an MCR-ALS: each component's concentration at the start, at the end of
+    discharge and at the end, the fraction of its change that came back, and whether that is ≥ RI's threshold."""
+    from ..evidence.measured import REVERSIBLE_MIN
+
+    out = []
+    for a in spectra.get("operando", []):
+        mcr = a.get("mcr")
+        if not mcr:
+            continue
+        rows = [[f"component {r['component']}", num(r["start"], ".3f"), num(r["end_of_discharge"], ".3f"),
+                 num(r["end"], ".3f"), num(r["returned_fraction"], ".3f"),
+                 "–" if r["returned_fraction"] is None else ("yes" if r["returned_fraction"] >= REVERSIBLE_MIN
+                                                             else "no")] for r in mcr["recovery"]]
+        out.append(f"<h3>MCR-ALS of {esc(a['technique'])} ({esc(a['mode'])}), {mcr['n_components']} components, "
+                   f"lack of fit {mcr['lack_of_fit_pct']:.2f} %</h3>"
+                   + html_table(["component", "c at start (–)", "c at end of discharge (–)", "c at end (–)",
+                                 "returned fraction (–)", f"returns after charge (≥ {REVERSIBLE_MIN:.2f}, ours)"],
+                                rows)
+                   + "<p class=\"note\">Concentrations sum to 1 per spectrum; returned fraction = (c_end − "
+                     "c_discharged)/(c_start − c_discharged). MCR is unique only when each component is nearly "
+                     "pure somewhere in the series.</p>")
+    return "".join(out)
+
+
 def spectra_section(spectra: dict, figures: dict[str, str]) -> str:
     """The measured records the verdict read, one row each, then every spectra figure."""
     from ..evidence.measured import MODERATE_TEXT, THRESHOLDS_TEXT
@@ -91,7 +116,7 @@ def spectra_section(spectra: dict, figures: dict[str, str]) -> str:
     return (html_table(["technique", "mode", "feature", "Δ on discharge", "R on charge", "RI", "hysteresis",
                         "reversible change", "file"], rows, numeric_from=3)
             + f"<p class=\"note\">Δ = (F_dis − F₀)/F₀, R = F_ch/F₀, RI = (F_ch − F_dis)/(F₀ − F_dis), each ± 1σ. "
-              f"Thresholds {esc(THRESHOLDS_TEXT)}; {esc(MODERATE_TEXT)}.</p>" + figs)
+              f"Thresholds {esc(THRESHOLDS_TEXT)}; {esc(MODERATE_TEXT)}.</p>" + mcr_tables(spectra) + figs)
 
 
 def areal_paragraph(areal: dict, labels: dict) -> str:

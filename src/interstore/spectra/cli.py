@@ -10,13 +10,15 @@ import typer
 from ..cli_support import JsonOption, OutOption, emit, parse_float_list, table
 from ..errors import InputError
 
-group = typer.Typer(help="Spectra (Raman, FT-IR, XPS, XAS): band fits, reversibility over a cycle, oxidation "
-                         "states, XANES edge/LCF, MCR-ALS.", no_args_is_help=True)
+group = typer.Typer(help="Spectra (Raman, FT-IR, XPS, XAS, EELS): band fits, reversibility over a cycle, oxidation "
+                         "states, XANES edge/LCF, EELS V L2,3, MCR-ALS.", no_args_is_help=True)
 
-FileArg = Annotated[Path, typer.Argument(help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf).")]
+FileArg = Annotated[Path, typer.Argument(
+    help="Spectrum file (CSV/TXT, VAMAS .vms, Athena .prj, WiRE .wdf, OMNIC .spa/.spg, EMSA .msa).")]
 TechniqueOption = Annotated[Optional[str], typer.Option(
     "--technique", help="Raman, FT-IR, XPS or XAS (axis labels; default from the format, text: Raman).")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", help="text, vamas, athena or wdf (default: detected).")]
+FormatOption = Annotated[Optional[str], typer.Option(
+    "--format", help="text, vamas, athena, wdf, omnic or emsa (default: detected).")]
 BlockOption = Annotated[Optional[str], typer.Option("--block", help="Spectrum of a multi-spectrum file: number or name.")]
 WindowOption = Annotated[Optional[str], typer.Option("--window", help="Fit window lo,hi in x units, e.g. 760,960.")]
 BaselineOption = Annotated[str, typer.Option("--baseline", help="arpls, modpoly, asls or none (pybaselines).")]
@@ -209,6 +211,73 @@ def xas_cmd(path: FileArg, block: BlockOption = None,
                  ("mean valence (–)", f"{cal.valence:.2f} ± {cal.valence_sigma:.2f}")]
     emit(result, json_path, table(f"XANES of {sample.name}", ("quantity", "value"), rows),
          written=_figure(plot_xas, out, "xas", sample, refs, lcf))
+
+
+def _eels_references(refs: list[str], energies: list[str], analyse) -> dict[str, tuple[float, float]]:
+    """``PATH[@BLOCK]=VALENCE`` spectra (analysed like the sample) and ``VALENCE:ENERGY`` pairs
+    → name → (valence, eV)."""
+    from .readers import read_spectrum
+
+    out: dict[str, tuple[float, float]] = {}
+    for spec in refs:
+        target, eq, val = spec.rpartition("=")
+        if not eq:
+            raise InputError("option --ref", f"got {spec!r}", expected="PATH[@BLOCK]=VALENCE, e.g. v2o5.msa=5")
+        valence = parse_float_list(val, "--ref")[0]
+        path, _, block = target.partition("@")
+        out[target] = (valence, analyse(read_spectrum(Path(path), technique="EELS", block=block or None)).l3_peak_eV)
+    for spec in energies:
+        values = parse_float_list(spec.replace(":", ","), "--ref-energy")
+        if values is None or len(values) != 2:
+            raise InputError("option --ref-energy", f"got {spec!r}", expected="VALENCE:ENERGY_eV, e.g. 5:517.4")
+        out[f"valence {values[0]:g} at {values[1]:g} eV"] = (values[0], values[1])
+    return out
+
+
+@group.command("eels")
+def eels_cmd(path: FileArg, block: BlockOption = None, fmt: FormatOption = None,
+             background: Annotated[str, typer.Option(
+                 "--background", help="Pre-edge window lo,hi (eV) for the power-law background.")] = "480,508",
+             window: Annotated[str, typer.Option(
+                 "--window", help="White-line fit window lo,hi (eV); ends before O K (≈ 530 eV).")] = "508,527.5",
+             spin_orbit: Annotated[float, typer.Option(
+                 "--spin-orbit", help="Starting L2 − L3 separation (eV): 7 for V; e.g. 11 for Mn with moved windows.")]
+             = 7.0,
+             ref: Annotated[Optional[list[str]], typer.Option(
+                 "--ref", help="Reference spectrum PATH[@BLOCK]=VALENCE on the same energy scale (repeat).")] = None,
+             ref_energy: Annotated[Optional[list[str]], typer.Option(
+                 "--ref-energy", help="Reference L3 peak VALENCE:ENERGY (eV) on the same scale (repeat).")] = None,
+             json_path: JsonOption = None, out: OutOption = None) -> None:
+    """EELS V L2,3: power-law background, L3 onset and peak, L2 peak, L3/L2 ratio; valence through references."""
+    from ..errors import require_positive
+    from .eels import analyse_v_l23, plot_eels
+    from .readers import read_spectrum
+
+    windows = {"background_window": _pair(background, "--background"), "fit_window": _pair(window, "--window"),
+               "spin_orbit_eV": require_positive("--spin-orbit", spin_orbit)}
+
+    def analyse(spectrum):
+        return analyse_v_l23(spectrum, **windows)
+
+    res = analyse(read_spectrum(path, technique="EELS", fmt=fmt, block=block))
+    refs = _eels_references(ref or [], ref_energy or [], analyse)
+    if refs:
+        res = res.with_valence(refs)
+    b = res.background
+    rows = [(f"background A·E⁻ʳ in {b.window[0]:g}–{b.window[1]:g} eV: r (–)", b.r, b.r_sigma),
+            ("L3 onset, fit at 10 % of its maximum (eV)", res.l3_onset_eV, ""),
+            ("L3 peak (eV)", res.l3_peak_eV, res.l3_peak_sigma_eV), ("L2 peak (eV)", res.l2_peak_eV,
+                                                                     res.l2_peak_sigma_eV),
+            ("L2 − L3 splitting (eV)", res.l2_peak_eV - res.l3_peak_eV, ""),
+            ("L3/L2 white-line area ratio (–)", res.l3_l2_ratio, res.l3_l2_ratio_sigma),
+            ("fit R² (–)", res.r_squared, "")]
+    if res.valence is not None:
+        v = res.valence
+        rows += [(f"calibration: L3 = {v.intercept_eV:.2f} eV + {v.slope_eV:.2f} eV × valence "
+                  f"({len(v.references)} references)", "", ""), ("mean V valence (–)", v.valence, v.valence_sigma)]
+    emit(res.to_dict(), json_path,
+         table(f"EELS L2,3 white lines of {res.name or path}", ("quantity", "value", "± 1σ"), rows),
+         written=_figure(plot_eels, out, "eels", res))
 
 
 @group.command("mcr")

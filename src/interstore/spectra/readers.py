@@ -10,10 +10,13 @@ vamas       .vms .npl             ``vamas`` (ISO 14976); binding energy = hν �
                                   CasaXPS convention
 athena      .prj                  ``xraylarch`` (``larch.io.read_athena``), one spectrum per group
 wdf         .wdf                  ``renishawWiRE`` (Renishaw WiRE), one spectrum per acquisition
+omnic       .spa .spg             ``spectrochempy-omnic`` (Thermo OMNIC), one spectrum per
+                                  ``.spa``, one per member of a ``.spg`` group, each with its
+                                  acquisition time
+emsa        .msa .ems .emsa       EMSA/MAS spectral data (ISO 22029), the text format Gatan
+                                  DigitalMicrograph and the EELS database export; read here
+                                  (``#XPERCHAN``/``#OFFSET`` axis or ``#DATATYPE: XY`` pairs)
 ==========  ====================  ==========================================================
-
-Thermo OMNIC ``.spa`` would need spectrochempy, which is not a dependency: export the
-spectrum as CSV from OMNIC instead.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ import numpy as np
 from ..errors import InputError
 from .record import Spectrum, technique_name
 
-FORMATS = ("text", "vamas", "athena", "wdf")
-_BY_EXTENSION = {".vms": "vamas", ".npl": "vamas", ".prj": "athena", ".wdf": "wdf"}
-_DEFAULT_TECHNIQUE = {"vamas": "XPS", "athena": "XAS", "wdf": "Raman"}
+FORMATS = ("text", "vamas", "athena", "wdf", "omnic", "emsa")
+_BY_EXTENSION = {".vms": "vamas", ".npl": "vamas", ".prj": "athena", ".wdf": "wdf", ".spa": "omnic",
+                 ".spg": "omnic", ".msa": "emsa", ".ems": "emsa", ".emsa": "emsa"}
+_DEFAULT_TECHNIQUE = {"vamas": "XPS", "athena": "XAS", "wdf": "Raman", "emsa": "EELS"}
 _X_NAMES = r"b\.?\s?e\.?|binding|raman|shift|wavenumber|wave number|energy|^e$|^x$"
 _Y_NAMES = r"cps|counts|intensity|absorbance|transmittance|^mu|μ|norm|^y$"
 _TOO_LARGE_BYTES = 200 * 2**20
@@ -205,12 +209,120 @@ def read_wdf(path: str | Path, *, technique: str = "Raman") -> list[Spectrum]:
     return [Spectrum(reader.xdata, s, technique, str(path), f"{path.stem} #{i + 1}") for i, s in enumerate(spectra)]
 
 
+def read_omnic(path: str | Path, *, technique: str | None = None) -> list[Spectrum]:
+    """Every spectrum of a Thermo OMNIC file: a ``.spa`` holds one, a ``.spg`` group several.
+
+    The x axis is the one OMNIC stores (first and last wavenumber and the number of points,
+    cm⁻¹); y is in the file's own unit (absorbance, transmittance, single beam, Kubelka–Munk…),
+    named in ``meta["y_unit"]``.  ``technique`` defaults to Raman when the file's x axis is a
+    Raman shift, else FT-IR.  ``meta["time_s"]`` is the acquisition time (Unix seconds,
+    UTC).  A file without a ``.spa``/``.spg`` suffix is read as a group first, then as a single
+    spectrum (read as a single spectrum, a group silently yields its first member only).
+    Interferogram-only files are refused: no wavenumber axis.
+    """
+    import logging
+
+    from spectrochempy_omnic import OMNICReader
+
+    logging.getLogger("spectrochempy-omnic").setLevel(logging.WARNING)  # its INFO notices would reach stderr
+    path = Path(path)
+    suffixes = [path.suffix.lower()] if path.suffix.lower() in (".spa", ".spg") else [".spg", ".spa"]
+    content = path.read_bytes()
+    reader = None
+    for k, suffix in enumerate(suffixes):
+        try:
+            reader = _library_read(path, lambda: OMNICReader(content, suffix=suffix), "OMNIC file",
+                                   "a Thermo OMNIC .spa or .spg file")
+            break
+        except InputError:
+            if k == len(suffixes) - 1:
+                raise
+    if reader.data is None or reader.x_units is None:
+        raise InputError(path, "no spectrum on a wavenumber axis (an interferogram only?)",
+                         expected="an OMNIC spectrum in cm⁻¹")
+    names = list(reader.y_labels[1]) if reader.y_labels else []
+    if technique is None:
+        technique = "Raman" if "raman" in str(reader.x_title).lower() else "FT-IR"
+    data = np.atleast_2d(np.asarray(reader.data, float))
+    times = np.atleast_1d(np.asarray(reader.y, float))
+    out = []
+    for i, y in enumerate(data):
+        name = str(names[i]).split(",")[0] if i < len(names) else f"{path.stem} #{i + 1}"
+        out.append(Spectrum(reader.x, y, technique, str(path), name,
+                            {"y_unit": reader.title, "x_axis_in_file": f"{reader.x_title} ({reader.x_units})",
+                             "time_s": float(times[i]) if i < times.size else None,
+                             "laser_cm1": None if reader.laser_frequency is None else float(reader.laser_frequency),
+                             "title_in_file": str(names[i]) if i < len(names) else ""}))
+    return out
+
+
+def _emsa_number(path: Path, what: str, value: str, line: int) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(path, f"{what} {value!r} is not a number", where=f"line {line}" if line else None,
+                         expected="a number") from None
+
+
+def read_emsa(path: str | Path, *, technique: str = "EELS") -> list[Spectrum]:
+    """One spectrum from an EMSA/MAS file (ISO 22029): ``#KEYWORD : value`` header lines, then the
+    data between ``#SPECTRUM`` and ``#ENDOFDATA``: x, y pairs (``#DATATYPE : XY``) or y values
+    alone (``Y``) on the axis x = ``#OFFSET`` + i·``#XPERCHAN``, several per line, separated by
+    commas or blanks.  ``#SIGNALTYPE`` ELS is EELS; any other signal needs ``technique``."""
+    path = Path(path)
+    header: dict[str, str] = {}
+    values: list[float] = []
+    in_data = False
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            text = line.strip()
+            if not text:
+                continue
+            if text.startswith("#"):
+                key, _, value = text[1:].partition(":")
+                key = key.split("-")[0].strip().upper()
+                if key == "SPECTRUM":
+                    in_data = True
+                elif key == "ENDOFDATA":
+                    break
+                else:
+                    header[key] = value.strip()
+                continue
+            if not in_data:
+                raise InputError(path, f"data before #SPECTRUM: {text[:40]!r}", where=f"line {n}",
+                                 expected="an EMSA header of #KEYWORD : value lines")
+            for field in re.split(r"[,\s]+", text):
+                if field:
+                    values.append(_emsa_number(path, "data value", field, n))
+    if "FORMAT" not in header or "EMSA" not in header["FORMAT"].upper():
+        raise InputError(path, "no '#FORMAT : EMSA/MAS Spectral Data File' line", expected="an EMSA/MAS .msa file")
+    if not values:
+        raise InputError(path, "no data between #SPECTRUM and #ENDOFDATA", expected="the spectrum's values")
+    if header.get("DATATYPE", "Y").strip().upper() == "XY":
+        if len(values) % 2:
+            raise InputError(path, f"{len(values)} numbers for x, y pairs", expected="an even count (#DATATYPE XY)")
+        x, y = np.array(values[0::2]), np.array(values[1::2])
+    else:
+        for key in ("XPERCHAN", "OFFSET"):
+            if key not in header:
+                raise InputError(path, f"no #{key} line", expected="#XPERCHAN and #OFFSET for a Y-only spectrum")
+        y = np.array(values)
+        x = _emsa_number(path, "#OFFSET", header["OFFSET"], 0) + \
+            _emsa_number(path, "#XPERCHAN", header["XPERCHAN"], 0) * np.arange(y.size)
+    signal = header.get("SIGNALTYPE", "").strip().upper()
+    units = header.get("XUNITS", "").strip()
+    return [Spectrum(x, y, technique, str(path), header.get("TITLE", path.stem) or path.stem,
+                     {"signal_type": signal, "x_unit_in_file": units, "owner": header.get("OWNER", ""),
+                      "beam_kV": header.get("BEAMKV", ""), "dispersion_per_channel": header.get("XPERCHAN", "")})]
+
+
 _READERS: dict[str, Callable[..., list[Spectrum]]] = {"text": read_text, "vamas": read_vamas,
-                                                       "athena": read_athena, "wdf": read_wdf}
+                                                       "athena": read_athena, "wdf": read_wdf, "omnic": read_omnic,
+                                                       "emsa": read_emsa}
 
 
 def detect_format(path: str | Path) -> str:
-    """``vamas``, ``athena``, ``wdf`` from the extension or first bytes, else ``text``."""
+    """``vamas``, ``athena``, ``wdf``, ``omnic``, ``emsa`` from the extension or first bytes, else ``text``."""
     path = Path(path)
     by_ext = _BY_EXTENSION.get(path.suffix.lower())
     if by_ext:
@@ -221,6 +333,10 @@ def detect_format(path: str | Path) -> str:
         return "vamas"
     if head.startswith(b"WDF1"):
         return "wdf"
+    if head.startswith(b"Spectral Data File"):
+        return "omnic"
+    if head.lstrip().upper().startswith(b"#FORMAT") and b"EMSA" in head.upper():
+        return "emsa"
     if head.startswith(b"\x1f\x8b") or b"# Athena project file" in head:
         return "athena"
     return "text"
@@ -228,13 +344,16 @@ def detect_format(path: str | Path) -> str:
 
 def read_spectra(path: str | Path, *, technique: str | None = None, fmt: str | None = None,
                  columns: tuple[int, int] | None = None) -> list[Spectrum]:
-    """Every spectrum in a file.  ``fmt`` forces the format (text, vamas, athena, wdf); ``technique``
-    (Raman, FT-IR, XPS, XAS) sets the axis labels, by default from the format (text: Raman)."""
+    """Every spectrum in a file.  ``fmt`` forces the format (text, vamas, athena, wdf, omnic, emsa); ``technique``
+    (Raman, FT-IR, XPS, XAS, EELS) sets the axis labels, by default from the format (text: Raman; OMNIC: from
+    the file's axis)."""
     path = Path(path)
     _check_file(path)
     name = detect_format(path) if fmt is None else fmt.strip().lower()
     if name not in _READERS:
         raise InputError("option --format", f"unknown spectrum format {fmt!r}", expected=f"one of {', '.join(FORMATS)}")
+    if name == "omnic":  # the file names its own axis (Raman shift or wavenumber)
+        return read_omnic(path, technique=None if technique is None else technique_name(technique))
     tech = technique_name(technique) if technique is not None else _DEFAULT_TECHNIQUE.get(name, "Raman")
     if name == "text":
         return read_text(path, technique=tech, columns=columns)

@@ -7,6 +7,7 @@ Raman             Raman shift (cm⁻¹)              intensity (counts)
 FT-IR             wavenumber (cm⁻¹)               absorbance (–)
 XPS               binding energy (eV)             intensity (counts s⁻¹)
 XAS               photon energy (eV)              μ(E) (–)
+EELS              energy loss (eV)                intensity (counts)
 ================  ==============================  ============================
 """
 
@@ -18,19 +19,19 @@ import numpy as np
 
 from ..errors import InputError
 
-TECHNIQUES = ("Raman", "FT-IR", "XPS", "XAS")
+TECHNIQUES = ("Raman", "FT-IR", "XPS", "XAS", "EELS")
 X_LABELS = {"Raman": "Raman shift (cm⁻¹)", "FT-IR": "wavenumber (cm⁻¹)", "XPS": "binding energy (eV)",
-            "XAS": "photon energy (eV)"}
+            "XAS": "photon energy (eV)", "EELS": "energy loss (eV)"}
 Y_LABELS = {"Raman": "intensity (counts)", "FT-IR": "absorbance (–)", "XPS": "intensity (counts s⁻¹)",
-            "XAS": "μ(E) (–)"}
+            "XAS": "μ(E) (–)", "EELS": "intensity (counts)"}
 MAX_ABS_X = 1e6   # no Raman shift, wavenumber or photon energy of interest is beyond 10⁶ cm⁻¹ / eV
 MAX_ABS_Y = 1e15  # counts
 _ALIASES = {"raman": "Raman", "ftir": "FT-IR", "ft-ir": "FT-IR", "ir": "FT-IR", "xps": "XPS", "xas": "XAS",
-            "xanes": "XAS", "xafs": "XAS", "exafs": "XAS"}
+            "xanes": "XAS", "xafs": "XAS", "exafs": "XAS", "eels": "EELS"}
 
 
 def technique_name(value: str, source: str = "parameter 'technique'") -> str:
-    """Canonical technique name (Raman, FT-IR, XPS, XAS) from a case-insensitive alias."""
+    """Canonical technique name (Raman, FT-IR, XPS, XAS, EELS) from a case-insensitive alias."""
     name = _ALIASES.get(str(value).strip().lower())
     if name is None:
         raise InputError(source, f"unknown technique {value!r}", expected=f"one of {', '.join(TECHNIQUES)}")

@@ -8,6 +8,8 @@
 * :func:`xps_envelope` — a V 2p3/2 (or any) region from known component fractions on a
   Shirley-like step background.
 * :func:`xanes_reference` — a model K-edge (arctan step + white line + pre-edge peak).
+* :func:`eels_v_l23` — a V L2,3 core-loss spectrum: power-law background, two Voigt white
+  lines of known positions and areas on a 2:1 continuum step, Poisson counts.
 """
 
 from __future__ import annotations
@@ -102,3 +104,22 @@ def xanes_reference(e0_eV: float, *, pre_edge_eV: float | None = None, pre_edge_
     if pre_edge_eV is not None:
         mu += pre_edge_height * np.exp(-0.5 * ((e - pre_edge_eV) / 1.0) ** 2)
     return Spectrum(e, mu, "XAS", f"synthetic edge E0 = {e0_eV:g} eV", meta={"simulated": True})
+
+
+def eels_v_l23(l3_eV: float, *, l3_l2_ratio: float = 1.2, spin_orbit_eV: float = 7.2, l3_area: float = 6000.0,
+               background_A: float = 2.5e12, background_r: float = 3.0, continuum: float = 250.0,
+               dispersion_eV: float = 0.1, lo: float = 460.0, hi: float = 540.0, seed: int = 0,
+               name: str = "") -> Spectrum:
+    """Counts of a model V L2,3 edge: A·E⁻ʳ + Voigt L3 (σ 0.45 eV, γ 0.35 eV) at ``l3_eV`` and a broader
+    L2 (σ 0.6 eV, γ 0.6 eV) ``spin_orbit_eV`` higher with area ``l3_area``/``l3_l2_ratio``, on a 2:1
+    continuum step of height ``continuum`` (steps 0.8 eV wide, not the 0.5 eV the fit assumes), Poisson noise."""
+    from scipy.special import voigt_profile
+
+    rng = np.random.default_rng(seed)
+    e = np.arange(lo, hi + dispersion_eV / 2, dispersion_eV)
+    l2_eV = l3_eV + spin_orbit_eV
+    step = (2 / 3 * (0.5 + np.arctan((e - l3_eV) / 0.8) / np.pi) + 1 / 3 * (0.5 + np.arctan((e - l2_eV) / 0.8) / np.pi))
+    mean = (background_A * e ** (-background_r) + l3_area * voigt_profile(e - l3_eV, 0.45, 0.35)
+            + l3_area / l3_l2_ratio * voigt_profile(e - l2_eV, 0.6, 0.6) + continuum * step)
+    return Spectrum(e, rng.poisson(mean).astype(float), "EELS", name or f"synthetic V L2,3, L3 at {l3_eV:g} eV",
+                    meta={"simulated": True, "l3_eV": l3_eV, "l3_l2_ratio": l3_l2_ratio})

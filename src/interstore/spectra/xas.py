@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from .calibration import ValenceCalibration, valence_from_position
 from .record import Spectrum
 
 
@@ -152,52 +153,14 @@ def linear_combination(sample: XasNorm, references: list[XasNorm], *, xmin_eV: f
     return LinearCombination(weights, sig, float(out.rfactor), (lo, hi), out.xdata, out.ydata, out.yfit)
 
 
-@dataclass(frozen=True)
-class ValenceCalibration:
-    """E0 = intercept + slope · valence through references; the sample's valence ± σ."""
-
-    slope_eV: float
-    intercept_eV: float
-    references: dict[str, tuple[float, float]]
-    valence: float
-    valence_sigma: float
-    edge_eV: float
-    edge_definition: str
-
-    def to_dict(self) -> dict:
-        return {"edge_definition": self.edge_definition, "slope_eV_per_valence": self.slope_eV,
-                "intercept_eV": self.intercept_eV,
-                "references": {k: {"valence": v, "edge_eV": e} for k, (v, e) in self.references.items()},
-                "sample_edge_eV": self.edge_eV, "valence": self.valence, "valence_sigma": self.valence_sigma}
-
-
 def valence_from_edge(sample: XasNorm, references: dict[str, tuple[XasNorm, float]], *,
                       e0_sigma_eV: float = 0.2, edge: str = "half-height") -> ValenceCalibration:
     """Mean valence from the edge position (``edge``: half-height or e0) by the line through
-    (valence, edge) of the references; σ combines the line's covariance (at least
-    ``e0_sigma_eV`` per reference) and the sample's own edge uncertainty ``e0_sigma_eV``."""
-    if len(references) < 2:
-        raise InputError("option --valence-ref", f"{len(references)} reference", expected="two or more references "
-                         "of known valence, e.g. V2O3=3, VO2=4, V2O5=5")
-    v = np.array([val for _, val in references.values()], float)
-    e = np.array([n.edge_eV(edge) for n, _ in references.values()], float)
-    if np.ptp(v) == 0:
-        raise InputError("option --valence-ref", "all references have the same valence", expected="different valences")
-    A = np.vstack([np.ones_like(v), v]).T
-    coef, *_ = np.linalg.lstsq(A, e, rcond=None)
-    b, m = float(coef[0]), float(coef[1])
-    if m <= 0:
-        raise InputError("option --valence-ref", f"E0 falls with valence (slope {m:.2f} eV)",
-                         expected="references whose edge moves to higher energy with valence")
-    resid = e - A @ coef
-    s2 = max(float(resid @ resid) / max(v.size - 2, 1), e0_sigma_eV ** 2) if v.size > 2 else e0_sigma_eV ** 2
-    cov = s2 * np.linalg.inv(A.T @ A)
-    pos = sample.edge_eV(edge)
-    val = (pos - b) / m
-    grad = np.array([-1 / m, -(pos - b) / m ** 2])
-    sigma = float(np.sqrt(grad @ cov @ grad + (e0_sigma_eV / m) ** 2))
-    return ValenceCalibration(m, b, {k: (float(val_), float(n.edge_eV(edge))) for k, (n, val_) in references.items()},
-                              float(val), sigma, pos, edge)
+    (valence, edge) of the references (:func:`~.calibration.valence_from_position`); σ combines
+    the line's covariance (at least ``e0_sigma_eV`` per reference) and the sample's own edge
+    uncertainty ``e0_sigma_eV``."""
+    points = {k: (float(val), float(n.edge_eV(edge))) for k, (n, val) in references.items()}
+    return valence_from_position(sample.edge_eV(edge), points, position_sigma_eV=e0_sigma_eV, edge_definition=edge)
 
 
 def plot_xas(sample: XasNorm, references: list[XasNorm] = (), lcf: LinearCombination | None = None, ax=None):
