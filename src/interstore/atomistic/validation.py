@@ -40,10 +40,11 @@ Ti₃C₂: the measured a is of the terminated (Tₓ = O/OH/F) sheet; the bare
 sheet is relaxed in-plane only (out-of-plane cell fixed, vacuum) and compared
 with it, which is approximate to ~1 % (DFT: bare 3.10 Å, O-terminated 3.03 Å).
 VO₂(B): the bronze (TiO₂(B)-type) framework, 24 atoms in the conventional
-C2/m cell; the six 4i sites start from the TiO₂(B) coordinates of Feist &
-Davies, J. Solid State Chem. 101, 275 (1992), placed in the measured VO₂(B)
-cell, which puts every V in an octahedron (V–O 1.76–2.32 Å) before the
-potential relaxes it; a, b and c are compared (β is printed, not judged).
+C2/m cell; the six 4i sites start from approximate TiO₂(B)-type coordinates
+(after Feist & Davies, J. Solid State Chem. 101, 275 (1992); not a refined
+VO₂(B) structure) placed in the measured VO₂(B) cell, which puts every V in
+an octahedron (V–O 1.76–2.32 Å; tested) before the potential relaxes cell
+and positions; a, b and c are compared, β is not.
 V₂O₃ (corundum, V 12c z 0.3463, O 18e x 0.3116) is relaxed in its 10-atom
 rhombohedral cell and compared on hexagonal axes; it is here as an end
 member of the reaction-energy checks (:mod:`.reactions`).
@@ -210,7 +211,7 @@ def _ti3c2(ref):
 
 
 def _vo2_b(ref):
-    """VO2(B), conventional C2/m cell (Z = 8): TiO2(B) 4i coordinates (Feist & Davies 1992) in the VO2(B) cell."""
+    """VO2(B), conventional C2/m cell (Z = 8): approximate TiO2(B)-type 4i coordinates in the VO2(B) cell."""
     p = ref.parameters_A
     basis = [(0.3034, 0, 0.7145), (0.4004, 0, 0.2936), (0.3605, 0, 0.0023), (0.2350, 0, 0.3373),
              (0.1310, 0, 0.6964), (0.4355, 0, 0.6472)]
