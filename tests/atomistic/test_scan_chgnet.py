@@ -96,6 +96,13 @@ def test_scan_cli_end_to_end_committee(run_cli, tmp_path):
     assert zn["experiment_A"] == REFERENCES["Zn"].parameters_A["a"] and "CRC" in zn["source"]
     assert zn["error_percent"] == pytest.approx(100 * (zn["computed_A"] / zn["experiment_A"] - 1), abs=1e-9)
     assert "sevennet-0: Zn c" in " ".join(v["misses"]) and "MISSES" in stdout
+    # reaction enthalpies of Zn with the V oxides, per potential, each with its source and error
+    assert [(r["calculator"], r["reaction"]) for r in v["reactions"]] == [
+        (c, r) for c in ("chgnet", "sevennet-0") for r in ("Zn+V2O5", "Zn+VO2")]
+    for r in v["reactions"]:
+        assert "Sci. Rep. 11, 15496" in r["source"] and r["experiment_eV_per_Zn"] < 0
+        assert r["error_eV_per_Zn"] == pytest.approx(r["computed_eV_per_Zn"] - r["experiment_eV_per_Zn"], abs=1e-12)
+    assert "reaction enthalpies per Zn" in stdout
     assert "per relaxation step" in stdout and "worst case" in stdout
     assert d["per_member"]["chgnet"]["structure"]["bridge_types"] == ["V–O–Ti"]
     assert d["per_member"]["chgnet"]["adhesion"]["w_adh_J_m2"] > 0

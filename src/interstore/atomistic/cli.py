@@ -320,10 +320,21 @@ def _validation_tables(result):
     t = table(f"Validation: end-member lattice constants vs experiment ({v['method']}); miss = |error| > "
               f"{v['tolerance_percent']:g} %", ["potential", "end member", "param", "experiment (Å)",
                                                  "computed (Å)", "error (%)", "status", "source"], rows)
+    tables = [t]
+    if v.get("reactions"):
+        rows = [(r["calculator"], r["equation"],
+                 f"{r['experiment_eV_per_Zn']:.3f} ± {r['experiment_uncertainty_eV']:.3f}",
+                 f"{r['computed_eV_per_Zn']:.3f}", f"{r['error_eV_per_Zn']:+.3f}", f"{r['error_V']:+.3f}", r["status"])
+                for r in v["reactions"]]
+        tables.append(table(f"Validation: reaction enthalpies per Zn vs experiment (ΔH° 298 K; "
+                            f"{v['reactions'][0]['source']}); miss = |error| > {v['reaction_tolerance_eV']:g} eV",
+                            ["potential", "reaction", "ΔH° exp. (eV/Zn)", "ΔE potential (eV/Zn)", "error (eV/Zn)",
+                             "error (V, z = 2)", "status"], rows))
     if v["misses"]:
-        console.print("[yellow]potentials missing an end member by > 3 %:[/yellow] " + "; ".join(v["misses"]),
+        console.print("[yellow]potentials missing an end member by > 3 % or a reaction by > "
+                      f"{v.get('reaction_tolerance_eV', 0.2):g} eV:[/yellow] " + "; ".join(v["misses"]),
                       highlight=False)
-    return [t]
+    return tables
 
 
 def _scan_outputs(result, out: Path) -> list[Path]:

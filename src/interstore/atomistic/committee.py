@@ -36,6 +36,7 @@ from ..errors import InputError
 from .calculator import COMMITTEE, check_calculator
 from .limit import limit_capacity
 from .scan import ScanResult, ScanSettings, check_scan_input, run_scan
+from .reactions import reaction_checks
 from .validation import lattice_checks, validation_summary
 
 
@@ -181,8 +182,10 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
                   show_progress: bool = False) -> CommitteeResult:
     """Scan ``atoms`` with every potential in ``calculators``; ``reference``: a DFT result joining as reference.
 
-    ``validate``: relax the end members with each potential and compare with experiment
-    (:mod:`.validation`); a potential missing an end member by more than 3 % is listed in ``validation``.
+    ``validate``: relax the end members with each potential and compare their lattice constants
+    (:mod:`.validation`) and the reaction energies of Zn with the V oxides (:mod:`.reactions`) with
+    experiment; a potential missing an end member by more than 3 % or a reaction by more than 0.2 eV per Zn
+    is listed in ``validation["misses"]``.
     ``closed``: the same interface built closed (same atoms), for the opening energy (module docstring)."""
     from dataclasses import replace
 
@@ -201,7 +204,8 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
     if reference is not None:
         members.append(Member.from_dft(reference))
     checks = [ch for c in calculators for ch in lattice_checks(c)] if validate else []
-    validation = validation_summary(checks) if validate else {"skipped": True}
+    reactions = [r for c in calculators for r in reaction_checks(c)] if validate else []
+    validation = validation_summary(checks, reactions) if validate else {"skipped": True}
     opening = {c: opening_energy(s, closed) for c, s in scans.items()} if closed is not None else {}
     return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula,
                            opening)
