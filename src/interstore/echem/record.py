@@ -30,7 +30,8 @@ class Measurement:
     """One measurement: a data table with unit-named columns plus metadata.
 
     ``active_mass_g`` is the mass of the active oxide (g) when known;
-    ``scan_rate_mV_s`` is set by readers whose files record it (CV).
+    ``scan_rate_mV_s`` is set by readers whose files record it (CV); ``extra`` holds what a
+    format adds (e.g. ``text_encoding``: ``UTF-8``, ``Windows-1252`` or ``Latin-1`` for a text export).
     """
 
     data: pd.DataFrame
@@ -139,7 +140,8 @@ class ImpedanceSpectrum:
     Sign convention: ``z_imag_ohm`` is the imaginary part as measured (negative
     for capacitive behaviour); Nyquist plots show −Z″.  ``zero_frequency_rows_dropped``
     counts the rows at f = 0 Hz a reader left out (time-domain rows that EC-Lab GEIS and
-    Parstat exports write between sweeps).
+    Parstat exports write between sweeps).  ``text_encoding`` names the encoding a text
+    export was decoded with (``UTF-8``, ``Windows-1252`` or ``Latin-1``; ``None`` for a binary file).
     """
 
     frequency_Hz: np.ndarray
@@ -148,6 +150,7 @@ class ImpedanceSpectrum:
     source: str
     instrument: str = "unknown"
     zero_frequency_rows_dropped: int = 0
+    text_encoding: str | None = None
 
     def __post_init__(self) -> None:
         n = len(self.frequency_Hz)
