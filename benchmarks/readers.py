@@ -64,10 +64,11 @@ def write_csv(path: Path, n: int) -> None:
 
 
 def write_mpt(path: Path, n: int) -> None:
-    """EC-Lab text export, French locale (decimal comma), 5 columns."""
+    """EC-Lab text export, French locale (decimal comma), 5 columns, Windows-1252 as EC-Lab
+    writes it (its settings block carries ``cm²``: the head is not UTF-8)."""
     t, e, i, cycle = _signals(n)
-    header = "EC-Lab ASCII FILE\nNb header lines : 4\n\n"
-    with open(path, "w", encoding="latin-1") as fh:
+    header = "EC-Lab ASCII FILE\nNb header lines : 5\n\nElectrode surface area : 0,001 cm²\n"
+    with open(path, "w", encoding="cp1252") as fh:
         fh.write(header)
         pd.DataFrame({"mode": 1, "time/s": t, "Ewe/V": e, "<I>/mA": i, "cycle number": cycle.astype(float)}).to_csv(
             fh, sep="\t", index=False, decimal=",", float_format="%.9E")
@@ -104,7 +105,7 @@ def _reference(kind: str, path: Path) -> Callable[[], object]:
     if kind == "csv":
         return lambda: pd.read_csv(path)
     if kind == "mpt":
-        return lambda: pd.read_csv(path, sep="\t", skiprows=3, decimal=",", encoding="latin-1")
+        return lambda: pd.read_csv(path, sep="\t", skiprows=4, decimal=",", encoding="latin-1")
     if kind in ("mpr", "mpr-array"):
         from galvani.BioLogic import MPRfile
 
