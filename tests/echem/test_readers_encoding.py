@@ -65,12 +65,27 @@ def test_encoding_of_a_row_beyond_the_head(tmp_path, cell, encoding):
     assert len(m.data) == 3000 and m.potential_V[2599] == pytest.approx(0.5 + 0.2599)
 
 
-def test_a_late_non_utf8_cell_is_quoted_as_written(tmp_path):
+def test_encoding_of_a_late_row_in_a_large_file(tmp_path):
+    """A file read in part (head only), whose rows pandas reads by path (in parallel above
+    5 MB): a Windows-1252 byte in row 290 000 is found and decoded, not replaced."""
+    f = tmp_path / "large.csv"
+    f.write_bytes(_ascii_head_csv(300_000, 290_000, "25 °C".encode("cp1252")))
+    assert f.stat().st_size > 6 * 2**20
+    m = read_measurement(f)
+    assert m.extra["text_encoding"] == "Windows-1252" and len(m.data) == 300_000
+    f.write_bytes(_ascii_head_csv(300_000, 290_000, "25°C".encode("cp1252"), column="potential"))
+    with pytest.raises(InputError, match=r"line 290001: non-numeric value '25°C' in column 'Ewe/V'"):
+        read_measurement(f)
+
+
+def test_a_late_non_utf8_cell_is_quoted_as_written(tmp_path, run_cli):
     """The error quotes the cell as the file means it ('25°C'), not with U+FFFD."""
     f = tmp_path / "late_bad.csv"
     f.write_bytes(_ascii_head_csv(3000, 2600, "25°C".encode("cp1252"), column="potential"))
     with pytest.raises(InputError, match=r"line 2601: non-numeric value '25°C' in column 'Ewe/V'"):
         read_measurement(f)
+    code, _, err = run_cli("read", f)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "'25°C'" in err and "\ufffd" not in err
 
 
 def test_windows_1252_impedance_table_says_so(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -233,12 +234,25 @@ def _data_extent(export: TextExport, first: int, stop: int | None) -> tuple[int,
     return start, 0, 0, b""
 
 
-def _parse_rows(export: TextExport, start: int, options: dict) -> pd.DataFrame:
-    """pandas' C parser on the rows from byte ``start`` on (a stream positioned there: no
-    line before it is parsed, so quotes or a lone CR in the head cannot shift the rows)."""
-    with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
-        stream.seek(start)
-        return pd.read_csv(stream, **options)
+def _skippable(lines_before: bytes) -> bool:
+    """Whether pandas' ``skiprows=N`` skips exactly these lines: no quote (pandas honours
+    quotes in skipped lines, so one could swallow line breaks) and no lone CR (a line
+    break to pandas, not to :func:`open_text`)."""
+    return b'"' not in lines_before and re.search(rb"\r(?!\n)", lines_before) is None
+
+
+def _parse_rows(export: TextExport, first: int, start: int, options: dict) -> pd.DataFrame:
+    """pandas' C parser on the rows from line ``first`` (byte ``start``) on.  A large file
+    whose head pandas would skip as interstore counts it is given to pandas by path (pandas
+    reads a large UTF-8 file in parallel then, and skipped lines are not decoded); otherwise
+    a stream positioned at ``start``."""
+    with warnings.catch_warnings():  # mixed types in a column: read_columns names the bad cell itself
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        if not export.complete and _skippable(export.raw[:start]):
+            return pd.read_csv(export.path, skiprows=first, **options)
+        with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
+            stream.seek(start)
+            return pd.read_csv(stream, **options)
 
 
 def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
@@ -271,7 +285,7 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     try:
         for codec in ("utf-8", *fallbacks):  # Latin-1, the last, decodes every byte
             try:
-                frame = _parse_rows(export, start, dict(options, encoding=codec))
+                frame = _parse_rows(export, first, start, dict(options, encoding=codec))
                 break
             except UnicodeDecodeError:
                 continue
