@@ -107,18 +107,32 @@ def decode_text(data: bytes, source: str | Path) -> str:
             except UnicodeDecodeError as exc:
                 raise InputError(source, f"invalid {codec} text after its byte-order mark at byte {exc.start}",
                                  expected=f"valid {codec} text") from None
+    codec, first_bad = guess_codec(data)
+    if first_bad is not None:
+        warnings.warn(f"{source}: not UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}); "
+                      f"decoded as {CODEC_NAMES[codec]}", InputWarning, stacklevel=2)
+    return data.decode(codec)
+
+
+CODEC_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+FALLBACK_CODECS = ("cp1252", "latin-1")  # in this order, for bytes that are not UTF-8
+
+
+def guess_codec(data: bytes) -> tuple[str, int | None]:
+    """``"utf-8"`` when ``data`` is valid UTF-8 (ASCII included); else ``"cp1252"`` (Windows-1252,
+    what EC-Lab, Excel and Scopus write on Windows) when every byte maps; else ``"latin-1"``
+    (every byte maps).  With the offset of the first byte that is not UTF-8 (``None`` for UTF-8)."""
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return "utf-8", None
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    for codec, name in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+    for codec in FALLBACK_CODECS:
         try:
-            text = data.decode(codec)
+            data.decode(codec)
+            return codec, first_bad
         except UnicodeDecodeError:
             continue
-        warnings.warn(f"{source}: not UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}); "
-                      f"decoded as {name}", InputWarning, stacklevel=2)
-        return text
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 

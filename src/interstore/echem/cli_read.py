@@ -34,7 +34,7 @@ def spectrum_summary(s) -> dict:
         "source": s.source, "instrument": s.instrument, "rows": len(s.frequency_Hz),
         "frequency_range_Hz": _span(s.frequency_Hz), "z_real_range_ohm": _span(s.z_real_ohm),
         "z_imag_range_ohm": _span(s.z_imag_ohm), "columns": ["frequency_Hz", "z_real_ohm", "z_imag_ohm"],
-        "zero_frequency_rows_dropped": s.zero_frequency_rows_dropped,
+        "zero_frequency_rows_dropped": s.zero_frequency_rows_dropped, "text_encoding": s.text_encoding,
     }
 
 
@@ -107,6 +107,7 @@ def read(
                 ("Z′ range", "{:.4g} – {:.4g} Ω".format(*result["z_real_range_ohm"])),
                 ("Z″ range (as measured)", "{:.4g} – {:.4g} Ω".format(*result["z_imag_range_ohm"])),
                 ("rows at f = 0 Hz dropped", result["zero_frequency_rows_dropped"])]
+        encoding = record.text_encoding
     else:
         mass = "not given" if record.active_mass_g is None else f"{record.active_mass_g * 1e3:.4g} mg (active)"
         rows = [("instrument", result["instrument"]), ("technique", result["technique"] or "not recorded"),
@@ -115,6 +116,8 @@ def read(
                 ("current range", "{:.4g} – {:.4g} mA".format(*(1e3 * v for v in result["current_range_A"]))),
                 ("cycles", result["cycles"]), ("scan rate", _fmt(result["scan_rate_mV_s"], "mV/s")),
                 ("active mass", mass), ("capacity vs instrument's own column", _check_row(check))]
+        encoding = record.extra.get("text_encoding")
+    rows += [("text encoding", encoding)] if encoding else []
     emit(result, json_path, table(f"{file.name}", ("quantity", "value"), rows), written=written)
     for note in notes:
         warn(note)

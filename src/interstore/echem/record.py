@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..bounds import require_column_in_range
+from ..bounds import BOUNDS, require_column_in_range
 from ..errors import InputError
 
 COLUMNS = ("time_s", "potential_V", "current_A", "cycle", "step")
@@ -36,7 +36,8 @@ class Measurement:
     """One measurement: a data table with unit-named columns plus metadata.
 
     ``active_mass_g`` is the mass of the active oxide (g) when known;
-    ``scan_rate_mV_s`` is set by readers whose files record it (CV).
+    ``scan_rate_mV_s`` is set by readers whose files record it (CV); ``extra`` holds what a
+    format adds (e.g. ``text_encoding``: ``UTF-8``, ``Windows-1252`` or ``Latin-1`` for a text export).
     """
 
     data: pd.DataFrame
@@ -83,25 +84,45 @@ class Measurement:
 
 def validate_frame(frame: pd.DataFrame, source: str | Path) -> None:
     """Raise :class:`InputError` unless ``frame`` has the canonical columns, at least
-    two rows, finite time/potential/current and non-decreasing time."""
+    two rows, finite time/potential/current and non-decreasing time.
+
+    A clean table is recognised from one minimum and one maximum per column (NaN carries
+    through both, so finite extremes within the bounds mean every value is) and one
+    comparison of neighbouring times; only a faulty one is searched row by row for the
+    first bad value, which the error names."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(source, f"missing column(s) {', '.join(missing)}",
                          expected=f"columns {', '.join(COLUMNS)}")
     if len(frame) < 2:
         raise InputError(source, f"only {len(frame)} data row(s)", expected="at least 2 data rows")
-    for col in ("time_s", "potential_V", "current_A"):
-        finite = np.isfinite(frame[col].to_numpy(float))
+    values = {col: frame[col].to_numpy(float) for col in ("time_s", "potential_V", "current_A")}
+    bounds = {col: (BOUNDS[col].low, BOUNDS[col].high) for col in ("potential_V", "current_A")}
+    clean = all(_within(v.min(), v.max(), *bounds.get(col, (-np.inf, np.inf))) for col, v in values.items())
+    t = values["time_s"]
+    if not (clean and np.all(t[1:] >= t[:-1])):
+        _raise_first_fault(values, source)
+
+
+def _within(lowest: float, highest: float, low: float, high: float) -> bool:
+    """Whether a column's extremes are finite and inside ``[low, high]`` (False for NaN)."""
+    return bool(np.isfinite(lowest) and np.isfinite(highest) and low <= lowest and highest <= high)
+
+
+def _raise_first_fault(values: dict[str, np.ndarray], source: str | Path) -> None:
+    """The :class:`InputError` for the first non-finite value, value out of bounds or step
+    back in time, in that order of checks, naming its data row."""
+    for col, v in values.items():
+        finite = np.isfinite(v)
         if not finite.all():
             raise InputError(source, f"non-numeric or NaN value in '{col}'",
                              where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
-    require_column_in_range(source, "potential_V", frame["potential_V"].to_numpy(float), "potential_V")
-    require_column_in_range(source, "current_A", frame["current_A"].to_numpy(float), "current_A")
-    t = frame["time_s"].to_numpy(float)
-    back = np.flatnonzero(t[1:] < t[:-1])  # a boolean per row, not a float difference array
-    if back.size:
-        raise InputError(source, "time goes backwards", where=f"data row {int(back[0]) + 2}",
-                         expected="non-decreasing time")
+    require_column_in_range(source, "potential_V", values["potential_V"], "potential_V")
+    require_column_in_range(source, "current_A", values["current_A"], "current_A")
+    t = values["time_s"]
+    back = np.flatnonzero(t[1:] < t[:-1])
+    raise InputError(source, "time goes backwards", where=f"data row {int(back[0]) + 2}",
+                     expected="non-decreasing time")
 
 
 def from_arrays(time_s, potential_V, current_A, *, cycle=None, step=None, source="<arrays>",
@@ -128,6 +149,8 @@ class ImpedanceSpectrum:
     Parstat exports write between sweeps).  ``potential_V`` is the DC potential logged with
     each frequency (EC-Lab ``<Ewe>/V``, Gamry ``Vdc``; ``None`` when the file has none) and
     ``reference_electrode`` the reference it is measured against when the file names one.
+    ``text_encoding`` names the encoding a text export was decoded with (``UTF-8``,
+    ``Windows-1252`` or ``Latin-1``; ``None`` for a binary file).
     """
 
     frequency_Hz: np.ndarray
@@ -138,6 +161,7 @@ class ImpedanceSpectrum:
     zero_frequency_rows_dropped: int = 0
     potential_V: np.ndarray | None = None
     reference_electrode: str | None = None
+    text_encoding: str | None = None
 
     def __post_init__(self) -> None:
         n = len(self.frequency_Hz)

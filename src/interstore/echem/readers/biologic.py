@@ -160,14 +160,13 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
     chosen = choose_columns(headers, source, keys=keys, required=required, mapping=columns)
     out: dict[str, np.ndarray] = {}
     for key, col in chosen.items():
-        raw = fields[col.header]
-        values = np.asarray(raw, float)
-        finite = np.isfinite(values) if key not in _REQUIRED else True  # those three: checked by Measurement
-        if not np.all(finite):
+        # one pass per column: galvani's float32 (or strided float64) field becomes a contiguous
+        # float64 array in canonical units, so nothing keeps galvani's whole record buffer alive
+        values = np.multiply(fields[col.header], col.factor, dtype=float)
+        if key not in _REQUIRED and not np.isfinite([values.min(), values.max()]).all():  # the three: by Measurement
+            bad = int(np.argmin(np.isfinite(values)))
             raise InputError(source, f"NaN or infinite value in field '{col.header}'",
-                             where=f"data row {int(np.argmin(finite)) + 1}", expected="finite numbers")
-        if col.factor != 1.0:
-            values = values * col.factor if values is raw else np.multiply(values, col.factor, out=values)
+                             where=f"data row {bad + 1}", expected="finite numbers")
         out[key] = values
     return out
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ...errors import InputError, ReaderError, require_positive
 from ..record import ImpedanceSpectrum, Measurement
 from .registry import find_format, instruments
 from .sweeps import select_sweep, sweep_bounds
+from .textfile import noting_encodings
 
 INSTRUMENTS = instruments()
 
@@ -25,7 +27,8 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
     keys (time, potential, current, cycle, step, capacity) to header names; ``active_mass_g``
     is stored on the record (g of active oxide).  ``scan_rate_mV_s`` (a CV's v, mV/s) is
     stored in place of the file's own and lets a table of potential and current without a
-    time column be read: t = Σ|ΔE|/v."""
+    time column be read: t = Σ|ΔE|/v.  A text file's encoding (UTF-8, else Windows-1252, else
+    Latin-1) is stated in ``extra['text_encoding']``."""
     meta = {}
     if active_mass_g is not None:
         meta["active_mass_g"] = require_positive("active mass (g)", active_mass_g)
@@ -35,7 +38,11 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
     if fmt.read_measurement is None:
         raise ReaderError(path, f"a {fmt.description} holds no time series",
                          expected="a cycling, CV or CP file (read a spectrum with read_impedance / --impedance)")
-    return fmt.read_measurement(path, columns=columns, **meta)
+    with noting_encodings() as decoded:
+        m = fmt.read_measurement(path, columns=columns, **meta)
+    if str(path) in decoded:
+        m.extra["text_encoding"] = decoded[str(path)]
+    return m
 
 
 def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
@@ -61,4 +68,6 @@ def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrumen
     fmt = find_format(path, instrument)
     if fmt.read_impedance is None:
         raise ReaderError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
-    return fmt.read_impedance(path, columns=columns)
+    with noting_encodings() as decoded:
+        spectrum = fmt.read_impedance(path, columns=columns)
+    return replace(spectrum, text_encoding=decoded.get(str(path)))

@@ -4,6 +4,8 @@ spectra one after another; a new sweep starts where the frequency turns back
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ...errors import InputError
@@ -31,8 +33,6 @@ def select_sweep(spectrum: ImpedanceSpectrum, number: int | None) -> ImpedanceSp
         raise InputError(spectrum.source, f"the file holds {len(bounds)} frequency sweeps, {asked}",
                          expected=f"spectrum=1..{len(bounds)} (CLI: --spectrum N)")
     a, b = bounds[number - 1]
-    potential = None if spectrum.potential_V is None else spectrum.potential_V[a:b]
-    return ImpedanceSpectrum(spectrum.frequency_Hz[a:b], spectrum.z_real_ohm[a:b], spectrum.z_imag_ohm[a:b],
-                             source=spectrum.source, instrument=spectrum.instrument,
-                             zero_frequency_rows_dropped=spectrum.zero_frequency_rows_dropped,
-                             potential_V=potential, reference_electrode=spectrum.reference_electrode)
+    return replace(spectrum, frequency_Hz=spectrum.frequency_Hz[a:b], z_real_ohm=spectrum.z_real_ohm[a:b],
+                   z_imag_ohm=spectrum.z_imag_ohm[a:b],
+                   potential_V=None if spectrum.potential_V is None else spectrum.potential_V[a:b])

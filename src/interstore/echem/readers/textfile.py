@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ...errors import InputError
-from ...inputs import check_input_file, refuse_binary
+from ...inputs import CODEC_NAMES, FALLBACK_CODECS, check_input_file, guess_codec, refuse_binary
 from ...outputs import note_input
 from .columns import Column
 from .units import known_unit
@@ -25,6 +28,27 @@ from .units import known_unit
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _SNIFF_BYTES = 8192
 _BLOCK = 1 << 18
+# {source: encoding name} of the text files decoded inside :func:`noting_encodings`
+_DECODED: ContextVar[dict[str, str] | None] = ContextVar("decoded_text", default=None)
+
+
+@contextmanager
+def noting_encodings() -> Iterator[dict[str, str]]:
+    """Collect, for each text file read inside the block, the encoding its text was decoded
+    with (``{source: "UTF-8" | "Windows-1252" | "Latin-1"}``): the reader registry puts it in
+    the record's metadata without every reader passing it along."""
+    found: dict[str, str] = {}
+    token = _DECODED.set(found)
+    try:
+        yield found
+    finally:
+        _DECODED.reset(token)
+
+
+def _note_encoding(source: str, codec: str) -> None:
+    found = _DECODED.get()
+    if found is not None:
+        found[source] = CODEC_NAMES[codec]
 
 
 def _check(p: Path) -> None:
@@ -69,7 +93,8 @@ class TextExport:
     """A text export: the bytes read so far (the whole file when ``complete``, else its
     first lines), those lines decoded, and the byte offset where each of them starts
     (``starts`` has one more entry: where the next line starts).  The data rows of a large
-    file are never held as bytes: pandas streams them from ``path`` (:func:`read_columns`)."""
+    file are never held as bytes: pandas streams them from ``path`` (:func:`read_columns`).
+    ``encoding`` is the codec the lines were decoded with (see :func:`~interstore.inputs.guess_codec`)."""
 
     source: str
     raw: bytes
@@ -77,6 +102,7 @@ class TextExport:
     starts: list[int]
     path: Path
     complete: bool = True
+    encoding: str = "utf-8"
 
 
 def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
@@ -97,8 +123,10 @@ def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
 
 def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     """Open a text export and decode its first ``head_lines`` lines (all with ``None``):
-    UTF-8 when the head is valid UTF-8, else Latin-1 as EC-Lab writes.  Binary content raises.
-    Only the head is read here; the data rows go from the file to pandas (see :func:`read_columns`)."""
+    UTF-8 when the head is valid UTF-8, else Windows-1252 (EC-Lab on Windows writes ``°C``
+    and ``µ`` so), else Latin-1.  Binary content raises.  Only the head is read here; the
+    data rows go from the file to pandas (see :func:`read_columns`), which falls back from
+    UTF-8 the same way when a later row is not UTF-8."""
     p = Path(path)
     refuse_binary(p, read_head(p, _SNIFF_BYTES),  # missing, folder, empty or binary: before reading lines
                   expected="a text file (or the instrument's binary format with its own extension)")
@@ -117,12 +145,10 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     n = n_lines if head_lines is None else min(head_lines, n_lines)
     starts = [int(x) for x in line_starts[:n + 1]] + ([len(raw)] if n == len(line_starts) else [])
     head = raw[bom:starts[n]]
-    try:
-        decoded = head.decode("utf-8")
-    except UnicodeDecodeError:
-        decoded = head.decode("latin-1")
-    text = [line.rstrip("\r") for line in decoded.split("\n")[:n]]
-    return TextExport(str(path), raw, text, starts, p, complete)
+    codec, _ = guess_codec(head)
+    text = [line.rstrip("\r") for line in head.decode(codec).split("\n")[:n]]
+    _note_encoding(str(path), codec)
+    return TextExport(str(path), raw, text, starts, p, complete, codec)
 
 
 def is_number(token: str) -> bool:
@@ -215,6 +241,20 @@ def _skippable(lines_before: bytes) -> bool:
     return b'"' not in lines_before and re.search(rb"\r(?!\n)", lines_before) is None
 
 
+def _parse_rows(export: TextExport, first: int, start: int, options: dict) -> pd.DataFrame:
+    """pandas' C parser on the rows from line ``first`` (byte ``start``) on.  A large file
+    whose head pandas would skip as interstore counts it is given to pandas by path (pandas
+    reads a large UTF-8 file in parallel then, and skipped lines are not decoded); otherwise
+    a stream positioned at ``start``."""
+    with warnings.catch_warnings():  # mixed types in a column: read_columns names the bad cell itself
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        if not export.complete and _skippable(export.raw[:start]):
+            return pd.read_csv(export.path, skiprows=first, **options)
+        with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
+            stream.seek(start)
+            return pd.read_csv(stream, **options)
+
+
 def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, sep: str, decimal: str,
                  n_fields: int, stop: int | None = None) -> dict[str, np.ndarray]:
     """Parse the data rows from line index ``first`` (to ``stop`` or the end of the file)
@@ -234,16 +274,22 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
                              where=f"line {first + 1}", expected="the same number of fields in every row")
         n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
     # all columns: with usecols pandas would drop the extra fields of a bad row silently.
-    # UTF-8 is parsed in C; a Latin-1 byte in a text cell only becomes U+FFFD.
+    # The rows are decoded as UTF-8 first, in pandas' C parser, whatever the head's encoding:
+    # rows of ASCII numbers (the rule) read the same in all three encodings.  Decoding is strict:
+    # a row that is not UTF-8 (a Windows-1252 '°C' in a text cell) makes pandas raise and the rows
+    # are parsed again as Windows-1252, else Latin-1, so no byte becomes U+FFFD.
     options = dict(sep=sep, header=None, names=range(n_fields), nrows=n_rows, decimal=decimal,
-                   skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8", encoding_errors="replace")
+                   skip_blank_lines=False, index_col=False, engine="c", encoding_errors="strict")
+    head_codec = export.encoding
+    fallbacks = FALLBACK_CODECS[FALLBACK_CODECS.index(head_codec) if head_codec in FALLBACK_CODECS else 0:]
     try:
-        if not export.complete and _skippable(export.raw[:start]):  # pandas reads the file itself, fastest
-            frame = pd.read_csv(export.path, skiprows=first, **options)
-        else:
-            with (io.BytesIO(export.raw) if export.complete else open(export.path, "rb")) as stream:
-                stream.seek(start)
-                frame = pd.read_csv(stream, **options)
+        for codec in ("utf-8", *fallbacks):  # Latin-1, the last, decodes every byte
+            try:
+                frame = _parse_rows(export, first, start, dict(options, encoding=codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        _note_encoding(source, head_codec if codec == "utf-8" else codec)
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first + int(m.group(1))}" if m else None
@@ -263,24 +309,30 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
         cells = frame[col.index]
         if col.clock:
             values = pd.to_timedelta(cells.astype(str).str.strip(), errors="coerce").dt.total_seconds().to_numpy(float)
-        else:
-            if not pd.api.types.is_numeric_dtype(cells):  # text somewhere in the column (or a decimal comma)
-                cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
-                if col.optional and not is_number(str(cells.iloc[0])):
-                    continue  # a column of words under a name like 'Step': not the step index
+        elif pd.api.types.is_numeric_dtype(cells):
+            values = cells.to_numpy()  # a view of pandas' parse
+        else:  # text somewhere in the column (or a decimal comma)
+            cells = cells.astype(str).str.strip().str.replace(decimal, ".", regex=False)
+            if col.optional and not is_number(str(cells.iloc[0])):
+                continue  # a column of words under a name like 'Step': not the step index
             values = pd.to_numeric(cells, errors="coerce").to_numpy(float)
-        finite = np.isfinite(values)
-        if not finite.all():
-            bad = np.flatnonzero(~finite)
-            cell = cells.iloc[int(bad[0])]
-            text = "" if pd.isna(cell) else str(cell).strip()
-            if text.lower() in ("", "nan"):
-                problem = f"empty, missing or NaN value in column '{col.header}'"
-            elif text.lower().lstrip("+-") in ("inf", "infinity") or is_number(text):  # 'inf', '1e400'
-                problem = f"infinite or out-of-range value {text[:30]!r} in column '{col.header}'"
-            else:
-                problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
-            raise InputError(source, problem, where=f"line {first + 1 + int(bad[0])}",
-                             expected="a finite number in every row")
-        out[key] = values if col.factor == 1.0 else values * col.factor
+        if not np.isfinite([values.min(), values.max()]).all():  # NaN carries through min and max
+            raise _bad_cell(source, col, cells, values, first)
+        # one pass: a contiguous float64 copy in canonical units, so the record does not keep
+        # pandas' parse of every column of the file alive
+        out[key] = np.multiply(values, col.factor, dtype=float)
     return out
+
+
+def _bad_cell(source: str, col: Column, cells: pd.Series, values: np.ndarray, first: int) -> InputError:
+    """The error for the first cell of ``col`` that is not a finite number, with its line."""
+    bad = int(np.argmin(np.isfinite(values)))
+    cell = cells.iloc[bad]
+    text = "" if pd.isna(cell) else str(cell).strip()
+    if text.lower() in ("", "nan"):
+        problem = f"empty, missing or NaN value in column '{col.header}'"
+    elif text.lower().lstrip("+-") in ("inf", "infinity") or is_number(text):  # 'inf', '1e400'
+        problem = f"infinite or out-of-range value {text[:30]!r} in column '{col.header}'"
+    else:
+        problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
+    return InputError(source, problem, where=f"line {first + 1 + bad}", expected="a finite number in every row")
