@@ -1,4 +1,5 @@
-"""Matplotlib (Agg) figures for galvanostatic cycling, Ragone, GITT and EIS.
+"""Matplotlib figures for galvanostatic cycling, Ragone, GITT and EIS, shared by the CLI, the
+result objects' ``plot()`` and the study report (see :mod:`interstore.plotting`).
 
 Each function returns ``{name: Figure}``; the CLI saves them as ``<name>.png`` with
 :func:`interstore.outputs.save_figure`.  Axis labels carry units and the mass basis.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..massbasis import BASES
+from ..plotting import label_decades, literal
 from .eis import EisFit
 from .galvanostatic import CyclingAnalysis
 from .gitt import GittAnalysis
@@ -35,7 +37,7 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
         colour = cmap((c["cycle"] - 1) / max(ncyc - 1, 1)) if ncyc > 1 else "C0"
         ax.plot(c["capacity_mAh_g"]["active"], c["potential_V"], color=colour, lw=1,
                 ls="-" if c["kind"] == "discharge" else "--")
-    ax.set_xlabel(f"specific capacity (mAh g⁻¹, {active})")
+    ax.set_xlabel(literal(f"specific capacity (mAh g⁻¹, {active})"))
     ax.set_ylabel("potential (V)")
     ax.set_title("galvanostatic curves (solid: discharge, dashed: charge)")
     if ncyc > 1:
@@ -54,17 +56,25 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     ax1.set_title(d["coulombic_efficiency_convention"], fontsize=8)
 
     fig_r, ax = plt.subplots(figsize=(6, 4.5))
-    for basis, marker in zip(BASES, "os^"):
-        pts = [p for p in d["ragone"] if p["basis"] == basis]
-        if pts:
-            ax.loglog([p["power_W_kg"] for p in pts], [p["energy_Wh_kg"] for p in pts], marker + "-",
-                      label=d["mass_basis"][basis]["label"])
-    ax.set_xlabel("power density (W kg⁻¹)")
-    ax.set_ylabel("energy density (Wh kg⁻¹)")
-    ax.set_title("Ragone plot from measured discharges (per mass basis)")
-    if d["ragone"]:
-        ax.legend()
+    draw_measured_ragone(ax, analysis)
     return {"gcd_voltage_capacity": fig_v, "gcd_capacity_ce": fig_c, "gcd_ragone": fig_r}
+
+
+def draw_measured_ragone(ax, analysis: CyclingAnalysis, bases=BASES):
+    """Energy (Wh kg⁻¹) against mean power (W kg⁻¹), log–log, of every measured discharge, one series
+    per mass basis in ``bases``; with one basis the axis labels name it.  Returns ``ax``."""
+    for basis, marker, colour in zip(BASES, "os^", ("k", "0.35", "0.6")):
+        pts = [p for p in analysis.ragone if p.basis == basis]
+        if basis in bases and pts:
+            ax.loglog([p.power_W_kg for p in pts], [p.energy_Wh_kg for p in pts], marker + ":", color=colour,
+                      mfc="none", ms=7, label=literal(f"measured, {analysis.masses.label(basis)}"))
+    on = f", {bases[0]} basis" if len(bases) == 1 else ""
+    ax.set_xlabel(f"power density (W kg⁻¹{on})")
+    ax.set_ylabel(f"energy density (Wh kg⁻¹{on})")
+    ax.set_title("Ragone plot from measured discharges" + ("" if on else " (per mass basis)"))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    return label_decades(ax)
 
 
 def draw_capacity(ax, analysis: CyclingAnalysis):
@@ -75,7 +85,7 @@ def draw_capacity(ax, analysis: CyclingAnalysis):
              for c in cycles]
         ax.plot([c.cycle for c in cycles], q, marker, ms=4, label=f"{kind} capacity")
     ax.set_xlabel("cycle")
-    ax.set_ylabel(f"specific capacity (mAh g⁻¹, {analysis.masses.label('active')})")
+    ax.set_ylabel(literal(f"specific capacity (mAh g⁻¹, {analysis.masses.label('active')})"))
     ax.legend(loc="lower left")
     return ax
 
@@ -94,7 +104,7 @@ def draw_gitt_D(ax, analysis: GittAnalysis):
     ax.set_ylabel("D (cm² s⁻¹)")
     ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
     ax.legend()
-    return ax
+    return label_decades(ax)
 
 
 def draw_nyquist(ax, fit: EisFit):
@@ -103,7 +113,7 @@ def draw_nyquist(ax, fit: EisFit):
 
     style = {"scale": 1, "units": "Ohms", "ax": ax, "labelsize": 11, "ticksize": 9}
     plot_nyquist(fit.z_measured_ohm, fmt="o", markersize=4, label="measured", **style)
-    plot_nyquist(fit.z_fit_ohm, fmt="-", label=f"fit {fit.circuit}", **style)
+    plot_nyquist(fit.z_fit_ohm, fmt="-", label=literal(f"fit {fit.circuit}"), **style)
     ax.set_xlabel("Z′ (Ω)")
     ax.set_ylabel("−Z″ (Ω)")
     ax.legend(fontsize=9)

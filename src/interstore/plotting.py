@@ -1,0 +1,106 @@
+"""The figure layer: what every interstore figure shares.
+
+Each figure is defined once, in matplotlib, beside the results it shows (``echem/plots_*``,
+``transport/plots_*``, ``atomistic/plots``, ``spectra/*``, ``report/figures``): a function
+``draw_<name>(ax, result, ...)`` that draws on given Axes and returns them, and, where the figure
+has several panels, ``<name>_figure(result, ...)`` returning a :class:`matplotlib.figure.Figure`.
+The CLI's ``--out`` PNGs, the result objects' ``plot(ax=None)`` and the study report call these
+same functions; none of them chooses a backend or saves.
+
+This module holds the parts they share:
+
+- :func:`new_figure` a pyplot-free :class:`~matplotlib.figure.Figure` (any backend, nothing
+  accumulates in pyplot's state);
+- :func:`label_decades` log axes labelled at whole decades only, as 10⁻¹, 10⁰, 10¹ …;
+- :func:`literal` user text shown as typed (no mathtext from a ``$`` in a file name);
+- :func:`render_figure` one draw of a figure to PNG (or SVG, PDF) bytes, with the CJK font fallback
+  (:mod:`interstore.fonts`); the report writes these bytes as the PNG file *and* embeds the
+  same bytes in its HTML, so a report figure is drawn once;
+- :func:`describe` a plain-text description of a figure (titles, axis labels with units, series
+  names) for the HTML ``alt`` text and caption.
+"""
+
+from __future__ import annotations
+
+import math
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def new_figure(figsize: tuple[float, float] = (6.4, 4.2), **kwargs):
+    """A :class:`matplotlib.figure.Figure` with a constrained layout (labels never clipped, so it is
+    saved without the second draw of a tight bounding box) and no pyplot state."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained", **kwargs)
+
+
+def decade_label(exponent: int) -> str:
+    """``10`` with the exponent in Unicode superscripts: ``decade_label(-1) == "10⁻¹"``."""
+    return f"10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def _format_decade(value: float, _pos=None) -> str:
+    if not value > 0:
+        return ""
+    k = math.log10(value)
+    return decade_label(round(k)) if abs(k - round(k)) < 1e-9 else ""
+
+
+def label_decades(ax):
+    """Label every log-scaled axis of ``ax`` at whole decades only (10⁻¹, 10⁰, 10¹ …, minor ticks
+    unlabelled); an axis whose data span no whole decade is widened to the decades on either
+    side, so it always carries at least two labels.  Returns ``ax``; call it after drawing."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    for axis, get_lim, set_lim in ((ax.xaxis, ax.get_xlim, ax.set_xlim), (ax.yaxis, ax.get_ylim, ax.set_ylim)):
+        if axis.get_scale() != "log":
+            continue
+        lo, hi = sorted(get_lim())
+        if lo > 0 and math.floor(math.log10(hi)) < math.ceil(math.log10(lo)):
+            a, b = 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))
+            set_lim((a, b) if get_lim()[0] <= get_lim()[1] else (b, a))
+        axis.set_major_locator(LogLocator(base=10.0, subs=(1.0,)))
+        axis.set_major_formatter(FuncFormatter(_format_decade))
+        axis.set_minor_formatter(NullFormatter())
+    return ax
+
+
+def literal(text) -> str:
+    """``text`` as matplotlib shows it literally: a ``$`` would start mathtext (and an unpaired one
+    fails the draw), so it is escaped.  Use it for strings from users' files and manifests."""
+    return str(text).replace("$", r"\$")
+
+
+def render_figure(fig, *, dpi: int = 200, crop: bool | None = None, fmt: str = "png") -> bytes:
+    """The figure drawn once as PNG (or ``fmt``) bytes, with the CJK font fallback.  ``crop`` cuts to
+    the tight bounding box of the artists, which draws the figure a second time; by default only a
+    figure without a layout engine (whose labels may stick out) is cropped."""
+    import io
+
+    from .fonts import use_fallback_fonts
+
+    if crop is None:
+        crop = fig.get_layout_engine() is None
+    buf = io.BytesIO()
+    use_fallback_fonts(fig)
+    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight" if crop else None)
+    return buf.getvalue()
+
+
+def describe(fig) -> str:
+    """What the figure shows, in words: the title of the figure and of each panel, each axis
+    label (with its unit) and the names of the plotted series.  Used as HTML ``alt`` text."""
+    parts = []
+    if fig.get_suptitle():
+        parts.append(fig.get_suptitle())
+    for ax in fig.axes:
+        if not ax.get_visible() or not (ax.get_xlabel() or ax.get_ylabel() or ax.get_title()):
+            continue  # a colour bar or an empty panel
+        text = [t for t in (ax.get_title(), f"x: {ax.get_xlabel()}" if ax.get_xlabel() else "",
+                            f"y: {ax.get_ylabel()}" if ax.get_ylabel() else "") if t]
+        legend = ax.get_legend()
+        if legend is not None:
+            text.append("series: " + ", ".join(t.get_text() for t in legend.get_texts()))
+        parts.append("; ".join(text))
+    return ". ".join(parts).replace("\\$", "$")
