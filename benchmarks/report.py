@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/report.py
 
-1. The libraries the report uses (numpy, scipy, pandas, matplotlib, impedance.py) and the
-   interstore modules are imported first, timed as one row: a fresh process pays this once.
+1. The libraries the report uses (numpy, scipy, pandas, matplotlib, impedance.py, lmfit,
+   pybaselines) and the interstore modules are imported first, timed as one row: a fresh process
+   pays this once.
 2. The demo report (examples/demo_study: EIS, GITT, CV, galvanostatic cycling, atomistic limit,
    simulated Ragone curves, ledger, controls, spectra, verdict; HTML + JSON + 12 PNGs) is built once
    after the imports (the first call: what ``interstore report`` does), then once more (warm).
@@ -33,8 +34,10 @@ def import_everything() -> None:
 
     matplotlib.use("Agg")
     import impedance.models.circuits  # noqa: F401
+    import lmfit  # noqa: F401
     import matplotlib.pyplot  # noqa: F401
     import pandas  # noqa: F401
+    import pybaselines  # noqa: F401
     import scipy.integrate  # noqa: F401
     import scipy.optimize  # noqa: F401
     import scipy.signal  # noqa: F401
@@ -46,9 +49,18 @@ def import_everything() -> None:
     import interstore.echem.gitt  # noqa: F401
     import interstore.echem.readers  # noqa: F401
     import interstore.evidence.table1  # noqa: F401
+    import interstore.atomistic.plots  # noqa: F401
+    import interstore.echem.plots_cv  # noqa: F401
+    import interstore.echem.plots_cycling  # noqa: F401
     import interstore.report.build  # noqa: F401
     import interstore.report.figures  # noqa: F401
+    import interstore.report.figures_controls  # noqa: F401
     import interstore.report.html  # noqa: F401
+    import interstore.report.html_controls  # noqa: F401
+    import interstore.report.provenance  # noqa: F401
+    import interstore.spectra.evidence  # noqa: F401
+    import interstore.study  # noqa: F401
+    import interstore.transport.plots_simulation  # noqa: F401
     import interstore.transport.expintegrator  # noqa: F401
     import interstore.transport.ragone  # noqa: F401
 
@@ -67,7 +79,7 @@ def ledger_100_rates() -> None:
 def main() -> None:
     w0, c0 = time.perf_counter(), time.process_time()
     import_everything()
-    rows = [Measurement("imports (numpy, scipy, pandas, matplotlib, impedance.py, interstore)",
+    rows = [Measurement("imports (numpy, scipy, pandas, matplotlib, impedance.py, lmfit, interstore)",
                         time.perf_counter() - w0, time.process_time() - c0, float("nan"), max_rss_mib(), load_1min())]
     from interstore.report.build import analyse_study, build_report
 

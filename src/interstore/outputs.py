@@ -388,10 +388,10 @@ def write_csv(path: str | Path, frame) -> Path:
     return write_text(path, neutralise_formulas(frame).to_csv(index=False))
 
 
-def save_figure(fig, path: str | Path, *, dpi: int = 200, crop: bool | None = None) -> Path:
+def save_figure(fig, path: str | Path, *, dpi: int = 200, crop: bool = True) -> Path:
     """Save a matplotlib figure atomically; the format follows the file suffix.  ``crop``: cut to the
-    tight bounding box of the drawn artists (this draws the figure twice); by default only a figure
-    without a layout engine is cropped (see :func:`interstore.plotting.render_figure`)."""
+    tight bounding box of the drawn artists (this draws the figure twice); ``False`` for a figure
+    whose margins are already set (drawn once; see :func:`interstore.plotting.render_figure`)."""
     import matplotlib.pyplot as plt
 
     from .plotting import render_figure

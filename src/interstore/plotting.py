@@ -10,7 +10,7 @@ same functions; none of them chooses a backend or saves.
 This module holds the parts they share:
 
 - :func:`new_figure` a pyplot-free :class:`~matplotlib.figure.Figure` (any backend, nothing
-  accumulates in pyplot's state);
+  accumulates in pyplot's state) with fixed margins, saved in one draw;
 - :func:`label_decades` log axes labelled at whole decades only, as 10⁻¹, 10⁰, 10¹ …;
 - :func:`literal` user text shown as typed (no mathtext from a ``$`` in a file name);
 - :func:`render_figure` one draw of a figure to PNG (or SVG, PDF) bytes, with the CJK font fallback
@@ -27,12 +27,25 @@ import math
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def new_figure(figsize: tuple[float, float] = (6.4, 4.2), **kwargs):
-    """A :class:`matplotlib.figure.Figure` with a constrained layout (labels never clipped, so it is
-    saved without the second draw of a tight bounding box) and no pyplot state."""
+MARGINS_IN = {"left": 0.9, "right": 0.15, "bottom": 0.6, "top": 0.4}  # inches around the panels
+
+
+def new_figure(figsize: tuple[float, float] = (6.4, 4.2), *, top_in: float = MARGINS_IN["top"]):
+    """A :class:`matplotlib.figure.Figure` with no pyplot state and fixed margins (:data:`MARGINS_IN`,
+    room for a title, axis labels and tick labels), so it is saved in one draw: a layout engine or
+    a tight bounding box would draw it twice.  ``top_in``: more room above for a suptitle over
+    titled panels.  Fonts with CJK fallback (:mod:`interstore.fonts`)."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=figsize, layout="constrained", **kwargs)
+    from .fonts import use_fallback_fonts
+
+    use_fallback_fonts()  # before any text is made, so nothing needs retargeting at save time
+    w, h = figsize
+    m = MARGINS_IN
+    fig = Figure(figsize=figsize)
+    fig.subplots_adjust(left=m["left"] / w, right=1 - m["right"] / w, bottom=m["bottom"] / h, top=1 - top_in / h,
+                        wspace=0.4, hspace=0.3)
+    return fig
 
 
 def decade_label(exponent: int) -> str:
@@ -72,16 +85,14 @@ def literal(text) -> str:
     return str(text).replace("$", r"\$")
 
 
-def render_figure(fig, *, dpi: int = 200, crop: bool | None = None, fmt: str = "png") -> bytes:
-    """The figure drawn once as PNG (or ``fmt``) bytes, with the CJK font fallback.  ``crop`` cuts to
-    the tight bounding box of the artists, which draws the figure a second time; by default only a
-    figure without a layout engine (whose labels may stick out) is cropped."""
+def render_figure(fig, *, dpi: int = 200, crop: bool = True, fmt: str = "png") -> bytes:
+    """The figure as PNG (or ``fmt``) bytes, with the CJK font fallback.  ``crop`` cuts to the tight
+    bounding box of the artists, which draws the figure twice (a layout engine does too);
+    ``crop=False`` on a :func:`new_figure` draws it once."""
     import io
 
     from .fonts import use_fallback_fonts
 
-    if crop is None:
-        crop = fig.get_layout_engine() is None
     buf = io.BytesIO()
     use_fallback_fonts(fig)
     fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight" if crop else None)

@@ -55,7 +55,8 @@ LOG_AXES = {"b_value": ("x", "y"), "capacity": ("x",), "ragone": ("x", "y"), "gi
 
 def test_every_report_figure_has_unit_labels_and_readable_ticks(demo_results):
     """Every panel names both axes with a unit, carries tick labels that do not overlap, and its log
-    axes are labelled at decades only (10⁻¹, 10⁰ …), never a bare digit on a minor tick."""
+    axes are labelled at decades only (10⁻¹, 10⁰ …), never a bare digit on a minor tick; no text
+    is cut off by the figure's fixed margins."""
     from interstore.report.figures import report_figures
 
     figures = report_figures(demo_results)
@@ -74,6 +75,15 @@ def test_every_report_figure_has_unit_labels_and_readable_ticks(demo_results):
                 boxes = [t.get_window_extent(renderer) for t in _visible_labels(axis)]
                 assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), \
                     f"{key}: {name} tick labels overlap"
+        page = fig.bbox.padded(1)
+        texts = list(fig.texts) + [t for ax in fig.axes for t in (
+            ax.title, ax.xaxis.label, ax.yaxis.label, *_visible_labels(ax.xaxis), *_visible_labels(ax.yaxis),
+            *(ax.get_legend().get_texts() if ax.get_legend() else ()))]
+        for text in texts:
+            if text.get_visible() and text.get_text():
+                box = text.get_window_extent(renderer)
+                assert page.containsx(box.x0) and page.containsx(box.x1) and page.containsy(box.y0) \
+                    and page.containsy(box.y1), f"{key}: {text.get_text()!r} cut off"
 
 
 def test_kinetics_warnings_sit_next_to_the_numbers(demo_report):

@@ -39,7 +39,7 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
     report["provenance"] = provenance(results.study)  # input files with SHA-256, library versions
     written, divs = {}, {}
     for key, fig in report_figures(results).items():  # each drawn once: the PNG file and the page share the bytes
-        png = render_figure(fig, dpi=DPI)
+        png = render_figure(fig, dpi=DPI, crop=False)
         written[f"{key}.png"] = write_bytes(out / f"{key}.png", png)
         divs[key] = figure_block(png, key, describe(fig), round(fig.get_figwidth() * 100))
     rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",

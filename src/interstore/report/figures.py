@@ -92,7 +92,7 @@ def _spectra(spectra) -> dict:
         figs[f"spectra_track_{k}"] = _one(lambda ax, a=a: plot_reversibility(a.track, a.reversibility, ax=ax))
         figs[f"spectra_fit_{k}"] = _one(lambda ax, a=a: plot_band_fit(a.first_fit, ax=ax))
     for k, a in enumerate(spectra.xps):
-        fig = new_figure((4.8 * len(a.fits), 3.8))
+        fig = new_figure((4.8 * len(a.fits), 3.8), top_in=0.65)
         for ax, fit in zip(fig.subplots(1, len(a.fits), squeeze=False)[0], a.fits.values()):
             plot_xps_fit(fit, ax=ax)
         fig.suptitle(literal(f"XPS {a.region} ({a.mode}): " + ", ".join(a.fits)), fontsize=9)
