@@ -9,6 +9,8 @@ same functions; none of them chooses a backend or saves.
 
 This module holds the parts they share:
 
+- :func:`new_axes` the Axes a result's ``plot(ax=None)`` draws on: the caller's, or a new pyplot
+  figure's (shown inline in Jupyter);
 - :func:`new_figure` a pyplot-free :class:`~matplotlib.figure.Figure` (any backend, nothing
   accumulates in pyplot's state) with fixed margins, saved in one draw;
 - :func:`label_decades` log axes labelled at whole decades only, as 10⁻¹, 10⁰, 10¹ …;
@@ -46,6 +48,16 @@ def new_figure(figsize: tuple[float, float] = (6.4, 4.2), *, top_in: float = MAR
     fig.subplots_adjust(left=m["left"] / w, right=1 - m["right"] / w, bottom=m["bottom"] / h, top=1 - top_in / h,
                         wspace=0.4, hspace=0.3)
     return fig
+
+
+def new_axes(ax=None, *, figsize: tuple[float, float] = (5.5, 4.2)):
+    """``ax`` itself, or the Axes of a new pyplot figure (shown inline in Jupyter): what a result's
+    ``plot(ax=None)`` draws on."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)[1]
 
 
 def decade_label(exponent: int) -> str:
