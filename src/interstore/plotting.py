@@ -97,17 +97,19 @@ def literal(text) -> str:
     return str(text).replace("$", r"\$")
 
 
-def render_figure(fig, *, dpi: int = 200, crop: bool = True, fmt: str = "png") -> bytes:
+def render_figure(fig, *, dpi: int = 200, crop: bool = True, fmt: str = "png", compress_level: int = 6) -> bytes:
     """The figure as PNG (or ``fmt``) bytes, with the CJK font fallback.  ``crop`` cuts to the tight
     bounding box of the artists, which draws the figure twice (a layout engine does too);
-    ``crop=False`` on a :func:`new_figure` draws it once."""
+    ``crop=False`` on a :func:`new_figure` draws it once.  ``compress_level``: zlib level of a PNG
+    (1 is faster and about 15 % larger than the default 6)."""
     import io
 
     from .fonts import use_fallback_fonts
 
     buf = io.BytesIO()
     use_fallback_fonts(fig)
-    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight" if crop else None)
+    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight" if crop else None,
+                pil_kwargs={"compress_level": compress_level} if fmt == "png" else None)
     return buf.getvalue()
 
 

@@ -11,7 +11,7 @@ from typing import Callable
 from ..errors import InputError
 from ..study import StudyResults, analyse_study, study_row
 
-DPI = 200  # dots per inch of the report's PNGs; the page shows them at 100 per inch (sharp when zoomed)
+DPI = 150  # dots per inch of the report's PNGs; the page shows them at 100 per inch (sharp when zoomed)
 
 
 def build_report(path: str | Path, out_dir: str | Path, *,
@@ -39,7 +39,7 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
     report["provenance"] = provenance(results.study)  # input files with SHA-256, library versions
     written, divs = {}, {}
     for key, fig in report_figures(results).items():  # each drawn once: the PNG file and the page share the bytes
-        png = render_figure(fig, dpi=DPI, crop=False)
+        png = render_figure(fig, dpi=DPI, crop=False, compress_level=1)
         written[f"{key}.png"] = write_bytes(out / f"{key}.png", png)
         divs[key] = figure_block(png, key, describe(fig), round(fig.get_figwidth() * 100))
     rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",
