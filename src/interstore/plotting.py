@@ -12,7 +12,7 @@ This module holds the parts they share:
 - :func:`new_axes` the Axes a result's ``plot(ax=None)`` draws on: the caller's, or a new pyplot
   figure's (shown inline in Jupyter);
 - :func:`new_figure` a pyplot-free :class:`~matplotlib.figure.Figure` (any backend, nothing
-  accumulates in pyplot's state) with fixed margins, saved in one draw;
+  accumulates in pyplot's state) with fixed margins, saved in one draw, and :func:`subplots` on it;
 - :func:`label_decades` log axes labelled at whole decades only, as 10⁻¹, 10⁰, 10¹ …;
 - :func:`literal` user text shown as typed (no mathtext from a ``$`` in a file name);
 - :func:`render_figure` one draw of a figure to PNG (or SVG, PDF) bytes, with the CJK font fallback
@@ -58,6 +58,12 @@ def new_axes(ax=None, *, figsize: tuple[float, float] = (5.5, 4.2)):
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=figsize)[1]
+
+
+def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = (6.4, 4.2), **kwargs):
+    """``(figure, axes)`` like :func:`matplotlib.pyplot.subplots`, on a :func:`new_figure`."""
+    fig = new_figure(figsize)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def decade_label(exponent: int) -> str:
