@@ -39,13 +39,32 @@ def use_fallback_fonts(fig=None) -> None:
     since matplotlib falls back only between named families, not within ``sans-serif``), and retarget
     the text already in ``fig`` that uses the default family.  A family the user chose is kept."""
     import matplotlib
-    from matplotlib.text import Text
 
     ours = list(available_fallbacks())
     if not ours or list(matplotlib.rcParams["font.family"]) not in (["sans-serif"], ours):
         return
     matplotlib.rcParams["font.family"] = ours
     if fig is not None:
-        for text in fig.findobj(Text):
+        for text in _texts(fig):
             if text.get_fontfamily() == ["sans-serif"]:
                 text.set_fontfamily(ours)
+        for ax in fig.axes:  # tick labels: the existing ones and the template of those made at draw time
+            if ax.xaxis.get_major_ticks(1)[0].label1.get_fontfamily() == ["sans-serif"]:
+                ax.tick_params(which="both", labelfontfamily=ours)
+
+
+def _texts(fig):
+    """The Text artists of ``fig`` other than tick labels, found without building every tick of every
+    axis (which :meth:`~matplotlib.artist.Artist.findobj` does, at a tenth of a second per figure)."""
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    for parent in [fig, *fig.axes]:
+        for child in parent.get_children():
+            if isinstance(child, Text):
+                yield child
+            elif isinstance(child, Legend):
+                yield from child.get_texts()
+                yield child.get_title()
+    for ax in fig.axes:
+        yield from (ax.xaxis.label, ax.yaxis.label, ax.xaxis.get_offset_text(), ax.yaxis.get_offset_text())

@@ -391,16 +391,12 @@ def write_csv(path: str | Path, frame) -> Path:
 def save_figure(fig, path: str | Path, *, dpi: int = 200, crop: bool = True) -> Path:
     """Save a matplotlib figure atomically; the format follows the file suffix.  ``crop``: cut to the
     tight bounding box of the drawn artists (this draws the figure twice); ``False`` for a figure
-    whose margins are already set (drawn once)."""
-    import io
-
+    whose margins are already set (drawn once; see :func:`interstore.plotting.render_figure`)."""
     import matplotlib.pyplot as plt
 
-    from .fonts import use_fallback_fonts
+    from .plotting import render_figure
 
     path = Path(path)
-    buf = io.BytesIO()
-    use_fallback_fonts(fig)
-    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight" if crop else None)
+    data = render_figure(fig, dpi=dpi, crop=crop, fmt=path.suffix.lstrip(".") or "png")
     plt.close(fig)
-    return _atomic_write_bytes(path, buf.getvalue())
+    return _atomic_write_bytes(path, data)

@@ -91,15 +91,6 @@ def _decode(obj: Any) -> Any:
     return {k: _decode(v) for k, v in obj.items()}
 
 
-def new_axes(ax=None, *, figsize: tuple[float, float] = (5.5, 4.2)):
-    """``ax`` itself, or the Axes of a new pyplot figure (shown inline in Jupyter)."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=figsize)[1]
-
-
 class Result:
     """Mixin of the analysis result dataclasses (see the module docstring)."""
 

@@ -14,7 +14,7 @@ RATES = [0.2, 0.5, 1.0]
 def test_cv_figures_names_units_and_data():
     a = analyze_cv([synthetic_cv(v, points_per_sweep=600) for v in RATES], RATES, mass_g=1e-3)
     figs = cv_figures(a)
-    assert set(figs) == {"cv_b_value", "cv_b_profile", "cv_dunn_profiles", "cv_capacitive_fraction", "cv_trasatti",
+    assert set(figs) == {"cv_voltammograms", "cv_b_value", "cv_b_profile", "cv_dunn_profiles", "cv_capacitive_fraction", "cv_trasatti",
                          "cv_capacitive_01_0.2mV_s", "cv_capacitive_02_0.5mV_s", "cv_capacitive_03_1mV_s"}
     for fig in figs.values():
         for ax in fig.axes:

@@ -51,10 +51,18 @@ def minimal_study(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def demo_report(tmp_path_factory):
-    """The demo study's report folder (report.html, report.json, PNGs), built once per session."""
-    from interstore.report.build import build_report
+def demo_results():
+    """The demo study's :class:`~interstore.study.StudyResults`, analysed once per session."""
+    from interstore.study import analyse_study
+
+    return analyse_study(DEMO)
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory, demo_results):
+    """The demo study's report folder (report.html, report.json, PNGs), written once per session."""
+    from interstore.report.build import write_report
 
     out = tmp_path_factory.mktemp("demo-report")
-    build_report(DEMO, out)
+    write_report(demo_results, out)
     return out

@@ -133,10 +133,11 @@ def energies_cmd(
 
 
 def _binding_figures(curve, out: Path, reference: str) -> list[Path]:
-    from .plots import plot_binding, plot_voltage
+    from ..outputs import save_figure
+    from .plots import binding_figure, voltage_figure
 
-    return [plot_binding(curve, out / "interface_binding.png", reference),
-            plot_voltage(curve, out / "interface_voltage.png")]
+    return [save_figure(binding_figure(curve, reference), out / "interface_binding.png"),
+            save_figure(voltage_figure(curve), out / "interface_voltage.png")]
 
 
 @group.command("scan")
@@ -343,8 +344,8 @@ def _scan_outputs(result, out: Path) -> list[Path]:
     import pandas as pd
     from ase.io import write
 
-    from ..outputs import write_csv, write_text
-    from .plots import plot_bonds
+    from ..outputs import save_figure, write_csv, write_text
+    from .plots import bonds_figure
 
     payload = result.to_dict()
     rows = []
@@ -372,8 +373,9 @@ def _scan_outputs(result, out: Path) -> list[Path]:
         written += [write_csv(sub / "interface_scan.csv", frame),
                     write_text(sub / "interface_scan_structures.extxyz", buf.getvalue()),
                     *_binding_figures(scan.curve, sub, scan.reference.description),
-                    plot_bonds(scan.curve.n_zn[1:], [s.bonds_loaded.to_dict() for s in scan.steps],
-                               [s.bonds_unloaded.to_dict() for s in scan.steps], sub / "interface_bonds.png", bridge)]
+                    save_figure(bonds_figure(scan.curve.n_zn[1:], [s.bonds_loaded.to_dict() for s in scan.steps],
+                                             [s.bonds_unloaded.to_dict() for s in scan.steps], bridge),
+                                sub / "interface_bonds.png")]
     return written
 
 

@@ -146,7 +146,7 @@ class CVAnalysis(Result):
 
     def plot(self, ax=None):
         """log|i_p| against log v for every tracked peak with its fit (the b-value figure); returns the Axes."""
-        from ..results import new_axes
+        from ..plotting import new_axes
         from .plots_cv import draw_b_values
 
         return draw_b_values(new_axes(ax), self)

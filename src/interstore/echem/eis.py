@@ -288,7 +288,7 @@ class EisFit(Result):
 
     def plot(self, ax=None):
         """Nyquist plot of the spectrum and the fitted circuit; returns the Axes."""
-        from ..results import new_axes
+        from ..plotting import new_axes
         from .plots_cycling import draw_nyquist
 
         return draw_nyquist(new_axes(ax, figsize=(5.5, 5.5)), self)

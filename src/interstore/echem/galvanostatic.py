@@ -132,7 +132,7 @@ class CyclingAnalysis(Result):
 
     def plot(self, ax=None):
         """Discharge and charge capacity (active basis) against cycle number; returns the Axes."""
-        from ..results import new_axes
+        from ..plotting import new_axes
         from .plots_cycling import draw_capacity
 
         return draw_capacity(new_axes(ax), self)

@@ -255,7 +255,7 @@ class GittAnalysis(Result):
 
     def plot(self, ax=None):
         """D (cm² s⁻¹, log axis) against the depth of titration, flagged pulses marked; returns the Axes."""
-        from ..results import new_axes
+        from ..plotting import new_axes
         from .plots_cycling import draw_gitt_D
 
         return draw_gitt_D(new_axes(ax), self)

@@ -1,4 +1,5 @@
-"""Matplotlib figures of a :class:`~interstore.echem.cv_analysis.CVAnalysis`.
+"""Matplotlib figures of a :class:`~interstore.echem.cv_analysis.CVAnalysis`, shared by
+``cv analyze --out``, ``CVAnalysis.plot()`` and the study report (see :mod:`interstore.plotting`).
 
 Figures are built with :class:`matplotlib.figure.Figure` (no pyplot state, any
 backend); save them with :func:`interstore.outputs.save_figure`.  Currents are
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..plotting import label_decades, literal, new_figure
 from .cv_analysis import CVAnalysis
 
 
@@ -35,7 +37,7 @@ def draw_b_values(ax, analysis: CVAnalysis):
         line, = ax.loglog(p.scan_rates_mV_s, np.abs(p.current_A) * 1e3, "o")
         v = np.geomspace(p.scan_rates_mV_s.min(), p.scan_rates_mV_s.max(), 50)
         ax.loglog(v, p.fit.predict_current_A(v) * 1e3, "-", color=line.get_color(),
-                  label=f"{p.name} ({p.potential_V[0]:.2f} V): b = {p.fit.b:.3f} ± {p.fit.stderr:.3f}")
+                  label=literal(f"{p.name} ({p.potential_V[0]:.2f} V): b = {p.fit.b:.3f} ± {p.fit.stderr:.3f}"))
     fitted = [p for p in analysis.peaks if p.fit is not None]
     if fitted:  # guide lines of slope 1/2 (diffusion) and 1 (capacitive) through the first peak's slowest point
         p = fitted[0]
@@ -48,6 +50,28 @@ def draw_b_values(ax, analysis: CVAnalysis):
     ax.set_title("b-value: i_p = a·v^b")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
+    return label_decades(ax)
+
+
+def voltammograms_figure(analysis: CVAnalysis) -> Figure:
+    """Every scan rate's CV on the common grid (see :func:`draw_voltammograms`)."""
+    fig = new_figure((5.5, 4.2))
+    draw_voltammograms(fig.add_subplot(), analysis)
+    return fig
+
+
+def draw_voltammograms(ax, analysis: CVAnalysis):
+    """Anodic and (reversed) cathodic branch of every scan rate on the common IR-corrected potential
+    grid, current per gram of active material (mA without a mass), on ``ax``; returns it."""
+    scale, label = _current_scale(analysis)
+    e = np.concatenate([analysis.potential_V, analysis.potential_V[::-1]])
+    for k, v in enumerate(analysis.scan_rates_mV_s):
+        i = np.concatenate([analysis.anodic.current_A[k], -analysis.cathodic.current_A[k][::-1]])
+        ax.plot(e, i * scale, label=f"{v:g} mV s⁻¹")
+    ax.set_xlabel("potential E − i·R_s (V vs Zn²⁺/Zn)")
+    ax.set_ylabel(label)
+    ax.set_title("Cyclic voltammograms")
+    ax.legend(fontsize=8, title="scan rate", title_fontsize=8)
     return ax
 
 
@@ -117,16 +141,23 @@ def capacitive_cv_figure(analysis: CVAnalysis, rate_index: int) -> Figure:
 def capacitive_fraction_figure(analysis: CVAnalysis) -> Figure:
     """Stacked bars: capacitive and diffusion-controlled share of charge per scan rate."""
     fig = Figure(figsize=(5.5, 4.2))
-    ax = fig.add_subplot()
+    draw_capacitive_fraction(fig.add_subplot(), analysis)
+    return fig
+
+
+def draw_capacitive_fraction(ax, analysis: CVAnalysis):
+    """The Dunn split as stacked bars per scan rate: capacitive (k₁v) and diffusion-controlled
+    (k₂v^½) share of the voltammetric charge, both branches, in %, on ``ax``; returns it."""
     pos = np.arange(analysis.scan_rates_mV_s.size)
     cap = 100 * analysis.capacitive_fraction
-    ax.bar(pos, cap, color="tab:blue", label="capacitive (k1·v)")
-    ax.bar(pos, 100 - cap, bottom=cap, color="tab:orange", label="diffusion-controlled")
+    ax.bar(pos, cap, color="tab:blue", label="capacitive (k₁·v)")
+    ax.bar(pos, 100 - cap, bottom=cap, color="tab:orange", label="diffusion-controlled (k₂·v^½)")
     ax.set_xticks(pos, [f"{v:g}" for v in analysis.scan_rates_mV_s])
     ax.set_xlabel("scan rate (mV s⁻¹)")
     ax.set_ylabel("share of voltammetric charge (%)")
+    ax.set_title("Dunn split i = k₁·v + k₂·v^½")
     ax.legend(fontsize=8)
-    return fig
+    return ax
 
 
 def trasatti_figure(analysis: CVAnalysis) -> Figure:
@@ -161,9 +192,10 @@ def trasatti_figure(analysis: CVAnalysis) -> Figure:
 
 
 def cv_figures(analysis: CVAnalysis) -> dict[str, Figure]:
-    """All CV figures by file stem: b-value, b(V), k1/k2 profiles, shaded CV per rate, fractions, Trasatti."""
-    figures = {"cv_b_value": b_value_figure(analysis), "cv_b_profile": b_profile_figure(analysis),
-               "cv_dunn_profiles": dunn_profiles_figure(analysis)}
+    """All CV figures by file stem: the CVs, b-value, b(V), k1/k2 profiles, shaded CV per rate, fractions,
+    Trasatti."""
+    figures = {"cv_voltammograms": voltammograms_figure(analysis), "cv_b_value": b_value_figure(analysis),
+               "cv_b_profile": b_profile_figure(analysis), "cv_dunn_profiles": dunn_profiles_figure(analysis)}
     for k, v in enumerate(analysis.scan_rates_mV_s):
         figures[f"cv_capacitive_{k + 1:02d}_{v:g}mV_s"] = capacitive_cv_figure(analysis, k)
     figures["cv_capacitive_fraction"] = capacitive_fraction_figure(analysis)

@@ -1,4 +1,5 @@
-"""Matplotlib (Agg) figures for galvanostatic cycling, Ragone, GITT and EIS.
+"""Matplotlib figures for galvanostatic cycling, Ragone, GITT and EIS, shared by the CLI, the
+result objects' ``plot()`` and the study report (see :mod:`interstore.plotting`).
 
 Each function returns ``{name: Figure}``; the CLI saves them as ``<name>.png`` with
 :func:`interstore.outputs.save_figure`.  Axis labels carry units and the mass basis.
@@ -6,43 +7,39 @@ Each function returns ``{name: Figure}``; the CLI saves them as ``<name>.png`` w
 
 from __future__ import annotations
 
+import matplotlib.cm
+import matplotlib.colors
 import numpy as np
 
 from ..massbasis import BASES
+from ..plotting import label_decades, literal, subplots
 from .eis import EisFit
 from .galvanostatic import CyclingAnalysis
 from .gitt import GittAnalysis
 from .kramers_kronig import KKResult
 
 
-def _pyplot():
-    import matplotlib.pyplot as plt  # the backend is the caller's (the CLI chooses Agg)
-
-    return plt
-
-
 def cycling_figures(analysis: CyclingAnalysis) -> dict:
     """Voltage vs capacity per cycle, capacity and CE vs cycle, and the Ragone plot."""
-    plt = _pyplot()
     d = analysis.to_dict()
     loading = d["areal_basis"]["loading_mg_cm2"]["active"]
     active = d["mass_basis"]["active"]["label"] + ("" if loading is None else f", loading {loading:.3g} mg cm⁻²")
-    cmap = plt.get_cmap("viridis")
+    cmap = matplotlib.colormaps["viridis"]
     ncyc = max(len(d["cycles"]), 1)
 
-    fig_v, ax = plt.subplots(figsize=(6, 4.5))
+    fig_v, ax = subplots(figsize=(6, 4.5))
     for c in d["curves"]:
         colour = cmap((c["cycle"] - 1) / max(ncyc - 1, 1)) if ncyc > 1 else "C0"
         ax.plot(c["capacity_mAh_g"]["active"], c["potential_V"], color=colour, lw=1,
                 ls="-" if c["kind"] == "discharge" else "--")
-    ax.set_xlabel(f"specific capacity (mAh g⁻¹, {active})")
+    ax.set_xlabel(literal(f"specific capacity (mAh g⁻¹, {active})"))
     ax.set_ylabel("potential (V)")
     ax.set_title("galvanostatic curves (solid: discharge, dashed: charge)")
     if ncyc > 1:
-        sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(1, ncyc))
+        sm = matplotlib.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(1, ncyc))
         fig_v.colorbar(sm, ax=ax, label="cycle")
 
-    fig_c, ax1 = plt.subplots(figsize=(6, 4.5))
+    fig_c, ax1 = subplots(figsize=(6, 4.5))
     draw_capacity(ax1, analysis)
     cyc = [c["cycle"] for c in d["cycles"]]
     ax2 = ax1.twinx()
@@ -53,18 +50,26 @@ def cycling_figures(analysis: CyclingAnalysis) -> dict:
     ax1.legend(handles=handles, loc="lower left")
     ax1.set_title(d["coulombic_efficiency_convention"], fontsize=8)
 
-    fig_r, ax = plt.subplots(figsize=(6, 4.5))
-    for basis, marker in zip(BASES, "os^"):
-        pts = [p for p in d["ragone"] if p["basis"] == basis]
-        if pts:
-            ax.loglog([p["power_W_kg"] for p in pts], [p["energy_Wh_kg"] for p in pts], marker + "-",
-                      label=d["mass_basis"][basis]["label"])
-    ax.set_xlabel("power density (W kg⁻¹)")
-    ax.set_ylabel("energy density (Wh kg⁻¹)")
-    ax.set_title("Ragone plot from measured discharges (per mass basis)")
-    if d["ragone"]:
-        ax.legend()
+    fig_r, ax = subplots(figsize=(6, 4.5))
+    draw_measured_ragone(ax, analysis)
     return {"gcd_voltage_capacity": fig_v, "gcd_capacity_ce": fig_c, "gcd_ragone": fig_r}
+
+
+def draw_measured_ragone(ax, analysis: CyclingAnalysis, bases=BASES):
+    """Energy (Wh kg⁻¹) against mean power (W kg⁻¹), log–log, of every measured discharge, one series
+    per mass basis in ``bases``; with one basis the axis labels name it.  Returns ``ax``."""
+    for basis, marker, colour in zip(BASES, "os^", ("k", "0.35", "0.6")):
+        pts = [p for p in analysis.ragone if p.basis == basis]
+        if basis in bases and pts:
+            ax.loglog([p.power_W_kg for p in pts], [p.energy_Wh_kg for p in pts], marker + ":", color=colour,
+                      mfc="none", ms=7, label=literal(f"measured, {analysis.masses.label(basis)}"))
+    on = f", {bases[0]} basis" if len(bases) == 1 else ""
+    ax.set_xlabel(f"power density (W kg⁻¹{on})")
+    ax.set_ylabel(f"energy density (Wh kg⁻¹{on})")
+    ax.set_title("Ragone plot from measured discharges" + ("" if on else " (per mass basis)"))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    return label_decades(ax)
 
 
 def draw_capacity(ax, analysis: CyclingAnalysis):
@@ -75,7 +80,7 @@ def draw_capacity(ax, analysis: CyclingAnalysis):
              for c in cycles]
         ax.plot([c.cycle for c in cycles], q, marker, ms=4, label=f"{kind} capacity")
     ax.set_xlabel("cycle")
-    ax.set_ylabel(f"specific capacity (mAh g⁻¹, {analysis.masses.label('active')})")
+    ax.set_ylabel(literal(f"specific capacity (mAh g⁻¹, {analysis.masses.label('active')})"))
     ax.legend(loc="lower left")
     return ax
 
@@ -94,7 +99,7 @@ def draw_gitt_D(ax, analysis: GittAnalysis):
     ax.set_ylabel("D (cm² s⁻¹)")
     ax.set_title(f"Weppner–Huggins D, L = {analysis.geometry.length_cm * 1e4:.3g} µm")
     ax.legend()
-    return ax
+    return label_decades(ax)
 
 
 def draw_nyquist(ax, fit: EisFit):
@@ -103,7 +108,7 @@ def draw_nyquist(ax, fit: EisFit):
 
     style = {"scale": 1, "units": "Ohms", "ax": ax, "labelsize": 11, "ticksize": 9}
     plot_nyquist(fit.z_measured_ohm, fmt="o", markersize=4, label="measured", **style)
-    plot_nyquist(fit.z_fit_ohm, fmt="-", label=f"fit {fit.circuit}", **style)
+    plot_nyquist(fit.z_fit_ohm, fmt="-", label=literal(f"fit {fit.circuit}"), **style)
     ax.set_xlabel("Z′ (Ω)")
     ax.set_ylabel("−Z″ (Ω)")
     ax.legend(fontsize=9)
@@ -112,8 +117,7 @@ def draw_nyquist(ax, fit: EisFit):
 
 def gitt_figures(analysis: GittAnalysis) -> dict:
     """The E(t) transient with the pulses marked, and D vs depth of titration."""
-    plt = _pyplot()
-    fig_t, ax = plt.subplots(figsize=(7, 4))
+    fig_t, ax = subplots(figsize=(7, 4))
     ax.plot(analysis.time_s / 3600.0, analysis.potential_V, lw=0.8)
     for p in analysis.pulses:
         ax.axvspan(p.start_s / 3600.0, (p.start_s + p.tau_s) / 3600.0,
@@ -122,19 +126,18 @@ def gitt_figures(analysis: GittAnalysis) -> dict:
     ax.set_ylabel("potential (V)")
     ax.set_title("GITT transient (green: valid pulse, red: flagged)")
 
-    fig_d, ax = plt.subplots(figsize=(6, 4.5))
+    fig_d, ax = subplots(figsize=(6, 4.5))
     draw_gitt_D(ax, analysis)
     return {"gitt_transient": fig_t, "gitt_D_vs_soc": fig_d}
 
 
 def eis_figures(fit: EisFit) -> dict:
     """Nyquist plot and Bode plots (|Z| and phase) with the fitted circuit."""
-    plt = _pyplot()
     f, z, zf = fit.frequency_Hz, fit.z_measured_ohm, fit.z_fit_ohm
-    fig_n, ax = plt.subplots(figsize=(5.5, 5.5))
+    fig_n, ax = subplots(figsize=(5.5, 5.5))
     draw_nyquist(ax, fit)
 
-    fig_b, (a1, a2) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
+    fig_b, (a1, a2) = subplots(2, 1, figsize=(6, 6), sharex=True)
     a1.loglog(f, np.abs(z), "o", ms=3, label="measured")
     a1.loglog(f, np.abs(zf), "-", label="fit")
     a1.set_ylabel("|Z| (Ω)")
@@ -151,8 +154,7 @@ def eis_figures(fit: EisFit) -> dict:
 
 def kk_residual_figure(kk: KKResult):
     """Lin-KK residuals Δ′, Δ″ (% of |Z|) against frequency with the ± threshold band."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    fig, ax = subplots(figsize=(6.5, 3.5))
     ax.semilogx(kk.frequency_Hz, kk.residual_real_pct, "o-", ms=3, label="Δ′ = (Z′ − Ẑ′)/|Z|")
     ax.semilogx(kk.frequency_Hz, kk.residual_imag_pct, "s-", ms=3, label="Δ″ = (Z″ − Ẑ″)/|Z|")
     ax.axhspan(-kk.threshold_pct, kk.threshold_pct, color="0.9", zorder=0, label=f"±{kk.threshold_pct:g} %")

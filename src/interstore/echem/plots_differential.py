@@ -3,20 +3,21 @@ and retention / CE over cycles.  Returns ``{name: Figure}`` like :mod:`.plots_cy
 
 from __future__ import annotations
 
+import matplotlib
+
+from ..plotting import subplots
 from .differential import DifferentialAnalysis
-from .plots_cycling import _pyplot
 
 
 def differential_figures(result: DifferentialAnalysis) -> dict:
     """``dqdv`` (mAh g⁻¹ V⁻¹, active basis, peaks marked), ``dvdq`` and ``retention`` (% and CE %)."""
-    plt = _pyplot()
     masses = result.cycling.masses
     m_g, label = masses.active_g, masses.label("active")
-    cmap = plt.get_cmap("viridis")
+    cmap = matplotlib.colormaps["viridis"]
     cycles = sorted({c.cycle for c in result.curves})
     colour = {c: cmap(k / max(len(cycles) - 1, 1)) for k, c in enumerate(cycles)}
 
-    fig_q, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig_q, ax = subplots(figsize=(6.5, 4.5))
     for c in result.curves:
         sign = -1 if c.kind == "discharge" else 1
         ax.plot(c.potential_V, sign * c.dqdv_mAh_V / m_g, color=colour[c.cycle], lw=1)
@@ -27,7 +28,7 @@ def differential_figures(result: DifferentialAnalysis) -> dict:
     ax.set_ylabel(f"dQ/dV (mAh g⁻¹ V⁻¹, {label}); discharge drawn negative")
     ax.set_title(f"Differential capacity, cycles {cycles[0]}–{cycles[-1]}", fontsize=9)
 
-    fig_v, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig_v, ax = subplots(figsize=(6.5, 4.5))
     for c in result.curves:
         ax.plot(c.capacity_mAh / m_g, c.dvdq_V_mAh * m_g, color=colour[c.cycle], lw=1,
                 ls="-" if c.kind == "discharge" else "--")
@@ -35,7 +36,7 @@ def differential_figures(result: DifferentialAnalysis) -> dict:
     ax.set_ylabel(f"dV/dQ (V g mAh⁻¹, {label}); discharge solid, charge dashed")
 
     t = result.trend
-    fig_r, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig_r, ax = subplots(figsize=(6.5, 4.5))
     ax.plot(t.cycles, t.retention_pct, "o-", ms=3, label="capacity retention (%)")
     ax.plot(t.cycles, t.coulombic_efficiency_pct, "s--", ms=3, label="Coulombic efficiency (%)")
     ax.set_xlabel("cycle")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..plotting import subplots
 from .drt import DrtResult
-from .plots_cycling import _pyplot
 
 
 def drt_figures(drt: DrtResult) -> dict:
     """γ(τ) with the reported peaks marked, and the spectrum with the DRT's reconstruction."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = subplots(figsize=(6.5, 4))
     ax.semilogx(drt.tau_s, drt.gamma_ohm, "-", color="C0")
     for p in drt.peaks:
         ax.axvline(p.tau_s, color="C3", lw=0.8, ls="--")
@@ -21,7 +20,7 @@ def drt_figures(drt: DrtResult) -> dict:
     ax.set_ylabel("γ(ln τ) (Ω)")
     ax.set_title(f"DRT, λ = {drt.lam:.2g} (GCV); R∞ = {drt.r_inf_ohm:.3g} Ω", fontsize=10)
     fig.tight_layout()
-    fig_n, an = plt.subplots(figsize=(5.5, 5.5))
+    fig_n, an = subplots(figsize=(5.5, 5.5))
     an.plot(drt.z_measured_ohm.real, -drt.z_measured_ohm.imag, "o", ms=4, label="measured")
     an.plot(drt.z_fit_ohm.real, -drt.z_fit_ohm.imag, "-", label="DRT reconstruction")
     an.set_xlabel("Z′ (Ω)")
@@ -34,12 +33,11 @@ def drt_figures(drt: DrtResult) -> dict:
 def series_figure(table, x: str, x_label: str):
     """Every fitted parameter (one panel each, ± standard error) against ``x`` of the series ``table``
     (a DataFrame with columns NAME and NAME_stderr and a unit per parameter in ``table.attrs['units']``)."""
-    plt = _pyplot()
     units = table.attrs.get("units", {})
     names = list(units)
     cols = 2
     rows = int(np.ceil(len(names) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), sharex=True, squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(9, 2.6 * rows), sharex=True, squeeze=False)
     from matplotlib.ticker import MaxNLocator
 
     for ax, name in zip(axes.flat, names):

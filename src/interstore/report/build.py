@@ -11,6 +11,8 @@ from typing import Callable
 from ..errors import InputError
 from ..study import StudyResults, analyse_study, study_row
 
+DPI = 150  # dots per inch of the report's PNGs; the page shows them at 100 per inch (sharp when zoomed)
+
 
 def build_report(path: str | Path, out_dir: str | Path, *,
                  progress: Callable[[str], None] | None = None) -> dict[str, Path]:
@@ -23,9 +25,10 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
                  progress: Callable[[str], None] | None = None) -> dict[str, Path]:
     """Write report.html (self-contained), report.json and one PNG per figure of ``results``."""
     from ..evidence.table1 import comparison_rows
-    from ..outputs import save_figure, to_jsonable, write_json, write_text
-    from .figures import report_figures, to_matplotlib, to_plotly
-    from .html import figure_div, study_page
+    from ..outputs import to_jsonable, write_bytes, write_json, write_text
+    from ..plotting import describe, render_figure
+    from .figures import report_figures
+    from .html import figure_block, study_page
     from .provenance import provenance
 
     tick = progress or (lambda stage: None)
@@ -34,9 +37,11 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
         raise InputError(out, "output path exists and is not a folder", expected="a folder for the report")
     report = to_jsonable(results.to_dict())
     report["provenance"] = provenance(results.study)  # input files with SHA-256, library versions
-    specs = report_figures(results)
-    written = {f"{s.key}.png": save_figure(to_matplotlib(s), out / f"{s.key}.png", crop=False) for s in specs}
-    divs = {s.key: figure_div(to_plotly(s), s.key) for s in specs}
+    written, divs = {}, {}
+    for key, fig in report_figures(results).items():  # each drawn once: the PNG file and the page share the bytes
+        png = render_figure(fig, dpi=DPI, crop=False, compress_level=1)
+        written[f"{key}.png"] = write_bytes(out / f"{key}.png", png)
+        divs[key] = figure_block(png, key, describe(fig), round(fig.get_figwidth() * 100))
     rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",
                             "tier")] for r in comparison_rows() + [study_row(results)]]
     written["report.json"] = write_json(out / "report.json", report)

@@ -1,4 +1,5 @@
-"""Self-contained HTML page of a study: plotly.js embedded once, every figure inline, every
+"""Self-contained HTML page of a study: every figure inline as the PNG the report also writes
+(drawn once, see :mod:`interstore.report.figures`), described in its ``alt`` text; every
 user-supplied string passed through :func:`html.escape`.  No network access is needed to view it."""
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ text-align:left;vertical-align:top}th{background:#f2f5f8}td.num{text-align:right
 .banner{background:#fff4d6;border:1px solid #e8c766;padding:.5rem .8rem;border-radius:4px;margin:.6rem 0}
 .verdict{font-size:1.25rem;font-weight:600}.tier{display:inline-block;background:#1d4f91;color:#fff;padding:0 .5rem;
 border-radius:3px;margin-left:.4rem}.yes{color:#17693a}.no{color:#a32020}.unknown{color:#7a6a00}
-.fig{margin:1rem 0;border:1px solid #eef1f4}.note{color:#555;font-size:.85rem}
+.fig{margin:1rem 0;border:1px solid #eef1f4}.fig img{max-width:100%;height:auto;display:block}
+.fig figcaption{color:#555;font-size:.8rem;padding:.2rem .5rem}.note{color:#555;font-size:.85rem}
 """
 
 
@@ -137,21 +139,25 @@ def kinetics_warning(text: str) -> str:
 
 
 def page(title: str, sections: list[tuple[str, str]], *, banner: str = "", subtitle: str = "") -> str:
-    """The whole document: plotly.js inline once, then the (already escaped) section bodies."""
-    from plotly.offline import get_plotlyjs
-
+    """The whole document: the (already escaped) section bodies under a title and a banner."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = "".join(f"<section><h2>{esc(h)}</h2>{content}</section>" for h, content in sections)
     ban = f'<div class="banner">{esc(banner)}</div>' if banner else ""
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
-            f"<style>{CSS}</style><script type=\"text/javascript\">{get_plotlyjs()}</script></head><body>"
+            f"<style>{CSS}</style></head><body>"
             f"<h1>{esc(title)}</h1><p class=\"note\">{esc(subtitle)} — interstore {esc(__version__)}, {stamp}</p>"
             f"{ban}{body}</body></html>")
 
 
-def figure_div(fig, key: str) -> str:
-    """A plotly figure as an inline div (plotly.js is already on the page)."""
-    return '<div class="fig">' + fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{esc(key)}") + "</div>"
+def figure_block(png: bytes, key: str, description: str, width_px: int) -> str:
+    """A figure inline: the PNG bytes as a data URI shown at ``width_px`` CSS pixels (the PNG has
+    more, for high-density screens and zoom), its ``description`` as alt text and caption."""
+    import base64
+
+    text = esc(description)
+    return (f'<figure class="fig" id="fig-{esc(key)}"><img src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode("ascii")}" width="{width_px}" alt="{text}">'
+            f"<figcaption>{text}</figcaption></figure>")
 
 
 def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str]]) -> str:

@@ -102,15 +102,31 @@ def resolve(series: SpectrumSeries, n_components: int = 2, *, baseline: str = "n
 
 
 def plot_mcr(result: McrResult, axes=None):
-    """Component spectra (left) and concentration profiles against time (right); returns the axes."""
-    import matplotlib.pyplot as plt
+    """Component spectra (left, counts) and concentration profiles (right): against state of charge
+    with the discharge and charge branches apart when the series has one, else against time (h).
+    Draws on the two ``axes`` given, else on a new figure; returns the axes."""
+    from ..plotting import literal, subplots
 
-    axes = axes if axes is not None else plt.subplots(1, 2, figsize=(10, 4))[1]
+    if axes is None:
+        axes = subplots(1, 2, figsize=(10, 4))[1]
+    c = result.concentrations
     for k, s in enumerate(result.spectra):
         axes[0].plot(result.x, s, label=f"component {k + 1}")
-        axes[1].plot(result.time_s / 3600, result.concentrations[:, k], "o-", ms=3, label=f"component {k + 1}")
-    axes[0].set(xlabel=result.x_label, ylabel="intensity (counts)", title=f"MCR-ALS spectra (LOF {result.lack_of_fit_pct:.2f} %)")
-    axes[1].set(xlabel="time (h)", ylabel="concentration (–, sums to 1)", title="Concentration profiles")
+    if result.soc is not None:
+        turn = int(np.argmin(result.soc))
+        for k in range(c.shape[1]):
+            line, = axes[1].plot(result.soc[:turn + 1], c[:turn + 1, k], "o-", ms=3,
+                                 label=f"component {k + 1}, discharge")
+            axes[1].plot(result.soc[turn:], c[turn:, k], "o--", ms=3, color=line.get_color(),
+                         label=f"component {k + 1}, charge")
+        x_label = "state of charge (–, 1 = start of discharge)"
+    else:
+        for k in range(c.shape[1]):
+            axes[1].plot(result.time_s / 3600, c[:, k], "o-", ms=3, label=f"component {k + 1}")
+        x_label = "time (h)"
+    axes[0].set(xlabel=literal(result.x_label), ylabel="intensity (counts)",
+                title=f"MCR-ALS component spectra (lack of fit {result.lack_of_fit_pct:.2f} %)")
+    axes[1].set(xlabel=x_label, ylabel="concentration (–, components sum to 1)", title="Concentration profiles")
     for ax in axes:
         ax.legend(fontsize=7)
     return axes

@@ -306,31 +306,31 @@ def position_shift(track: BandTrack, *, n_average: int = 5) -> dict[str, float]:
 
 def plot_band_fit(fit: BandFit, ax=None):
     """Measured window, baseline and fitted envelope; returns the axes."""
-    import matplotlib.pyplot as plt
+    from ..plotting import literal, new_axes
 
-    ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
+    ax = new_axes(ax, figsize=(6.4, 4.2))
     ax.plot(fit.x, fit.y, ".", ms=3, label="measured")
     ax.plot(fit.x, fit.baseline, "--", label=f"baseline ({fit.baseline_method})")
     ax.plot(fit.x, fit.best_fit, "-", label=f"fit ({fit.shape})")
     for b in fit.bands:
         ax.axvline(b.center, color="0.6", lw=0.8)
-    ax.set(xlabel=fit.x_label, ylabel="intensity (counts)",
-           title=", ".join(f"{b.name}: {b.center:.1f} ± {b.center_sigma:.1f}" for b in fit.bands))
+    ax.set(xlabel=literal(fit.x_label), ylabel="intensity (counts)",
+           title=literal(", ".join(f"{b.name}: {b.center:.1f} ± {b.center_sigma:.1f}" for b in fit.bands)))
     ax.legend(fontsize=7)
     return ax
 
 
 def plot_reversibility(track: BandTrack, rev: Reversibility, ax=None):
     """Band area / F₀ against state of charge, discharge and charge branches; returns the axes."""
-    import matplotlib.pyplot as plt
+    from ..plotting import literal, new_axes
 
-    ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
+    ax = new_axes(ax, figsize=(6.4, 4.2))
     turn = int(np.argmin(track.soc))
     rel, err = track.area / rev.f0, track.area_sigma / rev.f0
     ax.errorbar(track.soc[:turn + 1], rel[:turn + 1], yerr=err[:turn + 1], fmt="o-", ms=4, mfc="none",
                 label="discharge")
     ax.errorbar(track.soc[turn:], rel[turn:], yerr=err[turn:], fmt="s--", ms=4, mfc="none", label="charge")
-    ax.set(xlabel="state of charge (–, 1 = start of discharge)", ylabel=f"{track.name} area / initial area (–)",
+    ax.set(xlabel="state of charge (–, 1 = start of discharge)", ylabel=literal(f"{track.name} area / initial area (–)"),
            title=f"RI = {rev.index:.2f} ± {rev.index_sigma:.2f}, Δ = {100 * rev.change:+.1f} %")
     ax.legend(fontsize=7)
     return ax

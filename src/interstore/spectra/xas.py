@@ -165,9 +165,9 @@ def valence_from_edge(sample: XasNorm, references: dict[str, tuple[XasNorm, floa
 
 def plot_xas(sample: XasNorm, references: list[XasNorm] = (), lcf: LinearCombination | None = None, ax=None):
     """Normalised μ(E) of the sample and references, the LCF if given; returns the axes."""
-    import matplotlib.pyplot as plt
+    from ..plotting import new_axes
 
-    ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
+    ax = new_axes(ax, figsize=(6.4, 4.2))
     ax.plot(sample.energy, sample.norm, "k-", lw=1.5, label=f"{sample.name} (E0 {sample.e0_eV:.1f} eV)")
     for r in references:
         ax.plot(r.energy, r.norm, "--", lw=1, label=f"{r.name} (E0 {r.e0_eV:.1f} eV)")

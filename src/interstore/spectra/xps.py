@@ -249,20 +249,20 @@ def fit_region(spectrum: Spectrum, region: str = "V2p3/2", *, components: tuple[
 
 def plot_xps_fit(fit: XpsFit, ax=None):
     """Measured points, Shirley background, components and envelope on a reversed BE axis."""
-    import matplotlib.pyplot as plt
+    from ..plotting import literal, new_axes
 
-    ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
+    ax = new_axes(ax, figsize=(6.4, 4.2))
     ax.plot(fit.x, fit.y, ".", ms=3, color="k", label="measured")
     ax.plot(fit.x, fit.background, "--", color="0.5", label=f"{fit.background_method} background")
     for c in fit.components:
         ax.fill_between(fit.x, fit.background, fit.background + c.area * pseudo_voigt(fit.x, c.center_eV, fit.fwhm_eV,
                                                                                      fit.eta),
-                        alpha=0.35, label=f"{c.name} {100 * c.fraction:.0f} ± {100 * c.fraction_sigma:.0f} %")
+                        alpha=0.35, label=literal(f"{c.name} {100 * c.fraction:.0f} ± {100 * c.fraction_sigma:.0f} %"))
     ax.plot(fit.x, fit.envelope, "-", color="C3", label="envelope")
     title = fit.region
     if fit.mean_valence is not None:
         title += f": mean V valence {fit.mean_valence:.2f} ± {fit.mean_valence_sigma:.2f}"
-    ax.set(xlabel="binding energy (eV)", ylabel="intensity (counts s⁻¹)", title=title)
+    ax.set(xlabel="binding energy (eV)", ylabel="intensity (counts s⁻¹)", title=literal(title))
     ax.invert_xaxis()
     ax.legend(fontsize=7)
     return ax

@@ -1,5 +1,5 @@
 """Figures of the electrode simulator: discharge curves, the Ragone conflict, simulated CVs and
-design maps.  Built on :class:`matplotlib.figure.Figure` (no pyplot state); save with
+design maps, shared by ``simulate --out``, ``RagoneCurve.plot()`` and the study report.  Built on :class:`matplotlib.figure.Figure` (no pyplot state); save with
 :func:`interstore.outputs.save_figure`.
 """
 
@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..plotting import label_decades, literal
 from .designmap import DesignMap
 from .electrode import Discharge
 from .ragone import RagoneCurve
@@ -50,11 +51,11 @@ def draw_ragone(ax, curve: RagoneCurve):
     p, e = curve.column("power_W_kg"), curve.column("energy_Wh_kg")
     ok = (p > 0) & (e > 0)
     ax.loglog(p[ok], e[ok], marker=marker, color=color, label=label)
-    ax.set_xlabel(f"mean power (W kg⁻¹, {curve.mass_basis_label})")
-    ax.set_ylabel(f"energy (Wh kg⁻¹, {curve.mass_basis_label})")
+    ax.set_xlabel(literal(f"mean power (W kg⁻¹, {curve.mass_basis_label})"))
+    ax.set_ylabel(literal(f"energy (Wh kg⁻¹, {curve.mass_basis_label})"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
-    return ax
+    return label_decades(ax)
 
 
 def cv_figure(measurements: Sequence, mass_g: float, title: str = "") -> Figure:

@@ -69,7 +69,7 @@ class RagoneCurve(Result):
 
     def plot(self, ax=None):
         """Energy against power (Wh kg⁻¹ vs W kg⁻¹, log–log); returns the Axes, so two curves share one plot."""
-        from ..results import new_axes
+        from ..plotting import new_axes
         from .plots_simulation import draw_ragone
 
         return draw_ragone(new_axes(ax), self)

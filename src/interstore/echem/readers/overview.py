@@ -3,14 +3,13 @@ against time for a measurement, the Nyquist plot (−Z″ vs Z′) for a spectru
 
 from __future__ import annotations
 
+from ...plotting import subplots
 from ..record import ImpedanceSpectrum, Measurement
 
 
 def measurement_figure(m: Measurement):
     """Two stacked panels: potential (V) and current (mA) against time (h)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax_e, ax_i) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
+    fig, (ax_e, ax_i) = subplots(2, 1, sharex=True, figsize=(7, 5))
     hours = m.time_s / 3600.0
     ax_e.plot(hours, m.potential_V, lw=0.8)
     ax_e.set_ylabel("potential (V)")
@@ -23,9 +22,7 @@ def measurement_figure(m: Measurement):
 
 def nyquist_figure(s: ImpedanceSpectrum):
     """Nyquist plot: −Z″ (Ω) against Z′ (Ω) on equal axes."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = subplots(figsize=(5, 5))
     ax.plot(s.z_real_ohm, -s.z_imag_ohm, "o-", ms=3, lw=0.8)
     ax.set_xlabel("Z′ (Ω)")
     ax.set_ylabel("−Z″ (Ω)")
