@@ -126,7 +126,7 @@ def plot_mcr(result: McrResult, axes=None):
         x_label = "time (h)"
     axes[0].set(xlabel=literal(result.x_label), ylabel="intensity (counts)",
                 title=f"MCR-ALS component spectra (lack of fit {result.lack_of_fit_pct:.2f} %)")
-    axes[1].set(xlabel=x_label, ylabel="concentration (–, components sum to 1)", title="Concentration profiles")
+    axes[1].set(xlabel=x_label, ylabel="concentration (–, components sum to 1)", title="MCR-ALS concentration profiles")
     for ax in axes:
         ax.legend(fontsize=7)
     return axes
