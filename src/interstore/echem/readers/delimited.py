@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
@@ -67,8 +67,8 @@ def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = N
         values = read_table(path, keys=MEASUREMENT_KEYS, required=required, columns=columns)
     except InputError as exc:
         if "no time column" in str(exc):
-            raise InputError(exc.source, exc.problem, where=exc.where,
-                             expected=(exc.expected or "") + NO_TIME_HINT) from None
+            raise ReaderError(exc.source, exc.problem, where=exc.where,
+                              expected=(exc.expected or "") + NO_TIME_HINT) from None
         raise
     if "time" not in values:
         values["time"] = time_from_sweep(values["potential"], rate, str(path))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import InputError, ReaderError, require_positive
+from ...errors import InputError, ReaderError, reading_as, require_positive
 from ..record import ImpedanceSpectrum, Measurement
-from .registry import find_format, instruments
+from .registry import ReaderFormat, find_format, instruments
 from .sweeps import select_sweep, sweep_bounds
 
 INSTRUMENTS = instruments()
@@ -15,6 +15,11 @@ INSTRUMENTS = instruments()
 def detect_instrument(path: str | Path) -> str:
     """The ``--instrument`` name of the file's format, found by content (see :func:`.registry.find_format`)."""
     return find_format(path).instrument
+
+
+def _format_of(path: str | Path, instrument: str | None) -> ReaderFormat:
+    with reading_as(path, "an instrument file"):
+        return find_format(path, instrument)
 
 
 def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
@@ -31,11 +36,12 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
         meta["active_mass_g"] = require_positive("active mass (g)", active_mass_g)
     if scan_rate_mV_s is not None:
         meta["scan_rate_mV_s"] = require_positive("scan rate (mV/s)", scan_rate_mV_s)
-    fmt = find_format(path, instrument)
+    fmt = _format_of(path, instrument)
     if fmt.read_measurement is None:
         raise ReaderError(path, f"a {fmt.description} holds no time series",
                          expected="a cycling, CV or CP file (read a spectrum with read_impedance / --impedance)")
-    return fmt.read_measurement(path, columns=columns, **meta)
+    with reading_as(path, fmt.description):
+        return fmt.read_measurement(path, columns=columns, **meta)
 
 
 def read_impedance(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
@@ -58,7 +64,8 @@ def read_impedance_sweeps(path: str | Path, *, columns: dict[str, str] | None = 
 
 
 def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrument: str | None) -> ImpedanceSpectrum:
-    fmt = find_format(path, instrument)
+    fmt = _format_of(path, instrument)
     if fmt.read_impedance is None:
         raise ReaderError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
-    return fmt.read_impedance(path, columns=columns)
+    with reading_as(path, fmt.description):
+        return fmt.read_impedance(path, columns=columns)

@@ -1,0 +1,40 @@
+"""Every spectrum format refuses a damaged file with a :class:`ReaderError` naming the file:
+from Python, and from the CLI as one ``error:`` line with exit code 2 and no traceback."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+
+from interstore.errors import ReaderError
+from interstore.spectra.readers import FORMATS, detect_format, read_spectra
+
+_VAMAS_HEAD = "VAMAS Surface Chemical Analysis Standard Data Transfer Format 1988 May 4\r\nNot specified\r\n"
+# format -> (file name, damaged bytes); each is detected as that format.
+SAMPLES = {
+    "text": ("raman.csv", b"shift,intensity\n100,5\n101,6\n102,seven\n103,8\n"),
+    "vamas": ("v2p.vms", (_VAMAS_HEAD + "AXIS\r\noperator\r\nV2O5\r\n0\r\nNORM\r\nREGULAR\r\n1\r\n").encode()),
+    "athena": ("fe.prj", gzip.compress(b"# Athena project file -- Demeter version 0.9.26\n$old_group = 'a';\n@args = (")),
+    "wdf": ("map.wdf", b"WDF1" + np.random.default_rng(14).bytes(400)),
+}
+
+
+def test_every_spectrum_format_has_a_damaged_sample():
+    assert set(SAMPLES) == set(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", list(SAMPLES))
+def test_damaged_spectrum_raises_reader_error(tmp_path, fmt, run_cli):
+    name, raw = SAMPLES[fmt]
+    f = tmp_path / name
+    f.write_bytes(raw)
+    assert detect_format(f) == fmt
+    with pytest.raises(ReaderError) as err:
+        read_spectra(f)
+    assert str(f) in str(err.value) and "\n" not in str(err.value) and err.value.expected
+    code, out, stderr = run_cli("spectra", "read", f)
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and f.name in lines[0], stderr
+    assert "Traceback" not in out + stderr
