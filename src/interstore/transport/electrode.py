@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..constants import ELEMENTARY_CHARGE, FARADAY, GAS_CONSTANT, Z_ZINC
-from ..errors import InputError, InterstoreWarning
+from ..errors import InputError, InterstoreWarning, SimulationError
 from ..theoretical import theoretical_capacity
 from .cellconfig import CellConfig
 from .ocp import X_CLIP, AnalyticOCP, LinearOCP, TableOCP, get_ocp
@@ -250,9 +250,9 @@ def _interface_storage(config: CellConfig, area_m2_g: float):
     e = np.linspace(hi, lo, 81)
     try:
         c = np.array(_spacecharge_capacitance(json.dumps(itf.spacecharge, sort_keys=True), itf.pzc_V, hi, lo, e.size))
-    except InputError as exc:
-        raise InputError("parameter 'interface.spacecharge'", exc.one_line(),
-                         expected="SpaceChargeParams fields, e.g. {eps_r = 20, c_bulk_mol_m3 = 10}") from None
+    except InputError as exc:   # a SimulationError (Poisson–Boltzmann Newton failure) stays one
+        raise type(exc)("parameter 'interface.spacecharge'", exc.one_line(),
+                        expected="SpaceChargeParams fields, e.g. {eps_r = 20, c_bulk_mol_m3 = 10}") from None
     if not np.all(np.isfinite(c)) or np.any(c <= 0):
         raise InputError("parameter 'interface.spacecharge'", "capacitance curve is not finite and positive",
                          expected="space-charge parameters giving C_int > 0 over interface.window_V")
@@ -361,8 +361,10 @@ def _solve_phi(model: ElectrodeModel, x_s, *, current_A_g: float | None, potenti
             break
         width = np.where(wide, 2.0 * width, width)
         if width.max() > 50.0:
-            raise InputError("simulation", "no electrode potential carries the requested current",
-                             expected="a current the exchange currents can sustain")
+            demand = "the requested current" if current_A_g is not None else "the applied potential"
+            raise SimulationError("simulation", f"no electrode potential within ±50 V carries {demand} "
+                                  "(the exchange currents are too small for it, or an OCP is not finite)",
+                                  expected="a smaller current, or larger host/interface exchange_current_A_m2")
     phi = centre
     for _ in range(200):
         val, slope_h = h(phi)
@@ -486,11 +488,17 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
             return _state(model, y, t, step)[1] - cutoff_V
         cutoff.terminal = True
         events = [cutoff]
-    sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", dense_output=True, events=events,
-                    jac=_jacobian_factory(model, step, lap, gain), rtol=model.rtol, atol=model.atol)
+    try:
+        sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", dense_output=True, events=events,
+                        jac=_jacobian_factory(model, step, lap, gain), rtol=model.rtol, atol=model.atol)
+    except (ArithmeticError, RuntimeError, ValueError, np.linalg.LinAlgError) as exc:   # e.g. singular Jacobian
+        raise SimulationError("simulation", f"BDF integrator failed: {exc} (states or potentials not finite?)",
+                              expected="an OCP finite over 0..1 and physically sensible parameters: check "
+                              "host.diffusivity_m2_s and the exchange currents, or loosen numerics.rtol/atol") from None
     if sol.status == -1:
-        raise InputError("simulation", f"integrator failed: {sol.message}",
-                         expected="physically sensible parameters (check D, i0, cut-offs)")
+        raise SimulationError("simulation", f"BDF integrator failed at t = {sol.t[-1]:.4g} s: {sol.message}",
+                              expected="physically sensible parameters: check host.diffusivity_m2_s, the "
+                              "exchange currents and the cut-offs, or loosen numerics.rtol/atol")
     t_end = float(sol.t[-1])                       # the cut-off time when the event fired
     n = model.points_per_segment
     if step.v_start_V is not None and step.sweep_V_s == 0.0:   # a hold: resolve the fast initial decay
@@ -512,6 +520,9 @@ def equilibrium_state(model: ElectrodeModel, potential_V: float) -> np.ndarray:
     for r in model.reservoirs:
         lo, hi = X_CLIP, 1.0 - X_CLIP
         g = lambda x: float(r.ocp(x)) - potential_V  # noqa: E731 - decreasing in x
+        if not (math.isfinite(g(lo)) and math.isfinite(g(hi))):
+            raise SimulationError("simulation", f"the {r.name} OCP is not finite at x = {lo:g} or {1 - lo:g}",
+                                  expected=f"an OCP defined over the whole 0..1 fill range ({r.name} ocp)")
         x0 = lo if g(lo) <= 0 else hi if g(hi) >= 0 else brentq(g, lo, hi, xtol=1e-14)
         y.append(np.full(r.mesh.n_cells, x0))
     return np.concatenate(y)
@@ -613,9 +624,9 @@ def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only:
     for current in currents:
         hours = q_total / (current * m_basis / config.cell.active_mass_g) / 3600.0
         if hours > MAX_NOMINAL_HOURS:  # the stiff solve then takes minutes to hours for no physical insight
-            raise InputError("current_A_g", f"{current:g} A/g would take ~{hours:.3g} h to fill the reservoirs",
-                             expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
-                             f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
+            raise SimulationError("current_A_g", f"{current:g} A/g would take ~{hours:.3g} h to fill the "
+                                  "reservoirs", expected=f"a current giving at most {MAX_NOMINAL_HOURS:g} h (>= "
+                                  f"{current * hours / MAX_NOMINAL_HOURS:.2g} A/g on this basis)")
     i_active = np.array(currents) * m_basis / config.cell.active_mass_g          # A per g active
     config = resolve_cells(config, float(i_active.max()), reservoirs="bulk" if bulk_only else "all")
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
@@ -623,8 +634,9 @@ def simulate_galvanostatic_batch(config: CellConfig, currents_A_g, *, bulk_only:
         v0 = float(model.reservoirs[0].ocp(config.host.initial_stoichiometry))
         cutoff = config.cell.v_min_V
         if not v0 > cutoff:
-            raise InputError("parameter 'cell.v_min_V'", f"cut-off {cutoff} V is not below the starting "
-                             f"open-circuit potential {v0:.4f} V", expected="v_min_V below the initial OCV")
+            raise SimulationError("parameter 'cell.v_min_V'", f"cut-off {cutoff} V is not below the starting "
+                                  f"open-circuit potential {v0:.4f} V: the discharge cannot start",
+                                  expected="v_min_V below the initial OCV (or a smaller host.initial_stoichiometry)")
     else:
         v0, cutoff, i_active = config.cell.v_min_V, config.cell.v_max_V, -i_active
     y0 = equilibrium_state(model, v0)

@@ -34,7 +34,7 @@ from typing import Callable
 import numpy as np
 
 from ..blas import single_threaded_blas
-from ..errors import InputError
+from ..errors import SimulationError
 from .electrode import SURFACE_WEIGHTS, ElectrodeModel, Mesh, Reservoir, Trajectory, _solve_phi
 
 LOCAL_ERROR_PER_RTOL = 100.0   # local error allowed to one exponential-Euler step in the surface stoichiometry,
@@ -45,6 +45,7 @@ NEWTON_TOL_V = 1e-6      # Newton stops after a step |Δφ| below this (V): quad
 MAX_NEWTON_STEP_V = 0.05     # largest Newton step in φ (sinh kinetics)
 NEWTON_ITERATIONS = 15       # a step that needs more is retried shorter
 MAX_STEPS = 20000
+MIN_STEP = 1e-13         # a step rejected at this fraction of the duration: the kinetics have no solution
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,10 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     z = [np.repeat((m.s_inv @ y0[s])[None, :], nb, axis=0) for m, s in zip(stepper.modes, model.slices)]
     x0 = [Mesh.surface_value(y0[s]) for s in model.slices]
     phi = _solve_phi(model, x0, current_A_g=demand)
+    if not np.isfinite(phi).all():
+        raise SimulationError("simulation", "the electrode potential at the start of the step is not finite "
+                              f"(surface fill {', '.join(f'{x:.4g}' for x in x0)})",
+                              expected="an OCP and exchange currents that are finite at the initial state")
     i = [m.reservoir.kinetics(phi, x, model.f)[0] for m, x in zip(stepper.modes, x0)]
     t = np.zeros(nb)
     nodes = [(t.copy(), [zk.copy() for zk in z], phi.copy(), [ik.copy() for ik in i], np.ones(nb, bool))]
@@ -194,10 +199,19 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
             for _ in range(int((finished & active).sum())):
                 progress()
         active &= ~finished
+        stuck = ~ok & ~(hh >= MIN_STEP * dur[a])      # also NaN: a state or potential that is not finite
+        if stuck.any():
+            k = a[np.flatnonzero(stuck)[0]]
+            raise SimulationError("simulation", f"at {demand[k]:.4g} A/g (active) Newton's iteration for the "
+                                  f"electrode potential found no solution at t = {t[k]:.4g} s, even for a step of "
+                                  f"{hh[np.flatnonzero(stuck)[0]]:.3g} s (states or potentials not finite, or the "
+                                  "surface driven out of 0..1)", expected="a smaller current or larger exchange "
+                                  "currents (host/interface exchange_current_A_m2), or an OCP finite over 0..1")
         h[a] = hh * np.clip(0.9 / np.sqrt(np.maximum(ratio, 1e-12)), 0.2, 5.0)
     else:
-        raise InputError("simulation", f"more than {MAX_STEPS} time steps",
-                         expected="physically sensible parameters (check D, i0, cut-offs)")
+        raise SimulationError("simulation", f"more than {MAX_STEPS} time steps in one galvanostatic step",
+                              expected="physically sensible parameters: check host.diffusivity_m2_s, the exchange "
+                              "currents and the cut-offs, or loosen numerics.rtol")
     times = np.array([n[0] for n in nodes])                     # (n_nodes, nb)
     mask = np.array([n[4] for n in nodes])
     zs = [np.array([n[1][k] for n in nodes]) for k in range(len(z))]

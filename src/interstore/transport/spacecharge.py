@@ -40,7 +40,7 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, VACUUM_PERMITTIVITY, Z_ZINC
-from ..errors import InputError, require_positive
+from ..errors import InputError, SimulationError, require_positive
 
 MODES = ("gouy-chapman", "mott-schottky")
 MAX_ABS_DELTA_PHI_V = 1.5  # beyond this the continuum model is meaningless (and exp overflows)
@@ -441,8 +441,10 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
         if np.max(np.abs(step)) < 1e-12 * vt:
             break
     else:
-        raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge in {max_iterations} steps "
-                           f"(delta_phi_V={dphi})")
+        raise SimulationError(f"parameter 'delta_phi_V' ({dphi:g} V)", "the Poisson–Boltzmann Newton iteration "
+                              f"did not converge in {max_iterations} steps",
+                              expected="a smaller potential step, a larger max_iterations, or "
+                              "site_concentration_mol_m3 to bound the accumulation")
     res, ab, charge = _system(params, grid, phi, dphi)
     rho_a, drho_a, conc_a = charge["alpha"]
     rho_b, drho_b, conc_b = charge["beta"]
