@@ -18,8 +18,9 @@ import pytest
 from interstore.errors import SimulationError
 from interstore.transport import expintegrator
 from interstore.transport.cellconfig import load_cell_config
-from interstore.transport.electrode import (Step, build_model, equilibrium_state, run_step, simulate_galvanostatic,
-                                            simulate_hold)
+from interstore.transport.electrode import simulate_galvanostatic
+from interstore.transport.model import build_model, equilibrium_state
+from interstore.transport.solver import Step, run_step
 from interstore.transport.fit import FreeParameter, RateData, fit_rate_capability
 from interstore.transport.spacecharge import solve_space_charge
 

@@ -35,7 +35,10 @@ import numpy as np
 
 from ..blas import single_threaded_blas
 from ..errors import SimulationError
-from .electrode import SURFACE_WEIGHTS, ElectrodeModel, Mesh, Reservoir, Trajectory, _solve_phi
+from .kinetics import Reservoir, solve_potential
+from .mesh import SURFACE_WEIGHTS, Mesh
+from .model import ElectrodeModel
+from .solver import Trajectory
 
 LOCAL_ERROR_PER_RTOL = 100.0   # local error allowed to one exponential-Euler step in the surface stoichiometry,
 # per unit of numerics.rtol: 1e-4 at the default 1e-6 (the extrapolated step is second order; on the shipped
@@ -148,7 +151,7 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     sign = np.where(demand >= 0, 1.0, -1.0)
     z = [np.repeat((m.s_inv @ y0[s])[None, :], nb, axis=0) for m, s in zip(stepper.modes, model.slices)]
     x0 = [Mesh.surface_value(y0[s]) for s in model.slices]
-    phi = _solve_phi(model, x0, current_A_g=demand)
+    phi = solve_potential(model, x0, current_A_g=demand)
     if not np.isfinite(phi).all():
         raise SimulationError("simulation", "the electrode potential at the start of the step is not finite "
                               f"(surface fill {', '.join(f'{x:.4g}' for x in x0)})",

@@ -394,7 +394,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
 
 def interface_capacity_mAh_g(config: CellConfig) -> float:
     """Capacity of the interface reservoir (mAh g⁻¹ on the config's mass basis); 0 when disabled."""
-    from .electrode import build_model
+    from .model import build_model
 
     model = build_model(config)
     cell = config.cell

@@ -21,7 +21,7 @@ import numpy as np
 from ..constants import FARADAY
 from ..errors import InputError
 from .cellconfig import CellConfig
-from .electrode import DEFAULT_CELLS, build_model
+from .model import DEFAULT_CELLS, build_model
 from .ocp import AnalyticOCP
 
 ELECTRODE_THICKNESS_m = 50e-6
