@@ -38,3 +38,18 @@ def test_damaged_spectrum_raises_reader_error(tmp_path, fmt, run_cli):
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and f.name in lines[0], stderr
     assert "Traceback" not in out + stderr
+
+
+@pytest.mark.parametrize("name, text", [
+    ("index.csv", "file,time_s\n"),                                   # an index that lists no spectrum
+    ("matrix.csv", "shift,0,60,120\n" + "".join(f"{100 + k},1,2,3\n" for k in range(6)) + "106,1,2"),
+    ("stamps.csv", "file,time_s\nraman.csv,soon\n"),
+], ids=["empty-index", "truncated-matrix", "bad-time"])
+def test_damaged_operando_series_raises_reader_error(tmp_path, name, text):
+    from interstore.spectra.series import read_series
+
+    f = tmp_path / name
+    f.write_text(text)
+    with pytest.raises(ReaderError) as err:
+        read_series(f)
+    assert str(f) in str(err.value) and "\n" not in str(err.value)
