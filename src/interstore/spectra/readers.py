@@ -109,7 +109,8 @@ def _columns(header: list[str] | None, width: int) -> tuple[int, int]:
         ix = _pick(header, _X_NAMES, set())
         iy = _pick(header, _Y_NAMES, {ix} if ix is not None else set())
         if iy is not None and header[iy].strip().lower() == "counts":
-            iy = _pick(header, r"^cps$", {ix}) or iy  # CasaXPS: counts per second beside raw counts
+            avoid = {ix} if ix is not None else set()
+            iy = _pick(header, r"^cps$", avoid) or iy  # CasaXPS: counts per second beside raw counts
     ix = 0 if ix is None else ix
     iy = (1 if ix == 0 else 0) if iy is None else iy
     return ix, iy

@@ -235,7 +235,8 @@ def simulate_rate_test(config: CellConfig, currents_A_g, *, cycles_per_rate: int
     model = build_model(config, reservoirs="bulk" if bulk_only else "all")
     y = equilibrium_state(model, float(model.reservoirs[0].ocp(config.host.initial_stoichiometry)))
     y[model.slices[0]] = config.host.initial_stoichiometry
-    t0, parts, cycle, step, states = 0.0, [], 0, 0, []
+    t0, cycle, step, states = 0.0, 0, 0, []
+    parts: list[tuple[np.ndarray, ...]] = []
     for current in currents:
         i_active = current * m_basis / config.cell.active_mass_g
         for _ in range(int(cycles_per_rate)):

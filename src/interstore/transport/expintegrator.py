@@ -163,8 +163,9 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     cross_v = np.full(nb, np.nan)
     # already past the cut-off at t = 0: a one-point trajectory
     active = np.ones(nb, bool) if cutoff_V is None else (phi - model.r_ohm_g * demand - cutoff_V) * sign > 0
-    for _ in range(int((~active).sum()) if progress is not None else 0):
-        progress()
+    if progress is not None:
+        for _ in range(int((~active).sum())):
+            progress()
     h = FIRST_STEP * dur
     dphi_dt, di_dt = np.zeros(nb), [np.zeros(nb) for _ in i]      # Newton predictors
     for _ in range(MAX_STEPS):
@@ -232,14 +233,14 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     # dense output: the extrapolated step from the last node at or before each output time
     n_out = model.points_per_segment
     out_t = np.linspace(0.0, 1.0, n_out)[None, :] * t_end[:, None]             # (nb, n_out)
-    rows, node_of, node_next = [], [], []
+    row_parts, node_parts, next_parts = [], [], []
     for b in range(nb):
         nb_rows = np.flatnonzero(mask[:, b])
         k = np.clip(np.searchsorted(times[nb_rows, b], out_t[b], side="right") - 1, 0, nb_rows.size - 1)
-        node_of.append(nb_rows[k])
-        node_next.append(nb_rows[np.minimum(k + 1, nb_rows.size - 1)])
-        rows.append(np.full(n_out, b))
-    node_of, node_next, rows = np.concatenate(node_of), np.concatenate(node_next), np.concatenate(rows)
+        node_parts.append(nb_rows[k])
+        next_parts.append(nb_rows[np.minimum(k + 1, nb_rows.size - 1)])
+        row_parts.append(np.full(n_out, b))
+    node_of, node_next, rows = np.concatenate(node_parts), np.concatenate(next_parts), np.concatenate(row_parts)
     tau = out_t.ravel() - times[node_of, rows]
     gap = times[node_next, rows] - times[node_of, rows]
     gap = np.where(gap > 0, gap, np.inf)                      # after the last node: no predictor

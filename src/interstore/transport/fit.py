@@ -91,7 +91,8 @@ class RateData:
         object.__setattr__(self, "sigma_mAh_g", s[order])
 
     @classmethod
-    def from_arrays(cls, current_A_g: Sequence[float], capacity_mAh_g: Sequence[float], *, mass_basis: str,
+    def from_arrays(cls, current_A_g: Sequence[float] | np.ndarray, capacity_mAh_g: Sequence[float] | np.ndarray, *,
+                    mass_basis: str,
                     sigma_mAh_g: Sequence[float] | None = None, relative_sigma: float = DEFAULT_RELATIVE_SIGMA,
                     source: str = "<data>") -> "RateData":
         """Rate data with per-point σ, or σ = ``relative_sigma`` × capacity when none is given."""
@@ -226,8 +227,8 @@ class ModelComparison:
                 "fits": {"bulk_only": self.bulk_only.to_dict(), "heterostructure": self.heterostructure.to_dict()}}
 
 
-def predict_capacity(config: CellConfig, current_A_g: Sequence[float], values: dict[str, float] | None = None,
-                     *, bulk_only: bool = False) -> np.ndarray:
+def predict_capacity(config: CellConfig, current_A_g: Sequence[float] | np.ndarray,
+                     values: dict[str, float] | None = None, *, bulk_only: bool = False) -> np.ndarray:
     """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
     replacing config keys; the order of ``current_A_g`` is kept."""
     from .electrode import simulate_galvanostatic
@@ -275,7 +276,8 @@ def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstim
     np.fill_diagonal(corr, 1.0)
     sv = np.linalg.svd(j_log, compute_uv=False)
     rank_deficient = sv.size and sv[-1] <= 1e-8 * sv[0]
-    notes, warnings = [], []
+    notes: list[str] = []
+    warnings: list[str] = []
     out = []
     for k, p in enumerate(free):
         lo, hi = p.log_bounds
@@ -359,6 +361,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         if progress is not None:
             progress()
     if used:
+        assert best is not None             # at least one start ran
         u_best, best_residuals = best.x, best.fun
         chi2 = 2.0 * float(best.cost)
         params, corr, warnings = _estimates(used, u_best, best.jac, [bool(b != 0) for b in best.active_mask])

@@ -12,7 +12,7 @@ the applied insertion current (galvanostatic) or (φ − V)/(R·m) (potentiostat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -24,13 +24,21 @@ if TYPE_CHECKING:
     from .model import ElectrodeModel
 
 
+class OpenCircuitPotential(Protocol):
+    """What a reservoir needs of an OCP (:mod:`interstore.transport.ocp`): U(x) in V, and U with dU/dx."""
+
+    def __call__(self, x: Any) -> Any: ...
+
+    def with_slope(self, x: Any) -> tuple[Any, Any]: ...
+
+
 @dataclass(frozen=True)
 class Reservoir:
     """One Zn store: capacity (C g⁻¹ active), OCP U(x), diffusion D/L² (s⁻¹), kinetics i0 (A g⁻¹)."""
 
     name: str
     capacity_C_g: float
-    ocp: Callable
+    ocp: OpenCircuitPotential
     mesh: Mesh
     rate_s_inv: float                 # D/L²
     i0_A_g: float
@@ -47,6 +55,8 @@ class Reservoir:
 
         with g = 2√(x(1−x)) (x clipped to [X_CLIP, 1 − X_CLIP]) or g = 1."""
         x = np.asarray(x_s, float)
+        g: np.ndarray | float
+        dg: np.ndarray | float
         if self.concentration_dependent_i0:
             xc = np.minimum(np.maximum(x, X_CLIP), 1.0 - X_CLIP)
             root = np.sqrt(xc * (1.0 - xc))
@@ -70,7 +80,8 @@ def _single_phi(r: Reservoir, x_s, u, current_A_g, f: float):
     return u - 2.0 / (r.kinetic_electrons * f) * np.arcsinh(current_A_g / (2.0 * r.i0_A_g * g))
 
 
-def solve_potential(model: ElectrodeModel, x_s, *, current_A_g: float | None, potential_V=None) -> np.ndarray:
+def solve_potential(model: ElectrodeModel, x_s, *, current_A_g: float | np.ndarray | None,
+                    potential_V=None) -> np.ndarray:
     """Electrode potential φ (V) with Σ i_k(φ, x_s,k) = demand: the applied insertion current
     (galvanostatic) or (φ − V)/(R m) (potentiostatic).  ``x_s`` holds one surface stoichiometry
     (scalar or array) per reservoir; φ has the broadcast shape of these, the current and V.
@@ -80,7 +91,8 @@ def solve_potential(model: ElectrodeModel, x_s, *, current_A_g: float | None, po
     step leaves the bracket) converges to |Δφ| < 1e-12 V."""
     f, res = model.f, model.reservoirs
     x_s = [np.asarray(x, float) for x in x_s]
-    shape = np.broadcast_shapes(*(x.shape for x in x_s), np.shape(current_A_g), np.shape(potential_V))
+    shape = np.broadcast_shapes(*(x.shape for x in x_s), np.shape(current_A_g) if current_A_g is not None else (),
+                                   np.shape(potential_V))
     if current_A_g is None and model.r_ohm_g == 0.0:
         return np.broadcast_to(np.asarray(potential_V, float), shape).copy()
     if current_A_g is not None and len(res) == 1:

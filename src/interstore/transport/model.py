@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 
@@ -119,7 +120,8 @@ def _spacecharge_capacitance(params_json: str, pzc_V: float, hi: float, lo: floa
     from .spacecharge import galvani_step_V, interface_capacitance_curve
 
     e = np.linspace(hi, lo, n)
-    return tuple(interface_capacitance_curve(json.loads(params_json), galvani_step_V(e, pzc_V)).capacitance_F_m2)
+    steps = cast(np.ndarray, galvani_step_V(e, pzc_V))
+    return tuple(interface_capacitance_curve(json.loads(params_json), steps).capacitance_F_m2)
 
 
 def _interface_storage(config: CellConfig, area_m2_g: float):

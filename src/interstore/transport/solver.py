@@ -11,6 +11,7 @@ and terminal events at the cut-offs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def _state(model: ElectrodeModel, y: np.ndarray, t, step: Step):
     v_app = step.potential(t)
     phi = solve_potential(model, x_s, current_A_g=step.current_A_g, potential_V=v_app)
     i_k = [r.kinetics(phi, xs, model.f)[0] for r, xs in zip(model.reservoirs, x_s)]
-    v = v_app if v_app is not None else phi - model.r_ohm_g * step.current_A_g
+    v = v_app if v_app is not None else phi - model.r_ohm_g * cast(float, step.current_A_g)  # galvanostatic
     return phi, v, i_k
 
 
@@ -124,7 +125,7 @@ def run_step(model: ElectrodeModel, y0: np.ndarray, step: Step, duration_s: floa
     if cutoff_V is not None:
         def cutoff(t, y):
             return _state(model, y, t, step)[1] - cutoff_V
-        cutoff.terminal = True
+        cutoff.terminal = True  # type: ignore[attr-defined]  # solve_ivp reads this attribute
         events = [cutoff]
     try:
         sol = solve_ivp(rhs, (0.0, duration_s), y0, method="BDF", dense_output=True, events=events,

@@ -80,9 +80,9 @@ def read_arbin_csv(path: str | Path, *, columns: dict[str, str] | None = None, *
     """A :class:`Measurement` from an Arbin CSV export."""
     export = open_text(path)
     headers = split_fields(export.lines[0], ",")
-    pair = [extra_column(headers, key, names, "capacity", export.source)
-            for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
-    pair = [c for c in pair if c is not None] if all(pair) else []
+    found = [extra_column(headers, key, names, "capacity", export.source)
+             for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
+    pair = [c for c in found if c is not None] if all(found) else []
     values = read_table_at(export, 0, sep=",", keys=_KEYS if pair else MEASUREMENT_KEYS, required=_REQUIRED,
                            names=NAMES, columns=columns, extra=pair)
     return build_measurement(_net_capacity(values), export.source, "arbin", **meta)
@@ -98,9 +98,9 @@ def read_arbin_xlsx(path: str | Path, *, columns: dict[str, str] | None = None, 
     sheets = sheets or [pick_sheet(names, RECORD_SHEETS, source, "Arbin channel record")]
     headers, frame = read_sheets(path, sheets)
     sheet = ", ".join(sheets)
-    pair = [extra_column(headers, key, names, "capacity", source)
-            for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
-    pair = [c for c in pair if c is not None] if all(pair) else []
+    found = [extra_column(headers, key, names, "capacity", source)
+             for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
+    pair = [c for c in found if c is not None] if all(found) else []
     values = sheet_columns(headers, frame, source, sheet, keys=_KEYS if pair else MEASUREMENT_KEYS,
                            required=_REQUIRED, names=NAMES, columns=columns, extra=pair)
     return build_measurement(_net_capacity(values), source, "arbin", extra={"sheet": sheet}, **meta)

@@ -9,7 +9,7 @@ units in between (``time,E,I`` / ``s,V,mA``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def _headerless_impedance(export: TextExport, keys: Sequence[str], columns: dict
     if "frequency" not in keys or columns or len(fields) != 3 or not all(is_number(f) for f in fields):
         return None
     chosen = choose_columns(HEADERLESS_IMPEDANCE, export.source, keys=keys, required=IMPEDANCE_REQUIRED)
-    return read_columns(export, first, chosen, sep=sep, decimal=".", n_fields=3)
+    return read_columns(export, cast(int, first), chosen, sep=sep, decimal=".", n_fields=3)  # a line was found
 
 
 def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str],
@@ -71,7 +71,7 @@ def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = N
                               expected=(exc.expected or "") + NO_TIME_HINT) from None
         raise
     if "time" not in values:
-        values["time"] = time_from_sweep(values["potential"], rate, str(path))
+        values["time"] = time_from_sweep(values["potential"], cast(float, rate), str(path))  # rate required then
     return build_measurement(values, str(path), "csv", **meta)
 
 

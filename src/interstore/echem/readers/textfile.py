@@ -85,7 +85,8 @@ def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
     with open(p, "rb") as fh:
         if head_lines is None:
             return fh.read(), True
-        chunks, newlines = [], 0
+        chunks: list[bytes] = []
+        newlines = 0
         while newlines <= head_lines:
             block = fh.read(_BLOCK)
             if not block:
@@ -139,7 +140,7 @@ def sniff_separator(header: str, sample: str) -> str | None:
     """Tab, semicolon or comma: the one that splits header and first data row alike (else ``None``)."""
     present = [sep for sep in ("\t", ";", ",") if sep in header]
     same = [sep for sep in present if len(split_fields(header, sep)) == len(split_fields(sample, sep))]
-    return (same or present or [None])[0]
+    return next(iter(same or present), None)
 
 
 def _units_row(fields: list[str]) -> bool:

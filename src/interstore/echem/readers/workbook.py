@@ -15,7 +15,7 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,7 @@ def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     if len(frame) < 2:
         raise ReaderError(source, f"sheet '{sheets[0]}' has {len(frame)} data row(s)", expected="at least 2 data rows")
-    return headers, frame
+    return cast(list[str], headers), frame   # set by the first sheet
 
 
 def _clock_seconds(cells: pd.Series) -> np.ndarray:
