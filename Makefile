@@ -37,7 +37,9 @@ system-deps:
 	      || echo "warning: could not install mdbtools; Arbin .res files will be refused"; \
 	  else echo "note: install mdbtools (apt-get install mdbtools) to read Arbin .res files"; fi; }
 
+# mypy type-checks src/interstore first (config: [tool.mypy] in pyproject.toml), then the suite runs.
 test: $(STAMP) system-deps fonts
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 clean:

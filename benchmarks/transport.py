@@ -27,7 +27,8 @@ import numpy as np
 from _measure import conditions, interleaved, measure, print_table, verdict
 
 from interstore.transport.cellconfig import config_from_dict, load_cell_config
-from interstore.transport.electrode import resolve_cells, simulate_galvanostatic, simulate_galvanostatic_batch
+from interstore.transport.electrode import simulate_galvanostatic, simulate_galvanostatic_batch
+from interstore.transport.model import resolve_cells
 from interstore.transport.pybamm_reference import pybamm_discharges
 from interstore.transport.ragone import ragone_curve
 

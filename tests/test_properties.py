@@ -114,7 +114,8 @@ def test_dunn_fractions_stay_in_0_1_or_are_flagged(k1_scale, k2_scale, rates):
 @given(current=st.floats(min_value=0.2, max_value=200.0), bulk_only=st.booleans())
 def test_simulated_discharge_keeps_capacity_bounds_and_charge_balance(current, bulk_only):
     from interstore.transport.cellconfig import config_from_dict
-    from interstore.transport.electrode import build_model, simulate_galvanostatic
+    from interstore.transport.electrode import simulate_galvanostatic
+    from interstore.transport.model import build_model
 
     cfg = config_from_dict({"cell": {"v_min_V": 0.4, "v_max_V": 1.3}, "numerics": {"n_cells": 10}})
     try:

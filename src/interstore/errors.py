@@ -7,6 +7,8 @@ with code 2; no traceback ever reaches the user.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -60,6 +62,32 @@ def require_positive(name: str, value: float, *, allow_zero: bool = False) -> fl
 
 class ReaderError(InputError):
     """An instrument or bibliographic file that cannot be read as the format it claims to be."""
+
+
+@contextmanager
+def reading_as(path: str | Path, what: str) -> Iterator[None]:
+    """Run a reader of ``path`` so that whatever a bad file makes it raise is a :class:`ReaderError`.
+
+    A :class:`ReaderError` passes unchanged; an :class:`InputError` about ``path`` itself
+    becomes a :class:`ReaderError` with the same line/field and expectation; any other
+    exception (``ValueError``, ``KeyError``, ``IndexError``, ``UnicodeDecodeError``, a
+    library's own error on a damaged file) becomes ``"<file>: cannot be read as <what>
+    (<type>: <message>)"``.  An :class:`InputError` about something else (an option, a
+    parameter) and :class:`MemoryError` pass unchanged."""
+    try:
+        yield
+    except ReaderError:
+        raise
+    except InputError as exc:
+        if exc.source != str(path) and Path(exc.source) != Path(path):
+            raise
+        raise ReaderError(exc.source, exc.problem, where=exc.where, expected=exc.expected) from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - readers and their libraries raise many kinds on damaged files
+        detail = " ".join(str(exc).split())[:100]
+        raise ReaderError(path, f"cannot be read as {what} ({type(exc).__name__}{': ' + detail if detail else ''})",
+                          expected=f"a complete, undamaged {what}") from None
 
 
 class ManifestError(InputError):

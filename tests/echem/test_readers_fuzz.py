@@ -1,4 +1,4 @@
-"""Damaged input never crashes or hangs a reader: it gives a one-line InputError naming the file."""
+"""Damaged input never crashes or hangs a reader: it gives a one-line ReaderError naming the file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from interstore.echem.readers import read_impedance, read_measurement
-from interstore.errors import InputError
+from interstore.errors import InputError, ReaderError
 
 DATA = Path(__file__).parent / "data"
 EXTENSIONS = (".csv", ".tsv", ".txt", ".mpt", ".mpr", ".dta", ".DTA", ".nda", ".ndax", ".dat")
@@ -28,7 +28,7 @@ def _one_line_error(exc: InputError, path: Path) -> str:
 def test_empty_file(tmp_path, ext):
     f = tmp_path / f"empty{ext}"
     f.write_bytes(b"")
-    with pytest.raises(InputError, match="empty") as err:
+    with pytest.raises(ReaderError, match="empty") as err:
         read_measurement(f)
     _one_line_error(err.value, f)
 
@@ -39,7 +39,7 @@ def test_random_bytes(tmp_path, ext, seed):
     f = tmp_path / f"garbage{ext}"
     f.write_bytes(np.random.default_rng(seed).bytes(3000))
     for reader in (read_measurement, read_impedance):
-        with pytest.raises(InputError) as err:
+        with pytest.raises(ReaderError) as err:
             reader(f)
         _one_line_error(err.value, f)
 
@@ -74,7 +74,7 @@ def test_truncated_anywhere_reads_or_raises_input_error(tmp_path, name):
         f.write_bytes(raw[:cut])
         try:
             reader(f)
-        except InputError as exc:
+        except ReaderError as exc:
             _one_line_error(exc, f)
 
 
@@ -171,7 +171,7 @@ def test_line_mutations_read_or_raise_input_error(tmp_path, name):
         f.write_bytes(b"\n".join(mutated))
         try:
             reader(f)
-        except InputError as exc:
+        except ReaderError as exc:
             _one_line_error(exc, f)
 
 
@@ -196,7 +196,7 @@ def test_byte_mutations_read_or_raise_input_error(tmp_path, name):
         f.write_bytes(bytes(data))
         try:
             reader(f)
-        except InputError as exc:
+        except ReaderError as exc:
             _one_line_error(exc, f)
 
 
@@ -209,7 +209,7 @@ def test_every_file_forced_through_every_reader(instrument):
         for reader in (read_measurement, read_impedance):
             try:
                 reader(path, instrument=instrument)
-            except InputError as exc:
+            except ReaderError as exc:
                 _one_line_error(exc, path)
 
 

@@ -8,7 +8,10 @@ from scipy.optimize import brentq
 
 from interstore.errors import InputError
 from interstore.transport.cellconfig import CellConfig, config_from_dict
-from interstore.transport.electrode import Mesh, Step, build_model, run_step, simulate_galvanostatic
+from interstore.transport.electrode import simulate_galvanostatic
+from interstore.transport.mesh import Mesh
+from interstore.transport.model import build_model
+from interstore.transport.solver import Step, run_step
 
 
 def crank_sphere_surface(tau: np.ndarray, n_terms: int = 200) -> np.ndarray:
@@ -134,7 +137,7 @@ def test_bad_ocp_tables(tmp_path, body, fragment):
 
 
 def test_spacecharge_interface_capacity_equals_stored_charge_times_area():
-    from interstore.transport.electrode import interface_area_m2_g
+    from interstore.transport.model import interface_area_m2_g
     from interstore.transport.spacecharge import galvani_step_V, interface_capacitance_curve
 
     sc = {"eps_r": 20.0, "c_bulk_mol_m3": 10.0, "site_concentration_mol_m3": 3e4}

@@ -28,7 +28,7 @@ def test_capacitive_interface_gives_b_one_and_capacitive_dunn_split():
         assert _main_peak_b(a, branch) == pytest.approx(1.0, abs=0.02)
     assert np.all(a.capacitive_fraction > 0.95)
     # peak current of an ideal Langmuir layer: i_p = Q·n·F·v/(4RT) (A g⁻¹ with Q in C g⁻¹)
-    from interstore.transport.electrode import build_model
+    from interstore.transport.model import build_model
 
     q = build_model(cfg, reservoirs="interface").reservoirs[0].capacity_C_g
     ip = q * 96485.33212 / (8.314462618 * 298.15) * 10e-3 / 4 * cfg.cell.active_mass_g
@@ -66,7 +66,7 @@ def test_hold_current_decays_and_charge_matches_capacity_between_potentials():
     assert i[0] < 0 and abs(i[-1]) < 1e-3 * abs(i).max()            # cathodic, relaxes to zero
     from scipy.integrate import trapezoid
 
-    from interstore.transport.electrode import build_model
+    from interstore.transport.model import build_model
 
     q = build_model(cfg, reservoirs="interface").reservoirs[0].capacity_C_g * cfg.cell.active_mass_g
     expected = q * (1.4 - 1.0) / (1.6 - 0.2)                          # linear isotherm, C
@@ -78,7 +78,7 @@ def test_hold_through_series_resistance_decays_with_rc_time_constant():
     r_ohm = 20.0
     cfg = config_from_dict({"cell": {"r_ohm_ohm": r_ohm}, "interface": {"isotherm": "linear"},
                             "numerics": {"n_cells": 12}})
-    from interstore.transport.electrode import build_model
+    from interstore.transport.model import build_model
 
     q_c = build_model(cfg, reservoirs="interface").reservoirs[0].capacity_C_g * cfg.cell.active_mass_g
     cap_F = q_c / (cfg.cell.v_max_V - cfg.cell.v_min_V)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from interstore.transport.cellconfig import load_cell_config
-from interstore.transport.electrode import MeshWarning, resolve_cells, simulate_galvanostatic_batch
+from interstore.transport.electrode import simulate_galvanostatic_batch
+from interstore.transport.model import MeshWarning, resolve_cells
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "transport" / "vox_rgo.toml"
 RATES_A_G = tuple(np.geomspace(0.1, 100.0, 8))

@@ -14,6 +14,7 @@ import pytest
 import interstore.transport.electrode as electrode
 from interstore.errors import InputError
 from interstore.transport.cellconfig import config_from_dict
+from interstore.transport.model import build_model
 
 CFG = config_from_dict({"cell": {"v_min_V": 0.4, "v_max_V": 1.3}, "numerics": {"n_cells": 12}})
 
@@ -49,7 +50,7 @@ def test_every_protocol_refuses_a_runaway_state(blown_up, protocol):
 def test_a_current_that_does_not_match_the_stored_charge_is_refused():
     from interstore.transport.protocol_checks import check_protocol
 
-    model = electrode.build_model(CFG)
+    model = build_model(CFG)
     y = np.full((sum(r.mesh.n_cells for r in model.reservoirs), 3), 0.5)
     t = np.array([0.0, 1.0, 2.0])
     check_protocol(model, [y], t, np.zeros(3), protocol="rest")  # nothing flows, nothing changes

@@ -87,7 +87,8 @@ def test_rate_test_measurement_through_echem_cycling_analysis():
 
 def test_job_sharing_transport_limits_interface_storage_at_high_rate():
     # σ_eon → 0 kills the ambipolar conductivity, so D^δ and the high-rate interface share collapse
-    from interstore.transport.electrode import interface_diffusivity_m2_s, simulate_galvanostatic
+    from interstore.transport.electrode import simulate_galvanostatic
+    from interstore.transport.model import interface_diffusivity_m2_s
 
     cfg = load_cell_config(EXAMPLE).updated(**{"numerics.n_cells": 12})
     poor = cfg.updated(**{"interface.sigma_eon_S_m": 1e-7})

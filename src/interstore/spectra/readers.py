@@ -29,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, ReaderError, reading_as
 from .record import Spectrum, technique_name
 
 FORMATS = ("text", "vamas", "athena", "wdf", "omnic", "emsa")
@@ -43,10 +43,10 @@ _TOO_LARGE_BYTES = 200 * 2**20
 
 def _check_file(path: Path) -> None:
     if not path.is_file():
-        raise InputError(path, "file not found", expected="an existing spectrum file")
+        raise ReaderError(path, "file not found", expected="an existing spectrum file")
     if path.stat().st_size > _TOO_LARGE_BYTES:
-        raise InputError(path, f"file is {path.stat().st_size / 2**20:.0f} MiB",
-                         expected=f"a spectrum file under {_TOO_LARGE_BYTES // 2**20} MiB")
+        raise ReaderError(path, f"file is {path.stat().st_size / 2**20:.0f} MiB",
+                          expected=f"a spectrum file under {_TOO_LARGE_BYTES // 2**20} MiB")
 
 
 def _split(line: str) -> list[str]:
@@ -93,8 +93,8 @@ def _text_blocks(path: Path) -> list[tuple[str, list[str] | None, list[list[floa
                 rows.append(values)
                 continue
             if rows and _numbers(_split(text)[:1] * 2) is not None:  # a data row with a bad field
-                raise InputError(path, f"non-numeric value in the data: {text.strip()[:60]!r}",
-                                 where=f"line {n}", expected="numbers in every data row")
+                raise ReaderError(path, f"non-numeric value in the data: {text.strip()[:60]!r}",
+                                  where=f"line {n}", expected="numbers in every data row")
             if rows:
                 blocks.append((title, header, rows))
                 title, header, rows = "", None, []
@@ -113,7 +113,8 @@ def _columns(header: list[str] | None, width: int) -> tuple[int, int]:
         ix = _pick(header, _X_NAMES, set())
         iy = _pick(header, _Y_NAMES, {ix} if ix is not None else set())
         if iy is not None and header[iy].strip().lower() == "counts":
-            iy = _pick(header, r"^cps$", {ix}) or iy  # CasaXPS: counts per second beside raw counts
+            avoid = {ix} if ix is not None else set()
+            iy = _pick(header, r"^cps$", avoid) or iy  # CasaXPS: counts per second beside raw counts
     ix = 0 if ix is None else ix
     iy = (1 if ix == 0 else 0) if iy is None else iy
     return ix, iy
@@ -126,15 +127,15 @@ def read_text(path: str | Path, *, technique: str = "Raman", columns: tuple[int,
     path = Path(path)
     blocks = _text_blocks(path)
     if not blocks:
-        raise InputError(path, "no numeric data rows", expected="two columns of numbers (x, y)")
+        raise ReaderError(path, "no numeric data rows", expected="two columns of numbers (x, y)")
     out = []
     for k, (title, header, rows) in enumerate(blocks, 1):
         width = max(len(r) for r in rows)
         table = np.array([r + [np.nan] * (width - len(r)) for r in rows], float)
         ix, iy = _columns(header, width) if columns is None else columns
         if max(ix, iy) >= width:
-            raise InputError(path, f"column {max(ix, iy) + 1} requested, {width} present",
-                             where=f"block {k}", expected="an existing column")
+            raise ReaderError(path, f"column {max(ix, iy) + 1} requested, {width} present",
+                              where=f"block {k}", expected="an existing column")
         keep = np.isfinite(table[:, ix]) & np.isfinite(table[:, iy])
         name = title if len(blocks) > 1 and title and header is not None and title != "\t".join(header) else \
             (path.stem if len(blocks) == 1 else f"{path.stem} #{k}")
@@ -150,8 +151,8 @@ def _library_read(path: Path, call: Callable, what: str, expected: str):
         with contextlib.redirect_stdout(io.StringIO()):  # some libraries print notices
             return call()
     except Exception as exc:  # noqa: BLE001 - the libraries raise many kinds on bad files
-        raise InputError(path, f"not a readable {what} ({type(exc).__name__}: {str(exc)[:80]})",
-                         expected=expected) from None
+        raise ReaderError(path, f"not a readable {what} ({type(exc).__name__}: {str(exc)[:80]})",
+                          expected=expected) from None
 
 
 def read_vamas(path: str | Path, *, technique: str = "XPS") -> list[Spectrum]:
@@ -161,8 +162,8 @@ def read_vamas(path: str | Path, *, technique: str = "XPS") -> list[Spectrum]:
     path = Path(path)
     data = path.read_bytes().lstrip()  # leading blank lines (some Kratos exports) stop the identifier check
     if b"IRREGULAR" in data[:4096]:
-        raise InputError(path, "IRREGULAR VAMAS scans are not supported by the vamas library",
-                         expected="a REGULAR .vms file (re-export from CasaXPS) or a text export")
+        raise ReaderError(path, "IRREGULAR VAMAS scans are not supported by the vamas library",
+                          expected="a REGULAR .vms file (re-export from CasaXPS) or a text export")
     blocks = _library_read(path, lambda: Vamas(data).blocks, "VAMAS file",
                            "an ISO 14976 .vms file with REGULAR blocks")
     out = []
@@ -179,7 +180,7 @@ def read_vamas(path: str | Path, *, technique: str = "XPS") -> list[Spectrum]:
                              "x_axis_in_file": b.x_label, "y_label": f"{b.corresponding_variables[0].label} "
                                                                     f"({b.corresponding_variables[0].unit})"}))
     if not out:
-        raise InputError(path, "no spectra in the file", expected="at least one VAMAS block")
+        raise ReaderError(path, "no spectra in the file", expected="at least one VAMAS block")
     return out
 
 
@@ -195,7 +196,7 @@ def read_athena(path: str | Path, *, technique: str = "XAS") -> list[Spectrum]:
         if hasattr(group, "energy") and hasattr(group, "mu"):
             out.append(Spectrum(group.energy, group.mu, technique, str(path), label))
     if not out:
-        raise InputError(path, "no μ(E) groups in the project", expected="an Athena project with XAS groups")
+        raise ReaderError(path, "no μ(E) groups in the project", expected="an Athena project with XAS groups")
     return out
 
 
@@ -319,6 +320,9 @@ def read_emsa(path: str | Path, *, technique: str = "EELS") -> list[Spectrum]:
 _READERS: dict[str, Callable[..., list[Spectrum]]] = {"text": read_text, "vamas": read_vamas,
                                                        "athena": read_athena, "wdf": read_wdf, "omnic": read_omnic,
                                                        "emsa": read_emsa}
+_DESCRIPTION = {"text": "text spectrum (x, y columns)", "vamas": "VAMAS file (ISO 14976)",
+                "athena": "Athena project", "wdf": "Renishaw WiRE file", "omnic": "Thermo OMNIC file",
+                "emsa": "EMSA/MAS file (ISO 22029)"}
 
 
 def detect_format(path: str | Path) -> str:
@@ -353,11 +357,13 @@ def read_spectra(path: str | Path, *, technique: str | None = None, fmt: str | N
     if name not in _READERS:
         raise InputError("option --format", f"unknown spectrum format {fmt!r}", expected=f"one of {', '.join(FORMATS)}")
     if name == "omnic":  # the file names its own axis (Raman shift or wavenumber)
-        return read_omnic(path, technique=None if technique is None else technique_name(technique))
+        with reading_as(path, _DESCRIPTION[name]):
+            return read_omnic(path, technique=None if technique is None else technique_name(technique))
     tech = technique_name(technique) if technique is not None else _DEFAULT_TECHNIQUE.get(name, "Raman")
-    if name == "text":
-        return read_text(path, technique=tech, columns=columns)
-    return _READERS[name](path, technique=tech)
+    with reading_as(path, _DESCRIPTION[name]):
+        if name == "text":
+            return read_text(path, technique=tech, columns=columns)
+        return _READERS[name](path, technique=tech)
 
 
 def read_spectrum(path: str | Path, *, technique: str | None = None, fmt: str | None = None,
@@ -366,15 +372,15 @@ def read_spectrum(path: str | Path, *, technique: str | None = None, fmt: str | 
     spectra = read_spectra(path, technique=technique, fmt=fmt, columns=columns)
     if block is None:
         if len(spectra) > 1:
-            raise InputError(path, f"{len(spectra)} spectra in the file",
-                             expected="a block number or name: " + ", ".join(s.name for s in spectra[:8]))
+            raise ReaderError(path, f"{len(spectra)} spectra in the file",
+                              expected="a block number or name: " + ", ".join(s.name for s in spectra[:8]))
         return spectra[0]
     if isinstance(block, int) or str(block).isdigit():
         k = int(block)
         if not 1 <= k <= len(spectra):
-            raise InputError(path, f"block {k} requested, {len(spectra)} present", expected=f"1–{len(spectra)}")
+            raise ReaderError(path, f"block {k} requested, {len(spectra)} present", expected=f"1–{len(spectra)}")
         return spectra[k - 1]
     for s in spectra:
         if s.name == block or s.name.split()[0] == block:
             return s
-    raise InputError(path, f"no block named {block!r}", expected="one of " + ", ".join(s.name for s in spectra[:12]))
+    raise ReaderError(path, f"no block named {block!r}", expected="one of " + ", ".join(s.name for s in spectra[:12]))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, reading_as
 from .readers import _check_file, _split, read_spectrum
 from .record import X_LABELS, Y_LABELS, Spectrum, technique_name
 
@@ -111,10 +111,16 @@ def _read_index(path: Path, header: list[str], lines: list[str], technique: str)
 
 
 def read_series(path: str | Path, *, technique: str = "Raman") -> SpectrumSeries:
-    """An operando series from a matrix or an index file (see module docstring)."""
+    """An operando series from a matrix or an index file (see module docstring); a malformed
+    file raises :class:`~interstore.errors.ReaderError` naming it."""
     path = Path(path)
     _check_file(path)
     technique = technique_name(technique)
+    with reading_as(path, "operando spectrum series (matrix or index CSV)"):
+        return _read_series(path, technique)
+
+
+def _read_series(path: Path, technique: str) -> SpectrumSeries:
     lines = [ln for ln in path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
              if ln.strip() and not ln.lstrip().startswith("#")]
     header = _split(lines[0]) if lines else []

@@ -119,7 +119,7 @@ class NumericsSection(BaseModel):
     """Finite-volume mesh and integrator tolerances."""
 
     model_config = _STRICT
-    n_cells: int | None = Field(None, ge=4, le=2000)   # None: automatic (see transport.electrode.resolve_cells)
+    n_cells: int | None = Field(None, ge=4, le=2000)   # None: automatic (see transport.model.resolve_cells)
     rtol: float = Field(1e-6, gt=0, lt=0.1)
     atol: float = Field(1e-12, gt=0, lt=0.1)
     points_per_segment: int = Field(200, ge=10, le=100000)

@@ -150,7 +150,8 @@ def cv(config: ConfigArg,
     from ..echem.cv_analysis import analyze_cv
     from ..outputs import save_figure, write_csv
     from .cellconfig import load_cell_config
-    from .electrode import RESERVOIR_CHOICES, simulate_cv
+    from .electrode import simulate_cv
+    from .model import RESERVOIR_CHOICES
     from .plots_simulation import cv_figure
 
     rates = parse_float_list(scan_rates, "--scan-rates") or []

@@ -34,8 +34,11 @@ from typing import Callable
 import numpy as np
 
 from ..blas import single_threaded_blas
-from ..errors import InputError
-from .electrode import SURFACE_WEIGHTS, ElectrodeModel, Mesh, Reservoir, Trajectory, _solve_phi
+from ..errors import SimulationError
+from .kinetics import Reservoir, solve_potential
+from .mesh import SURFACE_WEIGHTS, Mesh
+from .model import ElectrodeModel
+from .solver import Trajectory
 
 LOCAL_ERROR_PER_RTOL = 100.0   # local error allowed to one exponential-Euler step in the surface stoichiometry,
 # per unit of numerics.rtol: 1e-4 at the default 1e-6 (the extrapolated step is second order; on the shipped
@@ -45,6 +48,7 @@ NEWTON_TOL_V = 1e-6      # Newton stops after a step |Δφ| below this (V): quad
 MAX_NEWTON_STEP_V = 0.05     # largest Newton step in φ (sinh kinetics)
 NEWTON_ITERATIONS = 15       # a step that needs more is retried shorter
 MAX_STEPS = 20000
+MIN_STEP = 1e-13         # a step rejected at this fraction of the duration: the kinetics have no solution
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,11 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     sign = np.where(demand >= 0, 1.0, -1.0)
     z = [np.repeat((m.s_inv @ y0[s])[None, :], nb, axis=0) for m, s in zip(stepper.modes, model.slices)]
     x0 = [Mesh.surface_value(y0[s]) for s in model.slices]
-    phi = _solve_phi(model, x0, current_A_g=demand)
+    phi = solve_potential(model, x0, current_A_g=demand)
+    if not np.isfinite(phi).all():
+        raise SimulationError("simulation", "the electrode potential at the start of the step is not finite "
+                              f"(surface fill {', '.join(f'{x:.4g}' for x in x0)})",
+                              expected="an OCP and exchange currents that are finite at the initial state")
     i = [m.reservoir.kinetics(phi, x, model.f)[0] for m, x in zip(stepper.modes, x0)]
     t = np.zeros(nb)
     nodes = [(t.copy(), [zk.copy() for zk in z], phi.copy(), [ik.copy() for ik in i], np.ones(nb, bool))]
@@ -155,8 +163,9 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     cross_v = np.full(nb, np.nan)
     # already past the cut-off at t = 0: a one-point trajectory
     active = np.ones(nb, bool) if cutoff_V is None else (phi - model.r_ohm_g * demand - cutoff_V) * sign > 0
-    for _ in range(int((~active).sum()) if progress is not None else 0):
-        progress()
+    if progress is not None:
+        for _ in range(int((~active).sum())):
+            progress()
     h = FIRST_STEP * dur
     dphi_dt, di_dt = np.zeros(nb), [np.zeros(nb) for _ in i]      # Newton predictors
     for _ in range(MAX_STEPS):
@@ -194,10 +203,19 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
             for _ in range(int((finished & active).sum())):
                 progress()
         active &= ~finished
+        stuck = ~ok & ~(hh >= MIN_STEP * dur[a])      # also NaN: a state or potential that is not finite
+        if stuck.any():
+            k = a[np.flatnonzero(stuck)[0]]
+            raise SimulationError("simulation", f"at {demand[k]:.4g} A/g (active) Newton's iteration for the "
+                                  f"electrode potential found no solution at t = {t[k]:.4g} s, even for a step of "
+                                  f"{hh[np.flatnonzero(stuck)[0]]:.3g} s (states or potentials not finite, or the "
+                                  "surface driven out of 0..1)", expected="a smaller current or larger exchange "
+                                  "currents (host/interface exchange_current_A_m2), or an OCP finite over 0..1")
         h[a] = hh * np.clip(0.9 / np.sqrt(np.maximum(ratio, 1e-12)), 0.2, 5.0)
     else:
-        raise InputError("simulation", f"more than {MAX_STEPS} time steps",
-                         expected="physically sensible parameters (check D, i0, cut-offs)")
+        raise SimulationError("simulation", f"more than {MAX_STEPS} time steps in one galvanostatic step",
+                              expected="physically sensible parameters: check host.diffusivity_m2_s, the exchange "
+                              "currents and the cut-offs, or loosen numerics.rtol")
     times = np.array([n[0] for n in nodes])                     # (n_nodes, nb)
     mask = np.array([n[4] for n in nodes])
     zs = [np.array([n[1][k] for n in nodes]) for k in range(len(z))]
@@ -215,14 +233,14 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     # dense output: the extrapolated step from the last node at or before each output time
     n_out = model.points_per_segment
     out_t = np.linspace(0.0, 1.0, n_out)[None, :] * t_end[:, None]             # (nb, n_out)
-    rows, node_of, node_next = [], [], []
+    row_parts, node_parts, next_parts = [], [], []
     for b in range(nb):
         nb_rows = np.flatnonzero(mask[:, b])
         k = np.clip(np.searchsorted(times[nb_rows, b], out_t[b], side="right") - 1, 0, nb_rows.size - 1)
-        node_of.append(nb_rows[k])
-        node_next.append(nb_rows[np.minimum(k + 1, nb_rows.size - 1)])
-        rows.append(np.full(n_out, b))
-    node_of, node_next, rows = np.concatenate(node_of), np.concatenate(node_next), np.concatenate(rows)
+        node_parts.append(nb_rows[k])
+        next_parts.append(nb_rows[np.minimum(k + 1, nb_rows.size - 1)])
+        row_parts.append(np.full(n_out, b))
+    node_of, node_next, rows = np.concatenate(node_parts), np.concatenate(next_parts), np.concatenate(row_parts)
     tau = out_t.ravel() - times[node_of, rows]
     gap = times[node_next, rows] - times[node_of, rows]
     gap = np.where(gap > 0, gap, np.inf)                      # after the last node: no predictor

@@ -35,7 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, SimulationError
 from .cellconfig import CellConfig
 
 Z95 = 1.959963984540054          # two-sided 95 % normal quantile
@@ -91,7 +91,8 @@ class RateData:
         object.__setattr__(self, "sigma_mAh_g", s[order])
 
     @classmethod
-    def from_arrays(cls, current_A_g: Sequence[float], capacity_mAh_g: Sequence[float], *, mass_basis: str,
+    def from_arrays(cls, current_A_g: Sequence[float] | np.ndarray, capacity_mAh_g: Sequence[float] | np.ndarray, *,
+                    mass_basis: str,
                     sigma_mAh_g: Sequence[float] | None = None, relative_sigma: float = DEFAULT_RELATIVE_SIGMA,
                     source: str = "<data>") -> "RateData":
         """Rate data with per-point σ, or σ = ``relative_sigma`` × capacity when none is given."""
@@ -226,8 +227,8 @@ class ModelComparison:
                 "fits": {"bulk_only": self.bulk_only.to_dict(), "heterostructure": self.heterostructure.to_dict()}}
 
 
-def predict_capacity(config: CellConfig, current_A_g: Sequence[float], values: dict[str, float] | None = None,
-                     *, bulk_only: bool = False) -> np.ndarray:
+def predict_capacity(config: CellConfig, current_A_g: Sequence[float] | np.ndarray,
+                     values: dict[str, float] | None = None, *, bulk_only: bool = False) -> np.ndarray:
     """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
     replacing config keys; the order of ``current_A_g`` is kept."""
     from .electrode import simulate_galvanostatic
@@ -275,7 +276,8 @@ def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstim
     np.fill_diagonal(corr, 1.0)
     sv = np.linalg.svd(j_log, compute_uv=False)
     rank_deficient = sv.size and sv[-1] <= 1e-8 * sv[0]
-    notes, warnings = [], []
+    notes: list[str] = []
+    warnings: list[str] = []
     out = []
     for k, p in enumerate(free):
         lo, hi = p.log_bounds
@@ -332,6 +334,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         raise InputError("starts", f"got {starts!r}", expected="1 to 100 least-squares starts")
     spans = [p.log_bounds for p in used]
     n_eval = 0
+    failures: list[str] = []
 
     def to_values(u: np.ndarray) -> dict[str, float]:
         return {p.key: 10 ** (lo + float(np.clip(x, 0, 1)) * (hi - lo)) for p, (lo, hi), x in zip(used, spans, u)}
@@ -341,7 +344,8 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         n_eval += 1
         try:
             q = predict_capacity(config, data.current_A_g, to_values(u), bulk_only=bulk_only)
-        except InputError:                  # e.g. a rate this parameter set cannot reach in bounded time
+        except InputError as exc:           # e.g. a rate this parameter set cannot reach in bounded time
+            failures.append(exc.one_line())
             return np.full(data.current_A_g.size, FAILED_RESIDUAL)
         return (q - data.capacity_mAh_g) / data.sigma_mAh_g
 
@@ -357,14 +361,21 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         if progress is not None:
             progress()
     if used:
-        u_best = best.x
+        assert best is not None             # at least one start ran
+        u_best, best_residuals = best.x, best.fun
         chi2 = 2.0 * float(best.cost)
         params, corr, warnings = _estimates(used, u_best, best.jac, [bool(b != 0) for b in best.active_mask])
     else:
         u_best = np.zeros(0)
-        chi2 = float(np.sum(residuals(u_best) ** 2))
+        best_residuals = residuals(u_best)
+        chi2 = float(np.sum(best_residuals ** 2))
         params, corr, warnings = (), np.zeros((0, 0)), []
         costs = [chi2]
+    if failures and np.all(best_residuals == FAILED_RESIDUAL):
+        keys = ", ".join(p.key for p in used) or "the fixed config"
+        raise SimulationError("free parameters", f"no start of the fit could be simulated: {len(failures)} of "
+                              f"{n_eval} parameter sets failed, the best one too (last: {failures[-1]})",
+                              expected=f"bounds of {keys} (or a config) for which the model runs at every rate")
     at_best = int(sum(c <= chi2 + 0.5 for c in costs))   # starts within Δχ² < 0.5 of the best
     dropped = [p.key for p in free if p not in used]
     if dropped:
@@ -386,7 +397,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
 
 def interface_capacity_mAh_g(config: CellConfig) -> float:
     """Capacity of the interface reservoir (mAh g⁻¹ on the config's mass basis); 0 when disabled."""
-    from .electrode import build_model
+    from .model import build_model
 
     model = build_model(config)
     cell = config.cell

@@ -4,7 +4,7 @@ A stiff solve can return numbers that look like data and mean nothing (a reservo
 far beyond its capacity, amperes from a milligram electrode).  Each protocol of
 :mod:`interstore.transport.electrode` calls :func:`check_protocol` on what it is about to
 return; a result that breaks an invariant is refused with an
-:class:`~interstore.errors.InputError` naming the protocol and the broken bound:
+:class:`~interstore.errors.SimulationError` naming the protocol and the broken bound:
 
 - **capacity bounds**: every fill fraction :math:`x` of every reservoir stays in
   :math:`[-\\epsilon, 1 + \\epsilon]` with :math:`\\epsilon` = ``FILL_TOLERANCE``;
@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import SimulationError
 
 FILL_TOLERANCE = 1e-3     # fill fraction may leave [0, 1] by this much (integrator tolerance)
 BALANCE_TOLERANCE = 0.02  # |ΔQ_stored + ∫I dt| as a fraction of the charge the electrode can hold
@@ -50,8 +50,8 @@ def check_protocol(model, states: Sequence[np.ndarray], time_s: np.ndarray, curr
             x = y[s]
             worst = float(x.min()) if -x.min() > x.max() - 1 else float(x.max())
             if not np.isfinite(x).all() or worst < -FILL_TOLERANCE or worst > 1 + FILL_TOLERANCE:
-                raise InputError("simulation", f"{protocol}: the {r.name} reservoir reached a fill fraction of "
-                                 f"{worst:.4g}, outside 0..1 (capacity bound broken)", expected=_ADVICE)
+                raise SimulationError("simulation", f"{protocol}: the {r.name} reservoir reached a fill fraction of "
+                                      f"{worst:.4g}, outside 0..1 (capacity bound broken)", expected=_ADVICE)
     q_max_C = sum(r.capacity_C_g for r in model.reservoirs) * model.active_mass_g
     stored = [float(model.stored_C_g(y[:, [k]]).sum()) * model.active_mass_g
               for y, k in ((states[0], 0), (states[-1], -1))]
@@ -59,6 +59,7 @@ def check_protocol(model, states: Sequence[np.ndarray], time_s: np.ndarray, curr
     passed_C = float(np.trapezoid(current, time_s)) if np.isfinite(current).all() else float("inf")
     error_C = abs(stored[1] - stored[0] + passed_C)
     if not error_C <= BALANCE_TOLERANCE * q_max_C:
-        raise InputError("simulation", f"{protocol}: net charge {passed_C:.4g} C passed while the stored charge "
-                         f"changed by {stored[1] - stored[0]:.4g} C (the electrode holds {q_max_C:.4g} C; "
-                         f"peak current {np.nanmax(np.abs(current)):.4g} A): charge balance broken", expected=_ADVICE)
+        raise SimulationError("simulation", f"{protocol}: net charge {passed_C:.4g} C passed while the stored "
+                              f"charge changed by {stored[1] - stored[0]:.4g} C (the electrode holds {q_max_C:.4g} C; "
+                              f"peak current {np.nanmax(np.abs(current)):.4g} A): charge balance broken",
+                              expected=_ADVICE)

@@ -14,14 +14,14 @@ two "Li".  The Li-metal counter electrode gets an exchange current of 10‚Å∂ A m‚
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from ..constants import FARADAY
 from ..errors import InputError
 from .cellconfig import CellConfig
-from .electrode import DEFAULT_CELLS, build_model
+from .model import DEFAULT_CELLS, build_model
 from .ocp import AnalyticOCP
 
 ELECTRODE_THICKNESS_m = 50e-6
@@ -42,7 +42,7 @@ class ReferenceDischarge:
 class ReferenceSimulation:
     """A built PyBaMM SPM half-cell (solve it many times with different inputs)."""
 
-    simulation: object          # pybamm.Simulation
+    simulation: Any             # pybamm.Simulation
     mass_g: float               # active mass of the PyBaMM electrode, g
     full_charge_C: float        # charge from the initial stoichiometry to full, C
     points: int                 # output points per discharge

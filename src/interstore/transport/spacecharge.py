@@ -34,13 +34,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from scipy.linalg import solve_banded
 
 from ..constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE, VACUUM_PERMITTIVITY, Z_ZINC
-from ..errors import InputError, require_positive
+from ..errors import InputError, SimulationError, require_positive
 
 MODES = ("gouy-chapman", "mott-schottky")
 MAX_ABS_DELTA_PHI_V = 1.5  # beyond this the continuum model is meaningless (and exp overflows)
@@ -165,12 +165,12 @@ def species_of(params: SpaceChargeParams) -> tuple[Species, ...]:
         alpha = (interstitial, Species("acceptor", "alpha", -z, c, math.inf, False, 0))
     if params.metallic_beta:
         return alpha
-    cb = params.beta_c_bulk_mol_m3
+    cb = cast(float, params.beta_c_bulk_mol_m3)   # set whenever beta is not metallic
     return alpha + (Species("electron", "beta", -1, cb), Species("hole", "beta", +1, cb))
 
 
 def _eps(params: SpaceChargeParams, phase: str) -> float:
-    return VACUUM_PERMITTIVITY * (params.eps_r if phase == "alpha" else params.beta_eps_r)
+    return VACUUM_PERMITTIVITY * (params.eps_r if phase == "alpha" else cast(float, params.beta_eps_r))
 
 
 def _debye_length(params: SpaceChargeParams, phase: str) -> float:
@@ -441,8 +441,10 @@ def _solve(params: SpaceChargeParams, grid: _Grid, dphi: float, phi_start: np.nd
         if np.max(np.abs(step)) < 1e-12 * vt:
             break
     else:
-        raise RuntimeError(f"Poisson–Boltzmann Newton iteration did not converge in {max_iterations} steps "
-                           f"(delta_phi_V={dphi})")
+        raise SimulationError(f"parameter 'delta_phi_V' ({dphi:g} V)", "the Poisson–Boltzmann Newton iteration "
+                              f"did not converge in {max_iterations} steps",
+                              expected="a smaller potential step, a larger max_iterations, or "
+                              "site_concentration_mol_m3 to bound the accumulation")
     res, ab, charge = _system(params, grid, phi, dphi)
     rho_a, drho_a, conc_a = charge["alpha"]
     rho_b, drho_b, conc_b = charge["beta"]
@@ -483,7 +485,8 @@ class CapacitanceCurve(NamedTuple):
     capacitance_F_m2: np.ndarray
 
 
-def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any], potentials_V: Sequence[float], *,
+def interface_capacitance_curve(params: SpaceChargeParams | Mapping[str, Any],
+                                potentials_V: Sequence[float] | np.ndarray, *,
                                 progress: Callable[[int], None] | None = None) -> CapacitanceCurve:
     """Stored charge Q_α (C m⁻²) and differential capacitance −dQ_α/dΔφ (F m⁻²) at each Galvani step
     Δφ = E − E_pzc (V, see :func:`solve_space_charge`, :func:`galvani_step_V`).

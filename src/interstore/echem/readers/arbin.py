@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement
 from .tabular import extra_column, read_table_at
@@ -80,9 +80,9 @@ def read_arbin_csv(path: str | Path, *, columns: dict[str, str] | None = None, *
     """A :class:`Measurement` from an Arbin CSV export."""
     export = open_text(path)
     headers = split_fields(export.lines[0], ",")
-    pair = [extra_column(headers, key, names, "capacity", export.source)
-            for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
-    pair = [c for c in pair if c is not None] if all(pair) else []
+    found = [extra_column(headers, key, names, "capacity", export.source)
+             for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
+    pair = [c for c in found if c is not None] if all(found) else []
     values = read_table_at(export, 0, sep=",", keys=_KEYS if pair else MEASUREMENT_KEYS, required=_REQUIRED,
                            names=NAMES, columns=columns, extra=pair)
     return build_measurement(_net_capacity(values), export.source, "arbin", **meta)
@@ -98,9 +98,9 @@ def read_arbin_xlsx(path: str | Path, *, columns: dict[str, str] | None = None, 
     sheets = sheets or [pick_sheet(names, RECORD_SHEETS, source, "Arbin channel record")]
     headers, frame = read_sheets(path, sheets)
     sheet = ", ".join(sheets)
-    pair = [extra_column(headers, key, names, "capacity", source)
-            for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
-    pair = [c for c in pair if c is not None] if all(pair) else []
+    found = [extra_column(headers, key, names, "capacity", source)
+             for key, names in (("charge", CHARGE), ("discharge", DISCHARGE))]
+    pair = [c for c in found if c is not None] if all(found) else []
     values = sheet_columns(headers, frame, source, sheet, keys=_KEYS if pair else MEASUREMENT_KEYS,
                            required=_REQUIRED, names=NAMES, columns=columns, extra=pair)
     return build_measurement(_net_capacity(values), source, "arbin", extra={"sheet": sheet}, **meta)
@@ -112,13 +112,13 @@ def export_table(path: str | Path, table: str) -> pd.DataFrame:
     load_bytes(path)  # missing / empty / folder: the precise error
     tool = shutil.which("mdb-export")
     if tool is None:
-        raise InputError(source, "reading Arbin .res files needs mdbtools' mdb-export, which is not installed",
-                         expected="mdbtools (Debian/Ubuntu: apt-get install mdbtools; macOS: brew install mdbtools)")
+        raise ReaderError(source, "reading Arbin .res files needs mdbtools' mdb-export, which is not installed",
+                          expected="mdbtools (Debian/Ubuntu: apt-get install mdbtools; macOS: brew install mdbtools)")
     run = subprocess.run([tool, str(path), table], capture_output=True, timeout=3600, check=False)
     if run.returncode != 0 or not run.stdout.strip():
         message = " ".join(run.stderr.decode("latin-1").split())[:120] or "no rows"
-        raise InputError(source, f"mdb-export could not read table {table} ({message})",
-                         expected="an Arbin .res database (MITS Pro 4-7)")
+        raise ReaderError(source, f"mdb-export could not read table {table} ({message})",
+                          expected="an Arbin .res database (MITS Pro 4-7)")
     return pd.read_csv(io.BytesIO(run.stdout), engine="c")
 
 
@@ -129,18 +129,18 @@ def read_res(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
         raise InputError("option --columns", "does not apply to Arbin .res databases (their columns are fixed)",
                          expected="no --columns for .res")
     if not sniff_res(read_head(path)):
-        raise InputError(source, "no Access database signature ('Standard Jet DB') at byte 4",
-                         expected="an Arbin .res file (MITS Pro 4-7)")
+        raise ReaderError(source, "no Access database signature ('Standard Jet DB') at byte 4",
+                          expected="an Arbin .res file (MITS Pro 4-7)")
     table = export_table(path, RECORD_TABLE)
     needed = ["Test_ID", "Data_Point", "Test_Time", "Voltage", "Current", "Cycle_Index", "Step_Index"]
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise InputError(source, f"{RECORD_TABLE} has no column(s) {', '.join(missing)}",
-                         expected="an Arbin .res file (MITS Pro 4-7)")
+        raise ReaderError(source, f"{RECORD_TABLE} has no column(s) {', '.join(missing)}",
+                          expected="an Arbin .res file (MITS Pro 4-7)")
     tests = table["Test_ID"].unique()
     if len(tests) > 1:
-        raise InputError(source, f"the database holds {len(tests)} tests (Test_ID {', '.join(map(str, tests[:5]))})",
-                         expected="one test per file (export each test from MITS Pro)")
+        raise ReaderError(source, f"the database holds {len(tests)} tests (Test_ID {', '.join(map(str, tests[:5]))})",
+                          expected="one test per file (export each test from MITS Pro)")
     table = table.sort_values("Data_Point", kind="stable")
     values = {
         "time": table["Test_Time"].to_numpy(float),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement
 from .tabular import read_table_at
@@ -43,8 +43,8 @@ def read_basytec(path: str | Path, *, columns: dict[str, str] | None = None, **m
     lines = export.lines
     first = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("~")), None)
     if not first:  # None, or data on line 1 with no header before it
-        raise InputError(export.source, "no '~' header line followed by data rows",
-                         expected="a BaSyTec export: '~' comment lines, the '~Time[s] …' header, tab-separated rows")
+        raise ReaderError(export.source, "no '~' header line followed by data rows",
+                          expected="a BaSyTec export: '~' comment lines, the '~Time[s] …' header, tab-separated rows")
     headers = lines[first - 1].lstrip("~").split("\t")
     values = read_table_at(export, first - 1, sep="\t", keys=MEASUREMENT_KEYS, headers=headers,
                            required=("time", "potential", "current"), names=NAMES, columns=columns)

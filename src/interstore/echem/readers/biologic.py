@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
@@ -35,8 +35,8 @@ SIDECAR_MAGICS = ("EC-Lab LOG FILE", "BT-Lab LOG FILE", "EC-LAB SETTING FILE", "
 
 def refuse_sidecar(path: str | Path, **_) -> None:
     """An EC-Lab log or settings file given as data: say what it is and where the data are."""
-    raise InputError(path, "an EC-Lab log/settings file (.mpl/.mps) holds the run's settings, not its data",
-                     expected="the .mpr or an exported .mpt of the same run (interstore reads the settings "
+    raise ReaderError(path, "an EC-Lab log/settings file (.mpl/.mps) holds the run's settings, not its data",
+                      expected="the .mpr or an exported .mpt of the same run (interstore reads the settings "
                               "beside an .mpr itself)")
 _REQUIRED = ("time", "potential", "current")
 # GCPL binaries of some EC-Lab versions store no current column, only the charge per row:
@@ -51,12 +51,12 @@ def _header_count(lines: Sequence[str], source: str) -> int:
     """N from ``Nb header lines : N`` (the table header is line N)."""
     m = re.match(r"\s*Nb header lines\s*:\s*(\d+)\s*$", lines[1]) if len(lines) > 1 else None
     if m is None:
-        raise InputError(source, "second line is not 'Nb header lines : N'", where="line 2",
-                         expected="an EC-Lab .mpt export")
+        raise ReaderError(source, "second line is not 'Nb header lines : N'", where="line 2",
+                          expected="an EC-Lab .mpt export")
     n = int(m.group(1))
     if not 2 < n <= len(lines) - 1:
-        raise InputError(source, f"header says {n} header lines but the file has {len(lines)} lines",
-                         where="line 2", expected="a complete (not truncated) .mpt file")
+        raise ReaderError(source, f"header says {n} header lines but the file has {len(lines)} lines",
+                          where="line 2", expected="a complete (not truncated) .mpt file")
     return n
 
 
@@ -75,7 +75,7 @@ def scan_rate_mV_s(settings: Sequence[str], source: str) -> float | None:
     unit = (_setting(settings, "dE/dt unit") or ["mV/s"])[0]
     per_second = unit.split("/")
     if len(per_second) != 2 or per_second[1] != "s":
-        raise InputError(source, f"unknown scan-rate unit {unit!r} in 'dE/dt unit'", expected="mV/s or V/s")
+        raise ReaderError(source, f"unknown scan-rate unit {unit!r} in 'dE/dt unit'", expected="mV/s or V/s")
     return values[0] * unit_factor("potential", per_second[0], source=source, header="dE/dt unit") * 1e3
 
 
@@ -140,15 +140,15 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
 
     source = str(path)
     if not read_head(path).startswith(MPR_MAGIC_START):
-        raise InputError(source, "not an EC-Lab binary (no 'BIO-LOGIC MODULAR FILE' signature)",
-                         where="byte 0", expected="a BioLogic .mpr file")
+        raise ReaderError(source, "not an EC-Lab binary (no 'BIO-LOGIC MODULAR FILE' signature)",
+                          where="byte 0", expected="a BioLogic .mpr file")
     try:
         data = MPRfile(str(path)).data
     except Exception as exc:  # galvani signals damage with assorted exceptions
-        raise InputError(source, f"damaged or unsupported .mpr file: galvani cannot read it ({type(exc).__name__}: "
+        raise ReaderError(source, f"damaged or unsupported .mpr file: galvani cannot read it ({type(exc).__name__}: "
                                  f"{' '.join(str(exc).split())[:120]}); a newer EC-Lab version or an unknown "
                                  "column ID does this",
-                         expected="the same run exported as text from EC-Lab (Experiment > Export as Text: "
+                          expected="the same run exported as text from EC-Lab (Experiment > Export as Text: "
                                   ".mpt), which interstore reads with its own parser") from None
     fields = {h: data[h] for h in data.dtype.names if h != "flags"}
     if "current" in keys and not columns and DQ_FIELD in fields and not any(h in fields for h in CURRENT_FIELDS):
@@ -165,8 +165,8 @@ def _mpr_fields(path: str | Path, keys: Sequence[str], required: Sequence[str],
         values = np.multiply(fields[col.header], col.factor, dtype=float)
         if key not in _REQUIRED and not np.isfinite([values.min(), values.max()]).all():  # the three: by Measurement
             bad = int(np.argmin(np.isfinite(values)))
-            raise InputError(source, f"NaN or infinite value in field '{col.header}'",
-                             where=f"data row {bad + 1}", expected="finite numbers")
+            raise ReaderError(source, f"NaN or infinite value in field '{col.header}'",
+                              where=f"data row {bad + 1}", expected="finite numbers")
         out[key] = values
     return out
 

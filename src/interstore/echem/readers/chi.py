@@ -29,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum,
@@ -49,8 +49,8 @@ def _layout(path: str | Path) -> tuple[TextExport, dict[str, float], int, str | 
     source, lines = export.source, export.lines
     header_at = next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
     if header_at is None:
-        raise InputError(source, "no data header such as 'Potential/V, Current/A'",
-                         expected="a CHI text export (File > Save As > Text)")
+        raise ReaderError(source, "no data header such as 'Potential/V, Current/A'",
+                          expected="a CHI text export (File > Save As > Text)")
     params = {m.group("name"): float(m.group("value"))
               for m in (_PARAM.match(line) for line in lines[:header_at]) if m}
     technique = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
@@ -113,9 +113,9 @@ def _programmed_current(potential_V: np.ndarray, segment: np.ndarray, params: di
     """Chronopotentiometry (CHI writes no current column): +|Anodic Current| on segments
     where the potential rises, −|Cathodic Current| where it falls."""
     if "Anodic Current (A)" not in params or "Cathodic Current (A)" not in params:
-        raise InputError(source, "no current column and no 'Anodic Current (A) = …' / "
+        raise ReaderError(source, "no current column and no 'Anodic Current (A) = …' / "
                                  "'Cathodic Current (A) = …' lines",
-                         expected="a CV/LSV, i-t or chronopotentiometry export")
+                          expected="a CV/LSV, i-t or chronopotentiometry export")
     first = potential_V[segment == 1]
     rising = (segment % 2 == 1) == (first[-1] >= first[0])
     return np.where(rising, abs(params["Anodic Current (A)"]), -abs(params["Cathodic Current (A)"]))
@@ -130,13 +130,13 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     rate_V_s = meta["scan_rate_mV_s"] * 1e-3 if meta.get("scan_rate_mV_s") else params.get("Scan Rate (V/s)")
     if "potential" not in values and "current" not in values:
         hint = EIS_HINT if technique and "Impedance" in technique else ""
-        raise InputError(source, f"neither a potential nor a current column{hint}",
-                         expected="a CV, i-t or CP export")
+        raise ReaderError(source, f"neither a potential nor a current column{hint}",
+                          expected="a CV, i-t or CP export")
     segment = None
     if "potential" not in values:
         if "Init E (V)" not in params:
-            raise InputError(source, "no potential column and no 'Init E (V) = …' line",
-                             expected="a CV/LSV or i-t export")
+            raise ReaderError(source, "no potential column and no 'Init E (V) = …' line",
+                              expected="a CV/LSV or i-t export")
         values["potential"] = np.full(len(values["current"]), params["Init E (V)"])
     e = values["potential"]
     if "current" not in values:
@@ -144,8 +144,8 @@ def read_chi(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
         values["current"] = _programmed_current(e, segment, params, source)
     if "time" not in values:
         if not rate_V_s or rate_V_s <= 0:
-            raise InputError(source, "no time column and no positive 'Scan Rate (V/s) = …' line",
-                             expected="a CV/LSV export with its scan rate")
+            raise ReaderError(source, "no time column and no positive 'Scan Rate (V/s) = …' line",
+                              expected="a CV/LSV export with its scan rate")
         values["time"] = time_from_sweep(e, rate_V_s * 1e3, source)
         segment = sweep_segments(e)
         if not anodic_positive(e, values["current"]):

@@ -22,7 +22,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .step_time import checked_step_time
 from .units import CLOCK_CELL, CLOCK_UNIT, split_header, unit_factor
@@ -152,15 +152,15 @@ def choose_columns(headers: Sequence[str], source: str, *, keys: Sequence[str], 
                 if key in required:
                     eis = key in MEASUREMENT_KEYS and any(n in ALIASES["frequency"] for n, _ in names)
                     hint = EIS_HINT if eis else ""
-                    raise InputError(source, f"no {key} column among the headers {_shown(headers)}{hint}",
-                                     expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
+                    raise ReaderError(source, f"no {key} column among the headers {_shown(headers)}{hint}",
+                                      expected=f"a header such as {EXAMPLE_HEADER[key]!r} or --columns {key}=HEADER")
                 continue
             index, sign = found[0], (found[1] if key in IMPEDANCE_KEYS else 1.0)
             twins = [i for i, h in enumerate(headers) if h.strip() == headers[index].strip()]
             if len(twins) > 1:
-                raise InputError(source, f"{len(twins)} columns are headed {headers[index].strip()!r} "
-                                 f"(columns {', '.join(str(i + 1) for i in twins)}); which is the {key}?",
-                                 expected="unique headers; rename one in a copy of the file")
+                raise ReaderError(source, f"{len(twins)} columns are headed {headers[index].strip()!r} "
+                                  f"(columns {', '.join(str(i + 1) for i in twins)}); which is the {key}?",
+                                  expected="unique headers; rename one in a copy of the file")
             unit = _unit_at(index, units, parsed)
         quantity = QUANTITY[key]
         optional = key not in required and key not in mapping
@@ -189,8 +189,8 @@ def _impedance_pair(chosen: dict[str, Column], headers: Sequence[str], source: s
     for pair, other in ((("z_real", "z_imag"), ("z_modulus", "phase")), (("z_modulus", "phase"), ("z_real", "z_imag"))):
         if all(k in chosen for k in pair):
             return {k: replace(c, optional=False) if k in pair else c for k, c in chosen.items() if k not in other}
-    raise InputError(source, f"no Z′ and Z″ (nor |Z| and phase) columns among the headers {_shown(headers)}",
-                     expected="headers such as 'Re(Z)/Ohm' and '-Im(Z)/Ohm', or --columns z_real=…,z_imag=…")
+    raise ReaderError(source, f"no Z′ and Z″ (nor |Z| and phase) columns among the headers {_shown(headers)}",
+                      expected="headers such as 'Re(Z)/Ohm' and '-Im(Z)/Ohm', or --columns z_real=…,z_imag=…")
 
 
 def _mapped_index(spec: str, headers: Sequence[str], source: str, key: str) -> tuple[int, str | None, float]:
@@ -204,7 +204,7 @@ def _mapped_index(spec: str, headers: Sequence[str], source: str, key: str) -> t
         lowered.index(header.lower()) if header.lower() in lowered else None
     if index is not None:
         return index, (unit.strip() or None) if at else None, sign
-    raise InputError(source, f"--columns {key}={spec!r}: no such column", expected=f"one of {_shown(headers)}")
+    raise ReaderError(source, f"--columns {key}={spec!r}: no such column", expected=f"one of {_shown(headers)}")
 
 
 def _shown(headers: Sequence[str]) -> str:
@@ -217,8 +217,8 @@ def as_index(values: np.ndarray, source: str, name: str) -> np.ndarray:
     v = np.asarray(values, float)
     bad = np.flatnonzero(~(np.abs(v) < 2**31))
     if bad.size:
-        raise InputError(source, f"value {v[bad[0]]!r} in '{name}' is not an index",
-                         where=f"data row {int(bad[0]) + 1}", expected="integer indices")
+        raise ReaderError(source, f"value {v[bad[0]]!r} in '{name}' is not an index",
+                          where=f"data row {int(bad[0]) + 1}", expected="integer indices")
     return np.rint(v).astype(np.int32)
 
 

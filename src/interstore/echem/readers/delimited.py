@@ -9,11 +9,11 @@ units in between (``time,E,I`` / ``s,V,mA``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum, choose_columns,
@@ -34,7 +34,7 @@ def _headerless_impedance(export: TextExport, keys: Sequence[str], columns: dict
     if "frequency" not in keys or columns or len(fields) != 3 or not all(is_number(f) for f in fields):
         return None
     chosen = choose_columns(HEADERLESS_IMPEDANCE, export.source, keys=keys, required=IMPEDANCE_REQUIRED)
-    return read_columns(export, first, chosen, sep=sep, decimal=".", n_fields=3)
+    return read_columns(export, cast(int, first), chosen, sep=sep, decimal=".", n_fields=3)  # a line was found
 
 
 def read_table(path: str | Path, *, keys: Sequence[str], required: Sequence[str],
@@ -67,11 +67,11 @@ def read_csv_measurement(path: str | Path, *, columns: dict[str, str] | None = N
         values = read_table(path, keys=MEASUREMENT_KEYS, required=required, columns=columns)
     except InputError as exc:
         if "no time column" in str(exc):
-            raise InputError(exc.source, exc.problem, where=exc.where,
-                             expected=(exc.expected or "") + NO_TIME_HINT) from None
+            raise ReaderError(exc.source, exc.problem, where=exc.where,
+                              expected=(exc.expected or "") + NO_TIME_HINT) from None
         raise
     if "time" not in values:
-        values["time"] = time_from_sweep(values["potential"], rate, str(path))
+        values["time"] = time_from_sweep(values["potential"], cast(float, rate), str(path))  # rate required then
     return build_measurement(values, str(path), "csv", **meta)
 
 

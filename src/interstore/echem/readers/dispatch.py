@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ...errors import InputError, ReaderError, require_positive
+from ...errors import InputError, ReaderError, reading_as, require_positive
 from ..record import ImpedanceSpectrum, Measurement
-from .registry import find_format, instruments
+from .registry import ReaderFormat, find_format, instruments
 from .sweeps import select_sweep, sweep_bounds
 from .textfile import noting_encodings
 
@@ -17,6 +17,11 @@ INSTRUMENTS = instruments()
 def detect_instrument(path: str | Path) -> str:
     """The ``--instrument`` name of the file's format, found by content (see :func:`.registry.find_format`)."""
     return find_format(path).instrument
+
+
+def _format_of(path: str | Path, instrument: str | None) -> ReaderFormat:
+    with reading_as(path, "an instrument file"):
+        return find_format(path, instrument)
 
 
 def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None, instrument: str | None = None,
@@ -34,11 +39,11 @@ def read_measurement(path: str | Path, *, columns: dict[str, str] | None = None,
         meta["active_mass_g"] = require_positive("active mass (g)", active_mass_g)
     if scan_rate_mV_s is not None:
         meta["scan_rate_mV_s"] = require_positive("scan rate (mV/s)", scan_rate_mV_s)
-    fmt = find_format(path, instrument)
+    fmt = _format_of(path, instrument)
     if fmt.read_measurement is None:
         raise ReaderError(path, f"a {fmt.description} holds no time series",
                          expected="a cycling, CV or CP file (read a spectrum with read_impedance / --impedance)")
-    with noting_encodings() as decoded:
+    with noting_encodings() as decoded, reading_as(path, fmt.description):
         m = fmt.read_measurement(path, columns=columns, **meta)
     if str(path) in decoded:
         m.extra["text_encoding"] = decoded[str(path)]
@@ -65,9 +70,9 @@ def read_impedance_sweeps(path: str | Path, *, columns: dict[str, str] | None = 
 
 
 def _read_all_sweeps(path: str | Path, columns: dict[str, str] | None, instrument: str | None) -> ImpedanceSpectrum:
-    fmt = find_format(path, instrument)
+    fmt = _format_of(path, instrument)
     if fmt.read_impedance is None:
         raise ReaderError(path, f"a {fmt.description} holds no impedance spectra", expected="an EIS export")
-    with noting_encodings() as decoded:
+    with noting_encodings() as decoded, reading_as(path, fmt.description):
         spectrum = fmt.read_impedance(path, columns=columns)
     return replace(spectrum, text_encoding=decoded.get(str(path)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import Measurement
 from . import arbin, landt, neware_xlsx
 from .workbook import is_xlsx, sheet_names
@@ -40,8 +40,8 @@ def detect_vendor(path: str | Path) -> str:
     for vendor, patterns, _ in _VENDORS:
         if any(re.fullmatch(p, n, re.IGNORECASE) for p in patterns for n in names):
             return vendor
-    raise InputError(path, f"no cycler record sheet among {', '.join(repr(n) for n in names)}",
-                     expected="a LAND/LANHE ('Record-Tab'), Neware ('record') or Arbin ('Channel_…') .xlsx export")
+    raise ReaderError(path, f"no cycler record sheet among {', '.join(repr(n) for n in names)}",
+                      expected="a LAND/LANHE ('Record-Tab'), Neware ('record') or Arbin ('Channel_…') .xlsx export")
 
 
 def read_excel(path: str | Path, *, columns: dict[str, str] | None = None, **meta) -> Measurement:

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import (
     EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum,
@@ -42,7 +42,7 @@ class Table:
 def parse_explain(lines: Sequence[str], source: str) -> tuple[dict[str, str], list[Table]]:
     """Parameters (``NAME`` → value text) and tables of an EXPLAIN file."""
     if not lines or lines[0].strip() != "EXPLAIN":
-        raise InputError(source, "first line is not 'EXPLAIN'", where="line 1", expected="a Gamry .DTA file")
+        raise ReaderError(source, "first line is not 'EXPLAIN'", where="line 1", expected="a Gamry .DTA file")
     params: dict[str, str] = {}
     tables: list[Table] = []
     i = 1
@@ -53,8 +53,8 @@ def parse_explain(lines: Sequence[str], source: str) -> tuple[dict[str, str], li
             continue
         if fields[1].strip() == "TABLE":
             if i + 2 >= len(lines):
-                raise InputError(source, f"table {fields[0]} has no column or unit row", where=f"line {i + 1}",
-                                 expected="a complete (not truncated) .DTA file")
+                raise ReaderError(source, f"table {fields[0]} has no column or unit row", where=f"line {i + 1}",
+                                  expected="a complete (not truncated) .DTA file")
             headers = [h.strip() for h in lines[i + 1].split("\t")]
             units = [u.strip().split(" ")[0] or None for u in lines[i + 2].split("\t")]
             j = i + 3
@@ -85,8 +85,8 @@ def _read_tables(path: str | Path, kind: str, keys: Sequence[str], required: Seq
     if not chosen_tables:
         names = ", ".join(t.name for t in tables) or "none"
         hint = EIS_HINT if kind == "CURVE" and any(t.name == "ZCURVE" for t in tables) else ""
-        raise InputError(source, f"no {kind} table (tables found: {names}){hint}",
-                         expected="a Gamry data file of this kind")
+        raise ReaderError(source, f"no {kind} table (tables found: {names}){hint}",
+                          expected="a Gamry data file of this kind")
     out = []
     for table in chosen_tables:
         chosen = choose_columns(table.headers, source, keys=keys, required=required, mapping=columns,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum
 from .textfile import load_bytes
 
@@ -48,21 +48,21 @@ def read_idf_impedance(path: str | Path, *, columns: dict[str, str] | None = Non
     method = _METHOD.search(raw)
     name = method.group(1).decode("latin-1").strip() if method else None
     if name != "Impedance":
-        raise InputError(source, f"Ivium .idf of method {name or 'unknown'!r}: only impedance scans are read "
+        raise ReaderError(source, f"Ivium .idf of method {name or 'unknown'!r}: only impedance scans are read "
                                  "from .idf", expected="an impedance .idf, or the data exported as text from IviumSoft")
     at = raw.find(_OBJECT)
     lines = raw[at:].split(b"\n", 2) if at >= 0 else []
     n_columns = _count(lines[0].rstrip(b"\r")) if lines else None
     n_points = _count(lines[1].rstrip(b"\r")) if len(lines) > 1 else None
     if at < 0 or n_columns != 3 or not n_points or len(lines) < 3:
-        raise InputError(source, "no 'primary_data' object with 3 columns and a point count",
-                         expected="a complete IviumSoft impedance .idf")
+        raise ReaderError(source, "no 'primary_data' object with 3 columns and a point count",
+                          expected="a complete IviumSoft impedance .idf")
     rows = lines[2].split(b"\n", n_points)[:n_points]
     try:
         table = np.array([[float(x) for x in row.split()] for row in rows], float)
     except ValueError:
         table = np.empty((0, 0))
     if table.shape != (n_points, 3):
-        raise InputError(source, f"primary_data announces {n_points} points of 3 numbers; the rows do not match",
-                         expected="a complete (not truncated) .idf file")
+        raise ReaderError(source, f"primary_data announces {n_points} points of 3 numbers; the rows do not match",
+                          expected="a complete (not truncated) .idf file")
     return ImpedanceSpectrum(table[:, 2], table[:, 0], table[:, 1], source=source, instrument="ivium")

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement, choose_columns
 from .tabular import header_index, read_word_columns, signed_by_state, time_unit_from_clock, vendor_mapping
@@ -64,8 +64,8 @@ def clock_seconds(cells: np.ndarray, source: str, header: str, first_line: int) 
     parts = pd.Series(cells).str.extract(_CLOCK)
     bad = np.flatnonzero(parts["h"].isna().to_numpy())
     if bad.size:
-        raise InputError(source, f"'{cells[bad[0]]}' in column '{header}' is not a clock time",
-                         where=f"line {first_line + 1 + int(bad[0])}", expected="cells like 0d 01:18:07.16")
+        raise ReaderError(source, f"'{cells[bad[0]]}' in column '{header}' is not a clock time",
+                          where=f"line {first_line + 1 + int(bad[0])}", expected="cells like 0d 01:18:07.16")
     seconds = parts[["d", "h", "m", "s"]].fillna("0").astype(float).to_numpy()
     return seconds @ np.array([86400.0, 3600.0, 60.0, 1.0])
 
@@ -88,8 +88,8 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
     source, lines = export.source, export.lines
     header_at = next((i for i, line in enumerate(lines[:40]) if _HEADER.match(line)), None)
     if header_at is None or header_at + 1 >= len(lines):
-        raise InputError(source, "no 'Rec' / 'Rec#' header line followed by data rows", where="lines 1-40",
-                         expected="a Maccor text export")
+        raise ReaderError(source, "no 'Rec' / 'Rec#' header line followed by data rows", where="lines 1-40",
+                          expected="a Maccor text export")
     sep = "\t" if "\t" in lines[header_at] else ","
     headers = split_fields(lines[header_at], sep)
     first = header_at + 1
@@ -122,8 +122,8 @@ def read_maccor(path: str | Path, *, columns: dict[str, str] | None = None, **me
         else:
             elapsed = pd.to_numeric(pd.Series(cells), errors="coerce").to_numpy(float)
             if stamp_at is None:
-                raise InputError(source, f"no unit in column header '{headers[time_at]}' and no date-time column",
-                                 expected=f"--columns time={headers[time_at]}@s (or @min, @h)")
+                raise ReaderError(source, f"no unit in column header '{headers[time_at]}' and no date-time column",
+                                  expected=f"--columns time={headers[time_at]}@s (or @min, @h)")
             unit, factor = time_unit_from_clock(elapsed, words[stamp_at], source=source, header=headers[time_at])
             values["time"], time_factor = elapsed * factor, factor
             extra["time_unit"] = f"{unit} (from '{headers[time_at]}' against '{headers[stamp_at]}')"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import Measurement
 from .columns import build_measurement
 from .textfile import load_bytes, read_head
@@ -43,8 +43,8 @@ def _check_nda29_start(raw: bytes, source: str) -> None:
         if nxt >= len(raw) or (raw[nxt] == 0x55 and raw[at + 4 + 12] != 0):
             return
         at = raw.find(_NDA29_MARK, at + 4)
-    raise InputError(source, "no valid data record in this .nda (version 29) file",
-                     expected="a complete Neware .nda file")
+    raise ReaderError(source, "no valid data record in this .nda (version 29) file",
+                      expected="a complete Neware .nda file")
 
 
 def _kind(path: Path) -> str:
@@ -58,8 +58,8 @@ def _kind(path: Path) -> str:
         return "nda"
     if zipfile.is_zipfile(path):
         return "ndax"
-    raise InputError(source, "neither an .nda (no 'NEWARE' signature) nor an .ndax (not a zip archive)",
-                     where="byte 0", expected="a Neware .nda or .ndax file (a CSV/Excel export reads as csv)")
+    raise ReaderError(source, "neither an .nda (no 'NEWARE' signature) nor an .ndax (not a zip archive)",
+                      where="byte 0", expected="a Neware .nda or .ndax file (a CSV/Excel export reads as csv)")
 
 
 def restarts_at_steps(time_s: np.ndarray, step: np.ndarray) -> bool:
@@ -99,11 +99,11 @@ def read_neware(path: str | Path, *, columns: dict[str, str] | None = None, **me
             warnings.simplefilter("ignore")
             frame = read(source, software_cycle_number=True)  # by content: NewareNDA.read goes by extension
     except Exception as exc:  # NewareNDA signals damage with assorted exceptions
-        raise InputError(source, f"damaged or unsupported Neware file ({type(exc).__name__}: "
+        raise ReaderError(source, f"damaged or unsupported Neware file ({type(exc).__name__}: "
                                  f"{' '.join(str(exc).split())[:120]})",
-                         expected="a complete .nda/.ndax file that NewareNDA can read") from None
+                          expected="a complete .nda/.ndax file that NewareNDA can read") from None
     if len(frame) < 2:
-        raise InputError(source, f"{len(frame)} data record(s)", expected="at least 2 records")
+        raise ReaderError(source, f"{len(frame)} data record(s)", expected="at least 2 records")
     step = frame["Step"].to_numpy(int)
     time = frame["Time"].to_numpy(float)
     values = {

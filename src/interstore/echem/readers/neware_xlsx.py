@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement
 from .tabular import header_index, signed_like_current
@@ -48,8 +48,8 @@ def record_sheets(names: list[str], source: str) -> list[str]:
     """The record sheets in order: ``record``, then ``record_2``/``record2`` … by number."""
     records = [n for n in names if RECORD.match(n.strip())]
     if not records:
-        raise InputError(source, f"no Neware record sheet among {', '.join(repr(n) for n in names)}",
-                         expected="a BTSDA 8 .xlsx export with a 'record' sheet")
+        raise ReaderError(source, f"no Neware record sheet among {', '.join(repr(n) for n in names)}",
+                          expected="a BTSDA 8 .xlsx export with a 'record' sheet")
     return sorted(records, key=lambda n: [int(x) for x in re.findall(r"\d+", n)] or [0])
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import Measurement
 from .columns import MEASUREMENT_KEYS, build_measurement
 from .tabular import read_table_at, signed_like_current
@@ -47,8 +47,8 @@ def read_novonix(path: str | Path, *, columns: dict[str, str] | None = None, **m
     lines = export.lines
     marker = next((i for i, line in enumerate(lines) if line.strip() == "[Data]"), None)
     if marker is None or marker + 2 >= len(lines):
-        raise InputError(export.source, "no '[Data]' section with a header and rows",
-                         expected="a Novonix export with [Summary], [Protocol] and [Data] sections")
+        raise ReaderError(export.source, "no '[Data]' section with a header and rows",
+                          expected="a Novonix export with [Summary], [Protocol] and [Data] sections")
     values = read_table_at(export, marker + 1, sep=",", keys=MEASUREMENT_KEYS,
                            required=("time", "potential", "current"), names=NAMES, columns=columns)
     if "capacity" in values:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from . import arbin, autolab, basytec, biologic, chi, delimited, excel, gamry, ivium, landt, maccor, neware
 from . import neware_xlsx, novonix, versastudio, zplot
 from .textfile import binary, read_head
@@ -97,8 +97,8 @@ def _xlsx_of(vendor: str) -> Sniff:
 
 def _refuse_impedance(instrument: str) -> Callable:
     def refuse(path, **_):
-        raise InputError(path, f"{instrument} files hold no impedance spectra",
-                         expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
+        raise ReaderError(path, f"{instrument} files hold no impedance spectra",
+                          expected="an EIS export (BioLogic, Gamry, CHI or CSV)")
     return refuse
 
 

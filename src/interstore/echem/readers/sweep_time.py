@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import InputError, require_positive
+from ...errors import ReaderError, require_positive
 
 
 def time_from_sweep(potential_V: np.ndarray, scan_rate_mV_s: float, source: str) -> np.ndarray:
@@ -20,8 +20,8 @@ def time_from_sweep(potential_V: np.ndarray, scan_rate_mV_s: float, source: str)
     e = np.asarray(potential_V, float)
     travelled = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(e)))])
     if travelled[-1] <= 0:
-        raise InputError(source, "no time column and the potential never changes",
-                         expected="a time column, or a potential sweep whose time follows from the scan rate")
+        raise ReaderError(source, "no time column and the potential never changes",
+                          expected="a time column, or a potential sweep whose time follows from the scan rate")
     return travelled / rate_V_s
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import ImpedanceSpectrum
 
 
@@ -30,8 +30,8 @@ def select_sweep(spectrum: ImpedanceSpectrum, number: int | None) -> ImpedanceSp
         return spectrum
     if number is None or not 1 <= number <= len(bounds):
         asked = "no sweep chosen" if number is None else f"sweep {number} asked for"
-        raise InputError(spectrum.source, f"the file holds {len(bounds)} frequency sweeps, {asked}",
-                         expected=f"spectrum=1..{len(bounds)} (CLI: --spectrum N)")
+        raise ReaderError(spectrum.source, f"the file holds {len(bounds)} frequency sweeps, {asked}",
+                          expected=f"spectrum=1..{len(bounds)} (CLI: --spectrum N)")
     a, b = bounds[number - 1]
     return replace(spectrum, frequency_Hz=spectrum.frequency_Hz[a:b], z_real_ohm=spectrum.z_real_ohm[a:b],
                    z_imag_ohm=spectrum.z_imag_ohm[a:b],

@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import ReaderError
 from .columns import Column, choose_columns
 from .textfile import TextExport, read_columns, sniff_decimal, split_fields
 from .units import split_header, unit_factor
@@ -103,8 +103,8 @@ def signed_by_state(magnitude: np.ndarray, state: np.ndarray, *, discharge: Sequ
     is_discharge = np.isin(np.char.upper(state.astype(str)), [d.upper() for d in discharge])
     already = np.flatnonzero(is_discharge & (out < 0))
     if already.size:
-        raise InputError(source, f"negative '{column}' in a discharge row", where=f"data row {int(already[0]) + 1}",
-                         expected="unsigned values with a charge/discharge state column")
+        raise ReaderError(source, f"negative '{column}' in a discharge row", where=f"data row {int(already[0]) + 1}",
+                          expected="unsigned values with a charge/discharge state column")
     out[is_discharge] *= -1.0
     return out
 
@@ -124,9 +124,9 @@ def time_unit_from_clock(elapsed: np.ndarray, stamps: Sequence[str], *, source: 
         for unit, factor in _TIME_UNITS.items():
             if abs(span * factor - span_s) <= max(0.02 * span_s, 2.0):
                 return unit, factor
-    raise InputError(source, f"the unit of '{header}' cannot be told (no unit in the header and no date-time "
+    raise ReaderError(source, f"the unit of '{header}' cannot be told (no unit in the header and no date-time "
                              "column that agrees with it in s, min, h or d)",
-                     expected=f"--columns time={header}@s (or @min, @h)")
+                      expected=f"--columns time={header}@s (or @min, @h)")
 
 
 def signed_like_current(capacity: np.ndarray, current: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ...inputs import CODEC_NAMES, FALLBACK_CODECS, check_input_file, guess_codec, refuse_binary
 from ...outputs import note_input
 from .columns import Column
@@ -54,9 +54,9 @@ def _note_encoding(source: str, codec: str) -> None:
 def _check(p: Path) -> None:
     """Missing, folder, empty and oversized files raise :class:`InputError` (nothing is read)."""
     if not p.exists():
-        raise InputError(p, "file not found", expected="an existing instrument file")
+        raise ReaderError(p, "file not found", expected="an existing instrument file")
     if not p.is_file():
-        raise InputError(p, "not a regular file", expected="an instrument data file")
+        raise ReaderError(p, "not a regular file", expected="an instrument data file")
     check_input_file(p, what="an instrument export with a header and data rows")
     note_input(p)
 
@@ -68,9 +68,9 @@ def load_bytes(path: str | Path) -> bytes:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
+        raise ReaderError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
     if not raw or raw.isspace():  # no stripped copy of a large file
-        raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
+        raise ReaderError(p, "file is empty", expected="an instrument export with a header and data rows")
     return raw
 
 
@@ -111,7 +111,8 @@ def _read_lines(p: Path, head_lines: int | None) -> tuple[bytes, bool]:
     with open(p, "rb") as fh:
         if head_lines is None:
             return fh.read(), True
-        chunks, newlines = [], 0
+        chunks: list[bytes] = []
+        newlines = 0
         while newlines <= head_lines:
             block = fh.read(_BLOCK)
             if not block:
@@ -133,12 +134,12 @@ def open_text(path: str | Path, head_lines: int | None = 2000) -> TextExport:
     try:
         raw, complete = _read_lines(p, head_lines)
     except OSError as exc:
-        raise InputError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
+        raise ReaderError(p, f"cannot be read ({exc.strerror})", expected="a readable file") from None
     if complete and raw.isspace():
-        raise InputError(p, "file is empty", expected="an instrument export with a header and data rows")
+        raise ReaderError(p, "file is empty", expected="an instrument export with a header and data rows")
     if binary(raw[:_SNIFF_BYTES]):
-        raise InputError(path, "binary content where a text export was expected",
-                         expected="a text file (or the instrument's binary format with its own extension)")
+        raise ReaderError(path, "binary content where a text export was expected",
+                          expected="a text file (or the instrument's binary format with its own extension)")
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     line_starts = np.concatenate([[bom], np.flatnonzero(np.frombuffer(raw, np.uint8) == 10) + 1])
     n_lines = len(line_starts) - (line_starts[-1] == len(raw)) if complete else len(line_starts) - 1
@@ -165,7 +166,7 @@ def sniff_separator(header: str, sample: str) -> str | None:
     """Tab, semicolon or comma: the one that splits header and first data row alike (else ``None``)."""
     present = [sep for sep in ("\t", ";", ",") if sep in header]
     same = [sep for sep in present if len(split_fields(header, sep)) == len(split_fields(sample, sep))]
-    return (same or present or [None])[0]
+    return next(iter(same or present), None)
 
 
 def _units_row(fields: list[str]) -> bool:
@@ -191,8 +192,8 @@ def find_header(lines: Sequence[str], source: str, *, max_lines: int = 500) -> t
         numeric = sum(is_number(d) for d in data)
         if len(head) >= 2 and numeric >= max(2, len(data) / 2) and sum(is_number(h) for h in head) < len(head) / 2:
             return i, sep, units if has_units else None
-    raise InputError(source, "no header row followed by numeric data rows", where=f"lines 1-{stop + 1}",
-                     expected="a table: one header row of column names (with units), then numeric rows")
+    raise ReaderError(source, "no header row followed by numeric data rows", where=f"lines 1-{stop + 1}",
+                      expected="a table: one header row of column names (with units), then numeric rows")
 
 
 def sniff_decimal(sample: str, sep: str) -> str:
@@ -265,13 +266,13 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     source = export.source
     start, n_rows, trailing, last_bytes = _data_extent(export, first, stop)
     if n_rows is not None and n_rows < 2:
-        raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
-                         expected="at least 2 data rows")
+        raise ReaderError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
+                          expected="at least 2 data rows")
     first_row = split_fields(export.raw[start:export.raw.find(b"\n", start)].decode("latin-1"), sep)
     if len(first_row) > n_fields:  # pandas would drop the extra fields of a first row silently
         if any(first_row[n_fields:]):
-            raise InputError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
-                             where=f"line {first + 1}", expected="the same number of fields in every row")
+            raise ReaderError(source, f"row has {len(first_row)} fields where the header has {n_fields}",
+                              where=f"line {first + 1}", expected="the same number of fields in every row")
         n_fields = len(first_row)  # empty trailing fields (a separator at the end of each row)
     # all columns: with usecols pandas would drop the extra fields of a bad row silently.
     # The rows are decoded as UTF-8 first, in pandas' C parser, whatever the head's encoding:
@@ -293,17 +294,17 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f"line {first + int(m.group(1))}" if m else None
-        raise InputError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
-                         where=where, expected="the same number of fields in every row") from None
+        raise ReaderError(source, f"row has {m.group(2) if m else 'more'} fields where the header has {n_fields}",
+                          where=where, expected="the same number of fields in every row") from None
     if n_rows is None:  # the blank lines after the last row are rows of NaN to pandas: cut them off
         n_rows = len(frame) - trailing
         frame = frame.iloc[:n_rows]
         if n_rows < 2:
-            raise InputError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
-                             expected="at least 2 data rows")
+            raise ReaderError(source, f"only {n_rows} data row(s) after the header", where=f"line {first + 1}",
+                              expected="at least 2 data rows")
     if len(split_fields(last_bytes.decode("latin-1"), sep)) < len(first_row):
-        raise InputError(source, "last data row is incomplete (file truncated?)",
-                         where=f"line {first + n_rows}", expected="complete rows")
+        raise ReaderError(source, "last data row is incomplete (file truncated?)",
+                          where=f"line {first + n_rows}", expected="complete rows")
     out: dict[str, np.ndarray] = {}
     for key, col in columns.items():
         cells = frame[col.index]
@@ -324,7 +325,7 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     return out
 
 
-def _bad_cell(source: str, col: Column, cells: pd.Series, values: np.ndarray, first: int) -> InputError:
+def _bad_cell(source: str, col: Column, cells: pd.Series, values: np.ndarray, first: int) -> ReaderError:
     """The error for the first cell of ``col`` that is not a finite number, with its line."""
     bad = int(np.argmin(np.isfinite(values)))
     cell = cells.iloc[bad]
@@ -335,4 +336,4 @@ def _bad_cell(source: str, col: Column, cells: pd.Series, values: np.ndarray, fi
         problem = f"infinite or out-of-range value {text[:30]!r} in column '{col.header}'"
     else:
         problem = f"non-numeric value {text[:30]!r} in column '{col.header}'"
-    return InputError(source, problem, where=f"line {first + 1 + bad}", expected="a finite number in every row")
+    return ReaderError(source, problem, where=f"line {first + 1 + bad}", expected="a finite number in every row")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 
 CANONICAL_UNIT = {
     "time": "s",
@@ -111,11 +111,11 @@ def unit_factor(quantity: str, unit: str | None, *, source: str, header: str) ->
     of that quantity (e.g. ``'Current (furlongs)'``)."""
     choices = ", ".join(FACTORS[quantity])
     if unit is None or not unit.strip():
-        raise InputError(source, f"no unit in column header '{header}'",
-                         expected=f"a {quantity} unit in the header ({choices}), e.g. "
+        raise ReaderError(source, f"no unit in column header '{header}'",
+                          expected=f"a {quantity} unit in the header ({choices}), e.g. "
                                   f"'{quantity}/{CANONICAL_UNIT[quantity]}', or --columns KEY=HEADER@UNIT")
     factor = _lookup(quantity, normalise_unit(unit))
     if factor is None:
-        raise InputError(source, f"unknown {quantity} unit '{unit}' in column header '{header}'",
-                         expected=f"one of {choices}")
+        raise ReaderError(source, f"unknown {quantity} unit '{unit}' in column header '{header}'",
+                          expected=f"one of {choices}")
     return factor

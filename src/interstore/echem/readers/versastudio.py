@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import ReaderError
 from ..record import ImpedanceSpectrum, Measurement
 from .columns import EIS_HINT, IMPEDANCE_KEYS, IMPEDANCE_REQUIRED, MEASUREMENT_KEYS, build_measurement, build_spectrum
 from .tabular import read_table_at
@@ -56,14 +56,14 @@ def _segments(export: TextExport) -> list[tuple[int, int, list[str]]]:
         close = f"</Segment{m.group(1)}>"
         end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == close), None)
         if end is None:
-            raise InputError(export.source, f"segment {m.group(1)} has no closing tag {close}",
-                             where=f"line {i + 1}", expected="a complete (not truncated) .par file")
+            raise ReaderError(export.source, f"segment {m.group(1)} has no closing tag {close}",
+                              where=f"line {i + 1}", expected="a complete (not truncated) .par file")
         definition = next((j for j in range(i + 1, end) if lines[j].startswith("Definition=")), None)
         if definition is not None and end - definition > 1:
             out.append((definition, end, split_fields(lines[definition][len("Definition="):], ",")))
     if not out:
-        raise InputError(export.source, "no <SegmentN> block with a 'Definition=' line and data rows",
-                         expected="a VersaStudio .par file with data")
+        raise ReaderError(export.source, "no <SegmentN> block with a 'Definition=' line and data rows",
+                          expected="a VersaStudio .par file with data")
     return out
 
 
@@ -72,8 +72,8 @@ def _read(path: str | Path, keys: Sequence[str], required: Sequence[str], column
     export = open_text(path, head_lines=None)
     segments = [s for s in _segments(export) if want in s[2]]
     if not segments:
-        raise InputError(export.source, f"no segment with a '{want}' column",
-                         expected="an impedance file for --impedance, a time series otherwise")
+        raise ReaderError(export.source, f"no segment with a '{want}' column",
+                          expected="an impedance file for --impedance, a time series otherwise")
     parts = [read_table_at(export, d, sep=",", keys=keys, required=required, names=NAMES, columns=columns,
                            headers=headers, stop=end) for d, end, headers in segments]
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0] if all(key in p for p in parts)}
@@ -86,7 +86,7 @@ def read_par(path: str | Path, *, columns: dict[str, str] | None = None, **meta)
     export, values = _read(path, MEASUREMENT_KEYS, ("time", "potential", "current"), columns, "Elapsed Time(s)")
     actions = [line[5:].strip() for line in export.lines if line.startswith("Name=")]
     if any("EIS" in a or "Impedance" in a for a in actions):
-        raise InputError(export.source, f"the file holds an impedance scan ({', '.join(actions[1:]) or 'EIS'})"
+        raise ReaderError(export.source, f"the file holds an impedance scan ({', '.join(actions[1:]) or 'EIS'})"
                                         f"{EIS_HINT}", expected="a VersaStudio time series (CV, CP, CA …)")
     rates = {float(m.group(1)) for m in map(_SCAN_RATE.match, export.lines) if m}
     meta.setdefault("scan_rate_mV_s", rates.pop() * 1e3 if len(rates) == 1 else None)

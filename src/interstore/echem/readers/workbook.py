@@ -15,12 +15,12 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from .columns import Column, choose_columns
 from .tabular import NameTable, vendor_mapping
 from .textfile import load_bytes
@@ -48,20 +48,20 @@ def _open(path: str | Path):
     source = str(path)
     raw = load_bytes(path)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(source, "an Excel 97-2003 workbook (.xls)",
-                         expected="an .xlsx workbook (save as .xlsx in Excel)")
+        raise ReaderError(source, "an Excel 97-2003 workbook (.xls)",
+                          expected="an .xlsx workbook (save as .xlsx in Excel)")
     if not raw.startswith(_ZIP):
-        raise InputError(source, "not an .xlsx workbook (no zip signature)", expected="an Excel .xlsx export")
+        raise ReaderError(source, "not an .xlsx workbook (no zip signature)", expected="an Excel .xlsx export")
     if not zipfile.is_zipfile(path):
-        raise InputError(source, "damaged .xlsx workbook (incomplete zip archive: truncated?)",
-                         expected="a complete .xlsx file")
+        raise ReaderError(source, "damaged .xlsx workbook (incomplete zip archive: truncated?)",
+                          expected="a complete .xlsx file")
     try:
         with warnings.catch_warnings():  # openpyxl's notes on vendor styles are not the user's business
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl signals damage with assorted exceptions
-        raise InputError(source, f"damaged or unsupported workbook ({type(exc).__name__})",
-                         expected="an .xlsx workbook that Excel opens") from None
+        raise ReaderError(source, f"damaged or unsupported workbook ({type(exc).__name__})",
+                          expected="an .xlsx workbook that Excel opens") from None
 
 
 def pick_sheet(names: Sequence[str], patterns: Sequence[str], source: str, what: str) -> str:
@@ -71,8 +71,8 @@ def pick_sheet(names: Sequence[str], patterns: Sequence[str], source: str, what:
         found = next((n for n in names if re.fullmatch(pattern, n.strip(), re.IGNORECASE)), None)
         if found is not None:
             return found
-    raise InputError(source, f"no {what} sheet among {', '.join(repr(n) for n in names)}",
-                     expected=f"a sheet named like {patterns[0]!r}")
+    raise ReaderError(source, f"no {what} sheet among {', '.join(repr(n) for n in names)}",
+                      expected=f"a sheet named like {patterns[0]!r}")
 
 
 def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.DataFrame]:
@@ -90,11 +90,11 @@ def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.
                 rows = book[name].iter_rows(values_only=True)
                 head = next(rows, None)
                 if head is None:
-                    raise InputError(source, f"sheet '{name}' is empty", expected="a header row and data rows")
+                    raise ReaderError(source, f"sheet '{name}' is empty", expected="a header row and data rows")
                 names = ["" if h is None else str(h).strip() for h in head]
                 if headers is not None and names != headers:
-                    raise InputError(source, f"sheet '{name}' has other columns than sheet '{sheets[0]}'",
-                                     expected="record sheets with one header")
+                    raise ReaderError(source, f"sheet '{name}' has other columns than sheet '{sheets[0]}'",
+                                      expected="record sheets with one header")
                 headers = names
                 frame = pd.DataFrame.from_records(list(rows), columns=range(len(names)))
                 parts.append(frame.dropna(how="all"))
@@ -102,8 +102,8 @@ def read_sheets(path: str | Path, sheets: Sequence[str]) -> tuple[list[str], pd.
         book.close()
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     if len(frame) < 2:
-        raise InputError(source, f"sheet '{sheets[0]}' has {len(frame)} data row(s)", expected="at least 2 data rows")
-    return headers, frame
+        raise ReaderError(source, f"sheet '{sheets[0]}' has {len(frame)} data row(s)", expected="at least 2 data rows")
+    return cast(list[str], headers), frame   # set by the first sheet
 
 
 def _clock_seconds(cells: pd.Series) -> np.ndarray:
@@ -145,9 +145,9 @@ def sheet_columns(headers: Sequence[str], frame: pd.DataFrame, source: str, shee
         if bad.size:
             if col.optional:
                 continue
-            raise InputError(source, f"non-numeric or empty cell {str(cells.iloc[bad[0]])[:30]!r} in column "
+            raise ReaderError(source, f"non-numeric or empty cell {str(cells.iloc[bad[0]])[:30]!r} in column "
                                      f"'{col.header}'", where=f"sheet '{sheet}', row {int(frame.index[bad[0]]) + 2}",
-                             expected="a number in every row")
+                              expected="a number in every row")
         out[key] = values * (1.0 if clock else col.factor)
     return out
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import InputError, ReaderError
 from ..record import ImpedanceSpectrum
 from .columns import Column, build_spectrum
 from .textfile import open_text, read_columns, split_fields
@@ -46,18 +46,18 @@ def read_zplot_impedance(path: str | Path, *, columns: dict[str, str] | None = N
                          expected="no --columns for .z")
     header_at = next((i for i, line in enumerate(lines) if "freq" in line.lower() and "z'(" in line.lower()), None)
     if header_at is None:
-        raise InputError(source, "no column line 'Freq(Hz) Ampl Bias Time(Sec) Z'(a) Z''(b) …'",
-                         expected="a ZPlot .z file")
+        raise ReaderError(source, "no column line 'Freq(Hz) Ampl Bias Time(Sec) Z'(a) Z''(b) …'",
+                          expected="a ZPlot .z file")
     names = _column_names(lines[header_at])
     missing = [name for name in _COLUMNS.values() if name not in names]
     if missing:
-        raise InputError(source, f"no column {', '.join(missing)} in the column line", where=f"line {header_at + 1}",
-                         expected="Freq(Hz), Z'(a) and Z''(b) columns")
+        raise ReaderError(source, f"no column {', '.join(missing)} in the column line", where=f"line {header_at + 1}",
+                          expected="Freq(Hz), Z'(a) and Z''(b) columns")
     first = header_at + 1
     while first < len(lines) and (not lines[first].strip() or lines[first].strip() == "End Comments"):
         first += 1
     if first >= len(lines):
-        raise InputError(source, "no data rows after the column line", expected="a ZPlot .z file with data")
+        raise ReaderError(source, "no data rows after the column line", expected="a ZPlot .z file with data")
     sep = "\t" if "\t" in lines[first] else ","
     chosen = {key: Column(key, name, names.index(name), 1.0) for key, name in _COLUMNS.items()}
     values = read_columns(export, first, chosen, sep=sep, decimal=".",
