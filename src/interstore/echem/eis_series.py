@@ -105,8 +105,8 @@ class EisSeries:
 def sweep_axis(spectra: list[ImpedanceSpectrum]) -> tuple[list[float], str, str]:
     """x values, x name and x source of the sweeps of one file: each sweep's mean DC potential (V) when
     every sweep logs one, else the sweep numbers 1, 2, … (saying that the file records no potential)."""
-    potentials = [s.dc_potential_V for s in spectra]
-    if spectra and all(e is not None for e in potentials):
+    potentials = [e for e in (s.dc_potential_V for s in spectra) if e is not None]
+    if spectra and len(potentials) == len(spectra):
         return potentials, POTENTIAL_X, "each sweep's mean of the potential the file logs with every frequency"
     return list(range(1, len(spectra) + 1)), "sweep", "the sweep number: the file logs no DC potential"
 

@@ -351,12 +351,14 @@ def analyze_gitt(measurement: Measurement, geometry: GittGeometry, *, pulse_s: f
     for k, ((a, b, r), q) in enumerate(zip(found, inserted), start=1):
         method = "step-time" if start_time == "auto" and step_time is not None else start_time
         method, note = ("fit" if method == "auto" else method), ""
-        t0 = step_time_start(t, step_time, measurement.step, a) if method == "step-time" else None
-        if method == "step-time" and t0 is None:
-            method, note = "fit", ("no step time in the file for this step: t0 fitted instead"
-                                   if not np.isfinite(step_time[a]) else
-                                   f"step time {step_time[a]:.6g} s at t = {t[a]:.6g} s does not fall after the "
-                                   "previous step's last sample: t0 fitted instead")
+        t0 = None
+        if method == "step-time" and step_time is not None:  # not None: refused above
+            t0 = step_time_start(t, step_time, measurement.step, a)
+            if t0 is None:
+                method, note = "fit", ("no step time in the file for this step: t0 fitted instead"
+                                       if not np.isfinite(step_time[a]) else
+                                       f"step time {step_time[a]:.6g} s at t = {t[a]:.6g} s does not fall after "
+                                       "the previous step's last sample: t0 fitted instead")
         if t0 is None:
             t0 = (fitted_start_time(t[a:b + 1], v[a:b + 1], float(t[a - 1])) if method == "fit" else float(t[a]))
         tau = float(pulse_s) if pulse_s is not None else float(t[b] - t0)

@@ -221,11 +221,11 @@ def _eels_references(refs: list[str], energies: list[str], analyse) -> dict[str,
     out: dict[str, tuple[float, float]] = {}
     for spec in refs:
         target, eq, val = spec.rpartition("=")
-        if not eq:
+        valence = parse_float_list(val, "--ref") if eq else None
+        if valence is None or len(valence) != 1:
             raise InputError("option --ref", f"got {spec!r}", expected="PATH[@BLOCK]=VALENCE, e.g. v2o5.msa=5")
-        valence = parse_float_list(val, "--ref")[0]
         path, _, block = target.partition("@")
-        out[target] = (valence, analyse(read_spectrum(Path(path), technique="EELS", block=block or None)).l3_peak_eV)
+        out[target] = (valence[0], analyse(read_spectrum(Path(path), technique="EELS", block=block or None)).l3_peak_eV)
     for spec in energies:
         values = parse_float_list(spec.replace(":", ","), "--ref-energy")
         if values is None or len(values) != 2:

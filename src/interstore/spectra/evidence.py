@@ -209,7 +209,8 @@ def analyse_eels(states: dict, *, feature: str = "L3/L2 ratio", mode: str = "ex 
         res = analyse_v_l23(_state_spectrum(p, "EELS"))
         if feature == "valence":
             res = res.with_valence(refs)
-            values[k] = (res.valence.valence, res.valence.valence_sigma)
+            cal = res.valence
+            values[k] = (float("nan"), float("nan")) if cal is None else (cal.valence, cal.valence_sigma)
         else:
             values[k] = (res.l3_l2_ratio, res.l3_l2_ratio_sigma)
         out[k] = res.to_dict()

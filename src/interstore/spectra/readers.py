@@ -229,23 +229,25 @@ def read_omnic(path: str | Path, *, technique: str | None = None) -> list[Spectr
     path = Path(path)
     suffixes = [path.suffix.lower()] if path.suffix.lower() in (".spa", ".spg") else [".spg", ".spa"]
     content = path.read_bytes()
-    reader = None
-    for k, suffix in enumerate(suffixes):
-        try:
-            reader = _library_read(path, lambda: OMNICReader(content, suffix=suffix), "OMNIC file",
-                                   "a Thermo OMNIC .spa or .spg file")
-            break
-        except InputError:
-            if k == len(suffixes) - 1:
-                raise
+
+    def read_as(suffix: str):
+        return _library_read(path, lambda: OMNICReader(content, suffix=suffix), "OMNIC file",
+                             "a Thermo OMNIC .spa or .spg file")
+
+    try:
+        reader = read_as(suffixes[0])
+    except InputError:
+        if len(suffixes) == 1:
+            raise
+        reader = read_as(suffixes[1])
     if reader.data is None or reader.x_units is None:
         raise InputError(path, "no spectrum on a wavenumber axis (an interferogram only?)",
                          expected="an OMNIC spectrum in cm⁻¹")
     names = list(reader.y_labels[1]) if reader.y_labels else []
     if technique is None:
         technique = "Raman" if "raman" in str(reader.x_title).lower() else "FT-IR"
-    data = np.atleast_2d(np.asarray(reader.data, float))
-    times = np.atleast_1d(np.asarray(reader.y, float))
+    data = np.atleast_2d(np.asarray(reader.data, dtype=np.float64))
+    times = np.atleast_1d(np.asarray(reader.y, dtype=np.float64))
     out = []
     for i, y in enumerate(data):
         name = str(names[i]).split(",")[0] if i < len(names) else f"{path.stem} #{i + 1}"

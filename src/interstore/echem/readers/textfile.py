@@ -284,12 +284,16 @@ def read_columns(export: TextExport, first: int, columns: dict[str, Column], *, 
     head_codec = export.encoding
     fallbacks = FALLBACK_CODECS[FALLBACK_CODECS.index(head_codec) if head_codec in FALLBACK_CODECS else 0:]
     try:
-        for codec in ("utf-8", *fallbacks):  # Latin-1, the last, decodes every byte
+        *tried, last = ("utf-8", *fallbacks)  # Latin-1, the last, decodes every byte
+        for codec in tried:
             try:
                 frame = _parse_rows(export, first, start, dict(options, encoding=codec))
                 break
             except UnicodeDecodeError:
                 continue
+        else:
+            codec = last
+            frame = _parse_rows(export, first, start, dict(options, encoding=codec))
         _note_encoding(source, head_codec if codec == "utf-8" else codec)
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
