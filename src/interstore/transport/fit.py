@@ -229,12 +229,14 @@ class ModelComparison:
 def predict_capacity(config: CellConfig, current_A_g: Sequence[float], values: dict[str, float] | None = None,
                      *, bulk_only: bool = False) -> np.ndarray:
     """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
-    replacing config keys; the order of ``current_A_g`` is kept."""
-    from .electrode import simulate_galvanostatic
+    replacing config keys; the order of ``current_A_g`` is kept.  All currents are integrated
+    together (:func:`~interstore.transport.electrode.simulate_galvanostatic_batch`, one mesh
+    resolved for the highest current)."""
+    from .electrode import simulate_galvanostatic_batch
 
     cfg = config.updated(**values) if values else config
-    return np.array([simulate_galvanostatic(cfg, float(i), bulk_only=bulk_only).capacity_mAh_g[-1]
-                     for i in np.asarray(current_A_g, float)])
+    runs = simulate_galvanostatic_batch(cfg, np.asarray(current_A_g, float), bulk_only=bulk_only)
+    return np.array([d.capacity_mAh_g[-1] for d in runs])
 
 
 def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) -> None:
