@@ -215,8 +215,9 @@ def report_figures(results) -> list[FigureSpec]:
     if getattr(results, "spectra", None) is not None:
         figs += spectra_figures(results.spectra)
     from .figures_controls import controls_figures
+    from .figures_fit import rate_fit_figures
 
-    return figs + controls_figures(results)
+    return figs + controls_figures(results) + rate_fit_figures(results)
 
 
 def to_plotly(spec: FigureSpec):

@@ -436,26 +436,78 @@ def _interval_text(p: ParameterEstimate) -> str:
     return f"{p.key} = {p.value:.2g} (95 % {p.ci95_low:.2g}–{p.ci95_high:.2g})"
 
 
+@dataclass(frozen=True)
+class PlausibleRange:
+    """A range (config units) known from other evidence, and where it came from."""
+
+    lower: float
+    upper: float
+    source: str = "you gave"
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """One fitted (or derived) value checked against a :class:`PlausibleRange`."""
+
+    model: str
+    quantity: str
+    value: float
+    range: PlausibleRange
+    identifiable: bool = True
+
+    @property
+    def agrees(self) -> bool:
+        return self.range.lower <= self.value <= self.range.upper
+
+    @property
+    def text(self) -> str:
+        """The disagreement in words (or the agreement)."""
+        where = "inside" if self.agrees else "outside"
+        pinned = "" if self.identifiable else " (not pinned down by the data)"
+        return (f"{self.model}: {self.quantity} = {self.value:.2g}{pinned} is {where} the plausible range "
+                f"{self.range.lower:.2g}–{self.range.upper:.2g} {self.range.source}")
+
+    def to_dict(self) -> dict:
+        return {"model": self.model, "quantity": self.quantity, "value": self.value, "lower": self.range.lower,
+                "upper": self.range.upper, "source": self.range.source, "identifiable": self.identifiable,
+                "agrees": self.agrees, "text": self.text}
+
+
+def check_ranges(model: str, values: dict[str, float],
+                 plausible: dict[str, PlausibleRange | tuple[float, float]] | None,
+                 identifiable: dict[str, bool] | None = None) -> list[RangeCheck]:
+    """Every value of ``values`` that has a range in ``plausible`` (a ``(lower, upper)`` pair means
+    a range the user gave), checked: ``RangeCheck.agrees`` is False outside it."""
+    out = []
+    for key, value in values.items():
+        rng = (plausible or {}).get(key)
+        if rng is None:
+            continue
+        rng = rng if isinstance(rng, PlausibleRange) else PlausibleRange(float(rng[0]), float(rng[1]))
+        out.append(RangeCheck(model, key, float(value), rng, (identifiable or {}).get(key, True)))
+    return out
+
+
+def parameter_checks(fit: FitResult, plausible) -> list[RangeCheck]:
+    """The fitted parameters of ``fit`` against ``plausible`` (see :func:`check_ranges`)."""
+    return check_ranges(fit.model, fit.values, plausible, {p.key: p.identifiable for p in fit.parameters})
+
+
 def compare_models(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *, starts: int = 4,
-                   seed: int = 0, plausible: dict[str, tuple[float, float]] | None = None,
+                   seed: int = 0, plausible: dict[str, PlausibleRange | tuple[float, float]] | None = None,
                    progress: Callable[[], None] | None = None) -> ModelComparison:
     """Fit bulk-only and heterostructure models to the same data and say which the data prefer.
 
     ``plausible`` maps config keys to ranges known from other evidence (GITT/EIS
-    diffusivity, atomistic n_max, geometry); a fitted value outside its range is listed
-    as a disagreement and named in the verdict."""
+    diffusivity, atomistic n_max, geometry): ``(lower, upper)`` pairs or
+    :class:`PlausibleRange`; a fitted value outside its range is listed as a
+    disagreement and named in the verdict."""
     bulk = fit_rate_capability(config, data, free, bulk_only=True, starts=starts, seed=seed, progress=progress)
     het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress)
     d_bic, d_aic = bulk.bic - het.bic, bulk.aic - het.aic
     preferred = "heterostructure" if d_bic > 0 else "bulk_only"
     strength = "strongly" if abs(d_bic) > STRONG_DELTA_BIC else "weakly"
-    issues = []
-    for fit in (bulk, het):
-        for p in fit.parameters:
-            rng = (plausible or {}).get(p.key)
-            if rng and not rng[0] <= p.value <= rng[1]:
-                issues.append(f"{fit.model}: {p.key} = {p.value:.2g} is outside the plausible range "
-                              f"{rng[0]:.2g}–{rng[1]:.2g} you gave")
+    issues = [c.text for fit in (bulk, het) for c in parameter_checks(fit, plausible) if not c.agrees]
     words = {"bulk_only": "bulk insertion alone", "heterostructure": "bulk insertion plus an interface reservoir"}
     verdict = (f"The data {strength} prefer {words[preferred]} (ΔBIC = {d_bic:+.1f}, bulk − interface; "
                f"χ² {bulk.chi2:.3g} vs {het.chi2:.3g} for {data.current_A_g.size} rates, noise: {data.noise_model}). "
