@@ -75,6 +75,7 @@ class StudyFit:
     starts: int
     seed: int
     defaults: bool
+    start: str = "config"
 
     @property
     def disagreements(self) -> tuple[str, ...]:
@@ -89,7 +90,7 @@ class StudyFit:
         known = {(c.quantity, c.range.lower, c.range.upper) for c in self.checks if c.quantity in keys}
         plausible = "".join(f" --plausible {k}={lo:.6g}:{hi:.6g}" for k, lo, hi in sorted(known))
         return (f"interstore simulate fit {self.config_path} --data {data_csv} {free} --starts {self.starts} "
-                f"--seed {self.seed}{plausible}")
+                f"--start {self.start} --seed {self.seed}{plausible}")
 
     def data_frame(self):
         """The fitted data as a DataFrame (current_A_g, capacity_mAh_g, sigma_mAh_g; config basis)."""
@@ -100,7 +101,7 @@ class StudyFit:
 
     def to_dict(self) -> dict:
         return {"config": str(self.config_path), "mass_basis": self.data.mass_basis,
-                "noise_model": self.data.noise_model, "starts": self.starts, "seed": self.seed,
+                "noise_model": self.data.noise_model, "starts": self.starts, "start": self.start, "seed": self.seed,
                 "free": [{"key": p.key, "lower": p.lower, "upper": p.upper} for p in self.free],
                 "free_are_defaults": self.defaults,
                 "data": self.data_frame().to_dict(orient="list"),
@@ -178,8 +179,9 @@ def _derived_checks(results: StudyResults, config: CellConfig, het_values: dict[
             q_int = interface_capacity_atomistic(results.limit.capacity_mAh_g["active"], results.bulk.capacity_mAh_g,
                                                  results.site_fraction)               # mAh g⁻¹ active
             ceiling = q_int / MAH_PER_COULOMB / (Z_ZINC * ELEMENTARY_CHARGE * geometry_area * 1e18)
-            ranges[ZN_DENSITY] = PlausibleRange(0.0, ceiling, f"from the atomistic n_max = {results.limit.n_max:g} "
-                                                f"(interface cap {q_int:.3g} mAh g⁻¹ active over the geometry's area)")
+            ranges[ZN_DENSITY] = PlausibleRange(
+                0.0, ceiling, f"from the atomistic n_max = {results.limit.n_max:g} (interface cap {q_int:.3g} "
+                "mAh g⁻¹ active over the geometry's area)")
         else:
             unchecked.append("interface Zn density: no [atomistic] n_max in the study")
     if results.ledger is not None and results.ledger.rows:
@@ -209,10 +211,11 @@ def fit_study(results: StudyResults) -> StudyFit | None:
     free = tuple(FreeParameter(k, lo, hi) for k, (lo, hi) in sim.fit.free.items())
     d_range, d_missing = _diffusivity_range(results, config)
     plausible = {} if d_range is None else {DIFFUSIVITY_KEY: d_range}
-    comparison = compare_models(config, data, free, starts=sim.fit.starts, seed=sim.fit.seed, plausible=plausible)
+    comparison = compare_models(config, data, free, starts=sim.fit.starts, seed=sim.fit.seed, plausible=plausible,
+                                start=sim.fit.start)
     het = comparison.heterostructure
     derived, unchecked = _derived_checks(results, config, het.values, all(p.identifiable for p in het.parameters))
     checks = [c for fit in (comparison.bulk_only, het) for c in parameter_checks(fit, plausible)] + derived
     return StudyFit(comparison, data, free, tuple(checks), tuple(u for u in (d_missing, *unchecked) if u), path,
                     sim.fit.starts, sim.fit.seed,
-                    {k: tuple(v) for k, v in sim.fit.free.items()} == DEFAULT_FIT_FREE)
+                    {k: tuple(v) for k, v in sim.fit.free.items()} == DEFAULT_FIT_FREE, sim.fit.start)

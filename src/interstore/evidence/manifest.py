@@ -119,6 +119,7 @@ class RateFit(_Model):
     enabled: bool = True
     free: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_FIT_FREE))
     starts: int = Field(default=1, ge=1, le=20)
+    start: Literal["config", "centre"] = "config"   # first start: the config's values, or the box centre
     seed: int = 0
 
     @field_validator("free")

@@ -18,8 +18,9 @@ def rate_fit_section(fit: dict, figures: dict[str, str]) -> str:
     origin = "the defaults ([simulation.fit] free not given)" if fit["free_are_defaults"] else "[simulation.fit] free"
     out = [f"<p class=\"verdict\">{esc(c['verdict'])}</p>",
            f"<p>Free parameters (config units, fitted in log10 space) from {esc(origin)}: {esc(bounds)}; "
-           f"{fit['starts']} least-squares start(s), seed {fit['seed']}. Every other key of "
-           f"{esc(fit['config'])} stays fixed. Capacities on the {esc(basis)} basis; noise: "
+           f"{fit['starts']} least-squares start(s), the first at the "
+           f"{'config values' if fit['start'] == 'config' else 'centre of the box'}, seed {fit['seed']}. "
+           f"Every other key of {esc(fit['config'])} stays fixed. Capacities on the {esc(basis)} basis; noise: "
            f"{esc(fit['noise_model'])}.</p>"]
     rows = [[MODEL_NAMES[f["model"]], p["key"], f"{p['value']:.3g}", f"{p['ci95_low']:.3g}–{p['ci95_high']:.3g}",
              "yes" if p["identifiable"] else "no", p["note"]] for f in fits for p in f["parameters"]]
@@ -30,7 +31,13 @@ def rate_fit_section(fit: dict, figures: dict[str, str]) -> str:
                           [[MODEL_NAMES[f["model"]], num(f["chi2"], ".4g"), f["k_free"], num(f["aic"], ".4g"),
                             num(f["bic"], ".4g"), num(f["interface_capacity_mAh_g"], ".4g"), f["n_evaluations"]]
                            for f in fits]))
-    fig = "".join(figures[k] for k in ("rate_fit", "rate_fit_residuals") if k in figures)
+    by_rate = [[f"{rb['current_A_g']:.3g}", f"{rb['measured_mAh_g']:.1f}", f"{sigma:.1f}",
+                f"{rb['predicted_mAh_g']:.1f}", f"{rb['residual_sigma']:+.2f}",
+                f"{rh['predicted_mAh_g']:.1f}", f"{rh['residual_sigma']:+.2f}"]
+               for rb, sigma, rh in zip(fits[0]["rates"], fit["data"]["sigma_mAh_g"], fits[1]["rates"])]
+    fig = figures.get("rate_fit", "") + html_table(
+        [f"current (A g⁻¹, {basis})", f"measured (mAh g⁻¹, {basis})", "σ (mAh g⁻¹)", "bulk-only", "residual (σ)",
+         "heterostructure", "residual (σ)"], by_rate, numeric_from=0)
     disagree = "".join(f"<li>{esc(t)}</li>" for t in fit["disagreements"])
     out.append(fig + "<h3>Disagreements with the study's other evidence</h3>"
                + (f"<ul>{disagree}</ul>" if disagree else

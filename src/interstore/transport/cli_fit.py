@@ -39,6 +39,8 @@ def fit_command(
     profile: Annotated[Optional[list[str]], typer.Option(
         "--profile", help="Profile-likelihood interval for this free KEY (refits the others; repeatable).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Latin-hypercube starts.")] = 0,
+    start: Annotated[str, typer.Option("--start", help="First start: centre (of the log box) or config (each "
+                                       "free key's config value).")] = "centre",
     curves: Annotated[Optional[Path], typer.Option(
         "--curves", help="Also fit the discharge curves V(Q) at the same rates: the --json of 'gcd analyze' (last "
         "discharge of each rate step) or a CSV with current_A_g, capacity_mAh_g, potential_V.")] = None,
@@ -69,12 +71,12 @@ def fit_command(
     with bar as advance:
         if model == "both":
             comparison = compare_models(cfg, rates, free_params, starts=starts, seed=seed, plausible=known,
-                                        progress=advance, curves=measured_curves)
+                                        progress=advance, curves=measured_curves, start=start)
             fits = [comparison.bulk_only, comparison.heterostructure]
             result = comparison.to_dict()
         else:
             fits = [fit_rate_capability(cfg, rates, free_params, bulk_only=model == "bulk_only", starts=starts,
-                                        seed=seed, progress=advance, curves=measured_curves)]
+                                        seed=seed, progress=advance, curves=measured_curves, start=start)]
             comparison, result = None, {"fits": {model: fits[0].to_dict()}}
     profiles = {}
     for key in profile or []:

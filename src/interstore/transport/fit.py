@@ -282,11 +282,21 @@ def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) ->
             raise InputError(f"parameter '{p.key}'", "unknown config key", expected="section.key, e.g. host.size_m")
 
 
-def _latin_starts(free: Sequence[FreeParameter], n: int, seed: int) -> np.ndarray:
-    """``n`` start points in unit coordinates: the centre, then a Latin hypercube."""
+START_CHOICES = ("centre", "config")
+
+
+def _config_value(dump: dict, key: str) -> float:
+    """The value of ``section.key`` in a config's ``model_dump()``."""
+    section, _, name = key.partition(".")
+    return float(dump[section][name])
+
+
+def _latin_starts(free: Sequence[FreeParameter], n: int, seed: int, first: np.ndarray | None = None) -> np.ndarray:
+    """``n`` start points in unit coordinates: ``first`` (default the centre of the box), then a
+    Latin hypercube."""
     from scipy.stats import qmc
 
-    centre = np.full((1, len(free)), 0.5)
+    centre = np.full((1, len(free)), 0.5) if first is None else np.atleast_2d(first)
     if n <= 1:
         return centre
     return np.vstack([centre, qmc.LatinHypercube(d=len(free), seed=seed).random(n - 1)])
@@ -329,7 +339,7 @@ def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstim
 def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *,
                         bulk_only: bool = False, starts: int = 4, seed: int = 0,
                         progress: Callable[[], None] | None = None,
-                        curves: DischargeCurves | None = None) -> FitResult:
+                        curves: DischargeCurves | None = None, start: str = "centre") -> FitResult:
     """Fit one model (heterostructure, or ``bulk_only``) to measured rate capability.
 
     Parameters
@@ -348,6 +358,9 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     curves : DischargeCurves, optional
         Discharge curves at the same currents: their potentials are fitted too
         (:mod:`interstore.transport.fit_curves`), and χ², AIC and BIC count their points.
+    start : str
+        First start: ``centre`` of the log box, or ``config`` (each free key's config value,
+        clipped into its bounds); the other starts are the Latin hypercube.
 
     Returns
     -------
@@ -366,6 +379,8 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
                                   f"A/g ({data.mass_basis})")
     if not 1 <= starts <= 100:
         raise InputError("starts", f"got {starts!r}", expected="1 to 100 least-squares starts")
+    if start not in START_CHOICES:
+        raise InputError("start", f"got {start!r}", expected=" or ".join(START_CHOICES))
     spans = [p.log_bounds for p in used]
     n_eval = 0
     n_res = data.current_A_g.size + (0 if curves is None else curves.n_points)
@@ -384,7 +399,12 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     if not used:                            # nothing left to fit: the fixed config is the model
         starts = 1
     best, costs = None, []
-    for u0 in (_latin_starts(used, starts, seed) if used else ()):
+    first = None
+    if start == "config" and used:
+        dump = config.model_dump()
+        first = np.clip([(math.log10(_config_value(dump, p.key)) - lo) / (hi - lo) for p, (lo, hi) in zip(used, spans)],
+                        0.0, 1.0)
+    for u0 in (_latin_starts(used, starts, seed, first) if used else ()):
         res = least_squares(residuals, u0, bounds=(0.0, 1.0), diff_step=1e-3, x_scale=1.0,
                             xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=200)
         costs.append(2 * res.cost)
@@ -413,7 +433,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     fixed_keys = {"host.diffusivity_m2_s", "host.size_m", "host.exchange_current_A_m2",
                   "interface.sites_per_nm2", "interface.zn_per_site", "interface.sigma_ion_S_m"}
     dump = config.model_dump()
-    fixed = {key: float(dump[key.split(".")[0]][key.split(".")[1]]) for key in sorted(fixed_keys)
+    fixed = {key: _config_value(dump, key) for key in sorted(fixed_keys)
              if key not in {p.key for p in used} and not (bulk_only and key.startswith("interface."))}
     return FitResult(model, params, fixed, chi2, n, chi2 + 2 * k, chi2 + k * math.log(n), corr,
                      data.current_A_g, data.capacity_mAh_g, predicted, (predicted - data.capacity_mAh_g)
@@ -535,7 +555,7 @@ def parameter_checks(fit: FitResult, plausible) -> list[RangeCheck]:
 def compare_models(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *, starts: int = 4,
                    seed: int = 0, plausible: dict[str, PlausibleRange | tuple[float, float]] | None = None,
                    progress: Callable[[], None] | None = None,
-                   curves: DischargeCurves | None = None) -> ModelComparison:
+                   curves: DischargeCurves | None = None, start: str = "centre") -> ModelComparison:
     """Fit bulk-only and heterostructure models to the same data and say which the data prefer.
 
     ``plausible`` maps config keys to ranges known from other evidence (GITT/EIS
@@ -543,8 +563,9 @@ def compare_models(config: CellConfig, data: RateData, free: Sequence[FreeParame
     :class:`PlausibleRange`; a fitted value outside its range is listed as a
     disagreement and named in the verdict."""
     bulk = fit_rate_capability(config, data, free, bulk_only=True, starts=starts, seed=seed, progress=progress,
-                               curves=curves)
-    het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress, curves=curves)
+                               curves=curves, start=start)
+    het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress, curves=curves,
+                              start=start)
     d_bic, d_aic = bulk.bic - het.bic, bulk.aic - het.aic
     preferred = "heterostructure" if d_bic > 0 else "bulk_only"
     strength = "strongly" if abs(d_bic) > STRONG_DELTA_BIC else "weakly"
