@@ -34,6 +34,7 @@ import numpy as np
 from .constants import ELEMENTARY_CHARGE, MAH_PER_COULOMB, Z_ZINC
 from .transport.fit import (DEFAULT_RELATIVE_SIGMA, FreeParameter, ModelComparison, PlausibleRange, RangeCheck,
                             RateData, check_ranges, compare_models, parameter_checks)
+from .transport.fit_curves import DischargeCurves, gcd_discharge_curves
 
 if TYPE_CHECKING:
     from .study import StudyResults
@@ -76,6 +77,8 @@ class StudyFit:
     seed: int
     defaults: bool
     start: str = "config"
+    curves: DischargeCurves | None = None
+    curve_source: tuple[tuple[float, np.ndarray, np.ndarray], ...] = ()  # (A g⁻¹, Q, V) per rate, unthinned
 
     @property
     def disagreements(self) -> tuple[str, ...]:
@@ -89,8 +92,10 @@ class StudyFit:
         keys = {p.key for p in self.free}
         known = {(c.quantity, c.range.lower, c.range.upper) for c in self.checks if c.quantity in keys}
         plausible = "".join(f" --plausible {k}={lo:.6g}:{hi:.6g}" for k, lo, hi in sorted(known))
+        curves = "" if self.curves is None else \
+            f" --curves {data_csv.replace('data', 'curves')} --sigma-v {self.curves.sigma_V:g}"
         return (f"interstore simulate fit {self.config_path} --data {data_csv} {free} --starts {self.starts} "
-                f"--start {self.start} --seed {self.seed}{plausible}")
+                f"--start {self.start} --seed {self.seed}{plausible}{curves}")
 
     def data_frame(self):
         """The fitted data as a DataFrame (current_A_g, capacity_mAh_g, sigma_mAh_g; config basis)."""
@@ -98,6 +103,17 @@ class StudyFit:
 
         return pd.DataFrame({"current_A_g": self.data.current_A_g, "capacity_mAh_g": self.data.capacity_mAh_g,
                              "sigma_mAh_g": self.data.sigma_mAh_g})
+
+    def curves_frame(self):
+        """The discharge curves the fit thinned (≤ 400 points each, as ``gcd analyze --json`` writes
+        them) as a long DataFrame (current_A_g, capacity_mAh_g, potential_V), or None."""
+        import pandas as pd
+
+        if self.curves is None:
+            return None
+        return pd.DataFrame({"current_A_g": np.concatenate([np.full(q.size, i) for i, q, _ in self.curve_source]),
+                             "capacity_mAh_g": np.concatenate([q for _, q, _ in self.curve_source]),
+                             "potential_V": np.concatenate([v for _, _, v in self.curve_source])})
 
     def to_dict(self) -> dict:
         return {"config": str(self.config_path), "mass_basis": self.data.mass_basis,
@@ -107,7 +123,11 @@ class StudyFit:
                 "data": self.data_frame().to_dict(orient="list"),
                 "comparison": self.comparison.to_dict(),
                 "checks": [c.to_dict() for c in self.checks], "disagreements": list(self.disagreements),
-                "unchecked": list(self.unchecked), "command": self.command()}
+                "unchecked": list(self.unchecked), "command": self.command(),
+                "curves": None if self.curves is None else {
+                    "sigma_V": self.curves.sigma_V, "noise_model": self.curves.noise_model,
+                    "current_A_g": self.curves.current_A_g, "capacity_mAh_g": list(self.curves.capacity_mAh_g),
+                    "potential_V": list(self.curves.potential_V)}}
 
 
 def study_rate_data(results: StudyResults, basis: str) -> RateData:
@@ -124,6 +144,15 @@ def study_rate_data(results: StudyResults, basis: str) -> RateData:
         noise += f"; {100 * DEFAULT_RELATIVE_SIGMA:g} % of Q where that is zero"
     return RateData(np.array([p.current_A_g for p in pts]) * f, q * f, sigma * f, basis, noise,
                     source=f"rate test of {results.study.path.name}")
+
+
+def study_curves(results: StudyResults, basis: str) -> tuple[tuple[float, np.ndarray, np.ndarray], ...]:
+    """The last discharge of each rate step of the study's rate test on ``basis`` (A g⁻¹, mAh g⁻¹,
+    V), as ``gcd analyze --json`` writes them (≤ 400 points each)."""
+    out = []
+    for analysis in results.cycling:
+        out += zip(*gcd_discharge_curves(analysis.to_dict(), basis))
+    return tuple(out)
 
 
 def _diffusivity_range(results: StudyResults, config: CellConfig) -> tuple[PlausibleRange | None, str]:
@@ -209,13 +238,18 @@ def fit_study(results: StudyResults) -> StudyFit | None:
     config = load_cell_config(path)
     data = study_rate_data(results, config.cell.mass_basis)
     free = tuple(FreeParameter(k, lo, hi) for k, (lo, hi) in sim.fit.free.items())
+    source = study_curves(results, config.cell.mass_basis) if sim.fit.curves else ()
+    curves = None if not source else DischargeCurves.from_arrays(
+        *zip(*source), mass_basis=config.cell.mass_basis, sigma_V=sim.fit.sigma_V,
+        source=f"discharge curves of {results.study.path.name}")
     d_range, d_missing = _diffusivity_range(results, config)
     plausible = {} if d_range is None else {DIFFUSIVITY_KEY: d_range}
     comparison = compare_models(config, data, free, starts=sim.fit.starts, seed=sim.fit.seed, plausible=plausible,
-                                start=sim.fit.start)
+                                start=sim.fit.start, curves=curves)
     het = comparison.heterostructure
     derived, unchecked = _derived_checks(results, config, het.values, all(p.identifiable for p in het.parameters))
     checks = [c for fit in (comparison.bulk_only, het) for c in parameter_checks(fit, plausible)] + derived
     return StudyFit(comparison, data, free, tuple(checks), tuple(u for u in (d_missing, *unchecked) if u), path,
                     sim.fit.starts, sim.fit.seed,
-                    {k: tuple(v) for k, v in sim.fit.free.items()} == DEFAULT_FIT_FREE, sim.fit.start)
+                    {k: tuple(v) for k, v in sim.fit.free.items()} == DEFAULT_FIT_FREE, sim.fit.start, curves,
+                    source)

@@ -136,12 +136,13 @@ def test_study_whose_evidence_agrees_lists_no_disagreement(run_cli, tmp_path):
     assert "None: every fitted value" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
 
 
-def test_report_fit_equals_the_cli_fit_of_the_same_data(run_cli, demo_report, tmp_path):
-    """The command the report prints, run on the rate_fit_data.csv it writes, gives the same numbers."""
-    fit = json.loads((demo_report / "report.json").read_text(encoding="utf-8"))["rate_fit"]
+def _assert_cli_gives_the_same_fit(run_cli, fit: dict, report_dir: Path, tmp_path: Path) -> None:
+    """Run the command the report prints on the CSV files it writes; compare every fitted number."""
     args = shlex.split(fit["command"])
     assert args[:3] == ["interstore", "simulate", "fit"]
-    args[args.index("--data") + 1] = str(demo_report / "rate_fit_data.csv")
+    for option, name in (("--data", "rate_fit_data.csv"), ("--curves", "rate_fit_curves.csv")):
+        if option in args:
+            args[args.index(option) + 1] = str(report_dir / name)
     args[3] = str(DEMO / "cell.toml")
     code, _, err = run_cli(*args[1:], "--json", tmp_path / "cli.json")
     assert code == 0, err
@@ -149,11 +150,35 @@ def test_report_fit_equals_the_cli_fit_of_the_same_data(run_cli, demo_report, tm
     assert cli["preferred"] == fit["comparison"]["preferred"]
     for model in ("bulk_only", "heterostructure"):
         a, b = cli["fits"][model], fit["comparison"]["fits"][model]
-        assert a["chi2"] == pytest.approx(b["chi2"], rel=1e-9, abs=1e-12)
+        assert a["chi2"] == pytest.approx(b["chi2"], rel=1e-9, abs=1e-12) and a["n_points"] == b["n_points"]
         for p, q in zip(a["parameters"], b["parameters"], strict=True):
             assert p["key"] == q["key"]
             for field in ("value", "ci95_low", "ci95_high"):
                 assert p[field] == pytest.approx(q[field], rel=1e-9)
+
+
+def test_report_fit_equals_the_cli_fit_of_the_same_data(run_cli, demo_report, tmp_path):
+    """The command the report prints, run on the rate_fit_data.csv it writes, gives the same numbers."""
+    fit = json.loads((demo_report / "report.json").read_text(encoding="utf-8"))["rate_fit"]
+    assert "--curves" not in fit["command"] and fit["curves"] is None
+    _assert_cli_gives_the_same_fit(run_cli, fit, demo_report, tmp_path)
+
+
+@pytest.mark.slow
+def test_study_fit_of_the_discharge_curves_recovers_the_simulated_parameters(run_cli, tmp_path):
+    """[simulation.fit] curves = true: the demo rate test's curves (1 mV noise) pin D and the site
+    density to within a few per cent, around the values the demo was made with; the CLI agrees."""
+    study = _study(tmp_path, gitt_D_cm2_s=4e-18, n_max=7, tau_s=50.0)
+    study.write_text(study.read_text(encoding="utf-8") + "\n[simulation.fit]\ncurves = true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    fit = _report(run_cli, study, out)["rate_fit"]
+    assert fit["curves"] is not None and "--curves" in fit["command"]
+    het = {p["key"]: p for p in fit["comparison"]["fits"]["heterostructure"]["parameters"]}
+    for key, true in (("host.diffusivity_m2_s", D_TRUE), ("interface.sites_per_nm2", SITES_TRUE)):
+        assert het[key]["ci95_low"] <= true <= het[key]["ci95_high"] and het[key]["ci95_high"] / het[key]["ci95_low"] < 1.1
+    assert (out / "rate_fit_curves.png").stat().st_size > 10_000
+    assert 'id="fig-rate_fit_curves"' in (out / "report.html").read_text(encoding="utf-8")
+    _assert_cli_gives_the_same_fit(run_cli, fit, out, tmp_path)
 
 
 def test_fit_can_be_switched_off_and_bad_bounds_name_the_key(minimal_study, tmp_path):

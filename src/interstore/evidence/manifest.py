@@ -121,6 +121,8 @@ class RateFit(_Model):
     starts: int = Field(default=1, ge=1, le=20)
     start: Literal["config", "centre"] = "config"   # first start: the config's values, or the box centre
     seed: int = 0
+    curves: bool = False                            # also fit the discharge curves V(Q) of the rate test
+    sigma_V: float = Field(default=0.005, gt=0, lt=1)  # potential noise of the curve points, V
 
     @field_validator("free")
     @classmethod

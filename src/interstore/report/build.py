@@ -43,6 +43,8 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
         from ..outputs import write_csv
 
         written["rate_fit_data.csv"] = write_csv(out / "rate_fit_data.csv", results.rate_fit.data_frame())
+        if results.rate_fit.curves is not None:
+            written["rate_fit_curves.csv"] = write_csv(out / "rate_fit_curves.csv", results.rate_fit.curves_frame())
     written["report.json"] = write_json(out / "report.json", report)
     written["report.html"] = write_text(out / "report.html", study_page(report, divs, rows))
     tick("report written")

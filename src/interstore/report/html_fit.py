@@ -35,6 +35,11 @@ def rate_fit_section(fit: dict, figures: dict[str, str]) -> str:
                 f"{rb['predicted_mAh_g']:.1f}", f"{rb['residual_sigma']:+.2f}",
                 f"{rh['predicted_mAh_g']:.1f}", f"{rh['residual_sigma']:+.2f}"]
                for rb, sigma, rh in zip(fits[0]["rates"], fit["data"]["sigma_mAh_g"], fits[1]["rates"])]
+    if fit["curves"] is not None:
+        out.append(f"<p>Discharge curves fitted with the capacities: {esc(fit['curves']['noise_model'])}; RMS "
+                   f"curve residual {num(fits[0]['curves']['rms_residual_sigma'], '.3g')} σ_V (bulk-only), "
+                   f"{num(fits[1]['curves']['rms_residual_sigma'], '.3g')} σ_V (heterostructure).</p>"
+                   + figures.get("rate_fit_curves", ""))
     fig = figures.get("rate_fit", "") + html_table(
         [f"current (A g⁻¹, {basis})", f"measured (mAh g⁻¹, {basis})", "σ (mAh g⁻¹)", "bulk-only", "residual (σ)",
          "heterostructure", "residual (σ)"], by_rate, numeric_from=0)

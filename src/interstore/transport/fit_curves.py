@@ -111,6 +111,19 @@ class DischargeCurves:
         return np.concatenate(out)
 
 
+def gcd_discharge_curves(gcd: dict, mass_basis: str) -> tuple[list[float], list, list]:
+    """(currents A g⁻¹, capacities mAh g⁻¹, potentials V) of the last discharge of each rate step in
+    the dict of a galvanostatic analysis (``CyclingAnalysis.to_dict()``, the JSON of ``gcd
+    analyze``), on ``mass_basis``."""
+    last = {}
+    for c in gcd["cycles"]:
+        last[c["rate_step"]] = (c["cycle"], abs(c["current_density_A_g"][mass_basis]))
+    curves = {c["cycle"]: c for c in gcd["curves"] if c["kind"] == "discharge"}
+    steps = [(cur, curves[cyc]) for cyc, cur in last.values() if cyc in curves]
+    return ([cur for cur, _ in steps], [np.asarray(c["capacity_mAh_g"][mass_basis], float) for _, c in steps],
+            [np.asarray(c["potential_V"], float) for _, c in steps])
+
+
 def read_discharge_curves(path: str | Path, *, mass_basis: str, sigma_V: float = DEFAULT_SIGMA_V,
                           points: int = DEFAULT_POINTS) -> DischargeCurves:
     """Discharge curves from the JSON of ``interstore gcd analyze`` (the last discharge of each rate
@@ -125,15 +138,7 @@ def read_discharge_curves(path: str | Path, *, mass_basis: str, sigma_V: float =
         raise InputError(path, "file not found", expected="a gcd analyze JSON or a CSV of discharge curves")
     if path.suffix.lower() == ".json":
         try:
-            d = json.loads(path.read_text(encoding="utf-8"))
-            last = {}
-            for c in d["cycles"]:
-                last[c["rate_step"]] = (c["cycle"], abs(c["current_density_A_g"][mass_basis]))
-            curves = {c["cycle"]: c for c in d["curves"] if c["kind"] == "discharge"}
-            steps = [(cur, curves[cyc]) for cyc, cur in last.values() if cyc in curves]
-            currents = [cur for cur, _ in steps]
-            caps = [c["capacity_mAh_g"][mass_basis] for _, c in steps]
-            pots = [c["potential_V"] for _, c in steps]
+            currents, caps, pots = gcd_discharge_curves(json.loads(path.read_text(encoding="utf-8")), mass_basis)
         except (ValueError, KeyError, TypeError):
             raise InputError(path, f"no discharge curves with {mass_basis!r} capacities",
                              expected="the --json output of 'interstore gcd analyze'") from None
