@@ -227,12 +227,13 @@ def _derived_checks(results: StudyResults, config: CellConfig, het_values: dict[
 
 def fit_study(results: StudyResults) -> StudyFit | None:
     """Fit both models to the study's rate test and check them against its other evidence; ``None``
-    when the study has no rate test, no simulation config, or ``[simulation.fit] enabled = false``."""
+    when the study has no rate test, no simulation config, ``[simulation.fit] enabled = false``, or
+    no more measured rates than free parameters (nothing could be tested)."""
     from .evidence.manifest import DEFAULT_FIT_FREE
     from .transport.cellconfig import load_cell_config
 
     sim = results.study.manifest.simulation
-    if sim is None or not sim.fit.enabled or len(results.rate_points) < 2:
+    if sim is None or not sim.fit.enabled or len(results.rate_points) <= max(len(sim.fit.free), 1):
         return None
     path = results.study.resolve(sim.config)
     config = load_cell_config(path)

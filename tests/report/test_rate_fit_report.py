@@ -191,3 +191,15 @@ def test_fit_can_be_switched_off_and_bad_bounds_name_the_key(minimal_study, tmp_
     bad = minimal_study(extra=sim + '[simulation.fit]\nfree = {"host.diffusivity_m2_s" = [1e-14, 1e-20]}\n')
     with pytest.raises(InputError, match="simulation.fit.free"):
         load_study(bad)
+
+
+def test_no_fit_when_the_rate_test_has_no_more_rates_than_free_parameters(tmp_path):
+    from interstore.study import analyse_study
+
+    study = _study(tmp_path, gitt_D_cm2_s=4e-18, n_max=7, tau_s=50.0)
+    free = '\n[simulation.fit]\nfree = {"host.diffusivity_m2_s" = [1e-20, 1e-14], "interface.sites_per_nm2" = ' \
+           '[0.05, 30], "interface.zn_per_site" = [0.1, 10], "host.size_m" = [1e-9, 1e-6], ' \
+           '"interface.sigma_ion_S_m" = [1e-4, 1]}\n'
+    study.write_text(study.read_text(encoding="utf-8") + free, encoding="utf-8")
+    results = analyse_study(study)
+    assert len(results.rate_points) == 5 and results.rate_fit is None and results.ragone_simulated is not None
