@@ -8,6 +8,13 @@
    model evaluations, the fitted D and the CPU ratio.
 2. One heterostructure fit (D and interface site density free, 6 rates, 1 start) of the
    shipped example cell: wall, CPU and evaluations (PyBaMM has no interface reservoir).
+3. Discharge-curve fit of D, side by side with PyBOP (PyBaMM's parameterisation library, the
+   ``pybop`` extra): the voltage curves of PyBaMM SPM at 3 and 10 A g⁻¹ (D = 1e-14 m² s⁻¹, cut
+   at 80 % of each discharge because PyBOP needs the simulation to span the data) fitted once
+   by interstore (``fit_rate_capability(..., curves=...)``, capacities + curves) and once by
+   PyBOP (one SPM problem per rate joined in a ``MetaProblem``, sum of squared voltage errors,
+   ``SciPyMinimize`` from the same log-centre start, D log-transformed).  Skipped with a note
+   when PyBOP is not installed.
 
     .venv/bin/python benchmarks/fit.py
 
@@ -25,9 +32,13 @@ from scipy.optimize import least_squares
 
 from interstore.transport.cellconfig import config_from_dict, load_cell_config
 from interstore.transport.fit import FreeParameter, RateData, fit_rate_capability, predict_capacity
+from interstore.transport.fit_curves import DischargeCurves
 from interstore.transport.pybamm_reference import pybamm_discharges, pybamm_simulation
 
 RATES_A_G = np.array([0.3, 1.0, 3.0, 10.0, 30.0, 100.0])
+CURVE_RATES_A_G = np.array([3.0, 10.0])
+CURVE_SHARE = 0.8                 # share of each PyBaMM discharge (in time) given to both fitters
+D_KEY = "Positive particle diffusivity [m2.s-1]"
 D_TRUE = 1e-14
 BOUNDS = (1e-17, 1e-12)           # the start, the log-centre 3.2e-15, is not the truth
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "transport" / "vox_rgo.toml"
@@ -53,6 +64,63 @@ def fit_with_pybamm(cfg, data: RateData, reference) -> tuple[float, int]:
 
     res = least_squares(residuals, [0.5], bounds=(0.0, 1.0), diff_step=1e-3, xtol=1e-8, ftol=1e-10, gtol=1e-10)
     return 10 ** (lo + res.x[0] * (hi - lo)), calls
+
+
+def _curve_data(cfg, reference):
+    """PyBaMM SPM discharges at CURVE_RATES_A_G: the end capacities and the first 80 % of each curve."""
+    runs = pybamm_discharges(cfg, CURVE_RATES_A_G, reference=reference, inputs={D_KEY: D_TRUE})
+    keep = [r.time_s <= CURVE_SHARE * r.time_s[-1] for r in runs]
+    data = RateData.from_arrays(CURVE_RATES_A_G, [r.capacity_mAh_g[-1] for r in runs], mass_basis="active",
+                                source="PyBaMM SPM at D = 1e-14 m2/s")
+    curves = DischargeCurves.from_arrays(CURVE_RATES_A_G, [r.capacity_mAh_g[k] for r, k in zip(runs, keep)],
+                                         [r.potential_V[k] for r, k in zip(runs, keep)], mass_basis="active")
+    return runs, keep, data, curves
+
+
+def fit_with_pybop(reference, runs, keep) -> tuple[float, int]:
+    """D fitted by PyBOP to the same truncated SPM voltage curves (one problem per rate)."""
+    import pybamm
+    import pybop
+
+    problems = []
+    parameter = pybop.Parameter(initial_value=10 ** np.mean(np.log10(BOUNDS)), bounds=list(BOUNDS),
+                                transformation=pybop.LogTransformation())
+    for rate, run, k in zip(CURVE_RATES_A_G, runs, keep):
+        current = float(rate) * reference.mass_g
+        values = reference.simulation.parameter_values.copy()
+        values.update({"Current function [A]": current, "Lower voltage cut-off [V]": -5.0, D_KEY: parameter})
+        dataset = pybop.Dataset({"Time [s]": run.time_s[k], "Current function [A]": np.full(k.sum(), current),
+                                 "Voltage [V]": run.potential_V[k]})
+        simulator = pybop.pybamm.Simulator(pybamm.lithium_ion.SPM({"working electrode": "positive"}),
+                                           parameter_values=values, protocol=dataset,
+                                           var_pts=reference.simulation.var_pts,
+                                           solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-12))
+        problems.append(pybop.Problem(simulator, pybop.SumSquaredError(dataset)))
+    result = pybop.SciPyMinimize(pybop.MetaProblem(*problems)).run()
+    return float(result.best_inputs[D_KEY]), int(result.n_evaluations)
+
+
+def curve_fits_side_by_side(cfg, reference) -> None:
+    try:
+        import pybop  # noqa: F401
+    except ImportError:
+        print("\nPyBOP not installed (pip install 'interstore[pybop]'): discharge-curve comparison skipped")
+        return
+    runs, keep, data, curves = _curve_data(cfg, reference)
+    free = [FreeParameter("host.diffusivity_m2_s", *BOUNDS)]
+    ours = [measure("interstore", lambda: fit_rate_capability(cfg, data, free, bulk_only=True, starts=1,
+                                                              curves=curves), trace="off") for _ in range(3)]
+    theirs = [measure("PyBOP", lambda: fit_with_pybop(reference, runs, keep), trace="off") for _ in range(3)]
+    o, t = sorted(ours, key=lambda m: m.cpu_s)[1], sorted(theirs, key=lambda m: m.cpu_s)[1]
+    ratio = o.cpu_s / t.cpu_s
+    print_table(["fit driver", "wall (s)", "CPU (s)", "model evaluations", "fitted D (m2/s)", "CPU ratio"],
+                [("interstore (capacities + curves, least_squares)", o.wall_s, o.cpu_s,
+                  str(o.result.n_evaluations), f"{o.result.parameters[0].value:.4g}", f"{ratio:.3f}"),
+                 ("PyBOP 2-rate MetaProblem (SPM + IDAKLU, SciPyMinimize)", t.wall_s, t.cpu_s, str(t.result[1]),
+                  f"{t.result[0]:.4g}", "1")],
+                title=f"Discharge-curve fit of D at {', '.join(f'{r:g}' for r in CURVE_RATES_A_G)} A/g (truth "
+                      f"1e-14 m2/s from PyBaMM SPM, first {CURVE_SHARE:.0%} of each curve), medians of 3 runs")
+    print(f"target interstore/PyBOP curve-fit CPU ≤ 1.0: {'met' if ratio <= 1.0 else 'MISSED'} ({ratio:.3f})")
 
 
 def main() -> None:
@@ -88,6 +156,7 @@ def main() -> None:
           f"({het.cpu_s / het.result.n_evaluations * 1e3:.0f} ms CPU each)")
     print(f"target interstore/PyBaMM fit CPU ≤ 1.0: {'met' if ratio <= 1.0 else 'MISSED'} ({ratio:.3f}); "
           f"fitted D {d_ours:.4g} vs {d_theirs:.4g} m2/s")
+    curve_fits_side_by_side(cfg, reference)
     print(conditions())
 
 

@@ -34,11 +34,12 @@ if TYPE_CHECKING:  # result types only; the analyses import their heavy librarie
     from .echem.gitt import GittAnalysis
     from .evidence.controls import ControlLedger
     from .spectra.evidence import SpectraResults
+    from .study_fit import StudyFit
     from .massbasis import ElectrodeMasses
     from .transport.ragone import RagoneCurve
 
 STAGES = ("manifest", "impedance", "GITT", "cyclic voltammetry", "galvanostatic cycling", "atomistic limit",
-          "simulation", "capacity ledger", "spectra", "verdict")
+          "simulation", "capacity ledger", "spectra", "verdict", "rate fit")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -61,6 +62,7 @@ class StudyResults:
     site_fraction: float
     controls: ControlLedger | None = None  # when the manifest has [controls]
     spectra: SpectraResults | None = None   # when the manifest has [spectra]
+    rate_fit: StudyFit | None = None        # when it has a rate test and [simulation] (interstore.study_fit)
 
     def __repr__(self) -> str:
         return (f"<StudyResults {self.study.name!r}: {self.verdict.verdict} (tier {self.verdict.tier}); "
@@ -120,6 +122,7 @@ class StudyResults:
             "controls": self.controls.to_dict() if self.controls is not None else None,
             "ledger_inputs": estimate_ledger_inputs(self),
             "spectra": self.spectra.to_dict() if self.spectra is not None else None,
+            "rate_fit": self.rate_fit.to_dict() if self.rate_fit is not None else None,
         }
 
 
@@ -357,8 +360,16 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
                                        measured=spectra.records if spectra is not None else (),
                                        controls_excess_mAh_g=_lowest_rate_excess(controls)))
     tick(STAGES[9])
-    return StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
-                        site_fraction, controls=controls, spectra=spectra)
+    results = StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
+                           site_fraction, controls=controls, spectra=spectra)
+    if simulate:
+        from dataclasses import replace
+
+        from .study_fit import fit_study
+
+        results = replace(results, rate_fit=fit_study(results))
+    tick("rate fit")
+    return results
 
 
 def study_row(results: StudyResults) -> dict:
@@ -404,7 +415,8 @@ class Study:
         Parameters
         ----------
         simulate : bool
-            Run the transient simulator for the Ragone curves (the slowest stage, tens of seconds).
+            Run the transient simulator for the Ragone curves and, when the study has a rate test,
+            the fit of both models to it (``[simulation.fit]``; the slowest stages, seconds each).
         progress : callable, optional
             Called with each stage name (see :data:`STAGES`) when it finishes.
 

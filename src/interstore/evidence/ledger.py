@@ -206,11 +206,16 @@ def interface_capacity_atomistic(limit_mAh_g: float, bulk_mAh_g: float, site_fra
     return site_fraction * max(limit_mAh_g - bulk_mAh_g, 0.0)
 
 
+def contact_area_m2_g(morphology: str, size_nm: float, coverage: float, density_g_cm3: float) -> float:
+    """Contact area per gram of active phase, θ·(A/V)/ρ in m² g⁻¹ (A/V in m⁻¹, ρ in g m⁻³)."""
+    return _area_per_volume_m(morphology, size_nm, coverage) / (density_g_cm3 * 1e6)
+
+
 def interface_capacity_spacecharge(charge_C_m2: float, morphology: str, size_nm: float, coverage: float,
                                    density_g_cm3: float) -> float:
     """Space-charge storage of the contact area: Q_int = q·θ·(A/V)/ρ / 3.6, mAh g⁻¹ (active);
     q in C m⁻², A/V in m⁻¹, ρ in g m⁻³."""
-    return charge_C_m2 * _area_per_volume_m(morphology, size_nm, coverage) / (density_g_cm3 * 1e6) / 3.6
+    return charge_C_m2 * contact_area_m2_g(morphology, size_nm, coverage, density_g_cm3) / 3.6
 
 
 def match_capacitive_fraction(discharge_time_s: float, sweep_times_s, fractions) -> float:

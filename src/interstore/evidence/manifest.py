@@ -106,9 +106,39 @@ class Atomistic(_Model):
     _formula = field_validator("formula")(_parsable_formula)
 
 
+DEFAULT_FIT_FREE = {"host.diffusivity_m2_s": (1e-20, 1e-14), "interface.sites_per_nm2": (0.05, 30.0)}
+
+
+class RateFit(_Model):
+    """``[simulation.fit]``: fit both transport models to the study's rate test (when it has one).
+
+    ``free`` maps config keys to [lower, upper] bounds (config units, fitted in log10 space);
+    by default the host diffusivity (1e-20–1e-14 m² s⁻¹) and the interface site density
+    (0.05–30 nm⁻²)."""
+
+    enabled: bool = True
+    free: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_FIT_FREE))
+    starts: int = Field(default=1, ge=1, le=20)
+    start: Literal["config", "centre"] = "config"   # first start: the config's values, or the box centre
+    seed: int = 0
+    curves: bool = False                            # also fit the discharge curves V(Q) of the rate test
+    sigma_V: float = Field(default=0.005, gt=0, lt=1)  # potential noise of the curve points, V
+
+    @field_validator("free")
+    @classmethod
+    def _bounds(cls, value: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        if not value:
+            raise ValueError("give at least one free parameter, e.g. {\"host.diffusivity_m2_s\" = [1e-20, 1e-14]}")
+        for key, (lo, hi) in value.items():
+            if "." not in key or not 0 < lo < hi:
+                raise ValueError(f"{key!r}: expected a section.key with bounds [lower, upper], 0 < lower < upper")
+        return value
+
+
 class Simulation(_Model):
     config: Path
     rates_A_g: list[float] = Field(default=[0.1, 0.5, 1.0, 5.0, 10.0, 50.0, 100.0], min_length=2)
+    fit: RateFit = RateFit()
 
     @model_validator(mode="after")
     def _positive_rates(self) -> "Simulation":

@@ -44,6 +44,12 @@ def write_report(results: StudyResults, out_dir: str | Path, *,
         divs[key] = figure_block(png, key, describe(fig), round(fig.get_figwidth() * 100))
     rows = [[r[k] for k in ("system", "interface_bonding", "main_claim", "characterisation_evidence", "verdict",
                             "tier")] for r in comparison_rows() + [study_row(results)]]
+    if results.rate_fit is not None:  # the data of the rate fit, for `interstore simulate fit` (see its command)
+        from ..outputs import write_csv
+
+        written["rate_fit_data.csv"] = write_csv(out / "rate_fit_data.csv", results.rate_fit.data_frame())
+        if results.rate_fit.curves is not None:
+            written["rate_fit_curves.csv"] = write_csv(out / "rate_fit_curves.csv", results.rate_fit.curves_frame())
     written["report.json"] = write_json(out / "report.json", report)
     written["report.html"] = write_text(out / "report.html", study_page(report, divs, rows))
     tick("report written")

@@ -244,6 +244,11 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
     if "ragone" in figures:
         sections.append(("Ragone plot", "<p>Measured points and, where a simulation config is given, the "
                          "simulated bulk-only and heterostructure curves.</p>" + figs("ragone")))
+    if report.get("rate_fit"):
+        from .html_fit import rate_fit_section
+
+        sections.append(("Which model explains the rate capability? Fit of both models",
+                         rate_fit_section(report["rate_fit"], figures)))
     sections.append(("Beside the focus article's Table 1",
                      html_table(["system", "bonding", "main claim", "characterisation", "verdict", "tier"],
                                 table1_rows, numeric_from=99)))

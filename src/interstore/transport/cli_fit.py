@@ -39,6 +39,15 @@ def fit_command(
     profile: Annotated[Optional[list[str]], typer.Option(
         "--profile", help="Profile-likelihood interval for this free KEY (refits the others; repeatable).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Latin-hypercube starts.")] = 0,
+    start: Annotated[str, typer.Option("--start", help="First start: centre (of the log box) or config (each "
+                                       "free key's config value).")] = "centre",
+    curves: Annotated[Optional[Path], typer.Option(
+        "--curves", help="Also fit the discharge curves V(Q) at the same rates: the --json of 'gcd analyze' (last "
+        "discharge of each rate step) or a CSV with current_A_g, capacity_mAh_g, potential_V.")] = None,
+    sigma_v: Annotated[float, typer.Option("--sigma-v", help="Potential noise σ_V of the curve points, V "
+                                           "(default 0.005).")] = 0.005,
+    curve_points: Annotated[int, typer.Option("--curve-points", help="Curve points kept per rate "
+                                              "(default 20).")] = 20,
     json_path: JsonOption = None, out: OutOption = None,
 ) -> None:
     """Fit the transient models to measured capacity vs rate; compare bulk-only and interface models (BIC)."""
@@ -47,11 +56,14 @@ def fit_command(
     from .cellconfig import load_cell_config
     from .cli_simulate import _progress
     from .fit import compare_models, fit_rate_capability, profile_likelihood, read_rate_table
+    from .fit_curves import read_discharge_curves
 
     if model not in MODELS:
         raise InputError("option --model", f"unknown {model!r}", expected=" or ".join(MODELS))
     cfg = load_cell_config(config)
     rates = read_rate_table(data, mass_basis=cfg.cell.mass_basis, relative_sigma=relative_sigma)
+    measured_curves = None if curves is None else read_discharge_curves(
+        curves, mass_basis=cfg.cell.mass_basis, sigma_V=sigma_v, points=curve_points)
     free_params = _ranges(free, "--free")
     known = {p.key: (p.lower, p.upper) for p in _ranges(plausible, "--plausible")}
     n_fits = 2 if model == "both" else 1
@@ -59,33 +71,38 @@ def fit_command(
     with bar as advance:
         if model == "both":
             comparison = compare_models(cfg, rates, free_params, starts=starts, seed=seed, plausible=known,
-                                        progress=advance)
+                                        progress=advance, curves=measured_curves, start=start)
             fits = [comparison.bulk_only, comparison.heterostructure]
             result = comparison.to_dict()
         else:
             fits = [fit_rate_capability(cfg, rates, free_params, bulk_only=model == "bulk_only", starts=starts,
-                                        seed=seed, progress=advance)]
+                                        seed=seed, progress=advance, curves=measured_curves, start=start)]
             comparison, result = None, {"fits": {model: fits[0].to_dict()}}
     profiles = {}
     for key in profile or []:
         for f in fits:
             used = [p for p in free_params if p.key in f.values]
             if key in f.values:
-                grid, dchi2, ci = profile_likelihood(cfg, rates, used, key, bulk_only=f.model == "bulk_only")
+                grid, dchi2, ci = profile_likelihood(cfg, rates, used, key, bulk_only=f.model == "bulk_only",
+                                                     curves=measured_curves)
                 profiles[f"{f.model}:{key}"] = {"grid": grid.tolist(), "delta_chi2": dchi2.tolist(),
                                                 "ci95": list(ci)}
-    result.update({"config": str(config), "data": str(data), "mass_basis": rates.mass_basis,
+    result.update({"config": str(config), "data": str(data), "curves": None if curves is None else str(curves),
+                   "mass_basis": rates.mass_basis,
                    "noise_model": rates.noise_model, "profiles": profiles})
     unit = f"mAh g⁻¹ ({rates.mass_basis})"
     short = {"bulk_only": "bulk", "heterostructure": "hetero"}
-    t1 = table(f"Fitted parameters (config units); 95 % interval from the Jacobian; noise: {rates.noise_model}",
+    t1 = table(f"Fitted parameters (config units); 95 % interval from the Jacobian; noise: {fits[0].noise_model}",
                ["model", "parameter", "value", "95 % interval", "pinned"],
                [[short[f.model], p.key, p.value, f"{p.ci95_low:.3g}–{p.ci95_high:.3g}",
                  "yes" if p.identifiable else "no"] for f in fits for p in f.parameters])
-    t_models = table(f"Goodness of fit ({rates.current_A_g.size} rates); interface capacity in {unit}",
-                     ["model", "χ²", "free k", "AIC", "BIC", "interface"],
+    points = f"{rates.current_A_g.size} rates" + ("" if measured_curves is None else
+                                                  f" + {measured_curves.n_points} curve points")
+    t_models = table(f"Goodness of fit ({points}); interface capacity in {unit}",
+                     ["model", "χ²", "free k", "AIC", "BIC", "interface"]
+                     + ([] if measured_curves is None else ["curve RMS (σ_V)"]),
                      [[short[f.model], f.chi2, len(f.parameters), f.aic, f.bic, f.interface_capacity_mAh_g]
-                      for f in fits])
+                      + ([] if measured_curves is None else [f.curve_rms_residual]) for f in fits])
     t2 = table(f"Capacity by rate, {unit}",
                ["current (A g⁻¹)", "measured", "σ"] + [short[f.model] for f in fits],
                [[i, q, s, *[float(f.predicted_mAh_g[k]) for f in fits]]
@@ -100,10 +117,12 @@ def fit_command(
         import pandas as pd
 
         from ..outputs import save_figure, write_csv
-        from .plots_fit import fit_figure
+        from .plots_fit import curves_figure, fit_figure
 
         frame = pd.concat([pd.DataFrame(f.to_dict()["rates"]).assign(model=f.model) for f in fits])
         written = [write_csv(out / "fit_rates.csv", frame), save_figure(fit_figure(rates, fits), out / "fit.png")]
+        if measured_curves is not None:
+            written.append(save_figure(curves_figure(measured_curves, fits), out / "fit_curves.png"))
     emit(result, json_path, t1, t_models, t2, written=written)
     if comparison is not None:
         console.print(comparison.verdict, highlight=False, markup=False)

@@ -31,12 +31,15 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InputError, SimulationError
 from .cellconfig import CellConfig
+
+if TYPE_CHECKING:
+    from .fit_curves import DischargeCurves
 
 Z95 = 1.959963984540054          # two-sided 95 % normal quantile
 DCHI2_95 = 3.841458820694124     # χ²(1) 95 % quantile: profile-likelihood interval
@@ -181,6 +184,9 @@ class FitResult:
     noise_model: str
     interface_capacity_mAh_g: float = 0.0
     warnings: tuple[str, ...] = ()
+    curve_points: int = 0                    # discharge-curve points fitted besides the capacities
+    curve_rms_residual: float | None = None  # RMS of their weighted residuals (σ_V units)
+    predicted_curves: tuple[tuple[np.ndarray, np.ndarray], ...] = ()  # (Q mAh g⁻¹, V) per rate, best fit
 
     @property
     def values(self) -> dict[str, float]:
@@ -188,7 +194,7 @@ class FitResult:
 
     def __repr__(self) -> str:
         pars = ", ".join(f"{p.key}={p.value:.3g}" for p in self.parameters)
-        return (f"FitResult({self.model}: {pars}; χ²={self.chi2:.3g} for {self.n_points} rates, "
+        return (f"FitResult({self.model}: {pars}; χ²={self.chi2:.3g} for {self.n_points} points, "
                 f"BIC={self.bic:.3g}, {self.mass_basis} basis)")
 
     def to_dict(self) -> dict:
@@ -205,6 +211,10 @@ class FitResult:
             "interface_capacity_mAh_g": self.interface_capacity_mAh_g,
             "n_evaluations": self.n_evaluations, "starts": self.starts, "starts_at_best": self.starts_at_best,
             "warnings": list(self.warnings),
+            "curves": None if not self.curve_points else {
+                "points": self.curve_points, "rms_residual_sigma": self.curve_rms_residual,
+                "predicted": [{"capacity_mAh_g": q.tolist(), "potential_V": v.tolist()}
+                              for q, v in self.predicted_curves]},
         }
 
 
@@ -230,12 +240,30 @@ class ModelComparison:
 def predict_capacity(config: CellConfig, current_A_g: Sequence[float] | np.ndarray,
                      values: dict[str, float] | None = None, *, bulk_only: bool = False) -> np.ndarray:
     """Simulated discharge capacity (mAh g⁻¹, config basis) at each current, with ``values``
-    replacing config keys; the order of ``current_A_g`` is kept."""
-    from .electrode import simulate_galvanostatic
+    replacing config keys; the order of ``current_A_g`` is kept.  All currents are integrated
+    together (:func:`~interstore.transport.electrode.simulate_galvanostatic_batch`, one mesh
+    resolved for the highest current)."""
+    return np.array([d.capacity_mAh_g[-1] for d in simulate_rates(config, current_A_g, values, bulk_only=bulk_only)])
+
+
+def simulate_rates(config: CellConfig, current_A_g: Sequence[float] | np.ndarray, values: dict[str, float] | None = None,
+                   *, bulk_only: bool = False) -> list:
+    """The simulated discharges (:class:`~interstore.transport.electrode.Discharge`) behind
+    :func:`predict_capacity`, one per current, in the given order."""
+    from .electrode import simulate_galvanostatic_batch
 
     cfg = config.updated(**values) if values else config
-    return np.array([simulate_galvanostatic(cfg, float(i), bulk_only=bulk_only).capacity_mAh_g[-1]
-                     for i in np.asarray(current_A_g, float)])
+    return simulate_galvanostatic_batch(cfg, np.asarray(current_A_g, float), bulk_only=bulk_only)
+
+
+def weighted_residuals(config: CellConfig, data: RateData, values: dict[str, float] | None = None, *,
+                       bulk_only: bool = False, curves: DischargeCurves | None = None) -> tuple[np.ndarray, list]:
+    """(Q_model − Q)/σ per rate, then (V_model − V)/σ_V per kept curve point when ``curves`` is
+    given; and the simulated discharges."""
+    runs = simulate_rates(config, data.current_A_g, values, bulk_only=bulk_only)
+    q = np.array([d.capacity_mAh_g[-1] for d in runs])
+    r = (q - data.capacity_mAh_g) / data.sigma_mAh_g
+    return (r if curves is None else np.concatenate([r, curves.residuals(runs)])), runs
 
 
 def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) -> None:
@@ -255,11 +283,21 @@ def _check(config: CellConfig, data: RateData, free: Sequence[FreeParameter]) ->
             raise InputError(f"parameter '{p.key}'", "unknown config key", expected="section.key, e.g. host.size_m")
 
 
-def _latin_starts(free: Sequence[FreeParameter], n: int, seed: int) -> np.ndarray:
-    """``n`` start points in unit coordinates: the centre, then a Latin hypercube."""
+START_CHOICES = ("centre", "config")
+
+
+def _config_value(dump: dict, key: str) -> float:
+    """The value of ``section.key`` in a config's ``model_dump()``."""
+    section, _, name = key.partition(".")
+    return float(dump[section][name])
+
+
+def _latin_starts(free: Sequence[FreeParameter], n: int, seed: int, first: np.ndarray | None = None) -> np.ndarray:
+    """``n`` start points in unit coordinates: ``first`` (default the centre of the box), then a
+    Latin hypercube."""
     from scipy.stats import qmc
 
-    centre = np.full((1, len(free)), 0.5)
+    centre = np.full((1, len(free)), 0.5) if first is None else np.atleast_2d(first)
     if n <= 1:
         return centre
     return np.vstack([centre, qmc.LatinHypercube(d=len(free), seed=seed).random(n - 1)])
@@ -302,7 +340,8 @@ def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstim
 
 def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *,
                         bulk_only: bool = False, starts: int = 4, seed: int = 0,
-                        progress: Callable[[], None] | None = None) -> FitResult:
+                        progress: Callable[[], None] | None = None,
+                        curves: DischargeCurves | None = None, start: str = "centre") -> FitResult:
     """Fit one model (heterostructure, or ``bulk_only``) to measured rate capability.
 
     Parameters
@@ -318,6 +357,12 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         Number of least-squares starts (centre of the box + Latin hypercube).
     progress : callable, optional
         Called once per finished start.
+    curves : DischargeCurves, optional
+        Discharge curves at the same currents: their potentials are fitted too
+        (:mod:`interstore.transport.fit_curves`), and χ², AIC and BIC count their points.
+    start : str
+        First start: ``centre`` of the log box, or ``config`` (each free key's config value,
+        clipped into its bounds); the other starts are the Latin hypercube.
 
     Returns
     -------
@@ -330,11 +375,18 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     if not free:
         raise InputError("free parameters", "none given", expected="one or more KEY=LOWER:UPPER")
     _check(config, data, used)
+    if curves is not None and (curves.mass_basis != data.mass_basis or not curves.matches(data.current_A_g)):
+        raise InputError(curves.source, "the curves are not at the rates (or on the mass basis) of the capacities",
+                         expected=f"one discharge curve per current {', '.join(f'{i:.3g}' for i in data.current_A_g)} "
+                                  f"A/g ({data.mass_basis})")
     if not 1 <= starts <= 100:
         raise InputError("starts", f"got {starts!r}", expected="1 to 100 least-squares starts")
+    if start not in START_CHOICES:
+        raise InputError("start", f"got {start!r}", expected=" or ".join(START_CHOICES))
     spans = [p.log_bounds for p in used]
     n_eval = 0
     failures: list[str] = []
+    n_res = data.current_A_g.size + (0 if curves is None else curves.n_points)
 
     def to_values(u: np.ndarray) -> dict[str, float]:
         return {p.key: 10 ** (lo + float(np.clip(x, 0, 1)) * (hi - lo)) for p, (lo, hi), x in zip(used, spans, u)}
@@ -343,16 +395,20 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         nonlocal n_eval
         n_eval += 1
         try:
-            q = predict_capacity(config, data.current_A_g, to_values(u), bulk_only=bulk_only)
+            return weighted_residuals(config, data, to_values(u), bulk_only=bulk_only, curves=curves)[0]
         except InputError as exc:           # e.g. a rate this parameter set cannot reach in bounded time
             failures.append(exc.one_line())
-            return np.full(data.current_A_g.size, FAILED_RESIDUAL)
-        return (q - data.capacity_mAh_g) / data.sigma_mAh_g
+            return np.full(n_res, FAILED_RESIDUAL)
 
     if not used:                            # nothing left to fit: the fixed config is the model
         starts = 1
     best, costs = None, []
-    for u0 in (_latin_starts(used, starts, seed) if used else ()):
+    first = None
+    if start == "config" and used:
+        dump = config.model_dump()
+        first = np.clip([(math.log10(_config_value(dump, p.key)) - lo) / (hi - lo) for p, (lo, hi) in zip(used, spans)],
+                        0.0, 1.0)
+    for u0 in (_latin_starts(used, starts, seed, first) if used else ()):
         res = least_squares(residuals, u0, bounds=(0.0, 1.0), diff_step=1e-3, x_scale=1.0,
                             xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=200)
         costs.append(2 * res.cost)
@@ -380,19 +436,24 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     dropped = [p.key for p in free if p not in used]
     if dropped:
         warnings.append(f"not used by the bulk-only model: {', '.join(dropped)}")
-    n = data.current_A_g.size
+    n = n_res
     k = len(used)
-    predicted = predict_capacity(config, data.current_A_g, to_values(u_best), bulk_only=bulk_only)
+    r_best, runs = weighted_residuals(config, data, to_values(u_best), bulk_only=bulk_only, curves=curves)
+    predicted = np.array([d.capacity_mAh_g[-1] for d in runs])
+    r_curves = r_best[data.current_A_g.size:]
     fixed_keys = {"host.diffusivity_m2_s", "host.size_m", "host.exchange_current_A_m2",
                   "interface.sites_per_nm2", "interface.zn_per_site", "interface.sigma_ion_S_m"}
     dump = config.model_dump()
-    fixed = {key: float(dump[key.split(".")[0]][key.split(".")[1]]) for key in sorted(fixed_keys)
+    fixed = {key: _config_value(dump, key) for key in sorted(fixed_keys)
              if key not in {p.key for p in used} and not (bulk_only and key.startswith("interface."))}
     return FitResult(model, params, fixed, chi2, n, chi2 + 2 * k, chi2 + k * math.log(n), corr,
                      data.current_A_g, data.capacity_mAh_g, predicted, (predicted - data.capacity_mAh_g)
-                     / data.sigma_mAh_g, n_eval, starts, at_best, data.mass_basis, data.noise_model,
+                     / data.sigma_mAh_g, n_eval, starts, at_best, data.mass_basis,
+                     data.noise_model if curves is None else f"{data.noise_model}; {curves.noise_model}",
                      0.0 if bulk_only else interface_capacity_mAh_g(config.updated(**to_values(u_best))),
-                     tuple(warnings))
+                     tuple(warnings), int(r_curves.size),
+                     float(np.sqrt(np.mean(r_curves ** 2))) if r_curves.size else None,
+                     tuple((d.capacity_mAh_g, d.potential_V) for d in runs) if curves is not None else ())
 
 
 def interface_capacity_mAh_g(config: CellConfig) -> float:
@@ -406,8 +467,8 @@ def interface_capacity_mAh_g(config: CellConfig) -> float:
 
 
 def profile_likelihood(config: CellConfig, data: RateData, free: Sequence[FreeParameter], key: str, *,
-                       bulk_only: bool = False, points: int = 9, starts: int = 1) -> tuple[np.ndarray, np.ndarray,
-                                                                                          tuple[float, float]]:
+                       bulk_only: bool = False, points: int = 9, starts: int = 1,
+                       curves: DischargeCurves | None = None) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
     """Profile of χ² along ``key``: hold it on a log grid, refit the others.
 
     Returns the grid (config units), Δχ² above the best point on the grid, and the 95 %
@@ -422,10 +483,10 @@ def profile_likelihood(config: CellConfig, data: RateData, free: Sequence[FreePa
     for v in grid:
         held = config.updated(**{key: float(v)})
         if others:
-            chi2.append(fit_rate_capability(held, data, others, bulk_only=bulk_only, starts=starts).chi2)
+            chi2.append(fit_rate_capability(held, data, others, bulk_only=bulk_only, starts=starts,
+                                            curves=curves).chi2)
         else:
-            q = predict_capacity(held, data.current_A_g, bulk_only=bulk_only)
-            chi2.append(float(np.sum(((q - data.capacity_mAh_g) / data.sigma_mAh_g) ** 2)))
+            chi2.append(float(np.sum(weighted_residuals(held, data, bulk_only=bulk_only, curves=curves)[0] ** 2)))
     d = np.asarray(chi2) - min(chi2)
     inside = np.flatnonzero(d < DCHI2_95)
     lg = np.log10(grid)
@@ -445,29 +506,86 @@ def _interval_text(p: ParameterEstimate) -> str:
     return f"{p.key} = {p.value:.2g} (95 % {p.ci95_low:.2g}–{p.ci95_high:.2g})"
 
 
+@dataclass(frozen=True)
+class PlausibleRange:
+    """A range (config units) known from other evidence, and where it came from."""
+
+    lower: float
+    upper: float
+    source: str = "you gave"
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """One fitted (or derived) value checked against a :class:`PlausibleRange`."""
+
+    model: str
+    quantity: str
+    value: float
+    range: PlausibleRange
+    identifiable: bool = True
+
+    @property
+    def agrees(self) -> bool:
+        return self.range.lower <= self.value <= self.range.upper
+
+    @property
+    def text(self) -> str:
+        """The disagreement in words (or the agreement)."""
+        where = "inside" if self.agrees else "outside"
+        pinned = "" if self.identifiable else " (not pinned down by the data)"
+        return (f"{self.model}: {self.quantity} = {self.value:.2g}{pinned} is {where} the plausible range "
+                f"{self.range.lower:.2g}–{self.range.upper:.2g} {self.range.source}")
+
+    def to_dict(self) -> dict:
+        return {"model": self.model, "quantity": self.quantity, "value": self.value, "lower": self.range.lower,
+                "upper": self.range.upper, "source": self.range.source, "identifiable": self.identifiable,
+                "agrees": self.agrees, "text": self.text}
+
+
+def check_ranges(model: str, values: dict[str, float],
+                 plausible: Mapping[str, PlausibleRange | tuple[float, float]] | None,
+                 identifiable: dict[str, bool] | None = None) -> list[RangeCheck]:
+    """Every value of ``values`` that has a range in ``plausible`` (a ``(lower, upper)`` pair means
+    a range the user gave), checked: ``RangeCheck.agrees`` is False outside it."""
+    out = []
+    for key, value in values.items():
+        rng = (plausible or {}).get(key)
+        if rng is None:
+            continue
+        rng = rng if isinstance(rng, PlausibleRange) else PlausibleRange(float(rng[0]), float(rng[1]))
+        out.append(RangeCheck(model, key, float(value), rng, (identifiable or {}).get(key, True)))
+    return out
+
+
+def parameter_checks(fit: FitResult, plausible) -> list[RangeCheck]:
+    """The fitted parameters of ``fit`` against ``plausible`` (see :func:`check_ranges`)."""
+    return check_ranges(fit.model, fit.values, plausible, {p.key: p.identifiable for p in fit.parameters})
+
+
 def compare_models(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *, starts: int = 4,
-                   seed: int = 0, plausible: dict[str, tuple[float, float]] | None = None,
-                   progress: Callable[[], None] | None = None) -> ModelComparison:
+                   seed: int = 0, plausible: Mapping[str, PlausibleRange | tuple[float, float]] | None = None,
+                   progress: Callable[[], None] | None = None,
+                   curves: DischargeCurves | None = None, start: str = "centre") -> ModelComparison:
     """Fit bulk-only and heterostructure models to the same data and say which the data prefer.
 
     ``plausible`` maps config keys to ranges known from other evidence (GITT/EIS
-    diffusivity, atomistic n_max, geometry); a fitted value outside its range is listed
-    as a disagreement and named in the verdict."""
-    bulk = fit_rate_capability(config, data, free, bulk_only=True, starts=starts, seed=seed, progress=progress)
-    het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress)
+    diffusivity, atomistic n_max, geometry): ``(lower, upper)`` pairs or
+    :class:`PlausibleRange`; a fitted value outside its range is listed as a
+    disagreement and named in the verdict."""
+    bulk = fit_rate_capability(config, data, free, bulk_only=True, starts=starts, seed=seed, progress=progress,
+                               curves=curves, start=start)
+    het = fit_rate_capability(config, data, free, starts=starts, seed=seed, progress=progress, curves=curves,
+                              start=start)
     d_bic, d_aic = bulk.bic - het.bic, bulk.aic - het.aic
     preferred = "heterostructure" if d_bic > 0 else "bulk_only"
     strength = "strongly" if abs(d_bic) > STRONG_DELTA_BIC else "weakly"
-    issues = []
-    for fit in (bulk, het):
-        for p in fit.parameters:
-            rng = (plausible or {}).get(p.key)
-            if rng and not rng[0] <= p.value <= rng[1]:
-                issues.append(f"{fit.model}: {p.key} = {p.value:.2g} is outside the plausible range "
-                              f"{rng[0]:.2g}–{rng[1]:.2g} you gave")
+    issues = [c.text for fit in (bulk, het) for c in parameter_checks(fit, plausible) if not c.agrees]
     words = {"bulk_only": "bulk insertion alone", "heterostructure": "bulk insertion plus an interface reservoir"}
     verdict = (f"The data {strength} prefer {words[preferred]} (ΔBIC = {d_bic:+.1f}, bulk − interface; "
-               f"χ² {bulk.chi2:.3g} vs {het.chi2:.3g} for {data.current_A_g.size} rates, noise: {data.noise_model}). "
+               f"χ² {bulk.chi2:.3g} vs {het.chi2:.3g} for {data.current_A_g.size} rates"
+               f"{'' if curves is None else ' and their discharge curves'}, noise: {data.noise_model}"
+               f"{'' if curves is None else '; ' + curves.noise_model}). "
                f"Bulk-only needs {'; '.join(_interval_text(p) for p in bulk.parameters) or 'no free parameter'}; "
                f"the interface model fits with {'; '.join(_interval_text(p) for p in het.parameters)}, "
                f"an interface capacity of {het.interface_capacity_mAh_g:.3g} mAh g⁻¹ ({data.mass_basis}).")
