@@ -21,8 +21,9 @@ def fit_figure(data: RateData, fits: Sequence[FitResult], *, axes=None, title: s
 
     ``axes``: a pair (capacity, residual) of existing Axes; by default a new figure."""
     if axes is None:
-        fig = new_figure((6.0, 5.2))
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+        fig = new_figure((6.0, 5.8))
+        top, bottom = fig.subplots(2, 1, height_ratios=(3, 1))
+        fig.subplots_adjust(hspace=0.45)  # room for the upper panel's own x labels
     else:
         top, bottom = axes
         fig = top.figure
@@ -40,9 +41,12 @@ def fit_figure(data: RateData, fits: Sequence[FitResult], *, axes=None, title: s
     bottom.axhline(0.0, color="0.5", lw=0.8)
     for level in (-2.0, 2.0):
         bottom.axhline(level, color="0.7", lw=0.6, ls="--")
-    bottom.set_xlabel(f"specific current (A g⁻¹, {data.mass_basis})")
+    bottom.set_xscale("log")
+    bottom.set_xlim(top.get_xlim())
+    for ax in (top, bottom):
+        ax.set_xlabel(f"specific current (A g⁻¹, {data.mass_basis})")
+        label_decades(ax)
     bottom.set_ylabel("residual (σ)")
-    label_decades(bottom)  # the shared log x axis
     return fig
 
 
