@@ -131,6 +131,24 @@ def areal_paragraph(areal: dict, labels: dict) -> str:
     return out
 
 
+def gitt_t0_section(gitt: dict) -> str:
+    """Where each pulse's √t origin t0 came from (instrument step time, fitted t0 or first sample),
+    t0 and the first pulse sample's lag behind it (s), and D with that origin beside D with t0 = the
+    first sample (cm² s⁻¹), so the reader sees the effect of the origin on D."""
+    from ..echem.gitt import T0_SOURCES
+
+    pulses = gitt["pulses"]
+    rows = [[p["pulse"], T0_SOURCES.get(p["t0_method"], p["t0_method"]), num(p["t0_s"], ".3f"),
+             num(p["t0_offset_s"], ".3g"), num(p["D_cm2_s"], ".3g"), num(p["D_first_sample_origin_cm2_s"], ".3g")]
+            for p in pulses]
+    notes = "".join(f"<li>pulse {esc(p['pulse'])}: {esc(p['t0_note'])}</li>" for p in pulses if p["t0_note"])
+    return (f"<p>Pulse start t0 of the √t fit (start time '{esc(gitt['settings']['start_time'])}'): "
+            f"{esc(gitt['t0_summary'])}.</p>"
+            + html_table(["pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D (cm² s⁻¹)",
+                          "D with t0 = 1st sample (cm² s⁻¹)"], rows, numeric_from=2)
+            + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
+
+
 def kinetics_warning(text: str) -> str:
     """A warning paragraph placed right under the numbers it qualifies."""
     return f'<p class="banner">warning: {esc(text)}</p>' if text else ""
@@ -225,7 +243,7 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          f"<p>{esc(gt['method'])}; diffusion length L = {num(gt['geometry']['length_cm'])} cm "
                          f"(cluster/particle radius or sheet thickness). {gt['n_valid']} of {gt['n_pulses']} pulses "
                          f"pass the √t and τ ≪ L²/D checks; median D of those = "
-                         f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + figs("gitt")))
+                         f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + gitt_t0_section(gt) + figs("gitt")))
     lim = report["atomistic"]["limit"]
     if lim is not None:
         sections.append(("Atomistic limit capacity",
