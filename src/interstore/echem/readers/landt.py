@@ -7,7 +7,8 @@ columns: ``TestTime/Sec``, ``Current/mA`` (signed, discharge negative), ``Voltag
 ``Capacity/mAh`` (charge passed in the step, unsigned), ``Cycle-Index``, ``Step-Index``,
 ``Step-State`` (``R``, ``RateC``, ``RateD`` …); the Chinese export names
 (``测试时间/Sec``, ``电流/mA``, ``电压/V``, ``容量/mAh``, ``循环序号``, ``工步序号``) are
-recognised as well.  ``capacity_mAh`` is the step capacity signed like the current
+recognised as well.  The step time (``StepTime/Sec``, ``步骤时间/Sec``) becomes ``step_time_s``
+through the generic names of :mod:`.columns`.  ``capacity_mAh`` is the step capacity signed like the current
 (:func:`.tabular.signed_like_current`).
 """
 

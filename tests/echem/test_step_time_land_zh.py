@@ -1,0 +1,92 @@
+"""Step time of Chinese-language LAND (蓝电) / LANHE exports.
+
+The column names come from a public script that converts LAND exports (high- and normal-precision
+channels, ``.xlsx`` and tab-separated ``.txt`` read as GBK): GitHub ``Fredalively/libdada``,
+``naming_standard.py`` (commit 01aea5f3c8ace074c6306f45235f7a0310d9e9d5), which renames
+循环序号 → cycle number, 工步序号 → step number, 工步状态 / 工作模式 → state, 步骤时间 → step time,
+测试时间 → test time, 电压/V, 电流/A, 容量/Ah, 系统时间 → system time.  The unit suffix ``/Sec``
+is LAND's own (``StepTime/Sec``, ``测试时间/Sec`` in the English and Chinese record sheets).
+工步时间 appears in other cyclers' Chinese exports beside 流程时间 and is not mapped here: no public
+LAND export shows it.
+
+The workbook is written by the test with openpyxl, whose sheet XML spells non-ASCII text as
+character references (``&#27493;``); Excel and the LAND software write the UTF-8 bytes themselves,
+so the test rewrites the references as UTF-8 (the same XML text) and checks the header bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from interstore.echem.readers import excel, read_measurement
+
+HEADERS = ["循环序号", "工步序号", "工步状态", "测试时间/Sec", "步骤时间/Sec", "电流/A", "电压/V", "容量/Ah", "系统时间"]
+# rest, discharge pulse switched on at t = 25 s (samples at 30, 40, 50 s), rest from 55 s
+TIME_S = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0]
+STEP = [1, 1, 1, 2, 2, 2, 3, 3]
+STEP_TIME_S = [0.0, 10.0, 20.0, 5.0, 15.0, 25.0, 5.0, 15.0]
+CURRENT_A = [0.0, 0.0, 0.0, -1e-4, -1e-4, -1e-4, 0.0, 0.0]
+STATE = ["静置", "静置", "静置", "恒流放电", "恒流放电", "恒流放电", "静置", "静置"]
+
+
+def land_zh_book(path, *, step_time_header="步骤时间/Sec", step_time_cells=STEP_TIME_S):
+    """A LANHE record sheet (记录层) with the Chinese column names of the module doc."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "循环层"
+    sheet = book.create_sheet("记录层")
+    sheet.append([step_time_header if h == "步骤时间/Sec" else h for h in HEADERS])
+    start = dt.datetime(2026, 3, 1, 9, 0, 0)
+    for k, t in enumerate(TIME_S):
+        q = 1e-4 * max(0.0, min(t, 55.0) - 25.0) / 3600 if STEP[k] > 1 else 0.0
+        sheet.append([1, STEP[k], STATE[k], t, step_time_cells[k], CURRENT_A[k], 1.2 - 0.01 * (STEP[k] > 1), q,
+                      start + dt.timedelta(seconds=t)])
+    book.save(path)
+    as_utf8(path)
+
+
+def as_utf8(path) -> None:
+    """Rewrite the workbook's XML character references above ASCII as UTF-8 bytes."""
+    with zipfile.ZipFile(path) as z:
+        parts = {info: z.read(info) for info in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename.endswith(".xml"):
+                data = re.sub(rb"&#(\d+);", lambda m: chr(int(m[1])).encode("utf-8") if int(m[1]) > 127 else m[0],
+                              data)
+            z.writestr(info, data)
+
+
+def test_step_time_of_a_chinese_land_record_sheet(tmp_path):
+    f = tmp_path / "蓝电_GITT.xlsx"
+    land_zh_book(f)
+    with zipfile.ZipFile(f) as z:  # the header as the file holds it: UTF-8 bytes in the workbook XML
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/") and n.endswith(".xml"))
+    assert "步骤时间/Sec".encode("utf-8") in xml and "测试时间/Sec".encode("utf-8") in xml
+    assert excel.detect_vendor(f) == "landt"
+    m = read_measurement(f)
+    assert m.instrument == "landt"
+    assert m.data["step_time_s"].tolist() == STEP_TIME_S
+    assert m.time_s.tolist() == TIME_S and m.current_A.tolist() == CURRENT_A
+    # the step starts it implies: 0 s, the switch at 25 s, the pulse's end at 55 s
+    assert np.unique(m.time_s - m.data["step_time_s"]).tolist() == [0.0, 25.0, 55.0]
+    assert "step_time" not in m.extra  # agreed with the total time in every step
+
+
+def test_step_time_as_clock_cells(tmp_path):
+    """A unit-less 步骤时间 of Excel durations is read as a clock."""
+    f = tmp_path / "clock.xlsx"
+    land_zh_book(f, step_time_header="步骤时间", step_time_cells=[dt.timedelta(seconds=s) for s in STEP_TIME_S])
+    assert read_measurement(f).data["step_time_s"].tolist() == STEP_TIME_S
+
+
+def test_unitless_numeric_step_time_is_not_guessed(tmp_path):
+    """A bare number under 步骤时间 could be s, min or h: the column is left out, not guessed."""
+    f = tmp_path / "bare.xlsx"
+    land_zh_book(f, step_time_header="步骤时间")
+    assert "step_time_s" not in read_measurement(f).data
