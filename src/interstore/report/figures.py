@@ -239,8 +239,9 @@ def report_figures(results) -> list[FigureSpec]:
     if getattr(results, "spectra", None) is not None:
         figs += spectra_figures(results.spectra)
     from .figures_controls import controls_figures
+    from .figures_eis import eis_series_figures
 
-    return figs + controls_figures(results)
+    return figs + controls_figures(results) + eis_series_figures(results)
 
 
 def to_plotly(spec: FigureSpec):

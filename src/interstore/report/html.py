@@ -149,6 +149,26 @@ def gitt_t0_section(gitt: dict) -> str:
             + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
 
 
+def eis_series_section(series: dict, figures: dict[str, str]) -> str:
+    """Every sweep of a multi-sweep EIS file: x (each sweep's mean DC potential when the file logs one,
+    as ``interstore eis series`` reports it, else the sweep number), each parameter ± stderr with its
+    unit, the fit's relative RMS residual and the Lin-KK verdict; then one figure per parameter."""
+    units = series["parameter_units"]
+    x = series["x_name"]
+    rows = [[s["sweep"], num(s[x], ".4f" if x == "E (V)" else "g")]
+            + [f"{num(p['value'], '.4g')} ± {num(p['stderr'], '.2g')}" for p in s["parameters"]]
+            + [num(s["relative_rms_residual"], ".3g"), s["kramers_kronig"]["verdict"]]
+            for s in series["spectra"]]
+    figs = "".join(v for k, v in figures.items() if k.startswith("eis_series_"))
+    return (f"<p>{len(rows)} sweeps in {esc(series['source'])}, each fitted with {esc(series['circuit_name'])} "
+            f"({esc(series['circuit'])}, {esc(series['weighting'])} weighting); "
+            f"{esc(series['warm_start'])}. x = {esc(series['x_label'])}: {esc(series['x_source'])}. "
+            f"The impedance section above and R_s are sweep 1's fit.</p>"
+            + html_table(["sweep", series["x_label"]] + [f"{n} ({u or '–'})" for n, u in units.items()]
+                         + ["relative RMS residual (–)", "Lin-KK"], rows)
+            + figs)
+
+
 def kinetics_warning(text: str) -> str:
     """A warning paragraph placed right under the numbers it qualifies."""
     return f'<p class="banner">warning: {esc(text)}</p>' if text else ""
@@ -237,6 +257,8 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                            f"{num(e['kramers_kronig']['threshold_pct_of_abs_Z'], 'g')} %)"
                          + ("; no diffusion coefficient is reported from this spectrum" if e["D_withheld_by_kk"] else "")
                          + ".</p>" + figs("nyquist")))
+    if report.get("eis_series") is not None:
+        sections.append(("Impedance series", eis_series_section(report["eis_series"], figures)))
     if report["gitt"] is not None:
         gt = report["gitt"]
         sections.append(("GITT",

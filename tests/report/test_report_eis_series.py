@@ -1,0 +1,37 @@
+"""A study whose EIS file holds several sweeps: the report fits the series against each sweep's mean
+DC potential, as ``interstore eis series`` does, with the numbers pinned by tests/echem/test_eis_series.py
+(potentials read from the file's <Ewe>/V column per loop; parameters from independent impedance.py fits)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+POTENTIAL_V = [3.4221, 3.4308, 3.4362, 3.4403]      # mean <Ewe>/V of loops 0-20, 21-41, 42-62, 63-83
+R0_R1_OHM = [(12.16, 85.4), (12.11, 83.8), (12.02, 82.9), (11.97, 82.2)]
+
+
+def test_report_fits_the_series_against_the_dc_potential(minimal_study, shared_data, tmp_path):
+    from interstore.report.build import build_report
+
+    path = shared_data / "eis" / "peis.issue_149.mpt"
+    assert path.is_file(), f"{path} is listed in SOURCES.md but missing"
+    study = minimal_study(extra=f'\n[data]\ninstrument = "biologic"\neis = "{path}"\neis_circuit = "randles-cpe"\n')
+    written = build_report(study, tmp_path / "out")
+    rep = json.loads((tmp_path / "out" / "report.json").read_text())
+    series = rep["eis_series"]
+    assert series["x_name"] == "E (V)" and "potential the file logs" in series["x_source"]
+    assert [s["E (V)"] for s in series["spectra"]] == pytest.approx(POTENTIAL_V, abs=5e-5)
+    for s, (r0, r1) in zip(series["spectra"], R0_R1_OHM):
+        p = {q["name"]: q["value"] for q in s["parameters"]}
+        assert p["R0"] == pytest.approx(r0, abs=0.01) and p["R1"] == pytest.approx(r1, abs=0.1)
+    # the single-fit section and R_s are sweep 1's
+    assert {q["name"]: q["value"] for q in rep["eis"]["parameters"]}["R0"] == pytest.approx(12.16, abs=0.01)
+    assert rep["r_s_ohm_used"] == pytest.approx(12.16, abs=0.01)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Impedance series</h2>" in html
+    assert "<th>mean DC potential E (V; reference not stated in the file)</th>" in html
+    for e in POTENTIAL_V:
+        assert f"<td class=\"num\">{e:.4f}</td>" in html
+    assert {"eis_series_R0.png", "eis_series_R1.png"} <= set(written)
