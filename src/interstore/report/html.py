@@ -153,9 +153,11 @@ def eis_series_section(series: dict, figures: dict[str, str]) -> str:
     """Every sweep of a multi-sweep EIS file: x (each sweep's mean DC potential when the file logs one,
     as ``interstore eis series`` reports it, else the sweep number), each parameter ± stderr with its
     unit, the fit's relative RMS residual and the Lin-KK verdict; then one figure per parameter."""
+    from ..echem.eis_series import POTENTIAL_X
+
     units = series["parameter_units"]
     x = series["x_name"]
-    rows = [[s["sweep"], num(s[x], ".4f" if x == "E (V)" else "g")]
+    rows = [[s["sweep"], num(s[x], ".4f" if x == POTENTIAL_X else "g")]
             + [f"{num(p['value'], '.4g')} ± {num(p['stderr'], '.2g')}" for p in s["parameters"]]
             + [num(s["relative_rms_residual"], ".3g"), s["kramers_kronig"]["verdict"]]
             for s in series["spectra"]]
