@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 POTENTIAL_V = [3.4221, 3.4308, 3.4362, 3.4403]      # mean <Ewe>/V of loops 0-20, 21-41, 42-62, 63-83
@@ -35,3 +36,28 @@ def test_report_fits_the_series_against_the_dc_potential(minimal_study, shared_d
     for e in POTENTIAL_V:
         assert f"<td class=\"num\">{e:.4f}</td>" in html
     assert {"eis_series_R0.png", "eis_series_R1.png"} <= set(written)
+
+
+def test_series_without_potentials_is_against_the_sweep_number(minimal_study, tmp_path):
+    """Two Randles–CPE sweeps (R0 = 5 Ω, R1 = 40 then 60 Ω, W1 = 30 Ω s⁻¹ᐟ², Q = 3e-5, α = 0.85) in one
+    CSV without a potential column: x is the sweep number, and the fits recover R1 of each sweep."""
+    from interstore.report.build import build_report
+
+    f = np.logspace(5, -2, 50)
+    w = 2 * np.pi * f
+    lines = ["freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm"]
+    for r1 in (40.0, 60.0):
+        zf = r1 + 30.0 * (1 - 1j) / np.sqrt(w)
+        zc = 1 / (3e-5 * (1j * w) ** 0.85)
+        z = 5.0 + zf * zc / (zf + zc)
+        lines += [f"{fi:.6g},{zi.real:.8g},{-zi.imag:.8g}" for fi, zi in zip(f, z)]
+    data = tmp_path / "two_sweeps.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    study = minimal_study(extra=f'\n[data]\ninstrument = "csv"\neis = "{data}"\neis_circuit = "randles-cpe"\n')
+    build_report(study, tmp_path / "out")
+    series = json.loads((tmp_path / "out" / "report.json").read_text())["eis_series"]
+    assert series["x_name"] == "sweep" and [s["sweep"] for s in series["spectra"]] == [1, 2]
+    r1 = [{q["name"]: q["value"] for q in s["parameters"]}["R1"] for s in series["spectra"]]
+    assert r1 == pytest.approx([40.0, 60.0], rel=1e-3)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<th>sweep</th><th>R0 (Ohm)</th>" in html

@@ -157,7 +157,8 @@ def eis_series_section(series: dict, figures: dict[str, str]) -> str:
 
     units = series["parameter_units"]
     x = series["x_name"]
-    rows = [[s["sweep"], num(s[x], ".4f" if x == POTENTIAL_X else "g")]
+    own_x = x != "sweep"  # a cycle / potential column beside the sweep number
+    rows = [[s["sweep"]] + ([num(s[x], ".4f" if x == POTENTIAL_X else "g")] if own_x else [])
             + [f"{num(p['value'], '.4g')} ± {num(p['stderr'], '.2g')}" for p in s["parameters"]]
             + [num(s["relative_rms_residual"], ".3g"), s["kramers_kronig"]["verdict"]]
             for s in series["spectra"]]
@@ -166,7 +167,7 @@ def eis_series_section(series: dict, figures: dict[str, str]) -> str:
             f"({esc(series['circuit'])}, {esc(series['weighting'])} weighting); "
             f"{esc(series['warm_start'])}. x = {esc(series['x_label'])}: {esc(series['x_source'])}. "
             f"The impedance section above and R_s are sweep 1's fit.</p>"
-            + html_table(["sweep", series["x_label"]] + [f"{n} ({u or '–'})" for n, u in units.items()]
+            + html_table(["sweep"] + ([series["x_label"]] if own_x else []) + [f"{n} ({u or '–'})" for n, u in units.items()]
                          + ["relative RMS residual (–)", "Lin-KK"], rows)
             + figs)
 
