@@ -90,3 +90,51 @@ def test_unitless_numeric_step_time_is_not_guessed(tmp_path):
     f = tmp_path / "bare.xlsx"
     land_zh_book(f, step_time_header="步骤时间")
     assert "step_time_s" not in read_measurement(f).data
+
+
+def test_unitless_clock_times_as_in_the_full_chinese_record_header(tmp_path):
+    """The record header of a LAND Chinese export with unit-less times (测试时间, 步骤时间 as libdada
+    maps them), here as Excel durations: total and step time in s, and GITT takes the pulse's t0
+    from the step time (the switch at 25 s, 5 s before the first pulse sample)."""
+    from interstore.echem.gitt import GittGeometry, analyze_gitt
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "记录层"
+    sheet = book.active
+    sheet.append(["记录序号", "测试时间", "步骤时间", "电流/A", "容量/Ah", "电压/V", "系统时间", "循环序号", "工步序号",
+                  "工步状态"])
+    t = np.concatenate([[0.0, 10.0, 20.0], 30.0 + 10.0 * np.arange(9), 120.0 + 10.0 * np.arange(20)])
+    step = np.where(t < 25, 1, np.where(t < 115, 2, 3))
+    began = np.choose(step - 1, [0.0, 25.0, 115.0])
+    current = np.where(step == 2, -1e-4, 0.0)
+    e = 1.2 - 0.01 * np.sqrt(np.clip(t - 25.0, 0, 90.0)) / np.sqrt(90.0) - 0.002 * (step == 2)
+    for k in range(t.size):
+        sheet.append([k + 1, dt.timedelta(seconds=float(t[k])), dt.timedelta(seconds=float(t[k] - began[k])),
+                      float(current[k]), 0.0, float(e[k]), dt.datetime(2026, 3, 1, 9) + dt.timedelta(seconds=float(t[k])),
+                      1, int(step[k]), STATE[0] if step[k] != 2 else STATE[3]])
+    f = tmp_path / "zh_clock.xlsx"
+    book.save(f)
+    as_utf8(f)
+    m = read_measurement(f)
+    assert m.time_s == pytest.approx(t, abs=1e-6)
+    assert m.data["step_time_s"].to_numpy() == pytest.approx(t - began, abs=1e-6)
+    pulse = analyze_gitt(m, GittGeometry.from_length(1e-4)).pulses[0]
+    assert pulse.t0_method == "step-time" and pulse.t0_s == pytest.approx(25.0, abs=1e-6)
+    assert pulse.t0_offset_s == pytest.approx(5.0, abs=1e-6)
+
+
+def test_unitless_numeric_test_time_is_refused(tmp_path):
+    """A bare number under 测试时间 has no unit: one error naming the column, not a guess."""
+    from interstore.errors import InputError
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "记录层"
+    book.active.append(["测试时间", "电流/A", "电压/V", "工步序号"])
+    for k in range(4):
+        book.active.append([10.0 * k, 0.0, 1.2, 1])
+    f = tmp_path / "bare_time.xlsx"
+    book.save(f)
+    with pytest.raises(InputError, match="测试时间"):
+        read_measurement(f)

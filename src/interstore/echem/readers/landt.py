@@ -7,8 +7,9 @@ columns: ``TestTime/Sec``, ``Current/mA`` (signed, discharge negative), ``Voltag
 ``Capacity/mAh`` (charge passed in the step, unsigned), ``Cycle-Index``, ``Step-Index``,
 ``Step-State`` (``R``, ``RateC``, ``RateD`` …); the Chinese export names
 (``测试时间/Sec``, ``电流/mA``, ``电压/V``, ``容量/mAh``, ``循环序号``, ``工步序号``) are
-recognised as well.  The step time (``StepTime/Sec``, ``步骤时间/Sec``) becomes ``step_time_s``
-through the generic names of :mod:`.columns`.  ``capacity_mAh`` is the step capacity signed like the current
+recognised as well, and the unit-less ``测试时间`` / ``步骤时间`` of other Chinese exports when
+their cells are clock times.  The step time (``StepTime/Sec``, ``步骤时间/Sec``, ``步骤时间``)
+becomes ``step_time_s`` through the generic names of :mod:`.columns`.  ``capacity_mAh`` is the step capacity signed like the current
 (:func:`.tabular.signed_like_current`).
 """
 
@@ -23,7 +24,8 @@ from .workbook import is_xlsx, pick_sheet, read_sheets, sheet_columns, sheet_nam
 
 RECORD_SHEETS = (r"Record-Tab", r"Record", r"记录层", r"Record.*", r"记录.*")
 NAMES = {
-    "time": ("TestTime/Sec", "TestTime/s", "TestTime/h", "测试时间/Sec", "测试时间/s"),
+    "time": ("TestTime/Sec", "TestTime/s", "TestTime/h", "测试时间/Sec", "测试时间/s",
+             "测试时间"),  # unit-less: only as clock cells (Excel durations or h:mm:ss); a bare number is refused
     "potential": ("Voltage/V", "电压/V"),
     "current": ("Current/mA", "Current/A", "Current/uA", "电流/mA", "电流/A"),
     "cycle": ("Cycle-Index", "Cycle", "循环序号", "循环号"),
