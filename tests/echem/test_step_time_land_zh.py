@@ -9,6 +9,11 @@ is LAND's own (``StepTime/Sec``, ``测试时间/Sec`` in the English and Chinese
 工步时间 appears in other cyclers' Chinese exports beside 流程时间 and is not mapped here: no public
 LAND export shows it.
 
+The source shows the names, not the cells: times are tested as LAND's ``/Sec`` seconds and as clock
+cells (Excel durations, ``h:mm:ss`` text), the two readings a header without a unit allows; a bare
+number under a unit-less time header is refused.  Text exports are written as bytes in GBK (the
+Chinese software's code page, which libdada decodes) and in UTF-8 with a BOM.
+
 The workbook is written by the test with openpyxl, whose sheet XML spells non-ASCII text as
 character references (``&#27493;``); Excel and the LAND software write the UTF-8 bytes themselves,
 so the test rewrites the references as UTF-8 (the same XML text) and checks the header bytes.
@@ -138,3 +143,43 @@ def test_unitless_numeric_test_time_is_refused(tmp_path):
     book.save(f)
     with pytest.raises(InputError, match="测试时间"):
         read_measurement(f)
+
+
+TEXT_HEADER = ["记录序号", "测试时间", "步骤时间", "电流/A", "容量/Ah", "电压/V", "系统时间", "循环序号", "工步序号", "工步状态"]
+
+
+def land_text(encoding: str, header=TEXT_HEADER, clock=True) -> bytes:
+    """A LAND text export as libdada reads it (tab-separated, header on line 1), in ``encoding``;
+    times as h:mm:ss clock cells (``clock``) or as seconds."""
+    lines = ["\t".join(header)]
+    for k, (t, st, i, s) in enumerate(zip(TIME_S, STEP_TIME_S, CURRENT_A, STEP)):
+        q = 1e-4 * max(0.0, min(t, 55.0) - 25.0) / 3600 if s > 1 else 0.0
+        cells = [f"{int(x) // 3600}:{int(x) % 3600 // 60:02d}:{x % 60:06.3f}" if clock else f"{x:.3f}" for x in (t, st)]
+        lines.append("\t".join([str(k + 1), *cells, f"{i:.6f}", f"{q:.9f}", f"{1.2 - 0.01 * (s > 1):.4f}",
+                                f"2026-03-01 09:{int(t) // 60:02d}:{int(t) % 60:02d}", "1", str(s), STATE[k]]))
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def test_gbk_text_export_with_clock_times(tmp_path):
+    """The header and the state words in GBK bytes (not UTF-8), times as clock cells."""
+    from interstore.echem.readers.registry import find_format
+
+    raw = land_text("gbk")
+    assert raw.startswith("记录序号\t测试时间\t步骤时间".encode("gbk"))
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    f = tmp_path / "蓝电_GITT.txt"
+    f.write_bytes(raw)
+    assert find_format(f).name == "landt-text"
+    m = read_measurement(f)
+    assert m.instrument == "landt"
+    assert m.time_s.tolist() == TIME_S and m.data["step_time_s"].tolist() == STEP_TIME_S
+    assert m.current_A.tolist() == CURRENT_A and m.step.tolist() == STEP
+
+
+def test_utf8_text_export_with_seconds(tmp_path):
+    f = tmp_path / "land.txt"
+    header = [h.replace("测试时间", "测试时间/Sec").replace("步骤时间", "步骤时间/Sec") for h in TEXT_HEADER]
+    f.write_bytes(b"\xef\xbb\xbf" + land_text("utf-8", header, clock=False))
+    m = read_measurement(f)
+    assert m.instrument == "landt" and m.data["step_time_s"].tolist() == STEP_TIME_S
