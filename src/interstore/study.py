@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # result types only; the analyses import their heavy librarie
     from .atomistic.limit import LimitCapacity
     from .echem.cv_analysis import CVAnalysis
     from .echem.eis import EisFit
+    from .echem.eis_series import EisSeries
     from .echem.galvanostatic import CyclingAnalysis
     from .echem.gitt import GittAnalysis
     from .evidence.controls import ControlLedger
@@ -63,6 +64,7 @@ class StudyResults:
     controls: ControlLedger | None = None  # when the manifest has [controls]
     spectra: SpectraResults | None = None   # when the manifest has [spectra]
     rate_fit: StudyFit | None = None        # when it has a rate test and [simulation] (interstore.study_fit)
+    eis_series: EisSeries | None = None     # when the EIS file holds several sweeps (``eis`` is sweep 1's fit)
 
     def __repr__(self) -> str:
         return (f"<StudyResults {self.study.name!r}: {self.verdict.verdict} (tier {self.verdict.tier}); "
@@ -123,6 +125,7 @@ class StudyResults:
             "ledger_inputs": estimate_ledger_inputs(self),
             "spectra": self.spectra.to_dict() if self.spectra is not None else None,
             "rate_fit": self.rate_fit.to_dict() if self.rate_fit is not None else None,
+            "eis_series": self.eis_series.to_dict() if self.eis_series is not None else None,
         }
 
 
@@ -132,11 +135,20 @@ def _b_mean(cv) -> float | None:
 
 
 def _analyse_eis(study: Manifest):
+    """The EIS fit and, for a file of several sweeps, the series fitted as ``interstore eis series`` does
+    (x: each sweep's mean DC potential when the file logs one, else the sweep number); the fit is then
+    the series' first, whose R0 serves as R_s."""
     from .echem.eis import fit_eis
-    from .echem.readers import read_impedance
+    from .echem.eis_series import fit_series
+    from .echem.readers import read_impedance_sweeps
 
     d = study.manifest.data
-    return fit_eis(read_impedance(study.resolve(d.eis), instrument=d.instrument), d.eis_circuit)
+    path = study.resolve(d.eis)
+    spectra = read_impedance_sweeps(path, instrument=d.instrument)
+    if len(spectra) == 1:
+        return fit_eis(spectra[0], d.eis_circuit), None
+    series = fit_series(spectra, circuit=d.eis_circuit, source=str(path))
+    return series.fits[0], series
 
 
 def gitt_length_cm(study: Manifest) -> float:
@@ -313,7 +325,7 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
     g = m.geometry
     site_fraction = interface_site_fraction(g.morphology, g.size_nm, g.interface_coverage, g.interface_layer_nm)
     tick(STAGES[0])
-    eis = _analyse_eis(study) if m.data.eis is not None else None
+    eis, eis_series = _analyse_eis(study) if m.data.eis is not None else (None, None)
     # series resistance for the CV ohmic correction: the manifest's, else the EIS fit's R0, else 0 Ω
     r_s = m.data.r_s_ohm if m.data.r_s_ohm is not None else (eis.parameter("R0") if eis is not None else 0.0)
     tick(STAGES[1])
@@ -361,7 +373,7 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
                                        controls_excess_mAh_g=_lowest_rate_excess(controls)))
     tick(STAGES[9])
     results = StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
-                           site_fraction, controls=controls, spectra=spectra)
+                           site_fraction, controls=controls, spectra=spectra, eis_series=eis_series)
     if simulate:
         from dataclasses import replace
 

@@ -118,6 +118,7 @@ def report_figures(results) -> dict:
     from ..echem.plots_cv import draw_b_values, draw_capacitive_fraction, draw_voltammograms
     from ..echem.plots_cycling import draw_gitt_D, draw_nyquist
     from .figures_controls import controls_figures
+    from .figures_eis import eis_series_figures
     from .figures_fit import rate_fit_figures
 
     figs = {}
@@ -138,4 +139,4 @@ def report_figures(results) -> dict:
         figs["ledger"] = _one(draw_ledger, results)
     if results.spectra is not None:
         figs.update(_spectra(results.spectra))
-    return figs | controls_figures(results) | rate_fit_figures(results)
+    return figs | eis_series_figures(results) | controls_figures(results) | rate_fit_figures(results)

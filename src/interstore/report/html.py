@@ -133,6 +133,47 @@ def areal_paragraph(areal: dict, labels: dict) -> str:
     return out
 
 
+def gitt_t0_section(gitt: dict) -> str:
+    """Where each pulse's √t origin t0 came from (instrument step time, fitted t0 or first sample),
+    t0 and the first pulse sample's lag behind it (s), and D with that origin beside D with t0 = the
+    first sample (cm² s⁻¹), so the reader sees the effect of the origin on D."""
+    from ..echem.gitt import T0_SOURCES
+
+    pulses = gitt["pulses"]
+    rows = [[p["pulse"], T0_SOURCES.get(p["t0_method"], p["t0_method"]), num(p["t0_s"], ".3f"),
+             num(p["t0_offset_s"], ".3g"), num(p["D_cm2_s"], ".3g"), num(p["D_first_sample_origin_cm2_s"], ".3g")]
+            for p in pulses]
+    notes = "".join(f"<li>pulse {esc(p['pulse'])}: {esc(p['t0_note'])}</li>" for p in pulses if p["t0_note"])
+    return (f"<p>Pulse start t0 of the √t fit (start time '{esc(gitt['settings']['start_time'])}'): "
+            f"{esc(gitt['t0_summary'])}.</p>"
+            + html_table(["pulse", "t0 from", "t0 (s)", "1st pulse sample − t0 (s)", "D (cm² s⁻¹)",
+                          "D with t0 = 1st sample (cm² s⁻¹)"], rows, numeric_from=2)
+            + (f"<ul class=\"note\">{notes}</ul>" if notes else ""))
+
+
+def eis_series_section(series: dict, figures: dict[str, str]) -> str:
+    """Every sweep of a multi-sweep EIS file: x (each sweep's mean DC potential when the file logs one,
+    as ``interstore eis series`` reports it, else the sweep number), each parameter ± stderr with its
+    unit, the fit's relative RMS residual and the Lin-KK verdict; then one figure per parameter."""
+    from ..echem.eis_series import POTENTIAL_X
+
+    units = series["parameter_units"]
+    x = series["x_name"]
+    own_x = x != "sweep"  # a cycle / potential column beside the sweep number
+    rows = [[s["sweep"]] + ([num(s[x], ".4f" if x == POTENTIAL_X else "g")] if own_x else [])
+            + [f"{num(p['value'], '.4g')} ± {num(p['stderr'], '.2g')}" for p in s["parameters"]]
+            + [num(s["relative_rms_residual"], ".3g"), s["kramers_kronig"]["verdict"]]
+            for s in series["spectra"]]
+    figs = figures.get("eis_series", "")
+    return (f"<p>{len(rows)} sweeps in {esc(series['source'])}, each fitted with {esc(series['circuit_name'])} "
+            f"({esc(series['circuit'])}, {esc(series['weighting'])} weighting); "
+            f"{esc(series['warm_start'])}. x = {esc(series['x_label'])}: {esc(series['x_source'])}. "
+            f"The impedance section above and R_s are sweep 1's fit.</p>"
+            + html_table(["sweep"] + ([series["x_label"]] if own_x else []) + [f"{n} ({u or '–'})" for n, u in units.items()]
+                         + ["relative RMS residual (–)", "Lin-KK"], rows)
+            + figs)
+
+
 def kinetics_warning(text: str) -> str:
     """A warning paragraph placed right under the numbers it qualifies."""
     return f'<p class="banner">warning: {esc(text)}</p>' if text else ""
@@ -225,13 +266,15 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                            f"{num(e['kramers_kronig']['threshold_pct_of_abs_Z'], 'g')} %)"
                          + ("; no diffusion coefficient is reported from this spectrum" if e["D_withheld_by_kk"] else "")
                          + ".</p>" + figs("nyquist")))
+    if report.get("eis_series") is not None:
+        sections.append(("Impedance series", eis_series_section(report["eis_series"], figures)))
     if report["gitt"] is not None:
         gt = report["gitt"]
         sections.append(("GITT",
                          f"<p>{esc(gt['method'])}; diffusion length L = {num(gt['geometry']['length_cm'])} cm "
                          f"(cluster/particle radius or sheet thickness). {gt['n_valid']} of {gt['n_pulses']} pulses "
                          f"pass the √t and τ ≪ L²/D checks; median D of those = "
-                         f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + figs("gitt")))
+                         f"{num(gt['D_cm2_s_median_valid'], '.3g')} cm² s⁻¹.</p>" + gitt_t0_section(gt) + figs("gitt")))
     lim = report["atomistic"]["limit"]
     if lim is not None:
         sections.append(("Atomistic limit capacity",

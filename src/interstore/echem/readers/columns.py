@@ -7,7 +7,7 @@ names the instruments write (BioLogic ``Ewe/V``, ``<I>/mA``, ``cycle number``,
 ``Ns``; Neware ``Voltage(V)``; Gamry ``Vf``, ``Im``; generic ``time``,
 ``potential``, ``voltage``, ``current`` …).  The optional ``step_time`` is the time
 since the programme step began, as cyclers log it (``Step Time (s)``, ``StepTime/Sec``,
-``t-Step[s]``; a plain ``Time`` beside ``Total Time`` / ``Cumulative Time``, as Neware
+``步骤时间/Sec`` of Chinese LAND exports, ``t-Step[s]``; a plain ``Time`` beside ``Total Time`` / ``Cumulative Time``, as Neware
 BTSDA exports head it).  A leading ``-`` in a header
 (``-Im(Z)/Ohm``, ``-Z''``) flips the sign, so values are always as measured.
 """
@@ -50,7 +50,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "current": ("i", "current", "im", "cell current"),
     "cycle": ("cycle number", "cycle", "cycle index", "cycle count", "cycle no", "cycle id"),
     "step": ("ns", "step", "step index", "step number", "step no", "segment"),
-    "step_time": ("step time", "steptime", "t-step", "time in step"),
+    "step_time": ("step time", "steptime", "t-step", "time in step",
+                  "步骤时间"),  # LAND/LANHE Chinese exports (步骤时间/Sec beside 测试时间/Sec)
     "capacity": ("capacity", "q charge/discharge", "(q-qo)"),
     "charge_capacity": ("charge capacity", "chg. cap.", "q charge"),
     "discharge_capacity": ("discharge capacity", "dchg. cap.", "q discharge"),

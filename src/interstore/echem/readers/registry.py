@@ -143,6 +143,8 @@ FORMATS: list[ReaderFormat] = [
                  "Arbin .xlsx export (Channel sheet)"),
     ReaderFormat("cycler-xlsx", "xlsx", (".xlsx",), lambda head, _: excel.sniff(head), excel.read_excel, None,
                  "cycler .xlsx workbook (vendor told from the sheet names)"),
+    ReaderFormat("landt-text", "landt", (".txt",), lambda head, _: landt.sniff_text(head), landt.read_landt_text,
+                 None, "LAND/LANHE tab-separated text export (UTF-8 or GBK header)"),
     ReaderFormat("chi-text", "chi", (".txt",),
                  lambda head, _: any(k in _text(head) for k in chi.SIGNATURES),
                  chi.read_chi, chi.read_chi_impedance, "CH Instruments text export"),
