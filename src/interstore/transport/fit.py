@@ -367,9 +367,9 @@ def minimise_chi2(residuals: Callable[[np.ndarray], np.ndarray], u0: Sequence[fl
     scipy's trust-region-reflective ``least_squares`` with a forward-difference Jacobian (step
     :data:`DIFF_STEP`, backward where it would leave the box, reusing r(u)); a start ends once a
     Gauss–Newton step would lower χ² by less than :data:`CHI2_TOL` (coordinates held on a bound by
-    the gradient excluded), or at scipy's own tolerances.  ``residuals`` is called once per distinct
-    u.  Returns scipy's ``OptimizeResult`` (``x``, ``cost``, ``fun``, ``jac`` at ``x``,
-    ``active_mask``, ``nfev``)."""
+    the gradient excluded), or at scipy's own tolerances; a start that already meets that returns at
+    once (with the Jacobian there).  ``residuals`` is called once per distinct u.  Returns scipy's
+    ``OptimizeResult`` (``x``, ``cost``, ``fun``, ``jac`` at ``x``, ``active_mask``, ``nfev``)."""
     from scipy.optimize import least_squares
 
     fun = _remembered(lambda u: np.asarray(residuals(u), float))
@@ -386,17 +386,25 @@ def minimise_chi2(residuals: Callable[[np.ndarray], np.ndarray], u0: Sequence[fl
         return jacobians[-1]
 
     def stop_when_converged(intermediate_result) -> None:
-        u, r, jac = intermediate_result.x, intermediate_result.fun, jacobians[-1]
-        grad = jac.T @ r
-        held = ((u <= 1e-6) & (grad > 0)) | ((u >= 1.0 - 1e-6) & (grad < 0))
-        free_cols = jac[:, ~held]
-        if free_cols.shape[1] and np.all(np.isfinite(free_cols)):
-            step = np.linalg.lstsq(free_cols, r, rcond=None)[0]
-            if float(np.sum((free_cols @ step) ** 2)) < CHI2_TOL:
-                raise StopIteration
+        if _gauss_newton_gain(intermediate_result.x, intermediate_result.fun, jacobians[-1]) < CHI2_TOL:
+            raise StopIteration
 
-    return least_squares(fun, np.asarray(u0, float), jac=jacobian, bounds=(0.0, 1.0), x_scale=1.0, xtol=1e-8,
-                         ftol=1e-10, gtol=1e-10, max_nfev=max_nfev, callback=stop_when_converged)
+    u0 = np.asarray(u0, float)
+    at_start = _gauss_newton_gain(u0, fun(u0), jacobian(u0)) < CHI2_TOL   # then scipy returns u0 and its J
+    return least_squares(fun, u0, jac=jacobian, bounds=(0.0, 1.0), x_scale=1.0, xtol=1e-8, ftol=1e-10, gtol=1e-10,
+                         max_nfev=1 if at_start else max_nfev, callback=stop_when_converged)
+
+
+def _gauss_newton_gain(u: np.ndarray, r: np.ndarray, jac: np.ndarray) -> float:
+    """Decrease of χ² = Σ r² a Gauss–Newton step from u would give, ‖J δ‖² with δ the least-squares
+    solution of J δ = r, over the coordinates not held on a bound (u ∈ [0, 1]) by the gradient Jᵀr."""
+    grad = jac.T @ r
+    held = ((u <= 1e-6) & (grad > 0)) | ((u >= 1.0 - 1e-6) & (grad < 0))
+    free_cols = jac[:, ~held]
+    if not free_cols.shape[1] or not np.all(np.isfinite(free_cols)):
+        return 0.0 if not free_cols.shape[1] else math.inf
+    step = np.linalg.lstsq(free_cols, r, rcond=None)[0]
+    return float(np.sum((free_cols @ step) ** 2))
 
 
 def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *,
