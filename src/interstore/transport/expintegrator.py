@@ -29,13 +29,13 @@ node, so dense output has the accuracy of the scheme itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, cast
 
 import numpy as np
 
 from ..blas import single_threaded_blas
 from ..errors import SimulationError
-from .kinetics import Reservoir, solve_potential
+from .kinetics import Reservoir, _single_phi, solve_potential
 from .mesh import SURFACE_WEIGHTS, Mesh
 from .model import ElectrodeModel
 from .solver import Trajectory
@@ -49,6 +49,9 @@ MAX_NEWTON_STEP_V = 0.05     # largest Newton step in φ (sinh kinetics)
 NEWTON_ITERATIONS = 15       # a step that needs more is retried shorter
 MAX_STEPS = 20000
 MIN_STEP = 1e-13         # a step rejected at this fraction of the duration: the kinetics have no solution
+CROSSING_GRID = 256      # times (half log-spaced from FIRST_STEP, half uniform, as fractions of the duration) on
+# which one reservoir's exact V(t) is searched for its first cut-off crossing
+CUTOFF_TOL_V = 1e-9      # the cut-off time is refined until |V − cut-off| is below this (V)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,10 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
                       cutoff_V: float | None, progress: Callable[[], None] | None = None) -> list[Trajectory]:
     """Constant insertion currents (A g⁻¹ active, one trajectory each, all from ``y0``) until
     ``cutoff_V`` or the duration; ``model.points_per_segment`` output points per trajectory.
-    ``progress()`` is called once for each current as it reaches its end."""
+    ``progress()`` is called once for each current as it reaches its end.  One reservoir (the
+    bulk-only model) takes no time steps: :func:`_one_reservoir` evaluates its exact solution."""
+    if len(model.reservoirs) == 1:
+        return _one_reservoir(model, y0, currents_A_g, durations_s, cutoff_V, progress)
     stepper = _Stepper(model)
     demand = np.asarray(currents_A_g, float)
     dur = np.asarray(durations_s, float)
@@ -260,16 +266,113 @@ def run_galvanostatic(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durat
     return trajectories
 
 
-def _cutoff_roots(model, stepper, z, phi, i, demand, slopes, h_cross, v_cross, cutoff_V, t0) -> np.ndarray:
-    """Step length τ ∈ (0, h_cross] from the last node at which V = cutoff (Illinois regula falsi)."""
-    v_node = phi - model.r_ohm_g * demand
-    lo, hi = np.zeros_like(h_cross), h_cross.copy()
-    f_lo, f_hi = v_node - cutoff_V, v_cross - cutoff_V
-    tau, last = hi.copy(), np.zeros(h_cross.size, bool)
-    for k in range(60):
+def _one_reservoir(model: ElectrodeModel, y0: np.ndarray, currents_A_g, durations_s, cutoff_V: float | None,
+                   progress: Callable[[], None] | None) -> list[Trajectory]:
+    """Exact galvanostatic trajectories of a model with one reservoir, without time steps.
+
+    The one reservoir carries the whole applied current, i = I, so its modal equations are linear
+    with constant forcing and
+
+        z(t) = e^{Λt}·z0 + t·φ1(Λt)·c·I
+
+    holds at every t (the formula of one exponential-Euler step, exact here); the potential follows
+    in closed form from the Butler–Volmer inversion φ = U(x_s) − (2/(n f))·asinh(I/(2 i0 g(x_s))),
+    and V = φ − R·m·I.  The cut-off time is the first crossing of V(t) on :data:`CROSSING_GRID`
+    times, refined by Illinois regula falsi to |V − cut-off| < :data:`CUTOFF_TOL_V`; the output
+    points are evenly spaced up to it, as in :func:`run_galvanostatic`."""
+    m = _Modes.of(model.reservoirs[0])
+    r = m.reservoir
+    demand = np.asarray(currents_A_g, float)
+    dur = np.asarray(durations_s, float)
+    nb = demand.size
+    z0 = m.s_inv @ y0
+
+    def modes(t: np.ndarray, current: np.ndarray) -> np.ndarray:
+        lt = m.lam * t[..., None]
+        em1 = np.expm1(lt)
+        return z0 + em1 * z0 + (t * current)[..., None] * _phi1(lt, em1) * m.c
+
+    def volts(z: np.ndarray, current: np.ndarray) -> np.ndarray:
+        x_s = z @ m.s_row
+        return _single_phi(r, x_s, r.ocp(x_s), current, model.f) - model.r_ohm_g * current
+
+    def cut(t: np.ndarray, current: np.ndarray) -> np.ndarray:
+        return volts(modes(t, current), current) - cast(float, cutoff_V)
+
+    sign = np.where(demand >= 0, 1.0, -1.0)
+    t_end = dur.copy()
+    at_once = ~(dur > 0)
+    hit = np.zeros(nb, bool)
+    if cutoff_V is not None:
+        past_at_start = cut(np.zeros(nb), demand) * sign <= 0
+        at_once |= past_at_start
+        hit |= past_at_start
+        frac = np.union1d(np.geomspace(FIRST_STEP, 1.0, CROSSING_GRID // 2), np.linspace(0.0, 1.0, CROSSING_GRID // 2))
+        grid = frac[None, :] * dur[:, None]                                          # (nb, n_grid)
+        f_grid = cut(grid, demand[:, None])
+        past = (f_grid * sign[:, None] <= 0) | ~np.isfinite(f_grid)
+        idx = np.flatnonzero(past.any(axis=1) & ~at_once)
+        if idx.size:
+            k = np.argmax(past[idx], axis=1)                                         # first grid time past it
+            hi = grid[idx, k]
+            lo = np.where(k > 0, grid[idx, np.maximum(k - 1, 0)], 0.0)
+            holey = ~np.isfinite(f_grid[idx, k])
+            if holey.any():             # V stops being finite first, or later: bisect to what comes first
+                j = np.flatnonzero(holey)
+                lo[j], hi[j] = _first_stop(lambda t: cut(t, demand[idx[j]]) * sign[idx[j]], lo[j], hi[j])
+                bad = j[~np.isfinite(cut(hi[j], demand[idx[j]]))]
+                if bad.size:
+                    b, t_bad = idx[bad[0]], hi[bad[0]]
+                    raise _not_finite(demand[b], t_bad, float(modes(np.array(t_bad), demand[b]) @ m.s_row))
+            t_end[idx] = _illinois(lambda t: cut(t, demand[idx]), lo, hi, iterations=100)
+            hit[idx] = True
+    n_out = model.points_per_segment
+    out_t = np.linspace(0.0, 1.0, n_out)[None, :] * t_end[:, None]                 # (nb, n_out)
+    z = modes(out_t, demand[:, None])                                                # (nb, n_out, n)
+    v_out = volts(z, demand[:, None])
+    if not np.isfinite(v_out).all():
+        b, k = (int(a[0]) for a in np.nonzero(~np.isfinite(v_out)))
+        raise _not_finite(demand[b], out_t[b, k], float(z[b, k] @ m.s_row))
+    y_out = z @ m.s_mat.T
+    trajectories = []
+    for b in range(nb):
+        n = 1 if at_once[b] else n_out
+        y = y_out[b, :n].T.copy()
+        y[:, 0] = y0
+        trajectories.append(Trajectory(out_t[b, :n], y, v_out[b, :n], np.full((1, n), demand[b]), bool(hit[b])))
+        if progress is not None:
+            progress()
+    return trajectories
+
+
+def _not_finite(current_A_g: float, t: float, x_s: float) -> SimulationError:
+    return SimulationError("simulation", f"at {current_A_g:.4g} A/g (active) the electrode potential is not finite "
+                           f"from t = {t:.4g} s (surface fill {x_s:.4g})", expected="an OCP and exchange currents "
+                           "(host/interface exchange_current_A_m2) finite over the fill range 0..1")
+
+
+def _first_stop(g: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bisect [lo, hi] (one bracket per element) to where g first becomes ≤ 0 or not finite, given
+    g(lo) > 0 and g(hi) ≤ 0 or not finite; returns the narrowed (lo, hi)."""
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        g_mid = g(mid)
+        on = np.isfinite(g_mid) & (g_mid > 0)
+        lo, hi = np.where(on, mid, lo), np.where(on, hi, mid)
+    return lo, hi
+
+
+def _illinois(f: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray,
+              f_lo: np.ndarray | None = None, f_hi: np.ndarray | None = None, t0: np.ndarray | float = 0.0,
+              iterations: int = 60) -> np.ndarray:
+    """Roots of f (one per element) bracketed by [lo, hi], f(lo) on the other side of 0 from f(hi)
+    (Illinois regula falsi, until |f| < CUTOFF_TOL_V or the bracket is below 1e-13 of t0 + hi)."""
+    f_lo = f(lo) if f_lo is None else f_lo
+    f_hi = f(hi) if f_hi is None else f_hi
+    tau, last = hi.copy(), np.zeros(hi.size, bool)
+    for k in range(iterations):
         tau = np.clip(hi - f_hi * (hi - lo) / np.where(f_hi == f_lo, 1.0, f_hi - f_lo), lo, hi)
-        _, phi_t, _, _ = stepper.extrapolated(z, tau, phi, i, demand, slopes)
-        f_t = phi_t - model.r_ohm_g * demand - cutoff_V
+        f_t = f(tau)
         same = np.sign(f_t) == np.sign(f_hi)           # the new point replaces hi (else lo)
         again_hi, again_lo = same & last, ~same & ~last & (k > 0)   # Illinois: the same side twice
         f_lo = np.where(again_hi, 0.5 * f_lo, f_lo)
@@ -277,6 +380,15 @@ def _cutoff_roots(model, stepper, z, phi, i, demand, slopes, h_cross, v_cross, c
         hi, f_hi = np.where(same, tau, hi), np.where(same, f_t, f_hi)
         lo, f_lo = np.where(same, lo, tau), np.where(same, f_lo, f_t)
         last = same
-        if np.all((np.abs(f_t) < 1e-9) | (hi - lo <= 1e-13 * (t0 + hi))):
+        if np.all((np.abs(f_t) < CUTOFF_TOL_V) | (hi - lo <= 1e-13 * (t0 + hi))):
             break
     return tau
+
+
+def _cutoff_roots(model, stepper, z, phi, i, demand, slopes, h_cross, v_cross, cutoff_V, t0) -> np.ndarray:
+    """Step length τ ∈ (0, h_cross] from the last node at which V = cutoff (Illinois regula falsi)."""
+    def f(tau: np.ndarray) -> np.ndarray:
+        return stepper.extrapolated(z, tau, phi, i, demand, slopes)[1] - model.r_ohm_g * demand - cutoff_V
+
+    return _illinois(f, np.zeros_like(h_cross), h_cross.copy(), phi - model.r_ohm_g * demand - cutoff_V,
+                     v_cross - cutoff_V, t0)

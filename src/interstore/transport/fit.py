@@ -10,7 +10,11 @@ by weighted least squares,
 
 over the free parameters θ (dotted config keys, e.g. ``host.diffusivity_m2_s``),
 each searched in log10 space between user bounds, from several Latin-hypercube
-starts (the best minimum is kept; how many starts reached it is reported).
+starts (the best minimum is kept; how many starts reached it is reported).  The Jacobian is
+taken by forward differences (a step of 10⁻³ of each log box), and a start stops once a
+Gauss–Newton step from its current point would lower χ² by less than :data:`CHI2_TOL`: the
+parameters are then within √0.01 = 0.1 standard errors (in the metric of their covariance)
+of the minimum, a tolerance set by the data's σ rather than by round-off.
 
 Uncertainty.  With the noise model N(0, σ_i²) stated by the user, the covariance of
 the log10 parameters is (JᵀJ)⁻¹ at the optimum (J the Jacobian of the weighted
@@ -31,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
@@ -41,6 +45,7 @@ from .cellconfig import CellConfig
 if TYPE_CHECKING:
     from .fit_curves import DischargeCurves
 
+T = TypeVar("T")
 Z95 = 1.959963984540054          # two-sided 95 % normal quantile
 DCHI2_95 = 3.841458820694124     # χ²(1) 95 % quantile: profile-likelihood interval
 CORRELATION_LIMIT = 0.95
@@ -48,6 +53,9 @@ LOG10_SE_LIMIT = 1.0 / math.log(10.0)  # 100 % relative standard error, in log10
 STRONG_DELTA_BIC = 6.0
 DEFAULT_RELATIVE_SIGMA = 0.03    # 3 % of the measured capacity when no σ is given
 FAILED_RESIDUAL = 1e3            # weighted residual given to a rate the simulator cannot run
+CHI2_TOL = 0.01                  # stop when a Gauss–Newton step would lower χ² by less (0.1 σ from the minimum)
+DIFF_STEP = 1e-3                 # forward-difference step of the Jacobian, in units of each log10 box
+REMEMBERED_EVALUATIONS = 16      # model evaluations kept, so the Jacobian and the final result reuse them
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,67 @@ def _estimates(free, u_best, jac, result_at_bound) -> tuple[tuple[ParameterEstim
     return tuple(out), corr, warnings
 
 
+def _remembered(fn: Callable[[np.ndarray], T]) -> Callable[[np.ndarray], T]:
+    """``fn(u)`` remembered for the last :data:`REMEMBERED_EVALUATIONS` distinct u (keyed by its bytes)."""
+    seen: dict[bytes, T] = {}
+
+    def call(u: np.ndarray) -> T:
+        key = np.asarray(u, float).tobytes()
+        if key not in seen:
+            if len(seen) >= REMEMBERED_EVALUATIONS:
+                del seen[next(iter(seen))]
+            seen[key] = fn(u)
+        return seen[key]
+    return call
+
+
+def minimise_chi2(residuals: Callable[[np.ndarray], np.ndarray], u0: Sequence[float] | np.ndarray, *,
+                  max_nfev: int = 200):
+    """Minimise Σ r(u)² over the unit box [0, 1]ᵏ (each coordinate a parameter's log10 box).
+
+    scipy's trust-region-reflective ``least_squares`` with a forward-difference Jacobian (step
+    :data:`DIFF_STEP`, backward where it would leave the box, reusing r(u)); a start ends once a
+    Gauss–Newton step would lower χ² by less than :data:`CHI2_TOL` (coordinates held on a bound by
+    the gradient excluded), or at scipy's own tolerances; a start that already meets that returns at
+    once (with the Jacobian there).  ``residuals`` is called once per distinct u.  Returns scipy's
+    ``OptimizeResult`` (``x``, ``cost``, ``fun``, ``jac`` at ``x``, ``active_mask``, ``nfev``)."""
+    from scipy.optimize import least_squares
+
+    fun = _remembered(lambda u: np.asarray(residuals(u), float))
+    jacobians: list[np.ndarray] = []
+
+    def jacobian(u: np.ndarray) -> np.ndarray:
+        r0 = fun(u)
+        columns = []
+        for k in range(u.size):
+            up = u.copy()
+            up[k] += DIFF_STEP if u[k] + DIFF_STEP <= 1.0 else -DIFF_STEP
+            columns.append((fun(up) - r0) / (up[k] - u[k]))
+        jacobians.append(np.column_stack(columns))
+        return jacobians[-1]
+
+    def stop_when_converged(intermediate_result) -> None:
+        if _gauss_newton_gain(intermediate_result.x, intermediate_result.fun, jacobians[-1]) < CHI2_TOL:
+            raise StopIteration
+
+    u0 = np.asarray(u0, float)
+    at_start = _gauss_newton_gain(u0, fun(u0), jacobian(u0)) < CHI2_TOL   # then scipy returns u0 and its J
+    return least_squares(fun, u0, jac=jacobian, bounds=(0.0, 1.0), x_scale=1.0, xtol=1e-8, ftol=1e-10, gtol=1e-10,
+                         max_nfev=1 if at_start else max_nfev, callback=stop_when_converged)
+
+
+def _gauss_newton_gain(u: np.ndarray, r: np.ndarray, jac: np.ndarray) -> float:
+    """Decrease of χ² = Σ r² a Gauss–Newton step from u would give, ‖J δ‖² with δ the least-squares
+    solution of J δ = r, over the coordinates not held on a bound (u ∈ [0, 1]) by the gradient Jᵀr."""
+    grad = jac.T @ r
+    held = ((u <= 1e-6) & (grad > 0)) | ((u >= 1.0 - 1e-6) & (grad < 0))
+    free_cols = jac[:, ~held]
+    if not free_cols.shape[1] or not np.all(np.isfinite(free_cols)):
+        return 0.0 if not free_cols.shape[1] else math.inf
+    step = np.linalg.lstsq(free_cols, r, rcond=None)[0]
+    return float(np.sum((free_cols @ step) ** 2))
+
+
 def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeParameter], *,
                         bulk_only: bool = False, starts: int = 4, seed: int = 0,
                         progress: Callable[[], None] | None = None,
@@ -368,8 +437,6 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     -------
     FitResult
     """
-    from scipy.optimize import least_squares
-
     model = "bulk_only" if bulk_only else "heterostructure"
     used = [p for p in free if not (bulk_only and p.key.startswith("interface."))]
     if not free:
@@ -391,14 +458,20 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
     def to_values(u: np.ndarray) -> dict[str, float]:
         return {p.key: 10 ** (lo + float(np.clip(x, 0, 1)) * (hi - lo)) for p, (lo, hi), x in zip(used, spans, u)}
 
-    def residuals(u: np.ndarray) -> np.ndarray:
+    def simulate(u: np.ndarray) -> tuple[np.ndarray, list]:
+        """Weighted residuals and simulated discharges at unit coordinates u."""
         nonlocal n_eval
         n_eval += 1
         try:
-            return weighted_residuals(config, data, to_values(u), bulk_only=bulk_only, curves=curves)[0]
+            return weighted_residuals(config, data, to_values(u), bulk_only=bulk_only, curves=curves)
         except InputError as exc:           # e.g. a rate this parameter set cannot reach in bounded time
             failures.append(exc.one_line())
-            return np.full(n_res, FAILED_RESIDUAL)
+            return np.full(n_res, FAILED_RESIDUAL), []
+
+    evaluate = _remembered(simulate)        # the final result reuses the best point's discharges
+
+    def residuals(u: np.ndarray) -> np.ndarray:
+        return evaluate(u)[0]
 
     if not used:                            # nothing left to fit: the fixed config is the model
         starts = 1
@@ -409,8 +482,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         first = np.clip([(math.log10(_config_value(dump, p.key)) - lo) / (hi - lo) for p, (lo, hi) in zip(used, spans)],
                         0.0, 1.0)
     for u0 in (_latin_starts(used, starts, seed, first) if used else ()):
-        res = least_squares(residuals, u0, bounds=(0.0, 1.0), diff_step=1e-3, x_scale=1.0,
-                            xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=200)
+        res = minimise_chi2(residuals, u0)
         costs.append(2 * res.cost)
         if best is None or res.cost < best.cost:
             best = res
@@ -438,7 +510,7 @@ def fit_rate_capability(config: CellConfig, data: RateData, free: Sequence[FreeP
         warnings.append(f"not used by the bulk-only model: {', '.join(dropped)}")
     n = n_res
     k = len(used)
-    r_best, runs = weighted_residuals(config, data, to_values(u_best), bulk_only=bulk_only, curves=curves)
+    r_best, runs = evaluate(u_best)
     predicted = np.array([d.capacity_mAh_g[-1] for d in runs])
     r_curves = r_best[data.current_A_g.size:]
     fixed_keys = {"host.diffusivity_m2_s", "host.size_m", "host.exchange_current_A_m2",
