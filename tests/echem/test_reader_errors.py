@@ -67,6 +67,7 @@ _PAR = ("<Application>\r\nName=VersaStudio\r\n</Application>\r\n<Segment1>\r\nDe
 _IVIUM = (b"\x00" * 16 + b"Version=15\r\nMethod=Impedance\r\nDconfig=16905\r\n" + b"primary_data    \r\x003  \r\n"
           + b"26        \r\n1.0E+00  -1.0E+00 1.0E+01 \r\n")
 _CSV = "time/s,Ewe/V,I/mA\n0,1.0,0.1\n1,1.1,0.1\n2,1.2"
+_LANDT_TEXT = "记录序号\t测试时间/Sec\t电流/mA\t电压/V\r\n1\t0\t0.5\t1.20\r\n2\t10\t0.5\t一点二\r\n"
 
 # name -> (file name, bytes): each sample is picked by the registry as that entry.
 SAMPLES: dict[str, tuple[str, bytes]] = {
@@ -89,6 +90,7 @@ SAMPLES: dict[str, tuple[str, bytes]] = {
     "neware-xlsx": ("run.xlsx", None),
     "arbin-xlsx": ("run.xlsx", None),
     "cycler-xlsx": ("run.xlsx", None),
+    "landt-text": ("run.txt", _LANDT_TEXT.encode("gbk")),
     "chi-text": ("run.txt", _cut("chi_cv_5mVs.txt", 0.3)),
     "csv": ("run.csv", _CSV.encode()),
 }
