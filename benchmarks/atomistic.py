@@ -137,9 +137,10 @@ def scan_cpu(extra: list[str]) -> None:
         c = member["cost"]
         rows.append((name, c["relax_steps"], f"{c['relax_step_cpu_s']:.3f}", c["single_points"],
                      f"{c['single_point_cpu_s']:.3f}", f"{c['cpu_s']:.0f}",
-                     "".join("y" if ok else "n" for ok in member["converged"])))
+                     "".join("y" if ok else "n" for ok in member["converged"]),
+                     " ".join(f"{e:.3f}" for e in member["eb_eV"][1:])))
     print_table(["member", "relaxation steps", "CPU per step (s)", "single points", "CPU per single point (s)",
-                 "member CPU (s)", "converged n = 0…4"], rows,
+                 "member CPU (s)", "converged n = 0…4", "E_b(n = 1…4) (eV)"], rows,
                 title=f"interstore interface scan builtin:vo2-graphene --max-zn 4 {shlex.join(extra)}".rstrip()
                       + f" (whole process: {cpu:.0f} s CPU, {wall:.0f} s wall, max RSS of children "
                       f"{after.ru_maxrss / 1024:.0f} MiB)")

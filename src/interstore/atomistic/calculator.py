@@ -21,15 +21,19 @@ the model supports it (CHGNet) and a GPU is present.
 Relaxation (:class:`RelaxSettings`): ``BFGS`` (default, ASE) to max |F| ≤
 ``fmax_eV_A`` within ``steps``; ``FIRE+BFGS`` runs FIRE until max |F| ≤
 ``switch_factor``·fmax, then BFGS; each step moves an atom at most
-``maxstep_A``.  BFGS is the default because it needs fewer force calls on the
-built-in interfaces, measured with CHGNet on ``vo2-graphene`` (98 atoms, fmax
-0.05 eV Å⁻¹): 56 against 131 for the bare interface, 68 against 95 with one
-Zn (FIRE2: 57; ASE's PreconLBFGS: 83 and 70, with line-search failures on the
-float32 energies).  On this flat landscape (a detached VO₂ layer) the
-optimizers stop in different minima, 0.09–0.17 eV apart, all within fmax:
-that is the resolution of a greedy relaxation here, whichever optimizer.  ``cell=True`` also relaxes the
-in-plane cell vectors (ASE ``FrechetCellFilter`` with the out-of-plane
-components masked, for slab cells whose normal is z).
+``maxstep_A``.  ``cell=True`` also relaxes the in-plane cell vectors (ASE
+``FrechetCellFilter`` with the out-of-plane components masked, for slab cells
+whose normal is z).
+
+Why BFGS from α = 20 eV Å⁻² (measured with CHGNet on ``vo2-graphene``, 98
+atoms, fmax 0.05 eV Å⁻¹, force calls): FIRE+BFGS took 131 for the bare
+interface and 95 with one Zn; BFGS from ASE's initial Hessian 70·I took 56 and
+68; from 20·I (``bfgs_alpha_eV_A2``: softer, as these layer-on-layer interfaces
+are) 41 and 41.  FIRE2 took 57, ASE's PreconLBFGS 83 and 70 (with line-search
+failures on the float32 energies).  On this flat landscape (a detached VO₂
+layer) the optimizers stop in different minima, up to 0.17 eV apart, each
+within fmax: that is the resolution of a greedy relaxation of this cell,
+whichever optimizer.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ _SEVENNET_MODELS = {"sevennet-0": ("7net-0", "SevenNet-0 (11Jul2024)"),
 @dataclass(frozen=True)
 class RelaxSettings:
     """Relaxation controls: force criterion (eV Å⁻¹), total step cap, per-step displacement cap (Å),
-    optimizer, FIRE→BFGS switch at ``switch_factor``·fmax, and whether the in-plane cell relaxes."""
+    optimizer, FIRE→BFGS switch at ``switch_factor``·fmax, whether the in-plane cell relaxes, and the
+    initial BFGS Hessian α·I (``bfgs_alpha_eV_A2``, eV Å⁻²; ASE's default is 70)."""
 
     fmax_eV_A: float = 0.05
     steps: int = 300
@@ -65,6 +70,7 @@ class RelaxSettings:
     optimizer: str = "BFGS"
     cell: bool = False
     switch_factor: float = 3.0
+    bfgs_alpha_eV_A2: float = 20.0
 
     def __post_init__(self) -> None:
         require_positive("fmax (eV/Å)", self.fmax_eV_A)
@@ -75,6 +81,7 @@ class RelaxSettings:
             raise InputError("parameter 'relax steps'", f"got {self.steps!r}", expected="an integer >= 0")
         if self.optimizer not in OPTIMIZERS:
             raise InputError("parameter 'optimizer'", f"got {self.optimizer!r}", expected=" / ".join(OPTIMIZERS))
+        require_positive("BFGS initial Hessian alpha (eV/Å²)", self.bfgs_alpha_eV_A2)
         if not self.switch_factor >= 1:
             raise InputError("parameter 'switch factor'", f"got {self.switch_factor!r}", expected=">= 1")
 
@@ -187,10 +194,39 @@ def calculator_info(name: str = "chgnet") -> dict:
 
 
 def single_point(atoms, calculator: str = "chgnet") -> float:
-    """Potential energy (eV) of ``atoms`` without moving them."""
+    """Potential energy (eV) of ``atoms`` without moving them (energy only: no forces are computed)."""
+    if calculator != "chgnet":
+        return _sevennet_energy(atoms, calculator)
     a = atoms.copy()
     a.calc = load_calculator(calculator)
     return float(a.get_potential_energy())
+
+
+@lru_cache(maxsize=None)
+def _sevennet_energy_model(name: str):
+    """SevenNet ``name`` without its force/stress stage.  Its ASE calculator always differentiates the
+    energy (an autograd backward pass, about 2/3 of a call); a single point needs the energy alone."""
+    import copy
+
+    model = copy.deepcopy(load_calculator(name).model)
+    model.delete_module_by_key("force_output")
+    return model
+
+
+def _sevennet_energy(atoms, name: str) -> float:
+    """The energy (eV) SevenNetCalculator would return, from the same graph, without forces."""
+    import sevenn._keys as KEY
+    import torch
+    from sevenn.atom_graph_data import AtomGraphData
+    from sevenn.train.dataload import unlabeled_atoms_to_graph
+
+    calc = load_calculator(name)
+    data = AtomGraphData.from_numpy_dict(unlabeled_atoms_to_graph(atoms, calc.cutoff, with_shift=False))
+    if calc.modal:
+        data[KEY.DATA_MODALITY] = calc.modal
+    data.to(calc.device)
+    with torch.no_grad():
+        return float(_sevennet_energy_model(name)(data)[KEY.PRED_TOTAL_ENERGY])
 
 
 def single_points(structures, calculator: str = "chgnet", batch: bool | None = None,
@@ -200,7 +236,7 @@ def single_points(structures, calculator: str = "chgnet", batch: bool | None = N
     ``batch``: predict them in batched CHGNet calls; default (None) batches on a GPU only: on
     one CPU thread a batch of 3 cells of 48–98 atoms took 0.72–1.06× the time of one call each
     (``benchmarks/atomistic.py``), so the CPU path calls the model per structure."""
-    structures = list(structures)
+    structures = list(structures)  # SevenNet: energy-only calls (single_point), one per structure
     if batch is None:
         batch = torch_device() == "cuda"
     if calculator != "chgnet" or not batch or len(structures) < 2:
@@ -232,7 +268,8 @@ def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "c
     for optimizer, fmax in stages[settings.optimizer]:
         if taken >= settings.steps:
             break
-        opt = optimizer(target, logfile=None, maxstep=settings.maxstep_A)
+        extra = {"alpha": settings.bfgs_alpha_eV_A2} if optimizer is BFGS else {}
+        opt = optimizer(target, logfile=None, maxstep=settings.maxstep_A, **extra)
         if on_step is not None:
             opt.attach(on_step, interval=1)
         opt.run(fmax=fmax, steps=settings.steps - taken)

@@ -155,7 +155,8 @@ class ScanResult:
                          "substrate_cell_relaxed": self.settings.substrate_relax.cell,
                          "accept_unconverged": self.settings.accept_unconverged,
                          "maxstep_A": self.settings.relax.maxstep_A,
-                         "optimizer": self.settings.relax.optimizer, "candidate_sites": self.settings.sites.max_sites,
+                         "optimizer": self.settings.relax.optimizer,
+                         "bfgs_alpha_eV_A2": self.settings.relax.bfgs_alpha_eV_A2, "candidate_sites": self.settings.sites.max_sites,
                          "site_min_distance_A": self.settings.sites.min_distance_A,
                          "eb_threshold_eV": self.settings.eb_threshold_eV},
             "stopped_early": self.stopped_early,
@@ -234,9 +235,10 @@ def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
     probe = atoms.copy()
     probe.calc = calc
     probe.get_potential_energy()  # warm-up (graph construction, lazy initialisation)
+    single_point(probe, settings.calculator)  # warm-up of the energy-only path
     probe.rattle(1e-3, seed=0)  # new positions: the calculator must not answer from its cache
     start = time.perf_counter()
-    probe.get_potential_energy()
+    single_point(probe, settings.calculator)
     t_sp = time.perf_counter() - start
     probe.rattle(1e-3, seed=1)
     start = time.perf_counter()
