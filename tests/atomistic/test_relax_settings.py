@@ -10,7 +10,7 @@ from interstore.errors import InputError
 
 def test_defaults_are_the_documented_criterion_and_optimizer():
     s = RelaxSettings()
-    assert (s.fmax_eV_A, s.steps, s.optimizer, s.bfgs_alpha_eV_A2) == (0.05, 300, "BFGS", 20.0)
+    assert (s.fmax_eV_A, s.steps, s.optimizer, s.bfgs_alpha_eV_A2) == (0.05, 300, "BFGS", 70.0)
 
 
 @pytest.mark.parametrize("alpha", [0.0, -5.0, float("nan")])

@@ -25,15 +25,15 @@ Relaxation (:class:`RelaxSettings`): ``BFGS`` (default, ASE) to max |F| ≤
 ``FrechetCellFilter`` with the out-of-plane components masked, for slab cells
 whose normal is z).
 
-Why BFGS from α = 20 eV Å⁻² (measured with CHGNet on ``vo2-graphene``, 98
-atoms, fmax 0.05 eV Å⁻¹, force calls): FIRE+BFGS took 131 for the bare
-interface and 95 with one Zn; BFGS from ASE's initial Hessian 70·I took 56 and
-68; from 20·I (``bfgs_alpha_eV_A2``: softer, as these layer-on-layer interfaces
-are) 41 and 41.  FIRE2 took 57, ASE's PreconLBFGS 83 and 70 (with line-search
-failures on the float32 energies).  On this flat landscape (a detached VO₂
-layer) the optimizers stop in different minima, up to 0.17 eV apart, each
-within fmax: that is the resolution of a greedy relaxation of this cell,
-whichever optimizer.
+Why BFGS (measured on ``vo2-graphene``, 98 atoms, fmax 0.05 eV Å⁻¹, force
+calls, CHGNet): FIRE+BFGS took 131 for the bare interface and 95 with one Zn,
+BFGS 56 and 68, FIRE2 57 (one Zn), ASE's PreconLBFGS 83 and 70 (with
+line-search failures on the float32 energies).  The initial Hessian α·I
+(``bfgs_alpha_eV_A2``) stays at ASE's 70 eV Å⁻²: α = 20 took 41 and 41 calls
+here and cut a whole CHGNet scan from 371 to 241 steps, but raised SevenNet-0's
+from 205 to 322.  On this flat landscape (a detached VO₂ layer) the optimizers
+stop in different minima, up to 0.17 eV apart, each within fmax: that is the
+resolution of a greedy relaxation of this cell, whichever optimizer.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class RelaxSettings:
     optimizer: str = "BFGS"
     cell: bool = False
     switch_factor: float = 3.0
-    bfgs_alpha_eV_A2: float = 20.0
+    bfgs_alpha_eV_A2: float = 70.0
 
     def __post_init__(self) -> None:
         require_positive("fmax (eV/Å)", self.fmax_eV_A)
