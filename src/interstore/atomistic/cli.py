@@ -251,8 +251,9 @@ def _announce_budget(atoms, settings, members, budget_min: float, workers: int, 
     for c in members:
         est = estimate_scan_seconds(atoms, replace(settings, calculator=c))
         total += est["worst_case_s"]
-        console.print(f"{c}: {est['single_point_s']:.2f} s per single point, {est['relax_step_s']:.2f} s per "
-                      f"relaxation step ({len(atoms)} atoms); worst case {est['worst_case_relax_steps']} steps + "
+        console.print(f"{c}: {est['single_point_s']:.2f} s ({est['single_point_cpu_s']:.2f} s CPU) per single point, "
+                      f"{est['relax_step_s']:.2f} s ({est['relax_step_cpu_s']:.2f} s CPU) per relaxation step "
+                      f"({len(atoms)} atoms); worst case {est['worst_case_relax_steps']} steps + "
                       f"{est['worst_case_single_points']} single points ≈ {est['worst_case_s'] / 60:.1f} min")
     parallel = workers > 1 or bool(scheduler)
     if total > 60 * budget_min:
