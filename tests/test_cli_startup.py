@@ -40,3 +40,26 @@ def test_root_help_lists_every_command_without_importing_them(run_cli):
         assert f" {name} " in out
     code, out, _ = run_cli("capacity", "--help")        # a lazily mounted group resolves and shows its commands
     assert code == 0 and "Theoretical (Faradaic) capacity" in out
+
+
+def test_help_does_not_import_the_renderers_it_never_uses():
+    code = ("import sys; from interstore.cli import main; sys.argv = ['interstore', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(','.join(m for m in ('rich.markdown', 'rich.traceback', 'markdown_it', 'pygments', 'attr') "
+            "if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Commands" in done.stdout
+    assert done.stderr.strip() == ""
+
+
+def test_the_deferred_renderers_are_the_real_classes_when_used():
+    code = ("import sys, interstore.cli, typer.rich_utils as ru\n"
+            "assert 'rich.markdown' not in sys.modules and 'rich.traceback' not in sys.modules\n"
+            "import rich.markdown, rich.traceback\n"
+            "assert type(ru.Markdown('*x*')) is rich.markdown.Markdown\n"
+            "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n"
+            "    tb = ru.Traceback.from_exception(type(e), e, e.__traceback__)\n"
+            "assert type(tb) is rich.traceback.Traceback\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -11,14 +11,20 @@ import signal
 import sys
 import threading
 import warnings
+from typing import TYPE_CHECKING
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
+from .cli_startup import defer_help_renderer_imports
 from .cli_support import STDOUT, JsonOption, OutOption, cli_message, console, err_console, plain
 from .errors import InputError, InterstoreWarning
+
+if TYPE_CHECKING:
+    import click  # typer >= 0.29 carries its own copy; importing click too would cost start-up time
+
+defer_help_renderer_imports()  # typer's help renderer without rich.markdown / rich.traceback (cli_startup.py)
 
 # Top-level command name -> (module whose ``register(app)`` adds it, the one-line help shown by
 # ``interstore --help``).  Modules are imported only when one of their commands runs, so start-up
@@ -63,7 +69,7 @@ class _LazyGroup(TyperGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in COMMANDS:     # listing only: name and help
-            return click.Command(name, help=COMMANDS[name][1])
+            return TyperCommand(name, help=COMMANDS[name][1])
         return super().get_command(ctx, name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):

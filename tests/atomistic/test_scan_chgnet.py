@@ -44,6 +44,9 @@ def test_graphene_scan_n0_to_4_against_the_references(graphene_scan):
     if first_bad is not None:
         assert r.limit.n_max < first_bad
     assert r.cost["relax_steps"] == r.substrate.steps + sum(s.loaded.steps + s.unloaded.steps for s in r.steps)
+    # CPU time: the relaxations ran in this process (serial scan), so the scan's CPU covers them all
+    relax_cpu = r.substrate.cpu_seconds + sum(s.loaded.cpu_seconds + s.unloaded.cpu_seconds for s in r.steps)
+    assert 0 < relax_cpu <= r.cost["cpu_s"] and r.cost["single_point_cpu_s"] > 0
 
 
 @pytest.mark.slow
@@ -59,7 +62,7 @@ def test_graphene_scan_energies_consistent_with_single_points(graphene_scan):
         # the relaxation starts from the screened single point and must not end higher
         assert step.loaded.energy_eV <= step.screen_energy_eV + 1e-3
         assert r.curve.voltage_V[k] == pytest.approx(-(r.curve.eb_eV[k + 1] - r.curve.eb_eV[k]) / 2, abs=1e-9)
-        # Zn removed: same atoms as the bare interface
+        # Zn removed (the cell has V–O–C bridges, so the removal relaxations ran): same atoms as the bare interface
         assert step.unloaded.atoms.get_chemical_formula() == r.substrate.atoms.get_chemical_formula()
     d = r.to_dict()
     assert d["n_max"] == r.limit.n_max and d["n_max_per_formula_unit"] == r.limit.n_max / 2
@@ -103,7 +106,9 @@ def test_scan_cli_end_to_end_committee(run_cli, tmp_path):
         assert "Sci. Rep. 11, 15496" in r["source"] and r["experiment_eV_per_Zn"] < 0
         assert r["error_eV_per_Zn"] == pytest.approx(r["computed_eV_per_Zn"] - r["experiment_eV_per_Zn"], abs=1e-12)
     assert "reaction enthalpies per Zn" in stdout
-    assert "per relaxation step" in stdout and "worst case" in stdout
+    flat = " ".join(stdout.split())  # the console wraps long lines
+    assert "per relaxation step" in flat and "worst case" in flat and "s CPU" in flat
+    assert d["per_member"]["chgnet"]["settings"]["optimizer"] == "BFGS"  # the default
     assert d["per_member"]["chgnet"]["structure"]["bridge_types"] == ["V–O–Ti"]
     assert d["per_member"]["chgnet"]["adhesion"]["w_adh_J_m2"] > 0
     for name in ("interface_binding.png", "interface_voltage.png", "interface_bonds.png", "interface_scan.csv"):
@@ -112,6 +117,20 @@ def test_scan_cli_end_to_end_committee(run_cli, tmp_path):
     from ase.io import read
     frames = read(tmp_path / "sevennet-0" / "interface_scan_structures.extxyz", index=":")
     assert [f.get_chemical_symbols().count("Zn") for f in frames] == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_no_removal_relaxation_without_bridges_to_reform():
+    # a 3 Å gap: no O–C within the 1.7 Å bridge cut-off, so the relaxed bare interface has no bridge
+    settings = ScanSettings(max_zn=2, relax=RelaxSettings(steps=2), substrate_relax=RelaxSettings(steps=1),
+                            sites=SiteSearch(max_sites=1))
+    r = run_scan(build_vo2_graphene(gap_A=3.0), settings)
+    assert len(r.bridges) == 0
+    assert all(s.unloaded is None and s.bonds_reform for s in r.steps)
+    assert r.cost["relax_steps"] == r.substrate.steps + sum(s.loaded.steps for s in r.steps)
+    d = r.to_dict()
+    assert d["zn_removal_relaxed"] is False
+    assert [p["energy_after_zn_removal_eV"] for p in d["per_n"]] == [None, None]
 
 
 @pytest.mark.slow

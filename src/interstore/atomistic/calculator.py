@@ -18,12 +18,22 @@ else on the CPU with one thread.  Single points ask for the energy alone
 :func:`single_points` predicts a list of structures in batched calls where
 the model supports it (CHGNet) and a GPU is present.
 
-Relaxation (:class:`RelaxSettings`): ``FIRE+BFGS`` (default) runs FIRE until
-max |F| ≤ ``switch_factor``·fmax (robust far from the minimum), then BFGS to
-max |F| ≤ ``fmax_eV_A`` (fast near it), both within ``steps`` in total; each
-step moves an atom at most ``maxstep_A``.  ``cell=True`` also relaxes the
-in-plane cell vectors (ASE ``FrechetCellFilter`` with the out-of-plane
-components masked, for slab cells whose normal is z).
+Relaxation (:class:`RelaxSettings`): ``BFGS`` (default, ASE) to max |F| ≤
+``fmax_eV_A`` within ``steps``; ``FIRE+BFGS`` runs FIRE until max |F| ≤
+``switch_factor``·fmax, then BFGS; each step moves an atom at most
+``maxstep_A``.  ``cell=True`` also relaxes the in-plane cell vectors (ASE
+``FrechetCellFilter`` with the out-of-plane components masked, for slab cells
+whose normal is z).
+
+Why BFGS (measured on ``vo2-graphene``, 98 atoms, fmax 0.05 eV Å⁻¹, force
+calls, CHGNet): FIRE+BFGS took 131 for the bare interface and 95 with one Zn,
+BFGS 56 and 68, FIRE2 57 (one Zn), ASE's PreconLBFGS 83 and 70 (with
+line-search failures on the float32 energies).  The initial Hessian α·I
+(``bfgs_alpha_eV_A2``) stays at ASE's 70 eV Å⁻²: α = 20 took 41 and 41 calls
+here and cut a whole CHGNet scan from 371 to 241 steps, but raised SevenNet-0's
+from 205 to 322.  On this flat landscape (a detached VO₂ layer) the optimizers
+stop in different minima, up to 0.17 eV apart, each within fmax: that is the
+resolution of a greedy relaxation of this cell, whichever optimizer.
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ from ..errors import InputError, require_positive
 
 CALCULATORS = ("chgnet", "sevennet-0", "sevennet-l3i5")
 COMMITTEE = ("chgnet", "sevennet-0")  # default committee: the two members cheap enough for a CPU scan
-OPTIMIZERS = ("FIRE+BFGS", "FIRE", "BFGS")
+OPTIMIZERS = ("BFGS", "FIRE+BFGS", "FIRE")
 ZN_HCP_A, ZN_HCP_C = 2.665, 4.947  # Å, experimental hcp Zn lattice constants (starting point)
 SLAB_CELL_MASK = (1, 1, 0, 0, 0, 1)  # Voigt xx, yy, zz, yz, xz, xy: in-plane cell only
 _SEVENNET_MODELS = {"sevennet-0": ("7net-0", "SevenNet-0 (11Jul2024)"),
@@ -51,14 +61,16 @@ _SEVENNET_MODELS = {"sevennet-0": ("7net-0", "SevenNet-0 (11Jul2024)"),
 @dataclass(frozen=True)
 class RelaxSettings:
     """Relaxation controls: force criterion (eV Å⁻¹), total step cap, per-step displacement cap (Å),
-    optimizer, FIRE→BFGS switch at ``switch_factor``·fmax, and whether the in-plane cell relaxes."""
+    optimizer, FIRE→BFGS switch at ``switch_factor``·fmax, whether the in-plane cell relaxes, and the
+    initial BFGS Hessian α·I (``bfgs_alpha_eV_A2``, eV Å⁻²; ASE's default is 70)."""
 
     fmax_eV_A: float = 0.05
     steps: int = 300
     maxstep_A: float = 0.2
-    optimizer: str = "FIRE+BFGS"
+    optimizer: str = "BFGS"
     cell: bool = False
     switch_factor: float = 3.0
+    bfgs_alpha_eV_A2: float = 70.0
 
     def __post_init__(self) -> None:
         require_positive("fmax (eV/Å)", self.fmax_eV_A)
@@ -69,13 +81,15 @@ class RelaxSettings:
             raise InputError("parameter 'relax steps'", f"got {self.steps!r}", expected="an integer >= 0")
         if self.optimizer not in OPTIMIZERS:
             raise InputError("parameter 'optimizer'", f"got {self.optimizer!r}", expected=" / ".join(OPTIMIZERS))
+        require_positive("BFGS initial Hessian alpha (eV/Å²)", self.bfgs_alpha_eV_A2)
         if not self.switch_factor >= 1:
             raise InputError("parameter 'switch factor'", f"got {self.switch_factor!r}", expected=">= 1")
 
 
 @dataclass(frozen=True)
 class Relaxed:
-    """Outcome of one relaxation: final structure, energy (eV), steps taken, max |F| (eV Å⁻¹), wall time (s)."""
+    """Outcome of one relaxation: final structure, energy (eV), steps taken, max |F| (eV Å⁻¹), wall time (s)
+    and CPU time of the process during it (s)."""
 
     atoms: object
     energy_eV: float
@@ -83,6 +97,7 @@ class Relaxed:
     fmax_eV_A: float
     converged: bool
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def check_calculator(name: str) -> str:
@@ -179,10 +194,39 @@ def calculator_info(name: str = "chgnet") -> dict:
 
 
 def single_point(atoms, calculator: str = "chgnet") -> float:
-    """Potential energy (eV) of ``atoms`` without moving them."""
+    """Potential energy (eV) of ``atoms`` without moving them (energy only: no forces are computed)."""
+    if calculator != "chgnet":
+        return _sevennet_energy(atoms, calculator)
     a = atoms.copy()
     a.calc = load_calculator(calculator)
     return float(a.get_potential_energy())
+
+
+@lru_cache(maxsize=None)
+def _sevennet_energy_model(name: str):
+    """SevenNet ``name`` without its force/stress stage.  Its ASE calculator always differentiates the
+    energy (an autograd backward pass, about 2/3 of a call); a single point needs the energy alone."""
+    import copy
+
+    model = copy.deepcopy(load_calculator(name).model)
+    model.delete_module_by_key("force_output")
+    return model
+
+
+def _sevennet_energy(atoms, name: str) -> float:
+    """The energy (eV) SevenNetCalculator would return, from the same graph, without forces."""
+    import sevenn._keys as KEY
+    import torch
+    from sevenn.atom_graph_data import AtomGraphData
+    from sevenn.train.dataload import unlabeled_atoms_to_graph
+
+    calc = load_calculator(name)
+    data = AtomGraphData.from_numpy_dict(unlabeled_atoms_to_graph(atoms, calc.cutoff, with_shift=False))
+    if calc.modal:
+        data[KEY.DATA_MODALITY] = calc.modal
+    data.to(calc.device)
+    with torch.no_grad():
+        return float(_sevennet_energy_model(name)(data)[KEY.PRED_TOTAL_ENERGY])
 
 
 def single_points(structures, calculator: str = "chgnet", batch: bool | None = None,
@@ -192,7 +236,7 @@ def single_points(structures, calculator: str = "chgnet", batch: bool | None = N
     ``batch``: predict them in batched CHGNet calls; default (None) batches on a GPU only: on
     one CPU thread a batch of 3 cells of 48–98 atoms took 0.72–1.06× the time of one call each
     (``benchmarks/atomistic.py``), so the CPU path calls the model per structure."""
-    structures = list(structures)
+    structures = list(structures)  # SevenNet: energy-only calls (single_point), one per structure
     if batch is None:
         batch = torch_device() == "cuda"
     if calculator != "chgnet" or not batch or len(structures) < 2:
@@ -214,7 +258,7 @@ def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "c
     from ase.filters import FrechetCellFilter
     from ase.optimize import BFGS, FIRE
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     a = atoms.copy()
     a.calc = load_calculator(calculator)
     target = FrechetCellFilter(a, mask=list(SLAB_CELL_MASK)) if settings.cell else a
@@ -224,7 +268,8 @@ def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "c
     for optimizer, fmax in stages[settings.optimizer]:
         if taken >= settings.steps:
             break
-        opt = optimizer(target, logfile=None, maxstep=settings.maxstep_A)
+        extra = {"alpha": settings.bfgs_alpha_eV_A2} if optimizer is BFGS else {}
+        opt = optimizer(target, logfile=None, maxstep=settings.maxstep_A, **extra)
         if on_step is not None:
             opt.attach(on_step, interval=1)
         opt.run(fmax=fmax, steps=settings.steps - taken)
@@ -233,7 +278,8 @@ def relax(atoms, settings: RelaxSettings = RelaxSettings(), calculator: str = "c
     converged = converged or fmax_final <= settings.fmax_eV_A
     energy = float(a.get_potential_energy())
     a.calc = None
-    return Relaxed(a, energy, taken, fmax_final, bool(converged), time.perf_counter() - start)
+    return Relaxed(a, energy, taken, fmax_final, bool(converged), time.perf_counter() - start,
+                   time.process_time() - cpu_start)
 
 
 def _fmax(target) -> float:

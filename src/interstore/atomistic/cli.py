@@ -153,7 +153,7 @@ def scan_cmd(
     substrate_cell: Annotated[bool, typer.Option("--substrate-cell/--fixed-cell", help="Also relax the in-plane "
                                                  "cell of the bare interface.")] = False,
     maxstep: Annotated[float, typer.Option("--maxstep", help="Max displacement per step (Å).")] = 0.2,
-    optimizer: Annotated[str, typer.Option("--optimizer", help="FIRE+BFGS, FIRE or BFGS.")] = "FIRE+BFGS",
+    optimizer: Annotated[str, typer.Option("--optimizer", help="BFGS, FIRE+BFGS or FIRE.")] = "BFGS",
     accept_unconverged: Annotated[bool, typer.Option("--accept-unconverged", help="Count loadings whose "
                                                      "relaxation did not reach fmax towards n_max.")] = False,
     candidates: Annotated[int, typer.Option("--candidates", help="Candidate sites screened per Zn.")] = 6,
@@ -252,8 +252,9 @@ def _announce_budget(atoms, settings, members, budget_min: float, workers: int, 
     for c in members:
         est = estimate_scan_seconds(atoms, replace(settings, calculator=c))
         total += est["worst_case_s"]
-        console.print(f"{c}: {est['single_point_s']:.2f} s per single point, {est['relax_step_s']:.2f} s per "
-                      f"relaxation step ({len(atoms)} atoms); worst case {est['worst_case_relax_steps']} steps + "
+        console.print(f"{c}: {est['single_point_s']:.2f} s ({est['single_point_cpu_s']:.2f} s CPU) per single point, "
+                      f"{est['relax_step_s']:.2f} s ({est['relax_step_cpu_s']:.2f} s CPU) per relaxation step "
+                      f"({len(atoms)} atoms); worst case {est['worst_case_relax_steps']} steps + "
                       f"{est['worst_case_single_points']} single points ≈ {est['worst_case_s'] / 60:.1f} min")
     parallel = workers > 1 or bool(scheduler)
     if total > 60 * budget_min:
@@ -276,17 +277,24 @@ def _print_member(name: str, result) -> None:
     contacts = ", ".join(f"{k}: {v}" for k, v in d["cross_interface_contacts"].items()) or "none"
     console.print(f"  interface {d['interface']}: gap {d['interfacial_gap_A']:.2f} Å, cross-interface contacts "
                   f"{contacts}; n_max: {d['n_max_reason']}", highlight=False)
-    sp = "n/a" if cost.get("single_point_s") is None else f"{cost['single_point_s']:.2f}"
-    step = "n/a" if cost.get("relax_step_s") is None else f"{cost['relax_step_s']:.2f}"
-    console.print(f"  cost: {cost['wall_s']:.0f} s wall, {sp} s per single point, {step} s per relaxation step "
-                  f"({cost['relax_steps']} steps)", highlight=False)
+    sp, step = (_seconds(cost.get(k)) for k in ("single_point_cpu_s", "relax_step_cpu_s"))
+    console.print(f"  cost: {cost['cpu_s']:.0f} s CPU ({cost['wall_s']:.0f} s wall) in this process; per single "
+                  f"point {sp} s CPU, per relaxation step {step} s CPU ({cost['relax_steps']} steps, "
+                  f"{result.settings.relax.optimizer})", highlight=False)
     unconverged = [n for n, ok in enumerate(result.converged) if not ok]
     if unconverged:
         excluded = "accepted (--accept-unconverged)" if result.settings.accept_unconverged else "excluded from n_max"
         console.print(f"  [yellow]unconverged[/yellow] (max |F| > {result.settings.relax.fmax_eV_A} eV/Å) at n = "
                       f"{unconverged}: {excluded}", highlight=False)
+    if not len(result.bridges):
+        console.print("  no Zn-removal relaxations: the relaxed bare interface has no V–O–X bridge, so none can "
+                      "break or reform (the bond criterion holds by construction)", highlight=False)
     if result.stopped_early:
         console.print(f"  [yellow]stopped early:[/yellow] {result.stopped_early}", highlight=False)
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def _committee_table(result):

@@ -5,7 +5,9 @@ For n = 1 … N:
   2. single-point screen a Zn at each candidate (one batched call, or in parallel);
   3. relax the lowest one -> E(sub + nZn), bond state of the V–O–X bridges.
 Then, for every n (independent -> parallel), remove the Zn, relax again and
-check whether the broken bridges reform.  The binding curve, the per-n
+check whether the broken bridges reform (skipped when the relaxed bare
+interface has no V–O–X bridge: nothing can break or reform, and these
+relaxations were about 40 % of a scan's force calls on ``vo2-graphene``).  The binding curve, the per-n
 reversibility criteria, n_max, the work of adhesion of the bare interface and
 the limit capacity on every mass basis follow.  A loading whose relaxation did
 not reach fmax is marked (``converged``) and does not count towards n_max
@@ -66,7 +68,10 @@ class ScanSettings:
 
 @dataclass(frozen=True)
 class ZnStep:
-    """One loading step n: the chosen site, the screening and relaxed energies and the bond metrics."""
+    """One loading step n: the chosen site, the screening and relaxed energies and the bond metrics.
+
+    ``unloaded`` is None when the relaxed bare interface has no V–O–X bridges: there is nothing to
+    reform, so the Zn-removal relaxation is not run (``bonds_reform`` holds by construction)."""
 
     n_zn: int
     site_A: tuple[float, float, float]
@@ -74,7 +79,7 @@ class ZnStep:
     screen_energy_eV: float
     loaded: Relaxed
     bonds_loaded: BondState
-    unloaded: Relaxed
+    unloaded: Relaxed | None
     bonds_unloaded: BondState
 
     @property
@@ -86,8 +91,9 @@ class ZnStep:
                 "screen_energy_eV": self.screen_energy_eV, "energy_eV": self.loaded.energy_eV,
                 "relax_steps": self.loaded.steps, "relax_fmax_eV_A": self.loaded.fmax_eV_A,
                 "relax_converged": self.loaded.converged, "bonds_loaded": self.bonds_loaded.to_dict(),
-                "energy_after_zn_removal_eV": self.unloaded.energy_eV,
-                "removal_relax_steps": self.unloaded.steps,
+                "zn_removal_relaxed": self.unloaded is not None,
+                "energy_after_zn_removal_eV": None if self.unloaded is None else self.unloaded.energy_eV,
+                "removal_relax_steps": 0 if self.unloaded is None else self.unloaded.steps,
                 "bonds_after_zn_removal": self.bonds_unloaded.to_dict(), "bonds_reform": self.bonds_reform}
 
 
@@ -149,10 +155,13 @@ class ScanResult:
                          "substrate_cell_relaxed": self.settings.substrate_relax.cell,
                          "accept_unconverged": self.settings.accept_unconverged,
                          "maxstep_A": self.settings.relax.maxstep_A,
-                         "optimizer": self.settings.relax.optimizer, "candidate_sites": self.settings.sites.max_sites,
+                         "optimizer": self.settings.relax.optimizer,
+                         "bfgs_alpha_eV_A2": self.settings.relax.bfgs_alpha_eV_A2,
+                         "candidate_sites": self.settings.sites.max_sites,
                          "site_min_distance_A": self.settings.sites.min_distance_A,
                          "eb_threshold_eV": self.settings.eb_threshold_eV},
             "stopped_early": self.stopped_early,
+            "zn_removal_relaxed": bool(len(self.bridges)),
             "cost": dict(self.cost),
         }
 
@@ -222,23 +231,26 @@ def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
 
     Worst case: every relaxation uses all its steps (the bare interface, then per Zn the loaded
     and the Zn-removed cell) and every candidate site is screened; a converging relaxation stops
-    earlier.  Seconds of wall time on this machine with one worker."""
+    earlier.  Seconds of wall time on this machine with one worker (``*_cpu_s``: CPU time of the
+    process for the same calls; on a busy machine the wall time is the larger)."""
     calc = load_calculator(settings.calculator)
     probe = atoms.copy()
     probe.calc = calc
     probe.get_potential_energy()  # warm-up (graph construction, lazy initialisation)
+    single_point(probe, settings.calculator)  # warm-up of the energy-only path
     probe.rattle(1e-3, seed=0)  # new positions: the calculator must not answer from its cache
-    start = time.perf_counter()
-    probe.get_potential_energy()
-    t_sp = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    single_point(probe, settings.calculator)
+    t_sp, c_sp = time.perf_counter() - start, time.process_time() - cpu
     probe.rattle(1e-3, seed=1)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     probe.get_forces()
-    t_step = time.perf_counter() - start
+    t_step, c_step = time.perf_counter() - start, time.process_time() - cpu
     steps = settings.substrate_relax.steps + 2 * settings.max_zn * settings.relax.steps
     points = settings.max_zn * settings.sites.max_sites
-    return {"single_point_s": t_sp, "relax_step_s": t_step, "worst_case_relax_steps": steps,
-            "worst_case_single_points": points, "worst_case_s": steps * t_step + points * t_sp}
+    return {"single_point_s": t_sp, "relax_step_s": t_step, "single_point_cpu_s": c_sp, "relax_step_cpu_s": c_step,
+            "worst_case_relax_steps": steps, "worst_case_single_points": points,
+            "worst_case_s": steps * t_step + points * t_sp}
 
 
 def run_scan(atoms, settings: ScanSettings = ScanSettings(), *, name: str = "structure", workers: int = 1,
@@ -279,7 +291,7 @@ def _relax_tracked(atoms, settings: RelaxSettings, calc: str, runner: TaskRunner
 def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanResult:
     units, substrate_formula = _oxide_formula_units(atoms, settings.formula)
     calc = settings.calculator
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     info = calculator_info(calc)
     reference = scan_reference(settings)
     substrate = _relax_tracked(atoms, settings.substrate_relax, calc, runner, "the bare interface")
@@ -287,7 +299,7 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
     adhesion = _adhesion(substrate.atoms, settings, substrate.energy_eV)
     loaded_steps: list[tuple] = []
     current, stopped = substrate.atoms, None
-    screen_s, screened = 0.0, 0
+    screen_s, screen_cpu_s, screened = 0.0, 0.0, 0
     relaxations = [substrate]
     for n in runner.track(range(1, settings.max_zn + 1), f"{calc}: loading Zn (screen + relax)"):
         sites = candidate_sites(current, settings.sites)
@@ -295,18 +307,23 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
             stopped = f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å for Zn number {n}"
             break
         trials = [_with_zn(current, p) for p in sites]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         energies = _screen(trials, calc, runner, n)
         screen_s, screened = screen_s + time.perf_counter() - t0, screened + len(trials)
+        screen_cpu_s += time.process_time() - c0
         best = int(np.argmin(energies))
         loaded = _relax_tracked(trials[best], settings.relax, calc, runner, f"{n} Zn")
         relaxations.append(loaded)
         loaded_steps.append((n, tuple(float(x) for x in sites[best]), len(sites), float(energies[best]), loaded))
         current = loaded.atoms
-    unloaded = runner.map(_relax_task, [(_without_zn(s[4].atoms), settings.relax, calc) for s in loaded_steps],
-                          f"{calc}: relaxing after Zn removal")
-    relaxations += unloaded
-    steps = tuple(ZnStep(n, site, k, e_sp, loaded, bond_state(bridges, loaded.atoms), un, bond_state(bridges, un.atoms))
+    if len(bridges):
+        unloaded = runner.map(_relax_task, [(_without_zn(s[4].atoms), settings.relax, calc) for s in loaded_steps],
+                              f"{calc}: relaxing after Zn removal")
+    else:  # no bridge to reform: the removal relaxations could not change the criterion
+        unloaded = [None] * len(loaded_steps)
+    relaxations += [u for u in unloaded if u is not None]
+    steps = tuple(ZnStep(n, site, k, e_sp, loaded, bond_state(bridges, loaded.atoms), un,
+                         bond_state(bridges, (un or loaded).atoms))
                   for (n, site, k, e_sp, loaded), un in zip(loaded_steps, unloaded))
     if not steps:
         raise InputError(name, stopped or "no Zn could be placed", expected="an interfacial gap with room for Zn")
@@ -317,9 +334,17 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
                              accept_unconverged=settings.accept_unconverged)
     capacity = limit_capacity(limit.n_max / units, settings.formula, substrate_formula=substrate_formula)
     relax_steps = sum(r.steps for r in relaxations)
-    cost = {"wall_s": time.perf_counter() - start, "single_points": screened,
-            "single_point_s": screen_s / screened if screened else None, "relax_steps": relax_steps,
-            "relax_step_s": sum(r.seconds for r in relaxations) / relax_steps if relax_steps else None,
-            "device": info["device"], "workers": runner.workers}
+
+    def per_step(total_s: float) -> float | None:
+        return total_s / relax_steps if relax_steps else None
+
+    cost = {"wall_s": time.perf_counter() - start, "cpu_s": time.process_time() - cpu_start,
+            "single_points": screened, "single_point_s": screen_s / screened if screened else None,
+            "single_point_cpu_s": screen_cpu_s / screened if screened else None, "relax_steps": relax_steps,
+            "relax_step_s": per_step(sum(r.seconds for r in relaxations)),
+            "relax_step_cpu_s": per_step(sum(r.cpu_seconds for r in relaxations)),
+            "device": info["device"], "workers": runner.workers,
+            "cpu_note": "CPU time of this process (time.process_time); with --workers the relaxations run in "
+                        "worker processes and are not included"}
     return ScanResult(name, info, reference, substrate, bridges, adhesion, steps, curve, limit, units,
                       capacity, settings, stopped, cost)
