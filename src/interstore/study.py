@@ -88,6 +88,8 @@ class StudyResults:
 
     def to_dict(self) -> dict:
         """The JSON written as report.json (keys documented in docs/study-manifest.md)."""
+        from .study_fit import fit_skipped_because
+
         m, masses = self.study.manifest, self.study.masses
         return {
             "study": {"name": m.study.name, "description": m.study.description, "simulated_data": m.study.simulated,
@@ -125,6 +127,7 @@ class StudyResults:
             "ledger_inputs": estimate_ledger_inputs(self),
             "spectra": self.spectra.to_dict() if self.spectra is not None else None,
             "rate_fit": self.rate_fit.to_dict() if self.rate_fit is not None else None,
+            "rate_fit_skipped": None if self.rate_fit is not None else fit_skipped_because(self),
             "eis_series": self.eis_series.to_dict() if self.eis_series is not None else None,
         }
 
@@ -443,3 +446,4 @@ class Study:
         m = self.manifest.masses
         return (f"<Study {self.name!r}: {self.path.name}, active {m.active_g * 1e3:.4g} mg "
                 f"({m.active_label}), electrode {m.electrode_g * 1e3:.4g} mg>")
+

@@ -226,15 +226,30 @@ def _derived_checks(results: StudyResults, config: CellConfig, het_values: dict[
     return check_ranges("heterostructure", values, ranges, {k: identifiable for k in values}), unchecked
 
 
+def fit_skipped_because(results: StudyResults) -> str | None:
+    """Why a study with a simulation config and a rate test gets no rate fit (said in the report),
+    else ``None``: switched off, or no more measured rates than free parameters."""
+    sim = results.study.manifest.simulation
+    if sim is None or not results.rate_points:
+        return None
+    if not sim.fit.enabled:
+        return "switched off in the manifest ([simulation.fit] enabled = false)"
+    n_rates, n_free = len(results.rate_points), max(len(sim.fit.free), 1)
+    if n_rates <= n_free:
+        return (f"{n_rates} measured rate(s) for {n_free} free parameter(s): a fit needs more rates than free "
+                "parameters to test a model (free fewer parameters in [simulation.fit] free, or measure more rates)")
+    return None
+
+
 def fit_study(results: StudyResults) -> StudyFit | None:
     """Fit both models to the study's rate test and check them against its other evidence; ``None``
-    when the study has no rate test, no simulation config, ``[simulation.fit] enabled = false``, or
-    no more measured rates than free parameters (nothing could be tested)."""
+    when the study has no rate test or no simulation config, or :func:`fit_skipped_because` says why
+    not (switched off, or no more measured rates than free parameters: nothing could be tested)."""
     from .evidence.manifest import DEFAULT_FIT_FREE
     from .transport.cellconfig import load_cell_config
 
     sim = results.study.manifest.simulation
-    if sim is None or not sim.fit.enabled or len(results.rate_points) <= max(len(sim.fit.free), 1):
+    if sim is None or not results.rate_points or fit_skipped_because(results) is not None:
         return None
     path = results.study.resolve(sim.config)
     config = load_cell_config(path)

@@ -203,3 +203,9 @@ def test_no_fit_when_the_rate_test_has_no_more_rates_than_free_parameters(tmp_pa
     study.write_text(study.read_text(encoding="utf-8") + free, encoding="utf-8")
     results = analyse_study(study)
     assert len(results.rate_points) == 5 and results.rate_fit is None and results.ragone_simulated is not None
+    # not silently: the JSON and the report say why there is no fit
+    assert results.to_dict()["rate_fit_skipped"].startswith("5 measured rate(s) for 5 free parameter(s)")
+    from interstore.report.build import build_report
+
+    page = build_report(study, tmp_path / "out")["report.html"].read_text(encoding="utf-8")
+    assert "Not fitted: 5 measured rate(s) for 5 free parameter(s)" in page

@@ -292,6 +292,9 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
 
         sections.append(("Which model explains the rate capability? Fit of both models",
                          rate_fit_section(report["rate_fit"], figures)))
+    elif report.get("rate_fit_skipped"):
+        sections.append(("Which model explains the rate capability? Fit of both models",
+                         f"<p class=\"note\">Not fitted: {esc(report['rate_fit_skipped'])}.</p>"))
     sections.append(("Beside the focus article's Table 1",
                      html_table(["system", "bonding", "main claim", "characterisation", "verdict", "tier"],
                                 table1_rows, numeric_from=99)))
