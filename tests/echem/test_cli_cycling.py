@@ -261,5 +261,6 @@ def test_missing_mass_explains_that_the_eclab_characteristic_mass_is_not_used(ru
     from pathlib import Path
 
     path = Path(__file__).parent / "data" / "biologic_gcpl.mpt"  # "Characteristic mass : 1.000 mg"
-    code, _, err = run_cli("gcd", "analyze", path)
-    assert code == 2 and "--mass-mg" in err and "characteristic mass (1 mg) is not taken" in err
+    for command in ("analyze", "dqdv"):
+        code, _, err = run_cli("gcd", command, path)
+        assert code == 2 and "--mass-mg" in err and "characteristic mass (1 mg) is not taken" in err, command

@@ -23,6 +23,8 @@ SweepOption = Annotated[Optional[int], typer.Option(
 capacity = typer.Typer(help="Theoretical (Faradaic) capacity Q = nF/(3.6 M).", no_args_is_help=True)
 
 
+CyclingFileArg = Annotated[Path, typer.Argument(
+    help="Galvanostatic charge/discharge file (any format the readers know).")]
 MassOption = Annotated[Optional[float], typer.Option("--mass-mg", help="Active-oxide mass in mg.")]
 SubstrateMassOption = Annotated[float, typer.Option(
     "--substrate-mg", help="Substrate mass in mg (rGO, Ti3C2, RuO2) for the composite basis.")]
@@ -71,11 +73,20 @@ def _shown(rows: list, most: int = 20) -> list:
     return rows[:half] + [tuple("…" for _ in rows[0])] + rows[-half:]
 
 
-def _masses(mass_mg: float | None, measured_g: float | None, substrate_mg: float, electrode_mg: float | None,
+def _masses(mass_mg: float | None, measurement, substrate_mg: float, electrode_mg: float | None,
             active_label: str, substrate_label: str):
+    """The electrode masses from the options, the active mass from ``--mass-mg`` or else from the file
+    (``measurement``; ``None`` checks the options before a file is read).  EC-Lab's characteristic
+    mass is never taken as the active mass."""
     from ..massbasis import ElectrodeMasses
 
+    measured_g = None if measurement is None else measurement.active_mass_g
     if mass_mg is None and measured_g is None:
+        characteristic_g = None if measurement is None else measurement.extra.get("characteristic_mass_g")
+        if characteristic_g is not None:
+            raise InputError("option --mass-mg", "no active mass given; the file's EC-Lab characteristic mass "
+                             f"({1e3 * characteristic_g:g} mg) is not taken as the active mass",
+                             expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
         raise InputError("option --mass-mg", "no active mass given and none in the file",
                          expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
     active = require_in_range("--mass-mg", mass_mg, "mass_mg") * 1e-3 if mass_mg is not None else measured_g
@@ -167,7 +178,7 @@ def _gcd_csv(result: dict, out: Path) -> list[Path]:
 
 @gcd.command("analyze")
 def gcd_analyze(
-    file: Annotated[Path, typer.Argument(help="Galvanostatic charge/discharge file (any format the readers know).")],
+    file: CyclingFileArg,
     mass_mg: MassOption = None,
     substrate_mg: SubstrateMassOption = 0.0,
     electrode_mg: ElectrodeMassOption = None,
@@ -203,11 +214,7 @@ def gcd_analyze(
     labels = (substrate_mg, electrode_mg, active_label, substrate_label)
     masses = None if mass_mg is None else _masses(mass_mg, None, *labels)
     measurement = _read(file, columns, instrument)
-    if masses is None and measurement.active_mass_g is None and "characteristic_mass_g" in measurement.extra:
-        raise InputError("option --mass-mg", "no active mass given; the file's EC-Lab characteristic mass "
-                         f"({1e3 * measurement.extra['characteristic_mass_g']:g} mg) is not taken as the active mass",
-                         expected="the active-oxide mass in mg, e.g. --mass-mg 1.2")
-    masses = (masses or _masses(None, measurement.active_mass_g, *labels)).with_area(area_cm2, loading_mg_cm2)
+    masses = (masses or _masses(None, measurement, *labels)).with_area(area_cm2, loading_mg_cm2)
     analysis = _steps([("analysing cycles", lambda: analyze_cycling(
         measurement, masses, ce_convention=ce, rate_tolerance=rate_tolerance, cycles_from=cycles_from,
         capacity_from=capacity_from))])[0]
@@ -226,7 +233,7 @@ def gcd_analyze(
 
 @gcd.command("dqdv")
 def gcd_dqdv(
-    file: Annotated[Path, typer.Argument(help="Galvanostatic charge/discharge file (any format the readers know).")],
+    file: CyclingFileArg,
     mass_mg: MassOption = None,
     substrate_mg: SubstrateMassOption = 0.0,
     electrode_mg: ElectrodeMassOption = None,
@@ -258,7 +265,7 @@ def gcd_dqdv(
     settings = DifferentialSettings(step_V=step_mv * 1e-3, window_V=window_mv * 1e-3, polyorder=polyorder,
                                     min_prominence=prominence)
     measurement = _read(file, columns, instrument)
-    masses = _masses(mass_mg, measurement.active_mass_g, substrate_mg, electrode_mg, active_label, substrate_label)
+    masses = _masses(mass_mg, measurement, substrate_mg, electrode_mg, active_label, substrate_label)
     diff = _steps([("analysing cycles and dQ/dV", lambda: analyze_differential(
         analyze_cycling(measurement, masses), cycles=wanted, kinds=kinds[kind], settings=settings))])[0]
     d = diff.to_dict()
