@@ -2,9 +2,9 @@
 
 Where the CLI or a result object already draws a figure, the report calls that same function
 (:mod:`interstore.plotting`): the Nyquist plot, the GITT diffusivity, the CVs, the b-value and Dunn
-figures, the Ragone curves and the binding energies.  Defined here are only the figures a study
-alone has: capacity against rate on every mass basis and the stacked capacity ledger
-(:mod:`.figures_controls` holds those of the controls).  Each figure is drawn once: the PNG file
+figures, the Ragone curves, the binding energies, the impedance series and the rate fit.  Defined
+here are only the figures a study alone has: capacity against rate on every mass basis and the
+stacked capacity ledger (:mod:`.figures_controls` holds those of the controls).  Each figure is drawn once: the PNG file
 and the HTML page get the same bytes (:func:`interstore.report.build.write_report`).
 """
 
@@ -117,9 +117,9 @@ def report_figures(results) -> dict:
     from ..atomistic.plots import binding_figure
     from ..echem.plots_cv import draw_b_values, draw_capacitive_fraction, draw_voltammograms
     from ..echem.plots_cycling import draw_gitt_D, draw_nyquist
+    from ..echem.plots_eis import series_figure
+    from ..transport.plots_fit import curves_figure, fit_figure
     from .figures_controls import controls_figures
-    from .figures_eis import eis_series_figures
-    from .figures_fit import rate_fit_figures
 
     figs = {}
     if results.eis is not None:
@@ -139,4 +139,14 @@ def report_figures(results) -> dict:
         figs["ledger"] = _one(draw_ledger, results)
     if results.spectra is not None:
         figs.update(_spectra(results.spectra))
-    return figs | eis_series_figures(results) | controls_figures(results) | rate_fit_figures(results)
+    if results.eis_series is not None:  # the figure `interstore eis series` draws
+        series = results.eis_series
+        figs["eis_series"] = series_figure(series.table(), series.x_name, series.x_label)
+    figs |= controls_figures(results)
+    if results.rate_fit is not None:  # the figures `interstore simulate fit` draws
+        fit = results.rate_fit
+        fits = (fit.comparison.bulk_only, fit.comparison.heterostructure)
+        figs["rate_fit"] = fit_figure(fit.data, fits)
+        if fit.curves is not None:
+            figs["rate_fit_curves"] = curves_figure(fit.curves, fits)
+    return figs
