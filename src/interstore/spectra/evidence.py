@@ -27,7 +27,7 @@ from pathlib import Path
 from ..evidence.measured import TrackingRecord, state_changes
 from .mcr import McrResult, resolve
 from .series import link_electrochemistry, read_series
-from .vibrational import BandFit, BandTrack, Reversibility, fit_bands, position_shift, reversibility, track_band
+from .vibrational import BandFit, BandTrack, Reversibility, position_shift, reversibility, track_band
 from .xps import XpsFit, fit_region
 
 XPS_FEATURE = {"V2p3/2": "mean V valence (V 2p3/2)", "O1s": "V–O–C / C–O share of O 1s"}
@@ -109,14 +109,14 @@ def analyse_operando(series_path, echem_path, *, technique: str, band_cm1: float
     win = tuple(window) if window is not None else None
     track = track_band(series, band_cm1, window=win, shape=shape, baseline=baseline, name=feature)
     rev = reversibility(track.area, track.area_sigma, track.soc, feature=f"{feature} area", n_average=n_average)
-    first = fit_bands(series.spectrum(0), [band_cm1], window=win, shape=shape, baseline=baseline, names=[feature])
     record = TrackingRecord(technique=technique, mode=mode, feature=f"{feature} area at {band_cm1:g} cm⁻¹",
                             change_on_discharge=rev.change, change_sigma=rev.change_sigma, source=str(series_path),
                             recovery_on_charge=rev.recovery, recovery_sigma=rev.recovery_sigma,
                             reversibility_index=rev.index, reversibility_sigma=rev.index_sigma,
                             hysteresis=rev.hysteresis)
     mcr = resolve(series, mcr_components) if mcr_components else None
-    return OperandoAnalysis(technique, mode, feature, first, track, rev, position_shift(track, n_average=n_average),
+    return OperandoAnalysis(technique, mode, feature, track.first_fit, track, rev,
+                            position_shift(track, n_average=n_average),
                             record, mcr)
 
 

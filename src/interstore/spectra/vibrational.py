@@ -153,7 +153,8 @@ def fit_bands(spectrum: Spectrum, centers: list[float], *, window: tuple[float, 
 
 @dataclass(frozen=True, eq=False)
 class BandTrack:
-    """One band fitted in every spectrum of a series (arrays per spectrum)."""
+    """One band fitted in every spectrum of a series (arrays per spectrum); ``first_fit`` is the whole
+    fit of the first spectrum (baseline and envelope, for its figure)."""
 
     name: str
     time_s: np.ndarray
@@ -167,6 +168,7 @@ class BandTrack:
     branch: tuple[str, ...] | None
     source: str
     x_label: str
+    first_fit: BandFit
 
     def to_dict(self) -> dict:
         return {"band": self.name, "source": self.source, "time_s": self.time_s, "area": self.area,
@@ -179,19 +181,20 @@ def track_band(series: SpectrumSeries, center: float, *, window: tuple[float, fl
                shape: str = "lorentzian", baseline: str = "arpls", lam: float = 1e7, width_guess: float = 20.0,
                name: str | None = None, progress=None) -> BandTrack:
     """Fit the band at ``center`` in every spectrum of the series; ``progress(k)`` after each."""
+    label = name or f"{center:g}"
     fits = []
     for k in range(len(series)):
         fits.append(fit_bands(series.spectrum(k), [center], window=window, shape=shape, baseline=baseline,
-                              lam=lam, width_guess=width_guess).bands[0])
+                              lam=lam, width_guess=width_guess, names=[label]))
         if progress is not None:
             progress(k)
 
     def arr(key):
-        return np.array([getattr(b, key) for b in fits], float)
+        return np.array([getattr(f.bands[0], key) for f in fits], float)
 
-    return BandTrack(name or f"{center:g}", np.asarray(series.time_s, float), arr("area"), arr("area_sigma"),
+    return BandTrack(label, np.asarray(series.time_s, float), arr("area"), arr("area_sigma"),
                      arr("center"), arr("center_sigma"), arr("fwhm"), series.soc, series.potential_V, series.branch,
-                     series.source, series.x_label)
+                     series.source, series.x_label, fits[0])  # a series has >= 3 spectra
 
 
 @dataclass(frozen=True)
