@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interstore.atomistic.validation import (KNOWN_MISSES, REFERENCES, TOLERANCE, _lattice_parameters, misses,
-                                             validation_summary)
+from interstore.atomistic.validation import (KNOWN_MISSES, ON_THE_LINE, ON_THE_LINE_PERCENT, REFERENCES,
+                                             TOLERANCE, _lattice_parameters, misses, validation_summary)
 
 
 def test_every_end_member_has_a_source_and_builds_at_the_experimental_cell():
@@ -28,12 +28,19 @@ def test_every_end_member_has_a_source_and_builds_at_the_experimental_cell():
 
 
 def test_vo2_b_is_the_bronze_framework_of_octahedra():
-    """VO2(B), C2/m, Z = 8: every V in an octahedron of O, O two-, three- and four-coordinated (bronze type)."""
+    """VO2(B), C2/m, Z = 8 (primitive cell Z = 4): every V in an octahedron of O, O two-, three- and
+    four-coordinated (bronze type); the conventional cell comes back from the primitive one."""
+    from ase import Atoms
     from ase.neighborlist import neighbor_list
 
+    from interstore.atomistic.validation import vo2_b_conventional_cell
+
     atoms = REFERENCES["VO2-B"].build()
-    assert atoms.get_chemical_formula() == "O16V8"
-    assert atoms.cell.cellpar()[4] == pytest.approx(106.6)
+    assert atoms.get_chemical_formula() == "O8V4"
+    conventional = Atoms(cell=vo2_b_conventional_cell(atoms))
+    assert conventional.cell.cellpar() == pytest.approx([12.03, 3.693, 6.42, 90, 106.6, 90], abs=1e-9)
+    # the primitive cell holds half of the conventional one: same volume per formula unit
+    assert conventional.cell.volume == pytest.approx(2 * atoms.cell.volume, rel=1e-12)
     i, j, d = neighbor_list("ijd", atoms, 2.4)
     symbols = np.array(atoms.get_chemical_symbols())
     vo = (symbols[i] == "V") & (symbols[j] == "O")
@@ -41,7 +48,7 @@ def test_vo2_b_is_the_bronze_framework_of_octahedra():
         dv = d[vo & (i == v)]
         assert len(dv) == 6 and 1.7 < dv.min() and dv.max() < 2.35
     o_coordination = sorted(np.bincount(j[vo], minlength=len(atoms))[symbols == "O"])
-    assert o_coordination == [2] * 4 + [3] * 8 + [4] * 4
+    assert o_coordination == [2] * 2 + [3] * 4 + [4] * 2
     assert not ((symbols[i] == "O") & (symbols[j] == "O")).any()  # no O–O pair closer than 2.4 Å
 
 
@@ -74,10 +81,14 @@ def test_lattice_constants_within_3_percent_or_documented(calculator):
     for c in checks:
         if c.exception:  # van der Waals interlayer spacing: without dispersion it can only come out too wide
             assert c.within_tolerance or c.error > 0
+        elif (calculator, c.member, c.parameter) in ON_THE_LINE:  # pinned to the band, either side of 3 %
+            assert abs(abs(100 * c.error) - 100 * TOLERANCE) <= ON_THE_LINE_PERCENT, c.to_dict()
         elif (calculator, c.member, c.parameter) not in KNOWN_MISSES:
             assert abs(c.error) <= TOLERANCE, c.to_dict()
-    missed = {(c.calculator, c.member, c.parameter) for c in misses(checks)}
+    missed = {(c.calculator, c.member, c.parameter) for c in misses(checks)} - set(ON_THE_LINE)
     assert missed == {k for k in KNOWN_MISSES if k[0] == calculator}
+    for c in misses(checks):  # a miss on the line names itself as known
+        assert "known:" in c.status
     summary = validation_summary(checks)
-    assert len(summary["misses"]) == len(missed)
+    assert len(summary["misses"]) == len(misses(checks))  # on-the-line misses are reported too
     assert all(e["source"] for e in summary["lattice"])

@@ -1,8 +1,8 @@
 """Validation of each potential against experiment: lattice constants of the interfaces' end members.
 
 Every end member is built from its experimental structure, its cell and
-positions relaxed with the potential (ASE ``FrechetCellFilter``, FIRE then
-BFGS, max |F| and stress-scaled cell forces ≤ 0.02 eV Å⁻¹, ≤ 150 steps), and
+positions relaxed with the potential (ASE ``FrechetCellFilter``, BFGS,
+max |F| and stress-scaled cell forces ≤ 0.02 eV Å⁻¹, ≤ 150 steps), and
 each lattice parameter is compared with experiment:
 
     error = (x_potential − x_experiment) / x_experiment          (%)
@@ -39,8 +39,10 @@ placed to reproduce the reported V–O distances (1.58, 1.78, 1.88 ×2, 2.02 Å)
 Ti₃C₂: the measured a is of the terminated (Tₓ = O/OH/F) sheet; the bare
 sheet is relaxed in-plane only (out-of-plane cell fixed, vacuum) and compared
 with it, which is approximate to ~1 % (DFT: bare 3.10 Å, O-terminated 3.03 Å).
-VO₂(B): the bronze (TiO₂(B)-type) framework, 24 atoms in the conventional
-C2/m cell; the six 4i sites start from approximate TiO₂(B)-type coordinates
+VO₂(B): the bronze (TiO₂(B)-type) framework, relaxed in its 12-atom primitive
+cell and compared on the conventional C2/m axes (a = p₁ + p₂, b = p₂ − p₁,
+c = p₃ for ASE's C-centred primitive vectors p₁ = (a − b)/2, p₂ = (a + b)/2);
+the six 4i sites start from approximate TiO₂(B)-type coordinates
 (after Feist & Davies, J. Solid State Chem. 101, 275 (1992); not a refined
 VO₂(B) structure) placed in the measured VO₂(B) cell, which puts every V in
 an octahedron (V–O 1.76–2.32 Å; tested) before the potential relaxes cell
@@ -57,8 +59,8 @@ Measured misses (> 3 %, not van der Waals), reported in every scan and pinned
 in the tests as ``KNOWN_MISSES`` so that a change in either direction shows:
 
 - rutile VO₂ c (the V–V distance along the edge-sharing chains), CHGNet
-  +6.5 %, SevenNet-0 +3.1 %: the MPtrj data are PBE+U (U_V = 3.25 eV), which
-  localises the V 3d electron and lengthens c of the metallic rutile phase;
+  +6.3 %: the MPtrj data are PBE+U (U_V = 3.25 eV), which localises the V 3d
+  electron and lengthens c of the metallic rutile phase;
 - hcp Zn c, SevenNet-0 +3.6 %: PBE overestimates the c/a of Zn (weak
   interlayer bonding of the hcp planes); CHGNet +1.1 %;
 - corundum V₂O₃ a, CHGNet +3.9 %, SevenNet-0 +4.0 % (c within 0.4 %): the
@@ -66,8 +68,17 @@ in the tests as ``KNOWN_MISSES`` so that a change in either direction shows:
   data describe a magnetic insulator whose V–V pairs in the basal plane
   are pushed apart.
 
-VO₂(B) is within 3 % with both (a +2.6/+2.9 %, b +2.6/+1.5 %, c +0.8/+1.4 %
-for CHGNet/SevenNet-0).
+
+On the line (``ON_THE_LINE``: within 0.25 % of the tolerance, reported as a
+miss whenever over 3 %, pinned in the tests to that band rather than to a
+side):
+
+- rutile VO₂ c, SevenNet-0 +3.0 % (+3.06 % with the FIRE-then-BFGS
+  relaxation used before), the same PBE+U effect, smaller;
+- VO₂(B) a, SevenNet-0 +3.1 % (b +1.4 %, c +1.5 %).  The stacking axis a is
+  the softest: relaxed further, to 0.005 eV Å⁻¹, it ends at +3.01 % (FIRE
+  then BFGS) and +3.02 % (BFGS), and the energies of these cells differ by
+  < 3·10⁻⁵ eV per atom.  CHGNet is within 3 % (a +2.5 %, b +2.7 %, c +0.9 %).
 """
 
 from __future__ import annotations
@@ -123,7 +134,8 @@ class LatticeCheck:
             return "ok"
         if self.exception:
             return f"documented exception: {self.exception}"
-        known = KNOWN_MISSES.get((self.calculator, self.member, self.parameter))
+        key = (self.calculator, self.member, self.parameter)
+        known = KNOWN_MISSES.get(key) or ON_THE_LINE.get(key)
         return f"MISSES by more than {TOLERANCE:.0%}" + (f" (known: {known})" if known else "")
 
     def to_dict(self) -> dict:
@@ -135,11 +147,16 @@ class LatticeCheck:
 
 KNOWN_MISSES = {
     ("chgnet", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
-    ("sevennet-0", "VO2-R", "c"): "PBE+U training data lengthen c of metallic rutile VO2",
     ("sevennet-0", "Zn", "c"): "PBE overestimates c/a of hcp Zn",
     ("chgnet", "V2O3", "a"): "PBE+U training data expand the basal plane of corundum V2O3",
     ("sevennet-0", "V2O3", "a"): "PBE+U training data expand the basal plane of corundum V2O3",
 }
+# within ON_THE_LINE_PERCENT of the tolerance: reported as a miss when over it, pinned in the tests to the band
+ON_THE_LINE = {
+    ("sevennet-0", "VO2-R", "c"): "on the 3 % line (+3.0 to +3.1 %); PBE+U lengthens c of metallic rutile VO2",
+    ("sevennet-0", "VO2-B", "a"): "on the 3 % line (+3.0 to +3.1 %, depending on the last relaxation steps)",
+}
+ON_THE_LINE_PERCENT = 0.25
 VDW = "interlayer spacing set by van der Waals forces, absent from the PBE training data"
 REFERENCES = {
     "Zn": LatticeReference("Zn", {"a": 2.6649, "c": 4.9468},
@@ -211,12 +228,19 @@ def _ti3c2(ref):
 
 
 def _vo2_b(ref):
-    """VO2(B), conventional C2/m cell (Z = 8): approximate TiO2(B)-type 4i coordinates in the VO2(B) cell."""
+    """VO2(B), C2/m primitive cell (Z = 4; conventional Z = 8): approximate TiO2(B)-type 4i coordinates in the
+    VO2(B) cell."""
     p = ref.parameters_A
     basis = [(0.3034, 0, 0.7145), (0.4004, 0, 0.2936), (0.3605, 0, 0.0023), (0.2350, 0, 0.3373),
              (0.1310, 0, 0.6964), (0.4355, 0, 0.6472)]
-    return _crystal(["V", "V", "O", "O", "O", "O"], basis, 12, [p["a"], p["b"], p["c"], 90, VO2B_BETA_DEG, 90],
-                    primitive=False)
+    return _crystal(["V", "V", "O", "O", "O", "O"], basis, 12, [p["a"], p["b"], p["c"], 90, VO2B_BETA_DEG, 90])
+
+
+def vo2_b_conventional_cell(atoms) -> np.ndarray:
+    """The conventional C2/m cell vectors (Å, rows a, b, c) of a VO₂(B) primitive cell built by :func:`_vo2_b`."""
+    from ase.spacegroup import Spacegroup
+
+    return np.linalg.solve(Spacegroup(12).scaled_primitive_cell, atoms.cell.array)
 
 
 def _v2o3(ref):
@@ -230,8 +254,10 @@ _BUILDERS = {"Zn": _zn, "graphite": _graphite, "VO2-R": _rutile("V", 0.3001), "V
 
 def _lattice_parameters(atoms, ref: LatticeReference) -> dict[str, float]:
     lengths = atoms.cell.lengths()
-    if ref.name in ("V2O5", "VO2-B"):
+    if ref.name == "V2O5":
         return dict(zip("abc", (float(x) for x in lengths)))
+    if ref.name == "VO2-B":
+        return dict(zip("abc", (float(x) for x in np.linalg.norm(vo2_b_conventional_cell(atoms), axis=1))))
     if ref.name == "V2O3":  # rhombohedral primitive vectors r1, r2, r3: a_hex = |r1 − r2|, c_hex = |r1 + r2 + r3|
         r = atoms.cell.array
         a_hex = np.mean([np.linalg.norm(r[i] - r[(i + 1) % 3]) for i in range(3)])
@@ -242,15 +268,14 @@ def _lattice_parameters(atoms, ref: LatticeReference) -> dict[str, float]:
 def relax_cell(atoms, calculator: str, in_plane_only: bool = False):
     """Relax cell and positions of a bulk crystal (or only the in-plane cell of a sheet)."""
     from ase.filters import FrechetCellFilter
-    from ase.optimize import BFGS, FIRE
+    from ase.optimize import BFGS
 
     from .calculator import SLAB_CELL_MASK, load_calculator
 
     a = atoms.copy()
     a.calc = load_calculator(calculator)
     target = FrechetCellFilter(a, mask=list(SLAB_CELL_MASK) if in_plane_only else None)
-    FIRE(target, logfile=None).run(fmax=5 * FMAX_eV_A, steps=STEPS // 2)
-    BFGS(target, logfile=None).run(fmax=FMAX_eV_A, steps=STEPS // 2)
+    BFGS(target, logfile=None).run(fmax=FMAX_eV_A, steps=STEPS)
     return a
 
 
@@ -310,5 +335,5 @@ def validation_summary(checks, reactions=()) -> dict:
                        for c in misses(checks)]
                       + [f"{r.calculator}: {r.equation} off by {r.error_eV:+.2f} eV per Zn" for r in
                          reaction_misses(reactions)],
-            "method": f"cell + positions relaxed (FrechetCellFilter, FIRE then BFGS, fmax {FMAX_eV_A} eV/Å, "
+            "method": f"cell + positions relaxed (FrechetCellFilter, BFGS, fmax {FMAX_eV_A} eV/Å, "
                       f"≤ {STEPS} steps); reaction energies from the same relaxed end members"}
