@@ -60,7 +60,7 @@ def test_graphene_scan_energies_consistent_with_single_points(graphene_scan):
         assert r.curve.eb_eV[n] == pytest.approx(energies[n] - energies[0] - n * e_ref, abs=1e-9)
     for k, step in enumerate(r.steps):
         # the relaxation starts from the screened single point and must not end higher
-        assert step.loaded.energy_eV <= step.screen_energy_eV + 1e-3
+        assert step.loaded.energy_eV <= step.kept.screen_energy_eV + 1e-3
         assert r.curve.voltage_V[k] == pytest.approx(-(r.curve.eb_eV[k + 1] - r.curve.eb_eV[k]) / 2, abs=1e-9)
         # Zn removed (the cell has V–O–C bridges, so the removal relaxations ran): same atoms as the bare interface
         assert step.unloaded.atoms.get_chemical_formula() == r.substrate.atoms.get_chemical_formula()
@@ -143,7 +143,7 @@ def test_dask_workers_give_the_serial_result():
     parallel = run_scan(build_vo2_ti3c2(), settings, workers=2)
     assert parallel.curve.eb_eV == pytest.approx(serial.curve.eb_eV, abs=1e-4)
     assert parallel.steps[0].unloaded.energy_eV == pytest.approx(serial.steps[0].unloaded.energy_eV, abs=1e-4)
-    assert parallel.steps[0].site_A == pytest.approx(serial.steps[0].site_A)
+    assert parallel.steps[0].kept.site_A == pytest.approx(serial.steps[0].kept.site_A)
 
 
 @pytest.mark.slow

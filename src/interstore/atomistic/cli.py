@@ -157,6 +157,8 @@ def scan_cmd(
     accept_unconverged: Annotated[bool, typer.Option("--accept-unconverged", help="Count loadings whose "
                                                      "relaxation did not reach fmax towards n_max.")] = False,
     candidates: Annotated[int, typer.Option("--candidates", help="Candidate sites screened per Zn.")] = 6,
+    paths: Annotated[int, typer.Option("--paths", help="Relax the K lowest-screened sites per Zn and keep the "
+                                       "lowest; reports the spread over these paths (1: one relaxation).")] = 1,
     min_clearance: Annotated[float, typer.Option("--min-clearance", help="Min void radius for a site (Å).")] = 1.5,
     site_margin: Annotated[float, typer.Option("--site-margin", help="Widen the interfacial search window "
                                                                      "beyond the two planes (Å).")] = 0.0,
@@ -201,7 +203,8 @@ def scan_cmd(
                             sites=SiteSearch(min_distance_A=min_clearance, margin_A=site_margin, max_sites=candidates),
                             zn_reference=zn_reference,
                             eb_threshold_eV=threshold, formula=formula, locked_above_J_m2=locked_above,
-                            detaches_below_J_m2=detaches_below, accept_unconverged=accept_unconverged)
+                            detaches_below_J_m2=detaches_below, accept_unconverged=accept_unconverged,
+                            paths=paths)
     reference = _dft_reference(dft_substrate, dft_zn_ref, dft_loaded, formula, threshold)
     atoms = load_structure(structure)
     check_scan_input(atoms, settings, structure)
@@ -286,11 +289,23 @@ def _print_member(name: str, result) -> None:
         excluded = "accepted (--accept-unconverged)" if result.settings.accept_unconverged else "excluded from n_max"
         console.print(f"  [yellow]unconverged[/yellow] (max |F| > {result.settings.relax.fmax_eV_A} eV/Å) at n = "
                       f"{unconverged}: {excluded}", highlight=False)
+    console.print(f"  {_paths_line(result)}", highlight=False)
     if not len(result.bridges):
         console.print("  no Zn-removal relaxations: the relaxed bare interface has no V–O–X bridge, so none can "
                       "break or reform (the bond criterion holds by construction)", highlight=False)
     if result.stopped_early:
         console.print(f"  [yellow]stopped early:[/yellow] {result.stopped_early}", highlight=False)
+
+
+def _paths_line(result) -> str:
+    """What the path sampling of one member's scan found (or that it was not sampled)."""
+    k = result.settings.paths
+    if k == 1:
+        return ("relaxation paths: one per loading (--paths 1), so the spread over paths is not sampled; on "
+                "bonded cells different starting sites ended up to 1.6 eV apart: --paths 3 samples it")
+    spreads = ", ".join(f"n = {s.n_zn}: " + ("n/a (< 2 converged)" if s.path_spread_eV is None
+                                              else f"{s.path_spread_eV:.3f} eV") for s in result.steps)
+    return f"relaxation paths: the {k} lowest-screened sites relaxed per loading, lowest kept; spread of E: {spreads}"
 
 
 def _seconds(value: float | None) -> str:
@@ -309,7 +324,9 @@ def _committee_table(result):
             cells.append(f"{eb:.3f}" + ("" if conv[m.name].get(n) else " (unconverged)"))
         volt = "" if k == 0 else f"{result.voltage_mean_V[k - 1]:.3f} ± {result.voltage_spread_V[k - 1] / 2:.3f}"
         flag = "SIGN DISAGREES" if n in result.voltage_sign_disagreement else ""
-        rows.append((n, *cells, f"{result.eb_mean_eV[k]:.3f}", f"{result.spread_eV[k]:.3f}", volt, flag))
+        path = result.path_spread_eV[k]
+        path_cell = "" if k == 0 else ("not sampled" if result.paths == 1 else "n/a" if path is None else f"{path:.3f}")
+        rows.append((n, *cells, f"{result.eb_mean_eV[k]:.3f}", f"{result.spread_eV[k]:.3f}", path_cell, volt, flag))
     low, high = result.n_max_range
     q_low, q_high = result.capacity_range_mAh_g()
     nmax = ", ".join(f"{m.name} {m.n_max}" for m in result.members)
@@ -317,7 +334,8 @@ def _committee_table(result):
              f"per cell → {q_low:.0f}–{q_high:.0f} mAh g⁻¹ (active {result.formula})"
              + (" — members DISAGREE on n_max" if result.n_max_disagreement else ""))
     return table(title, ["n Zn", *[f"E_b {m.name}" for m in pots], "mean E_b", "spread (max−min)",
-                         "V̄ into n, mean ± half-spread (V)", "flag"], rows)
+                         f"path spread, {result.paths} path(s) (eV)", "V̄ into n, mean ± half-spread (V)", "flag"],
+                 rows)
 
 
 def _validation_tables(result):
@@ -358,7 +376,8 @@ def _scan_outputs(result, out: Path) -> list[Path]:
     payload = result.to_dict()
     rows = []
     for k, n in enumerate(payload["n_zn"]):
-        row = {"n_zn": n, "eb_mean_eV": payload["eb_eV"]["committee_mean"][k], "spread_eV": payload["spread_eV"][k]}
+        row = {"n_zn": n, "eb_mean_eV": payload["eb_eV"]["committee_mean"][k], "spread_eV": payload["spread_eV"][k],
+               "path_spread_eV": payload["path_spread_eV"]["largest"][k]}
         for m in result.members:
             eb = dict(zip(m.n_zn, m.eb_eV))
             row[f"eb_{m.name}_eV"] = eb.get(n)  # a DFT reference may lack some n
@@ -368,6 +387,7 @@ def _scan_outputs(result, out: Path) -> list[Path]:
         d = payload["per_member"][name]
         frame = pd.DataFrame([{"n_zn": c["n_zn"], "eb_eV": scan.curve.eb_eV[k + 1], "eb_per_zn_eV": c["eb_per_zn_eV"],
                                "voltage_step_V": c["voltage_V"], "converged": c["converged"],
+                               "paths": len(p["paths"]), "path_spread_eV": p["path_spread_eV"],
                                "bridges_intact": p["bonds_loaded"]["intact"],
                                "bridges_stretched": p["bonds_loaded"]["stretched"],
                                "bridges_broken": p["bonds_loaded"]["broken"],

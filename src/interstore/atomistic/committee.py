@@ -6,7 +6,11 @@ answer depends on the potential.  For every n computed by all members:
 
     mean E_b(n) = Σ_k E_b,k(n) / K          spread(n) = max_k E_b,k(n) − min_k E_b,k(n)     (eV)
 
-and the same for the voltage steps (V).  Flags:
+and the same for the voltage steps (V).  The committee spread measures how
+much the answer depends on the potential; with ``ScanSettings.paths`` ≥ 2
+each member also reports the spread over relaxation paths (``path_spread_eV``,
+the largest over the members per n), how much it depends on where the
+relaxation started.  Flags:
 
 - ``voltage_sign_disagreement``: members disagree on the sign of the step
   into n (one says Zn binds, another that it does not);
@@ -51,16 +55,17 @@ class Member:
     n_max: int
     converged: tuple[bool | None, ...]
     kind: str  # "potential" or "reference"
+    path_spread_eV: tuple[float | None, ...] = ()  # per n (None: n = 0, one path, or fewer than two converged)
 
     @classmethod
     def from_scan(cls, name: str, scan: ScanResult) -> "Member":
         return cls(name, tuple(scan.curve.n_zn), tuple(scan.curve.eb_eV), tuple(scan.curve.voltage_V),
-                   scan.limit.n_max, tuple(scan.converged), "potential")
+                   scan.limit.n_max, tuple(scan.converged), "potential", (None, *scan.path_spread_eV))
 
     @classmethod
     def from_dft(cls, dft, name: str = "DFT") -> "Member":
         return cls(name, tuple(dft.curve.n_zn), tuple(dft.curve.eb_eV), tuple(dft.curve.voltage_V),
-                   dft.limit.n_max, (None,) * len(dft.curve.n_zn), "reference")
+                   dft.limit.n_max, (None,) * len(dft.curve.n_zn), "reference", (None,) * len(dft.curve.n_zn))
 
     def at(self, n_values) -> tuple[list[float], list[float]]:
         """E_b at ``n_values`` and the voltage of the step into each n ≥ 1 (steps between successive n)."""
@@ -81,6 +86,7 @@ class CommitteeResult:
     formula_units: float
     substrate_formula: str
     opening: dict = field(default_factory=dict)
+    paths: int = 1  # relaxation paths per loading in the members' scans (1: the path spread is not sampled)
 
     @property
     def potentials(self) -> list[Member]:
@@ -129,6 +135,17 @@ class CommitteeResult:
         return [n for n, col in zip(self.n_zn[1:], v.T) if (col > 0).any() and (col <= 0).any()]
 
     @property
+    def path_spread_eV(self) -> list[float | None]:
+        """Largest spread of E(sub + nZn) over the relaxation paths of any potential (eV), per n; None where
+        no member sampled two converged paths (n = 0 always)."""
+        ns = self.n_zn
+        out: list[float | None] = []
+        for n in ns:
+            values = [v for m in self.potentials for k, v in zip(m.n_zn, m.path_spread_eV) if k == n and v is not None]
+            out.append(max(values) if values else None)
+        return out
+
+    @property
     def n_max_range(self) -> tuple[int, int]:
         values = [m.n_max for m in self.potentials]
         return min(values), max(values)
@@ -159,6 +176,9 @@ class CommitteeResult:
             "conservative_member": min(self.potentials, key=lambda m: m.n_max).name,
             "reference_member": self.reference.name if self.reference else None,
             "n_zn": ns, "eb_eV": eb, "voltage_V": volt, "spread_eV": self.spread_eV,
+            "paths_per_loading": self.paths,
+            "path_spread_eV": {**{m.name: list(m.path_spread_eV) for m in self.potentials},
+                               "largest": self.path_spread_eV},
             "voltage_spread_V": self.voltage_spread_V, "n_max": n_max,
             "converged": {m.name: list(m.converged) for m in self.members},
             "flags": {"voltage_sign_disagreement_n": self.voltage_sign_disagreement,
@@ -208,7 +228,7 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
     validation = validation_summary(checks, reactions) if validate else {"skipped": True}
     opening = {c: opening_energy(s, closed) for c, s in scans.items()} if closed is not None else {}
     return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula,
-                           opening)
+                           opening, settings.paths)
 
 
 def opening_energy(scan: ScanResult, closed) -> dict:

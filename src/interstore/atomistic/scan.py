@@ -3,7 +3,16 @@
 For n = 1 … N:
   1. find interfacial voids in the current relaxed cell (:mod:`.sites`);
   2. single-point screen a Zn at each candidate (one batched call, or in parallel);
-  3. relax the lowest one -> E(sub + nZn), bond state of the V–O–X bridges.
+  3. relax the ``paths`` lowest-screened candidates (path sampling; default 1)
+     and keep the lowest relaxed energy -> E(sub + nZn), bond state of the
+     V–O–X bridges; the next n builds on that cell.
+With ``paths`` ≥ 2 the spread of the relaxed energies over the converged paths
+(``path_spread_eV``, eV) is reported per n: different starting sites end in
+different local minima of these flat interfaces (up to 1.6 eV apart on the
+bonded ``vo2-graphene-vac``), so one relaxation per loading gives *a* low
+minimum, and the path spread says how far from converged that is.
+Each relaxation starts from the approximate Hessian of the cell it grew from
+(:func:`~.calculator.hessian_with_atoms_added`).
 Then, for every n (independent -> parallel), remove the Zn, relax again and
 check whether the broken bridges reform (skipped when the relaxed bare
 interface has no V–O–X bridge: nothing can break or reform, and these
@@ -30,7 +39,8 @@ from .adhesion import (DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesio
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
 from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator,
-                         load_calculator, relax, single_point, single_points, zn_reference)
+                         hessian_with_atoms_added, hessian_without_atoms, load_calculator, relax, single_point,
+                         single_points, zn_reference)
 from .diagnosis import diagnose
 from .limit import LimitCapacity, limit_capacity
 from .parallel import TaskRunner
@@ -54,10 +64,14 @@ class ScanSettings:
     formula: str = "V8O16"
     calculator: str = "chgnet"
     accept_unconverged: bool = False
+    paths: int = 1  # lowest-screened sites relaxed per loading; the lowest relaxed one is kept
 
     def __post_init__(self) -> None:
         if int(self.max_zn) != self.max_zn or not 1 <= self.max_zn <= 60:
             raise InputError("option --max-zn", f"got {self.max_zn!r}", expected="an integer from 1 to 60")
+        if int(self.paths) != self.paths or not 1 <= self.paths <= self.sites.max_sites:
+            raise InputError("option --paths", f"got {self.paths!r}",
+                             expected=f"an integer from 1 to the candidate sites ({self.sites.max_sites})")
         if self.zn_reference not in ZN_REFERENCES and not Path(self.zn_reference).is_file():
             raise InputError("option --zn-reference", f"got {self.zn_reference!r} (no such file)",
                              expected="bulk / atom / a DFT output file of a Zn-only cell")
@@ -67,30 +81,71 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
+class LoadingPath:
+    """One relaxation path of a loading step: the screened site (Å) it started from, the single-point
+    energy there (eV) and the relaxation it ended in."""
+
+    site_A: tuple[float, float, float]
+    screen_energy_eV: float
+    relaxed: Relaxed
+
+    def to_dict(self) -> dict:
+        return {"site_A": list(self.site_A), "screen_energy_eV": self.screen_energy_eV,
+                "energy_eV": self.relaxed.energy_eV, "relax_steps": self.relaxed.steps,
+                "relax_fmax_eV_A": self.relaxed.fmax_eV_A, "relax_converged": self.relaxed.converged}
+
+
+def lowest_path(paths: tuple[LoadingPath, ...]) -> int:
+    """Index of the path kept: the lowest relaxed energy among the converged paths (all paths if none
+    converged; the step is then marked unconverged)."""
+    pool = [k for k, p in enumerate(paths) if p.relaxed.converged] or list(range(len(paths)))
+    return min(pool, key=lambda k: paths[k].relaxed.energy_eV)
+
+
+def path_spread_eV(paths: tuple[LoadingPath, ...]) -> float | None:
+    """max − min relaxed energy (eV) over the converged paths; None with fewer than two."""
+    energies = [p.relaxed.energy_eV for p in paths if p.relaxed.converged]
+    return float(max(energies) - min(energies)) if len(energies) >= 2 else None
+
+
+@dataclass(frozen=True)
 class ZnStep:
-    """One loading step n: the chosen site, the screening and relaxed energies and the bond metrics.
+    """One loading step n: the relaxation paths tried (one per screened site), the one kept (lowest),
+    the number of candidate sites and the bond metrics.
 
     ``unloaded`` is None when the relaxed bare interface has no V–O–X bridges: there is nothing to
     reform, so the Zn-removal relaxation is not run (``bonds_reform`` holds by construction)."""
 
     n_zn: int
-    site_A: tuple[float, float, float]
+    paths: tuple[LoadingPath, ...]
     candidates: int
-    screen_energy_eV: float
-    loaded: Relaxed
     bonds_loaded: BondState
     unloaded: Relaxed | None
     bonds_unloaded: BondState
+
+    @property
+    def kept(self) -> LoadingPath:
+        return self.paths[lowest_path(self.paths)]
+
+    @property
+    def loaded(self) -> Relaxed:
+        return self.kept.relaxed
+
+    @property
+    def path_spread_eV(self) -> float | None:
+        return path_spread_eV(self.paths)
 
     @property
     def bonds_reform(self) -> bool:
         return self.bonds_unloaded.broken == 0
 
     def to_dict(self) -> dict:
-        return {"n_zn": self.n_zn, "site_A": list(self.site_A), "candidate_sites": self.candidates,
-                "screen_energy_eV": self.screen_energy_eV, "energy_eV": self.loaded.energy_eV,
+        return {"n_zn": self.n_zn, "site_A": list(self.kept.site_A), "candidate_sites": self.candidates,
+                "screen_energy_eV": self.kept.screen_energy_eV, "energy_eV": self.loaded.energy_eV,
                 "relax_steps": self.loaded.steps, "relax_fmax_eV_A": self.loaded.fmax_eV_A,
-                "relax_converged": self.loaded.converged, "bonds_loaded": self.bonds_loaded.to_dict(),
+                "relax_converged": self.loaded.converged, "paths": [p.to_dict() for p in self.paths],
+                "path_kept": lowest_path(self.paths), "path_spread_eV": self.path_spread_eV,
+                "bonds_loaded": self.bonds_loaded.to_dict(),
                 "zn_removal_relaxed": self.unloaded is not None,
                 "energy_after_zn_removal_eV": None if self.unloaded is None else self.unloaded.energy_eV,
                 "removal_relax_steps": 0 if self.unloaded is None else self.unloaded.steps,
@@ -125,6 +180,12 @@ class ScanResult:
     def structures(self) -> list:
         return [self.substrate.atoms] + [s.loaded.atoms for s in self.steps]
 
+    @property
+    def path_spread_eV(self) -> list[float | None]:
+        """Spread of E(sub + nZn) over the converged relaxation paths (eV) for n = 1, …; None where
+        fewer than two paths were relaxed or converged."""
+        return [s.path_spread_eV for s in self.steps]
+
     def to_dict(self) -> dict:
         labels = sorted(set(self.bridges.labels))
         return {
@@ -138,6 +199,7 @@ class ScanResult:
             "eb_per_zn_eV": list(self.curve.eb_per_zn_eV),
             "voltage_V": list(self.curve.voltage_V),
             "converged": self.converged,
+            "path_spread_eV": self.path_spread_eV,
             "n_max": self.limit.n_max,
             "n_max_per_formula_unit": self.limit.n_max / self.formula_units,
             "capacity_mAh_g": dict(self.capacity.capacity_mAh_g),
@@ -154,6 +216,7 @@ class ScanResult:
                          "substrate_relax_steps": self.settings.substrate_relax.steps,
                          "substrate_cell_relaxed": self.settings.substrate_relax.cell,
                          "accept_unconverged": self.settings.accept_unconverged,
+                         "paths": self.settings.paths,
                          "maxstep_A": self.settings.relax.maxstep_A,
                          "optimizer": self.settings.relax.optimizer,
                          "bfgs_alpha_eV_A2": self.settings.relax.bfgs_alpha_eV_A2,
@@ -203,8 +266,8 @@ def _energy_task(job: tuple) -> float:
 
 
 def _relax_task(job: tuple) -> Relaxed:
-    atoms, settings, calculator = job
-    return relax(atoms, settings, calculator)
+    atoms, settings, calculator, hessian = job
+    return relax(atoms, settings, calculator, hessian=hessian)
 
 
 def _adhesion(atoms, settings: ScanSettings, e_interface: float) -> Adhesion:
@@ -229,8 +292,8 @@ def scan_reference(settings: ScanSettings) -> ZnReference:
 def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
     """Measured cost of one single point and one relaxation step on ``atoms`` and the worst-case scan time.
 
-    Worst case: every relaxation uses all its steps (the bare interface, then per Zn the loaded
-    and the Zn-removed cell) and every candidate site is screened; a converging relaxation stops
+    Worst case: every relaxation uses all its steps (the bare interface, then per Zn each loaded
+    path and the Zn-removed cell) and every candidate site is screened; a converging relaxation stops
     earlier.  Seconds of wall time on this machine with one worker (``*_cpu_s``: CPU time of the
     process for the same calls; on a busy machine the wall time is the larger)."""
     calc = load_calculator(settings.calculator)
@@ -246,7 +309,7 @@ def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
     start, cpu = time.perf_counter(), time.process_time()
     probe.get_forces()
     t_step, c_step = time.perf_counter() - start, time.process_time() - cpu
-    steps = settings.substrate_relax.steps + 2 * settings.max_zn * settings.relax.steps
+    steps = settings.substrate_relax.steps + (settings.paths + 1) * settings.max_zn * settings.relax.steps
     points = settings.max_zn * settings.sites.max_sites
     return {"single_point_s": t_sp, "relax_step_s": t_step, "single_point_cpu_s": c_sp, "relax_step_cpu_s": c_step,
             "worst_case_relax_steps": steps, "worst_case_single_points": points,
@@ -282,10 +345,21 @@ def _screen(trials: list, calc: str, runner: TaskRunner, n: int) -> list[float]:
     return single_points(trials, calc)
 
 
-def _relax_tracked(atoms, settings: RelaxSettings, calc: str, runner: TaskRunner, what: str) -> Relaxed:
+def _relax_tracked(atoms, settings: RelaxSettings, calc: str, runner: TaskRunner, what: str,
+                   hessian=None) -> Relaxed:
     with runner.steps(f"{calc}: relaxing {what} (≤ {settings.steps} steps to {settings.fmax_eV_A} eV/Å)",
                       settings.steps) as advance:
-        return relax(atoms, settings, calc, on_step=advance)
+        return relax(atoms, settings, calc, on_step=advance, hessian=hessian)
+
+
+def _relax_paths(trials: list, start_hessian, settings: ScanSettings, runner: TaskRunner, n: int) -> list[Relaxed]:
+    """Relax each path's trial cell from the same Hessian: in parallel on a cluster, else one by one."""
+    calc = settings.calculator
+    if runner.distributed and len(trials) > 1:
+        return runner.map(_relax_task, [(t, settings.relax, calc, start_hessian) for t in trials],
+                          f"{calc}: relaxing {len(trials)} paths for {n} Zn")
+    label = (lambda k: f"{n} Zn") if len(trials) == 1 else (lambda k: f"{n} Zn, path {k + 1}/{len(trials)}")
+    return [_relax_tracked(t, settings.relax, calc, runner, label(k), start_hessian) for k, t in enumerate(trials)]
 
 
 def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanResult:
@@ -297,34 +371,39 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
     substrate = _relax_tracked(atoms, settings.substrate_relax, calc, runner, "the bare interface")
     bridges = find_bridges(substrate.atoms)
     adhesion = _adhesion(substrate.atoms, settings, substrate.energy_eV)
-    loaded_steps: list[tuple] = []
-    current, stopped = substrate.atoms, None
+    loaded_steps: list[tuple[int, tuple[LoadingPath, ...], int]] = []
+    current, stopped = substrate, None
     screen_s, screen_cpu_s, screened = 0.0, 0.0, 0
     relaxations = [substrate]
+    alpha = settings.relax.bfgs_alpha_eV_A2
     for n in runner.track(range(1, settings.max_zn + 1), f"{calc}: loading Zn (screen + relax)"):
-        sites = candidate_sites(current, settings.sites)
+        sites = candidate_sites(current.atoms, settings.sites)
         if len(sites) == 0:
             stopped = f"no interfacial void of clearance >= {settings.sites.min_distance_A} Å for Zn number {n}"
             break
-        trials = [_with_zn(current, p) for p in sites]
+        trials = [_with_zn(current.atoms, p) for p in sites]
         t0, c0 = time.perf_counter(), time.process_time()
         energies = _screen(trials, calc, runner, n)
         screen_s, screened = screen_s + time.perf_counter() - t0, screened + len(trials)
         screen_cpu_s += time.process_time() - c0
-        best = int(np.argmin(energies))
-        loaded = _relax_tracked(trials[best], settings.relax, calc, runner, f"{n} Zn")
-        relaxations.append(loaded)
-        loaded_steps.append((n, tuple(float(x) for x in sites[best]), len(sites), float(energies[best]), loaded))
-        current = loaded.atoms
+        tried = [int(k) for k in np.argsort(energies, kind="stable")[:settings.paths]]
+        relaxed = _relax_paths([trials[k] for k in tried], hessian_with_atoms_added(current.hessian, 1, alpha),
+                               settings, runner, n)
+        relaxations += relaxed
+        paths = tuple(LoadingPath(tuple(float(x) for x in sites[k]), float(energies[k]), r)
+                      for k, r in zip(tried, relaxed))
+        loaded_steps.append((n, paths, len(sites)))
+        current = paths[lowest_path(paths)].relaxed
+    kept = [paths[lowest_path(paths)].relaxed for _, paths, _ in loaded_steps]
     if len(bridges):
-        unloaded = runner.map(_relax_task, [(_without_zn(s[4].atoms), settings.relax, calc) for s in loaded_steps],
-                              f"{calc}: relaxing after Zn removal")
+        unloaded = runner.map(_relax_task, [(_without_zn(r.atoms), settings.relax, calc,
+                                             hessian_without_atoms(r.hessian, r.atoms.get_tags() != ZN_TAG))
+                                            for r in kept], f"{calc}: relaxing after Zn removal")
     else:  # no bridge to reform: the removal relaxations could not change the criterion
         unloaded = [None] * len(loaded_steps)
     relaxations += [u for u in unloaded if u is not None]
-    steps = tuple(ZnStep(n, site, k, e_sp, loaded, bond_state(bridges, loaded.atoms), un,
-                         bond_state(bridges, (un or loaded).atoms))
-                  for (n, site, k, e_sp, loaded), un in zip(loaded_steps, unloaded))
+    steps = tuple(ZnStep(n, paths, k, bond_state(bridges, loaded.atoms), un, bond_state(bridges, (un or loaded).atoms))
+                  for (n, paths, k), loaded, un in zip(loaded_steps, kept, unloaded))
     if not steps:
         raise InputError(name, stopped or "no Zn could be placed", expected="an interfacial gap with room for Zn")
     curve = binding_curve({s.n_zn: s.loaded.energy_eV for s in steps}, substrate.energy_eV,
