@@ -22,6 +22,36 @@ def test_single_band_fit_recovers_position_width_and_area():
     assert fit.r_squared > 0.99
 
 
+
+@pytest.mark.parametrize("shape", ["lorentzian", "voigt"])
+def test_band_width_height_and_sigmas_are_those_of_lmfits_own_peak_models(shape):
+    """The band model fits area, centre and σ only; its FWHM, height and FWHM σ must be what lmfit's
+    LorentzianModel / VoigtModel (expression parameters, uncertainties propagation) give on the same data."""
+    from lmfit.models import LorentzianModel, PolynomialModel, VoigtModel
+
+    x = np.linspace(700, 1050, 351)
+    rng = np.random.default_rng(5)
+    y = 30 + lorentzian(x, 3000.0, 880.0, 24.0) + lorentzian(x, 900.0, 950.0, 16.0) + rng.normal(0, 1.5, x.size)
+    fit = fit_bands(Spectrum(x, y, "Raman", "synthetic"), [880.0, 950.0], window=(780, 1020), shape=shape,
+                    baseline="none")
+    peak = LorentzianModel if shape == "lorentzian" else VoigtModel
+    model = PolynomialModel(degree=2, prefix="bg_")
+    params = model.make_params(c0=0.0, c1=0.0, c2=0.0)
+    win = (x >= 780) & (x <= 1020)
+    for k, c in enumerate((880.0, 950.0)):
+        m = peak(prefix=f"b{k}_")
+        p = m.make_params()
+        p[f"b{k}_center"].set(value=c, min=c - 30, max=c + 30)
+        p[f"b{k}_sigma"].set(value=10.0, min=240 / win.sum(), max=240)
+        p[f"b{k}_amplitude"].set(value=max(float(np.interp(c, x, y)), 1e-12) * np.pi * 10.0, min=0)
+        model, params = model + m, params + p
+    ref = model.fit(y[win], params, x=x[win]).params
+    for k, band in enumerate(fit.bands):
+        assert band.area == pytest.approx(ref[f"b{k}_amplitude"].value, rel=1e-6)
+        assert band.fwhm == pytest.approx(ref[f"b{k}_fwhm"].value, rel=1e-6)
+        assert band.height == pytest.approx(ref[f"b{k}_height"].value, rel=1e-6)
+        assert band.fwhm_sigma == pytest.approx(ref[f"b{k}_fwhm"].stderr, rel=1e-6)
+
 @pytest.mark.parametrize("f_dis, f_ch, seed", [(0.6, 0.92, 1), (0.6, 0.92, 7), (0.3, 0.5, 7), (0.5, 0.95, 7)])
 def test_reversibility_index_of_a_known_cycle(f_dis, f_ch, seed):
     series, echem = operando_band_series(f_discharged=f_dis, f_charged=f_ch, seed=seed)

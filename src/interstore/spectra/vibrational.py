@@ -4,7 +4,7 @@ Baseline: pybaselines (``arpls`` by default, asymmetrically reweighted penalised
 squares, Baek et al., Analyst 140 (2015) 250; ``modpoly``; ``asls``; or ``none``).
 The baseline is computed on the whole spectrum (the wings of a band need room), then
 bands are fitted in the window as lmfit Lorentzian or Voigt peaks, one per named centre,
-plus a linear term for what the baseline left (a stiff baseline, λ = 10⁷ by default, removes
+plus a quadratic term for what the baseline left (a stiff baseline, λ = 10⁷ by default, removes
 only slow curvature: every baseline estimator takes part of a Lorentzian's long wings, here
 ≈ 2 % of the area of a 28 cm⁻¹ wide band in a 240 cm⁻¹ window, λ = 10⁵: ≈ 10 %; ratios
 such as RI are insensitive to it); the area is the integrated intensity (lmfit ``amplitude``), the width the FWHM.
@@ -25,6 +25,7 @@ mean |F_dis-branch − F_ch-branch|/F₀ on a common SOC grid.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,13 @@ from .series import SpectrumSeries
 BASELINES = ("arpls", "modpoly", "asls", "none")
 SHAPES = ("lorentzian", "voigt")
 BACKGROUND_DEGREE = 2  # residual polynomial fitted with the bands
+# FWHM / σ and height · σ / area of lmfit's line shapes, as lmfit's LorentzianModel and VoigtModel
+# define them (the Voigt's γ equal to its σ; FWHM by Olivero & Longbothum's approximation):
+# Lorentzian FWHM = 2σ, height = A/(πσ); Voigt FWHM = (1.0692 + √(0.8664 + 5.545083)) σ,
+# height = A·Re w(i/√2)/(σ√(2π)) with w the Faddeeva function, Re w(i/√2) = e^{1/2} erfc(1/√2)
+FWHM_PER_SIGMA = {"lorentzian": 2.0, "voigt": 1.0692 + math.sqrt(0.8664 + 5.545083)}
+HEIGHT_SIGMA_PER_AREA = {"lorentzian": 1 / math.pi,
+                         "voigt": math.exp(0.5) * math.erfc(1 / math.sqrt(2)) / math.sqrt(2 * math.pi)}
 
 
 def remove_baseline(x: np.ndarray, y: np.ndarray, method: str = "arpls", *, lam: float = 1e7,
@@ -98,57 +106,87 @@ def _sigma(param) -> float:
     return float(param.stderr) if param.stderr is not None and np.isfinite(param.stderr) else float("nan")
 
 
+class BandModel:
+    """One band per nominal centre (x units) in a window, plus the residual quadratic background: an
+    lmfit model built once and fitted to any number of spectra (a series: :func:`track_band`).
+
+    Each :meth:`fit` removes that spectrum's own baseline and starts from its own values (centre at
+    the nominal one, FWHM ``width_guess``, height the spectrum's at the centre); the model and its
+    parameter set are built once.  The bands are lmfit's ``lorentzian`` or ``voigt`` line shapes with
+    only area, centre and σ as parameters: the FWHM and height (with the FWHM's σ) follow from σ and
+    the area by :data:`FWHM_PER_SIGMA` and :data:`HEIGHT_SIGMA_PER_AREA` after the fit, instead of
+    as lmfit expression parameters that would be re-evaluated at every step of it."""
+
+    def __init__(self, centers: list[float], *, window: tuple[float, float] | None = None,
+                 shape: str = "lorentzian", baseline: str = "arpls", lam: float = 1e7, width_guess: float = 20.0,
+                 center_tolerance: float = 30.0, names: list[str] | None = None):
+        from lmfit import Model
+        from lmfit.lineshapes import lorentzian, voigt
+        from lmfit.models import PolynomialModel
+
+        if shape not in SHAPES:
+            raise InputError("option --shape", f"unknown band shape {shape!r}", expected=f"one of {', '.join(SHAPES)}")
+        if not centers:
+            raise InputError("option --band", "no band centre given", expected="at least one centre, e.g. 880")
+        self.centers = list(centers)
+        self.window = window or (min(centers) - 5 * width_guess, max(centers) + 5 * width_guess)
+        self.shape, self.baseline, self.lam = shape, baseline, lam
+        self.width_guess, self.center_tolerance = width_guess, center_tolerance
+        self.names = names or [f"{c:g}" for c in centers]
+        line = lorentzian if shape == "lorentzian" else voigt  # voigt's γ defaults to its σ
+        model = PolynomialModel(degree=BACKGROUND_DEGREE, prefix="bg_")
+        params = model.make_params(**{f"c{k}": 0.0 for k in range(BACKGROUND_DEGREE + 1)})
+        for k in range(len(centers)):
+            band = Model(line, prefix=f"b{k}_", independent_vars=["x"])
+            params = params + band.make_params()
+            model = model + band
+        self._model, self._params = model, params  # lmfit copies the parameters it is given: a template
+
+    def fit(self, spectrum: Spectrum) -> BandFit:
+        """Fit the bands in ``spectrum`` after removing its baseline."""
+        window = self.window
+        sp = spectrum.window(*window)
+        for c in self.centers:
+            if not sp.x[0] < c < sp.x[-1]:
+                raise InputError("option --band", f"band centre {c:g} outside the window {window[0]:g}–{window[1]:g}",
+                                 expected="a centre inside the fit window")
+        # baseline of the whole spectrum (the band's wings need room), then a residual quadratic term in the fit
+        full = remove_baseline(spectrum.x, spectrum.y, self.baseline, lam=self.lam)
+        keep = (spectrum.x >= sp.x[0]) & (spectrum.x <= sp.x[-1])
+        base = full[keep]
+        y = sp.y - base
+        params = self._params
+        span = float(sp.x[-1] - sp.x[0])
+        for k, c in enumerate(self.centers):
+            height = max(float(np.interp(c, sp.x, y)), 1e-12 * max(float(np.abs(y).max()), 1e-300))
+            sig = self.width_guess / 2
+            params[f"b{k}_center"].set(value=c, min=c - self.center_tolerance, max=c + self.center_tolerance)
+            params[f"b{k}_sigma"].set(value=sig, min=span / max(sp.x.size, 1), max=span)
+            params[f"b{k}_amplitude"].set(value=height * np.pi * sig, min=0)
+        with np.errstate(all="ignore"):
+            result = self._model.fit(y, params, x=sp.x)
+        bands = []
+        to_fwhm, to_height = FWHM_PER_SIGMA[self.shape], HEIGHT_SIGMA_PER_AREA[self.shape]
+        for k, name in enumerate(self.names):
+            pr = result.params
+            sigma, area = float(pr[f"b{k}_sigma"].value), float(pr[f"b{k}_amplitude"].value)
+            bands.append(Band(name, float(pr[f"b{k}_center"].value), _sigma(pr[f"b{k}_center"]),
+                              to_fwhm * sigma, to_fwhm * _sigma(pr[f"b{k}_sigma"]), area,
+                              _sigma(pr[f"b{k}_amplitude"]), to_height * area / sigma))
+        ss_res = float(np.sum((y - result.best_fit) ** 2))
+        ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
+        residual_background = result.eval_components(x=sp.x)["bg_"]
+        return BandFit(tuple(bands), self.shape, self.baseline, (float(window[0]), float(window[1])),
+                       1 - ss_res / ss_tot, sp.x, sp.y, base + residual_background, result.best_fit + base, sp.x_label,
+                       spectrum.source)
+
+
 def fit_bands(spectrum: Spectrum, centers: list[float], *, window: tuple[float, float] | None = None,
               shape: str = "lorentzian", baseline: str = "arpls", lam: float = 1e7, width_guess: float = 20.0,
               center_tolerance: float = 30.0, names: list[str] | None = None) -> BandFit:
-    """Fit one band per centre (x units) in ``window`` after removing the baseline."""
-    from lmfit.models import LorentzianModel, PolynomialModel, VoigtModel
-
-    if shape not in SHAPES:
-        raise InputError("option --shape", f"unknown band shape {shape!r}", expected=f"one of {', '.join(SHAPES)}")
-    if not centers:
-        raise InputError("option --band", "no band centre given", expected="at least one centre, e.g. 880")
-    if window is None:
-        window = (min(centers) - 5 * width_guess, max(centers) + 5 * width_guess)
-    sp = spectrum.window(*window)
-    for c in centers:
-        if not sp.x[0] < c < sp.x[-1]:
-            raise InputError("option --band", f"band centre {c:g} outside the window {window[0]:g}–{window[1]:g}",
-                             expected="a centre inside the fit window")
-    # baseline of the whole spectrum (the band's wings need room), then a residual linear term in the fit
-    full = remove_baseline(spectrum.x, spectrum.y, baseline, lam=lam)
-    keep = (spectrum.x >= sp.x[0]) & (spectrum.x <= sp.x[-1])
-    base = full[keep]
-    y = sp.y - base
-    names = names or [f"{c:g}" for c in centers]
-    Model = LorentzianModel if shape == "lorentzian" else VoigtModel
-    model = PolynomialModel(degree=BACKGROUND_DEGREE, prefix="bg_")
-    params = model.make_params(**{f"c{k}": 0.0 for k in range(BACKGROUND_DEGREE + 1)})
-    span = float(sp.x[-1] - sp.x[0])
-    for k, c in enumerate(centers):
-        m = Model(prefix=f"b{k}_")
-        p = m.make_params()
-        height = max(float(np.interp(c, sp.x, y)), 1e-12 * max(float(np.abs(y).max()), 1e-300))
-        sig = width_guess / 2
-        p[f"b{k}_center"].set(value=c, min=c - center_tolerance, max=c + center_tolerance)
-        p[f"b{k}_sigma"].set(value=sig, min=span / max(sp.x.size, 1), max=span)
-        p[f"b{k}_amplitude"].set(value=height * np.pi * sig, min=0)
-        model = model + m
-        params = params + p
-    with np.errstate(all="ignore"):
-        result = model.fit(y, params, x=sp.x)
-    bands = []
-    for k, name in enumerate(names):
-        pr = result.params
-        bands.append(Band(name, float(pr[f"b{k}_center"].value), _sigma(pr[f"b{k}_center"]),
-                          float(pr[f"b{k}_fwhm"].value), _sigma(pr[f"b{k}_fwhm"]),
-                          float(pr[f"b{k}_amplitude"].value), _sigma(pr[f"b{k}_amplitude"]),
-                          float(pr[f"b{k}_height"].value)))
-    ss_res = float(np.sum((y - result.best_fit) ** 2))
-    ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
-    linear = result.eval_components(x=sp.x)["bg_"]
-    return BandFit(tuple(bands), shape, baseline, (float(window[0]), float(window[1])), 1 - ss_res / ss_tot,
-                   sp.x, sp.y, base + linear, result.best_fit + base, sp.x_label, spectrum.source)
+    """Fit one band per centre (x units) in ``window`` after removing the baseline (:class:`BandModel`)."""
+    return BandModel(centers, window=window, shape=shape, baseline=baseline, lam=lam, width_guess=width_guess,
+                     center_tolerance=center_tolerance, names=names).fit(spectrum)
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,10 +220,11 @@ def track_band(series: SpectrumSeries, center: float, *, window: tuple[float, fl
                name: str | None = None, progress=None) -> BandTrack:
     """Fit the band at ``center`` in every spectrum of the series; ``progress(k)`` after each."""
     label = name or f"{center:g}"
+    model = BandModel([center], window=window, shape=shape, baseline=baseline, lam=lam, width_guess=width_guess,
+                      names=[label])
     fits = []
     for k in range(len(series)):
-        fits.append(fit_bands(series.spectrum(k), [center], window=window, shape=shape, baseline=baseline,
-                              lam=lam, width_guess=width_guess, names=[label]))
+        fits.append(model.fit(series.spectrum(k)))
         if progress is not None:
             progress(k)
 
