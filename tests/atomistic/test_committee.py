@@ -136,12 +136,13 @@ def test_report_reads_the_conservative_member_of_a_committee_scan(tmp_path):
 def test_path_spread_is_the_largest_over_the_members_and_absent_where_not_sampled():
     from dataclasses import replace
 
-    a = replace(_member("A", [0.0, -1.0, -1.8], 2), path_spread_eV=(None, 0.2, None))
-    b = replace(_member("B", [0.0, -0.9, -1.5], 2), path_spread_eV=(None, 0.5, 0.1))
+    a = replace(_member("A", [0.0, -1.0, -1.8], 2), path_spread_eV=(None, 0.2, None), path_gain_eV=(None, 0.0, 0.3))
+    b = replace(_member("B", [0.0, -0.9, -1.5], 2), path_spread_eV=(None, 0.5, 0.1), path_gain_eV=(None, 0.4, None))
     ref = _member("DFT", [0.0, -3.0, -9.0], 0, kind="reference")  # a reference member never enters it
-    c = CommitteeResult("test", (a, b, ref), {}, {"skipped": True}, "V8O16", 2.0, "C25", paths=3)
-    assert c.path_spread_eV == [None, 0.5, 0.1]
+    c = CommitteeResult("test", (a, b, ref), {}, {"skipped": True}, "V8O16", 2.0, "C25", paths_sampled=3)
+    assert c.path_spread_eV == [None, 0.5, 0.1] and c.path_gain_eV == [None, 0.4, 0.3]
     d = c.to_dict()
     assert d["paths_per_loading"] == 3
     assert d["path_spread_eV"] == {"A": [None, 0.2, None], "B": [None, 0.5, 0.1], "largest": [None, 0.5, 0.1]}
+    assert d["path_gain_eV"]["largest"] == [None, 0.4, 0.3]
     assert _committee(_member("A", [0.0, -1.0], 1)).to_dict()["path_spread_eV"]["largest"] == [None, None]

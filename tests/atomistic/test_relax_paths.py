@@ -15,7 +15,7 @@ from ase.calculators.calculator import Calculator, all_changes
 from interstore.atomistic import calculator as calc_module
 from interstore.atomistic.calculator import (Relaxed, RelaxSettings, hessian_with_atoms_added,
                                              hessian_without_atoms, relax)
-from interstore.atomistic.scan import LoadingPath, ScanSettings, lowest_path, path_spread_eV
+from interstore.atomistic.scan import LoadingPath, ScanSettings, lowest_path, path_gain_eV, path_spread_eV
 from interstore.atomistic.sites import SiteSearch
 from interstore.errors import InputError
 
@@ -84,16 +84,27 @@ def test_the_lowest_converged_path_is_kept_and_the_spread_is_over_converged_path
     paths = (_path(-3.0, True), _path(-5.0, False), _path(-3.4, True), _path(-2.9, True))
     assert lowest_path(paths) == 2  # -5.0 is lower but did not converge
     assert path_spread_eV(paths) == pytest.approx(0.5)  # -2.9 − (−3.4); the unconverged path is left out
+    assert path_gain_eV(paths) == pytest.approx(0.4)  # the first path (−3.0) against the kept one (−3.4)
     none_converged = (_path(-1.0, False), _path(-2.0, False))
     assert lowest_path(none_converged) == 1 and path_spread_eV(none_converged) is None
+    assert path_gain_eV(none_converged) is None
     assert path_spread_eV((_path(-1.0, True), _path(-2.0, False))) is None  # one converged: no spread
-    assert path_spread_eV((_path(-1.0, True),)) is None
+    assert path_gain_eV((_path(-1.0, False), _path(-2.0, True))) is None  # the first path did not converge
+    assert path_gain_eV((_path(-2.0, True), _path(-1.0, True))) == 0.0  # the first path is the lowest
+    assert path_spread_eV((_path(-1.0, True),)) is None and path_gain_eV((_path(-1.0, True),)) is None
 
 
 @pytest.mark.parametrize("paths", [0, 3, 2.5])
 def test_paths_outside_one_to_the_candidate_count_are_refused(paths):
     with pytest.raises(InputError, match="--paths"):
         ScanSettings(paths=paths, sites=SiteSearch(max_sites=2))
+
+
+def test_path_optimizers_are_checked_and_the_scans_own_comes_first_once():
+    with pytest.raises(InputError, match="--path-optimizer"):
+        ScanSettings(path_optimizers=("LBFGS",))
+    s = ScanSettings(relax=RelaxSettings(optimizer="BFGS"), path_optimizers=("FIRE+BFGS", "BFGS", "FIRE"))
+    assert s.optimizers == ("BFGS", "FIRE+BFGS", "FIRE")
 
 
 def test_cli_paths_zero_is_one_line_and_exit_2(run_cli):
@@ -115,39 +126,47 @@ def test_two_paths_extend_the_single_path_scan_and_keep_the_lower(monkeypatch):
         return relax(atoms, settings, calculator, on_step=on_step, hessian=hessian)
 
     monkeypatch.setattr(scan_module, "relax", recording_relax)
-    settings = ScanSettings(max_zn=1, relax=RelaxSettings(fmax_eV_A=0.3, steps=25),
+    settings = ScanSettings(max_zn=1, relax=RelaxSettings(fmax_eV_A=0.3, steps=60),
                             substrate_relax=RelaxSettings(fmax_eV_A=0.3, steps=25), sites=SiteSearch(max_sites=3))
     one = run_scan(build_vo2_ti3c2(), settings)
     from dataclasses import replace
 
     seen.clear()
-    two = run_scan(build_vo2_ti3c2(), replace(settings, paths=2))
-    step1, step2 = one.steps[0], two.steps[0]
-    assert len(step1.paths) == 1 and len(step2.paths) == 2
+    two = run_scan(build_vo2_ti3c2(), replace(settings, paths=2, path_optimizers=("FIRE+BFGS",)))
+    step1, full = one.steps[0], two.steps[0]
+    assert len(step1.paths) == 1 and len(full.paths) == 4
+    # site 1 with BFGS, site 1 with FIRE+BFGS, site 2 with BFGS, site 2 with FIRE+BFGS
+    assert [p.optimizer for p in full.paths] == ["BFGS", "FIRE+BFGS"] * 2
+    assert full.paths[0].site_A == full.paths[1].site_A != full.paths[2].site_A == full.paths[3].site_A
+    assert full.path_gain_eV == pytest.approx(full.paths[0].relaxed.energy_eV - full.loaded.energy_eV, abs=1e-12)
+    assert all(p.relaxed.converged for p in full.paths) and full.path_gain_eV >= 0
+    step2 = replace(full, paths=full.paths[::2])  # the BFGS paths: the site sampling alone
     # the first path is the single-path scan's relaxation (same site, same start, deterministic potential)
     assert step2.paths[0].site_A == pytest.approx(step1.kept.site_A)
     assert step2.paths[0].relaxed.energy_eV == pytest.approx(step1.loaded.energy_eV, abs=1e-4)
     # the two lowest-screened sites, in screening order; the kept one is the lower relaxed (converged) energy
     assert step2.paths[0].screen_energy_eV <= step2.paths[1].screen_energy_eV
-    assert step2.loaded.energy_eV == min(p.relaxed.energy_eV for p in step2.paths if p.relaxed.converged)
+    assert full.loaded.energy_eV == min(p.relaxed.energy_eV for p in full.paths if p.relaxed.converged)
     assert two.curve.eb_eV[1] <= one.curve.eb_eV[1] + 1e-4
-    assert two.curve.eb_eV[1] == pytest.approx(step2.loaded.energy_eV - two.substrate.energy_eV
+    assert two.curve.eb_eV[1] == pytest.approx(full.loaded.energy_eV - two.substrate.energy_eV
                                                - two.reference.energy_eV_per_atom, abs=1e-9)
-    energies = [p.relaxed.energy_eV for p in step2.paths if p.relaxed.converged]
+    energies = [p.relaxed.energy_eV for p in full.paths if p.relaxed.converged]
     d = two.to_dict()
-    assert d["settings"]["paths"] == 2 and len(d["per_n"][0]["paths"]) == 2
-    expected = max(energies) - min(energies) if len(energies) == 2 else None
+    assert d["settings"]["paths"] == 2 and d["settings"]["path_optimizers"] == ["BFGS", "FIRE+BFGS"]
+    assert [p["optimizer"] for p in d["per_n"][0]["paths"]] == ["BFGS", "FIRE+BFGS"] * 2
+    expected = max(energies) - min(energies) if len(energies) >= 2 else None
     assert d["path_spread_eV"] == [expected] and d["per_n"][0]["path_spread_eV"] == expected
-    assert one.to_dict()["path_spread_eV"] == [None]
+    assert d["path_gain_eV"] == [full.path_gain_eV]
+    assert one.to_dict()["path_spread_eV"] == [None] and one.to_dict()["path_gain_eV"] == [None]
     # Hessian transfer: each loaded path starts from the bare interface's final Hessian plus an α·I Zn
     # block; the Zn-removal relaxation (V–O–Ti bridges: it runs) from the kept path's without the Zn rows
     n_atoms = len(two.substrate.atoms)
     loaded_starts = [h for size, h in seen if size == n_atoms + 1]
-    assert len(loaded_starts) == 2
+    assert len(loaded_starts) == 4
     for h in loaded_starts:
         np.testing.assert_array_equal(h, hessian_with_atoms_added(two.substrate.hessian, 1, 70.0))
     removal = [h for size, h in seen if size == n_atoms]
     assert len(two.bridges) and len(removal) == 2  # the bare interface (no start Hessian), then the removal
     assert removal[0] is None
-    keep = step2.loaded.atoms.get_tags() != 3
-    np.testing.assert_array_equal(removal[1], hessian_without_atoms(step2.loaded.hessian, keep))
+    keep = full.loaded.atoms.get_tags() != 3
+    np.testing.assert_array_equal(removal[1], hessian_without_atoms(full.loaded.hessian, keep))

@@ -159,6 +159,9 @@ def scan_cmd(
     candidates: Annotated[int, typer.Option("--candidates", help="Candidate sites screened per Zn.")] = 6,
     paths: Annotated[int, typer.Option("--paths", help="Relax the K lowest-screened sites per Zn and keep the "
                                        "lowest; reports the spread over these paths (1: one relaxation).")] = 1,
+    path_optimizer: Annotated[Optional[list[str]], typer.Option(
+        "--path-optimizer", help="Also relax every sampled site with this optimizer (repeat): BFGS, FIRE+BFGS, "
+                                 "FIRE.")] = None,
     min_clearance: Annotated[float, typer.Option("--min-clearance", help="Min void radius for a site (Å).")] = 1.5,
     site_margin: Annotated[float, typer.Option("--site-margin", help="Widen the interfacial search window "
                                                                      "beyond the two planes (Å).")] = 0.0,
@@ -204,7 +207,7 @@ def scan_cmd(
                             zn_reference=zn_reference,
                             eb_threshold_eV=threshold, formula=formula, locked_above_J_m2=locked_above,
                             detaches_below_J_m2=detaches_below, accept_unconverged=accept_unconverged,
-                            paths=paths)
+                            paths=paths, path_optimizers=tuple(path_optimizer or ()))
     reference = _dft_reference(dft_substrate, dft_zn_ref, dft_loaded, formula, threshold)
     atoms = load_structure(structure)
     check_scan_input(atoms, settings, structure)
@@ -299,13 +302,18 @@ def _print_member(name: str, result) -> None:
 
 def _paths_line(result) -> str:
     """What the path sampling of one member's scan found (or that it was not sampled)."""
-    k = result.settings.paths
-    if k == 1:
-        return ("relaxation paths: one per loading (--paths 1), so the spread over paths is not sampled; on "
-                "bonded cells different starting sites ended up to 1.6 eV apart: --paths 3 samples it")
-    spreads = ", ".join(f"n = {s.n_zn}: " + ("n/a (< 2 converged)" if s.path_spread_eV is None
-                                              else f"{s.path_spread_eV:.3f} eV") for s in result.steps)
-    return f"relaxation paths: the {k} lowest-screened sites relaxed per loading, lowest kept; spread of E: {spreads}"
+    k, optimizers = result.settings.paths, result.settings.optimizers
+    if k * len(optimizers) == 1:
+        return ("relaxation paths: one per loading (--paths 1), so the dependence on the path is not sampled; on "
+                "the bonded vo2-graphene-vac cell two optimizers from the same start ended up to 1.6 eV apart: "
+                "--paths 2 --path-optimizer FIRE+BFGS samples it")
+
+    def ev(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    per_n = "; ".join(f"n = {s.n_zn}: {ev(s.path_gain_eV)} / {ev(s.path_spread_eV)}" for s in result.steps)
+    return (f"relaxation paths: the {k} lowest-screened site(s) × {' and '.join(optimizers)}, lowest converged "
+            f"kept; below the first path by / spread of the ends (eV, n/a: not converged): {per_n}")
 
 
 def _seconds(value: float | None) -> str:
@@ -324,8 +332,9 @@ def _committee_table(result):
             cells.append(f"{eb:.3f}" + ("" if conv[m.name].get(n) else " (unconverged)"))
         volt = "" if k == 0 else f"{result.voltage_mean_V[k - 1]:.3f} ± {result.voltage_spread_V[k - 1] / 2:.3f}"
         flag = "SIGN DISAGREES" if n in result.voltage_sign_disagreement else ""
-        path = result.path_spread_eV[k]
-        path_cell = "" if k == 0 else ("not sampled" if result.paths == 1 else "n/a" if path is None else f"{path:.3f}")
+        gain, spread = result.path_gain_eV[k], result.path_spread_eV[k]
+        path_cell = "" if k == 0 else ("not sampled" if result.paths_sampled == 1 else
+                                       " / ".join("n/a" if v is None else f"{v:.3f}" for v in (gain, spread)))
         rows.append((n, *cells, f"{result.eb_mean_eV[k]:.3f}", f"{result.spread_eV[k]:.3f}", path_cell, volt, flag))
     low, high = result.n_max_range
     q_low, q_high = result.capacity_range_mAh_g()
@@ -334,7 +343,8 @@ def _committee_table(result):
              f"per cell → {q_low:.0f}–{q_high:.0f} mAh g⁻¹ (active {result.formula})"
              + (" — members DISAGREE on n_max" if result.n_max_disagreement else ""))
     return table(title, ["n Zn", *[f"E_b {m.name}" for m in pots], "mean E_b", "spread (max−min)",
-                         f"path spread, {result.paths} path(s) (eV)", "V̄ into n, mean ± half-spread (V)", "flag"],
+                         f"{result.paths_sampled} path(s): below the first / spread (eV)",
+                         "V̄ into n, mean ± half-spread (V)", "flag"],
                  rows)
 
 
@@ -377,7 +387,8 @@ def _scan_outputs(result, out: Path) -> list[Path]:
     rows = []
     for k, n in enumerate(payload["n_zn"]):
         row = {"n_zn": n, "eb_mean_eV": payload["eb_eV"]["committee_mean"][k], "spread_eV": payload["spread_eV"][k],
-               "path_spread_eV": payload["path_spread_eV"]["largest"][k]}
+               "path_spread_eV": payload["path_spread_eV"]["largest"][k],
+               "path_gain_eV": payload["path_gain_eV"]["largest"][k]}
         for m in result.members:
             eb = dict(zip(m.n_zn, m.eb_eV))
             row[f"eb_{m.name}_eV"] = eb.get(n)  # a DFT reference may lack some n
@@ -387,7 +398,8 @@ def _scan_outputs(result, out: Path) -> list[Path]:
         d = payload["per_member"][name]
         frame = pd.DataFrame([{"n_zn": c["n_zn"], "eb_eV": scan.curve.eb_eV[k + 1], "eb_per_zn_eV": c["eb_per_zn_eV"],
                                "voltage_step_V": c["voltage_V"], "converged": c["converged"],
-                               "paths": len(p["paths"]), "path_spread_eV": p["path_spread_eV"],
+                               "paths": len(p["paths"]), "path_gain_eV": p["path_gain_eV"],
+                               "path_spread_eV": p["path_spread_eV"],
                                "bridges_intact": p["bonds_loaded"]["intact"],
                                "bridges_stretched": p["bonds_loaded"]["stretched"],
                                "bridges_broken": p["bonds_loaded"]["broken"],

@@ -8,9 +8,10 @@ answer depends on the potential.  For every n computed by all members:
 
 and the same for the voltage steps (V).  The committee spread measures how
 much the answer depends on the potential; with ``ScanSettings.paths`` ≥ 2
-each member also reports the spread over relaxation paths (``path_spread_eV``,
-the largest over the members per n), how much it depends on where the
-relaxation started.  Flags:
+each member also reports how much lower than its first relaxation the sampled
+paths went (``path_gain_eV``) and the spread of their ends (``path_spread_eV``),
+the largest over the members per n: how much the answer depends on where and
+how the relaxation started.  Flags:
 
 - ``voltage_sign_disagreement``: members disagree on the sign of the step
   into n (one says Zn binds, another that it does not);
@@ -56,16 +57,19 @@ class Member:
     converged: tuple[bool | None, ...]
     kind: str  # "potential" or "reference"
     path_spread_eV: tuple[float | None, ...] = ()  # per n (None: n = 0, one path, or fewer than two converged)
+    path_gain_eV: tuple[float | None, ...] = ()  # per n: E(first path) − E(kept) (None: n = 0 or not sampled)
 
     @classmethod
     def from_scan(cls, name: str, scan: ScanResult) -> "Member":
         return cls(name, tuple(scan.curve.n_zn), tuple(scan.curve.eb_eV), tuple(scan.curve.voltage_V),
-                   scan.limit.n_max, tuple(scan.converged), "potential", (None, *scan.path_spread_eV))
+                   scan.limit.n_max, tuple(scan.converged), "potential", (None, *scan.path_spread_eV),
+                   (None, *scan.path_gain_eV))
 
     @classmethod
     def from_dft(cls, dft, name: str = "DFT") -> "Member":
+        none = (None,) * len(dft.curve.n_zn)
         return cls(name, tuple(dft.curve.n_zn), tuple(dft.curve.eb_eV), tuple(dft.curve.voltage_V),
-                   dft.limit.n_max, (None,) * len(dft.curve.n_zn), "reference", (None,) * len(dft.curve.n_zn))
+                   dft.limit.n_max, none, "reference", none, none)
 
     def at(self, n_values) -> tuple[list[float], list[float]]:
         """E_b at ``n_values`` and the voltage of the step into each n ≥ 1 (steps between successive n)."""
@@ -86,7 +90,7 @@ class CommitteeResult:
     formula_units: float
     substrate_formula: str
     opening: dict = field(default_factory=dict)
-    paths: int = 1  # relaxation paths per loading in the members' scans (1: the path spread is not sampled)
+    paths_sampled: int = 1  # relaxation paths per loading: sites × optimizers (1: the path dependence is not sampled)
 
     @property
     def potentials(self) -> list[Member]:
@@ -134,16 +138,25 @@ class CommitteeResult:
         v = self._matrix()[1]
         return [n for n, col in zip(self.n_zn[1:], v.T) if (col > 0).any() and (col <= 0).any()]
 
+    def _largest(self, key: str) -> list[float | None]:
+        """Per n, the largest of the potentials' ``key`` values (None where no member has one)."""
+        out: list[float | None] = []
+        for n in self.n_zn:
+            values = [v for m in self.potentials for k, v in zip(m.n_zn, getattr(m, key)) if k == n and v is not None]
+            out.append(max(values) if values else None)
+        return out
+
     @property
     def path_spread_eV(self) -> list[float | None]:
         """Largest spread of E(sub + nZn) over the relaxation paths of any potential (eV), per n; None where
         no member sampled two converged paths (n = 0 always)."""
-        ns = self.n_zn
-        out: list[float | None] = []
-        for n in ns:
-            values = [v for m in self.potentials for k, v in zip(m.n_zn, m.path_spread_eV) if k == n and v is not None]
-            out.append(max(values) if values else None)
-        return out
+        return self._largest("path_spread_eV")
+
+    @property
+    def path_gain_eV(self) -> list[float | None]:
+        """Largest E(first path) − E(kept) of any potential (eV), per n: how far below a one-path scan the
+        sampled paths went."""
+        return self._largest("path_gain_eV")
 
     @property
     def n_max_range(self) -> tuple[int, int]:
@@ -176,9 +189,10 @@ class CommitteeResult:
             "conservative_member": min(self.potentials, key=lambda m: m.n_max).name,
             "reference_member": self.reference.name if self.reference else None,
             "n_zn": ns, "eb_eV": eb, "voltage_V": volt, "spread_eV": self.spread_eV,
-            "paths_per_loading": self.paths,
+            "paths_per_loading": self.paths_sampled,
             "path_spread_eV": {**{m.name: list(m.path_spread_eV) for m in self.potentials},
                                "largest": self.path_spread_eV},
+            "path_gain_eV": {**{m.name: list(m.path_gain_eV) for m in self.potentials}, "largest": self.path_gain_eV},
             "voltage_spread_V": self.voltage_spread_V, "n_max": n_max,
             "converged": {m.name: list(m.converged) for m in self.members},
             "flags": {"voltage_sign_disagreement_n": self.voltage_sign_disagreement,
@@ -228,7 +242,7 @@ def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=CO
     validation = validation_summary(checks, reactions) if validate else {"skipped": True}
     opening = {c: opening_energy(s, closed) for c, s in scans.items()} if closed is not None else {}
     return CommitteeResult(name, tuple(members), scans, validation, settings.formula, units, substrate_formula,
-                           opening, settings.paths)
+                           opening, settings.paths * len(settings.optimizers))
 
 
 def opening_energy(scan: ScanResult, closed) -> dict:

@@ -3,14 +3,18 @@
 For n = 1 … N:
   1. find interfacial voids in the current relaxed cell (:mod:`.sites`);
   2. single-point screen a Zn at each candidate (one batched call, or in parallel);
-  3. relax the ``paths`` lowest-screened candidates (path sampling; default 1)
-     and keep the lowest relaxed energy -> E(sub + nZn), bond state of the
-     V–O–X bridges; the next n builds on that cell.
-With ``paths`` ≥ 2 the spread of the relaxed energies over the converged paths
-(``path_spread_eV``, eV) is reported per n: different starting sites end in
-different local minima of these flat interfaces (up to 1.6 eV apart on the
-bonded ``vo2-graphene-vac``), so one relaxation per loading gives *a* low
-minimum, and the path spread says how far from converged that is.
+  3. relax the ``paths`` lowest-screened candidates (path sampling; default 1),
+     each with the scan's optimizer and every one of ``path_optimizers``, and
+     keep the lowest converged relaxed energy -> E(sub + nZn), bond state of
+     the V–O–X bridges; the next n builds on that cell.
+The first path (lowest-screened site, the scan's optimizer) is the one a
+single-path scan relaxes.  Per n the scan reports ``path_gain_eV`` = E(first
+path) − E(kept) ≥ 0, how much lower sampling went than one relaxation would
+have, and ``path_spread_eV``, the spread of the converged ends (eV).  These
+interfaces are flat: the same start relaxed by BFGS and by FIRE then BFGS ended
+up to 1.6 eV apart on the bonded ``vo2-graphene-vac``, so one relaxation per
+loading gives *a* low minimum; a gain > 0 shows that it was not the lowest, a
+gain of 0 only that none of the sampled paths went lower.
 Each relaxation starts from the approximate Hessian of the cell it grew from
 (:func:`~.calculator.hessian_with_atoms_added`).
 Then, for every n (independent -> parallel), remove the Zn, relax again and
@@ -28,7 +32,7 @@ an upper bound before a scan starts.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +42,7 @@ from .adhesion import (DETACHES_BELOW_J_m2, LOCKED_ABOVE_J_m2, Adhesion, adhesio
                        work_of_adhesion)
 from .binding import BindingCurve, binding_curve
 from .bonds import BondState, Bridges, bond_state, find_bridges
-from .calculator import (ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator,
+from .calculator import (OPTIMIZERS, ZN_REFERENCES, Relaxed, RelaxSettings, ZnReference, calculator_info, check_calculator,
                          hessian_with_atoms_added, hessian_without_atoms, load_calculator, relax, single_point,
                          single_points, zn_reference)
 from .diagnosis import diagnose
@@ -65,6 +69,7 @@ class ScanSettings:
     calculator: str = "chgnet"
     accept_unconverged: bool = False
     paths: int = 1  # lowest-screened sites relaxed per loading; the lowest relaxed one is kept
+    path_optimizers: tuple[str, ...] = ()  # further optimizers each sampled site is also relaxed with
 
     def __post_init__(self) -> None:
         if int(self.max_zn) != self.max_zn or not 1 <= self.max_zn <= 60:
@@ -72,6 +77,9 @@ class ScanSettings:
         if int(self.paths) != self.paths or not 1 <= self.paths <= self.sites.max_sites:
             raise InputError("option --paths", f"got {self.paths!r}",
                              expected=f"an integer from 1 to the candidate sites ({self.sites.max_sites})")
+        for name in self.path_optimizers:
+            if name not in OPTIMIZERS:
+                raise InputError("option --path-optimizer", f"got {name!r}", expected=" / ".join(OPTIMIZERS))
         if self.zn_reference not in ZN_REFERENCES and not Path(self.zn_reference).is_file():
             raise InputError("option --zn-reference", f"got {self.zn_reference!r} (no such file)",
                              expected="bulk / atom / a DFT output file of a Zn-only cell")
@@ -79,18 +87,24 @@ class ScanSettings:
         check_eb_threshold(self.eb_threshold_eV)
         adhesion_label(0.0, locked_above_J_m2=self.locked_above_J_m2, detaches_below_J_m2=self.detaches_below_J_m2)
 
+    @property
+    def optimizers(self) -> tuple[str, ...]:
+        """The optimizers every sampled site is relaxed with: the scan's first, then the others."""
+        return tuple(dict.fromkeys((self.relax.optimizer, *self.path_optimizers)))
+
 
 @dataclass(frozen=True)
 class LoadingPath:
     """One relaxation path of a loading step: the screened site (Å) it started from, the single-point
-    energy there (eV) and the relaxation it ended in."""
+    energy there (eV), the optimizer and the relaxation it ended in."""
 
     site_A: tuple[float, float, float]
     screen_energy_eV: float
     relaxed: Relaxed
+    optimizer: str = "BFGS"
 
     def to_dict(self) -> dict:
-        return {"site_A": list(self.site_A), "screen_energy_eV": self.screen_energy_eV,
+        return {"site_A": list(self.site_A), "screen_energy_eV": self.screen_energy_eV, "optimizer": self.optimizer,
                 "energy_eV": self.relaxed.energy_eV, "relax_steps": self.relaxed.steps,
                 "relax_fmax_eV_A": self.relaxed.fmax_eV_A, "relax_converged": self.relaxed.converged}
 
@@ -106,6 +120,15 @@ def path_spread_eV(paths: tuple[LoadingPath, ...]) -> float | None:
     """max − min relaxed energy (eV) over the converged paths; None with fewer than two."""
     energies = [p.relaxed.energy_eV for p in paths if p.relaxed.converged]
     return float(max(energies) - min(energies)) if len(energies) >= 2 else None
+
+
+def path_gain_eV(paths: tuple[LoadingPath, ...]) -> float | None:
+    """E(first path) − E(kept path) (eV): how much lower the sampled paths went than the single path a
+    one-path scan relaxes; None with one path, or when the first or the kept path did not converge."""
+    first, kept = paths[0].relaxed, paths[lowest_path(paths)].relaxed
+    if len(paths) < 2 or not (first.converged and kept.converged):
+        return None
+    return float(first.energy_eV - kept.energy_eV)
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,10 @@ class ZnStep:
         return path_spread_eV(self.paths)
 
     @property
+    def path_gain_eV(self) -> float | None:
+        return path_gain_eV(self.paths)
+
+    @property
     def bonds_reform(self) -> bool:
         return self.bonds_unloaded.broken == 0
 
@@ -145,6 +172,7 @@ class ZnStep:
                 "relax_steps": self.loaded.steps, "relax_fmax_eV_A": self.loaded.fmax_eV_A,
                 "relax_converged": self.loaded.converged, "paths": [p.to_dict() for p in self.paths],
                 "path_kept": lowest_path(self.paths), "path_spread_eV": self.path_spread_eV,
+                "path_gain_eV": self.path_gain_eV,
                 "bonds_loaded": self.bonds_loaded.to_dict(),
                 "zn_removal_relaxed": self.unloaded is not None,
                 "energy_after_zn_removal_eV": None if self.unloaded is None else self.unloaded.energy_eV,
@@ -186,6 +214,12 @@ class ScanResult:
         fewer than two paths were relaxed or converged."""
         return [s.path_spread_eV for s in self.steps]
 
+    @property
+    def path_gain_eV(self) -> list[float | None]:
+        """E(first path) − E(kept) (eV) for n = 1, …: how much lower than a one-path scan's relaxation the
+        sampled paths went; None where not sampled or not converged."""
+        return [s.path_gain_eV for s in self.steps]
+
     def to_dict(self) -> dict:
         labels = sorted(set(self.bridges.labels))
         return {
@@ -200,6 +234,7 @@ class ScanResult:
             "voltage_V": list(self.curve.voltage_V),
             "converged": self.converged,
             "path_spread_eV": self.path_spread_eV,
+            "path_gain_eV": self.path_gain_eV,
             "n_max": self.limit.n_max,
             "n_max_per_formula_unit": self.limit.n_max / self.formula_units,
             "capacity_mAh_g": dict(self.capacity.capacity_mAh_g),
@@ -216,7 +251,7 @@ class ScanResult:
                          "substrate_relax_steps": self.settings.substrate_relax.steps,
                          "substrate_cell_relaxed": self.settings.substrate_relax.cell,
                          "accept_unconverged": self.settings.accept_unconverged,
-                         "paths": self.settings.paths,
+                         "paths": self.settings.paths, "path_optimizers": list(self.settings.optimizers),
                          "maxstep_A": self.settings.relax.maxstep_A,
                          "optimizer": self.settings.relax.optimizer,
                          "bfgs_alpha_eV_A2": self.settings.relax.bfgs_alpha_eV_A2,
@@ -309,7 +344,8 @@ def estimate_scan_seconds(atoms, settings: ScanSettings) -> dict:
     start, cpu = time.perf_counter(), time.process_time()
     probe.get_forces()
     t_step, c_step = time.perf_counter() - start, time.process_time() - cpu
-    steps = settings.substrate_relax.steps + (settings.paths + 1) * settings.max_zn * settings.relax.steps
+    per_zn = settings.paths * len(settings.optimizers) + 1
+    steps = settings.substrate_relax.steps + per_zn * settings.max_zn * settings.relax.steps
     points = settings.max_zn * settings.sites.max_sites
     return {"single_point_s": t_sp, "relax_step_s": t_step, "single_point_cpu_s": c_sp, "relax_step_cpu_s": c_step,
             "worst_case_relax_steps": steps, "worst_case_single_points": points,
@@ -352,14 +388,17 @@ def _relax_tracked(atoms, settings: RelaxSettings, calc: str, runner: TaskRunner
         return relax(atoms, settings, calc, on_step=advance, hessian=hessian)
 
 
-def _relax_paths(trials: list, start_hessian, settings: ScanSettings, runner: TaskRunner, n: int) -> list[Relaxed]:
-    """Relax each path's trial cell from the same Hessian: in parallel on a cluster, else one by one."""
-    calc = settings.calculator
-    if runner.distributed and len(trials) > 1:
-        return runner.map(_relax_task, [(t, settings.relax, calc, start_hessian) for t in trials],
-                          f"{calc}: relaxing {len(trials)} paths for {n} Zn")
-    label = (lambda k: f"{n} Zn") if len(trials) == 1 else (lambda k: f"{n} Zn, path {k + 1}/{len(trials)}")
-    return [_relax_tracked(t, settings.relax, calc, runner, label(k), start_hessian) for k, t in enumerate(trials)]
+def _relax_paths(jobs: list[tuple], start_hessian, calc: str, runner: TaskRunner, n: int) -> list[Relaxed]:
+    """Relax each path (trial cell, relax settings) from the same Hessian: in parallel on a cluster, else
+    one by one."""
+    if runner.distributed and len(jobs) > 1:
+        return runner.map(_relax_task, [(t, rs, calc, start_hessian) for t, rs in jobs],
+                          f"{calc}: relaxing {len(jobs)} paths for {n} Zn")
+
+    def label(k: int, rs: RelaxSettings) -> str:
+        return f"{n} Zn" if len(jobs) == 1 else f"{n} Zn, path {k + 1}/{len(jobs)} ({rs.optimizer})"
+
+    return [_relax_tracked(t, rs, calc, runner, label(k, rs), start_hessian) for k, (t, rs) in enumerate(jobs)]
 
 
 def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanResult:
@@ -386,12 +425,13 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
         energies = _screen(trials, calc, runner, n)
         screen_s, screened = screen_s + time.perf_counter() - t0, screened + len(trials)
         screen_cpu_s += time.process_time() - c0
-        tried = [int(k) for k in np.argsort(energies, kind="stable")[:settings.paths]]
-        relaxed = _relax_paths([trials[k] for k in tried], hessian_with_atoms_added(current.hessian, 1, alpha),
-                               settings, runner, n)
+        tried = [(int(k), replace(settings.relax, optimizer=opt))
+                 for k in np.argsort(energies, kind="stable")[:settings.paths] for opt in settings.optimizers]
+        relaxed = _relax_paths([(trials[k], rs) for k, rs in tried],
+                               hessian_with_atoms_added(current.hessian, 1, alpha), calc, runner, n)
         relaxations += relaxed
-        paths = tuple(LoadingPath(tuple(float(x) for x in sites[k]), float(energies[k]), r)
-                      for k, r in zip(tried, relaxed))
+        paths = tuple(LoadingPath(tuple(float(x) for x in sites[k]), float(energies[k]), r, rs.optimizer)
+                      for (k, rs), r in zip(tried, relaxed))
         loaded_steps.append((n, paths, len(sites)))
         current = paths[lowest_path(paths)].relaxed
     kept = [paths[lowest_path(paths)].relaxed for _, paths, _ in loaded_steps]
