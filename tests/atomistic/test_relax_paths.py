@@ -170,3 +170,21 @@ def test_two_paths_extend_the_single_path_scan_and_keep_the_lower(monkeypatch):
     assert removal[0] is None
     keep = full.loaded.atoms.get_tags() != 3
     np.testing.assert_array_equal(removal[1], hessian_without_atoms(full.loaded.hessian, keep))
+
+
+@pytest.mark.slow
+def test_paths_on_dask_workers_give_the_serial_paths():
+    """The paths of one loading are independent: on a local cluster they run in parallel, same ends."""
+    pytest.importorskip("chgnet")
+    from interstore.atomistic.scan import run_scan
+    from interstore.atomistic.structures import build_vo2_ti3c2
+
+    settings = ScanSettings(max_zn=1, relax=RelaxSettings(steps=3), substrate_relax=RelaxSettings(steps=3),
+                            sites=SiteSearch(max_sites=2), paths=2)
+    serial = run_scan(build_vo2_ti3c2(), settings)
+    parallel = run_scan(build_vo2_ti3c2(), settings, workers=2)
+    for a, b in zip(serial.steps[0].paths, parallel.steps[0].paths):
+        assert b.site_A == pytest.approx(a.site_A)
+        assert b.relaxed.energy_eV == pytest.approx(a.relaxed.energy_eV, abs=1e-4)
+        assert b.relaxed.steps == a.relaxed.steps
+    assert parallel.curve.eb_eV == pytest.approx(serial.curve.eb_eV, abs=1e-4)
