@@ -27,6 +27,7 @@ from .theoretical import TheoreticalCapacity, theoretical_capacity
 
 if TYPE_CHECKING:  # result types only; the analyses import their heavy libraries when they run
     from .atomistic.binding import BindingCurve
+    from .atomistic.committee import CommitteeSummary
     from .atomistic.limit import LimitCapacity
     from .echem.cv_analysis import CVAnalysis
     from .echem.eis import EisFit
@@ -65,6 +66,7 @@ class StudyResults:
     spectra: SpectraResults | None = None   # when the manifest has [spectra]
     rate_fit: StudyFit | None = None        # when it has a rate test and [simulation] (interstore.study_fit)
     eis_series: EisSeries | None = None     # when the EIS file holds several sweeps (``eis`` is sweep 1's fit)
+    committee: CommitteeSummary | None = None  # when [atomistic] scan_json is a committee scan
 
     def __repr__(self) -> str:
         return (f"<StudyResults {self.study.name!r}: {self.verdict.verdict} (tier {self.verdict.tier}); "
@@ -118,7 +120,8 @@ class StudyResults:
                       for p in self.rate_points],
             "cycling": [c.to_dict() for c in self.cycling],
             "atomistic": {"binding": self.binding.to_dict() if self.binding is not None else None,
-                          "limit": self.limit.to_dict() if self.limit is not None else None},
+                          "limit": self.limit.to_dict() if self.limit is not None else None,
+                          "committee": self.committee.to_dict() if self.committee is not None else None},
             "simulation": None if self.ragone_simulated is None
             else {kind: curve.to_dict() for kind, curve in self.ragone_simulated.items()},
             "ledger": self.ledger.to_dict() if self.ledger is not None else None,
@@ -230,19 +233,23 @@ def rate_points(cycling: Sequence[CyclingAnalysis], cv: CVAnalysis | None, masse
 
 
 def _scan_curve(path: Path):
-    """Binding curve and n_max per formula unit from ``interstore interface scan/energies --json`` output."""
+    """Binding curve, n_max per formula unit and, for a committee scan, its summary (else None) from
+    ``interstore interface scan/energies --json`` output."""
     import json
 
     from .atomistic.binding import binding_curve
+    from .atomistic.committee import CommitteeSummary
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        committee = None
         if "per_member" in data:  # a committee scan: the member with the lowest n_max (conservative)
+            committee = CommitteeSummary.from_json(data)
             data = data["per_member"][data["conservative_member"]]
         b = data["binding"]
         energies = {int(n): float(e) for n, e in zip(b["n_zn"], b["energy_eV"])}
         curve = binding_curve(energies, float(b["e_substrate_eV"]), float(b["e_zn_ref_eV_per_atom"]))
-        return curve, float(data["n_max_per_formula_unit"])
+        return curve, float(data["n_max_per_formula_unit"]), committee
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(path, "not a JSON file", expected="the --json output of 'interstore interface scan'") from None
     except (KeyError, TypeError, ValueError) as exc:
@@ -252,13 +259,14 @@ def _scan_curve(path: Path):
 
 
 def _atomistic(study: Manifest):
-    """Binding curve (manifest E_b(n) list or a scan JSON) and the limit capacity on every basis."""
+    """Binding curve (manifest E_b(n) list or a scan JSON), the limit capacity on every basis and the
+    committee summary of a committee scan (else None)."""
     from .atomistic.binding import binding_curve
     from .atomistic.limit import limit_capacity
     from .atomistic.reversible import reversible_limit
 
     a = study.manifest.atomistic
-    curve = n_max = None
+    curve = n_max = committee = None
     if a.binding_energies_eV and a.scan_json is not None:
         raise ManifestError(study.path, "both binding_energies_eV and scan_json given", where="section [atomistic]",
                          expected="one source of E_b(n)")
@@ -267,14 +275,14 @@ def _atomistic(study: Manifest):
         curve = binding_curve({n + 1: e for n, e in enumerate(a.binding_energies_eV)}, 0.0, 0.0)
         n_max = reversible_limit(curve).n_max
     if a.scan_json is not None:
-        curve, n_max = _scan_curve(study.resolve(a.scan_json))
+        curve, n_max, committee = _scan_curve(study.resolve(a.scan_json))
     if a.n_max is not None:
         n_max = a.n_max
     if n_max is None:
         raise ManifestError(study.path, "no reversible Zn count", where="section [atomistic]",
                          expected="n_max, binding_energies_eV or scan_json")
     formula = a.formula or study.manifest.material.active_formula
-    return curve, limit_capacity(n_max, formula, masses=study.masses)
+    return curve, limit_capacity(n_max, formula, masses=study.masses), committee
 
 
 def _simulate(study: Manifest) -> dict[str, RagoneCurve]:
@@ -340,7 +348,7 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
     points = rate_points(cycling, cv, study.masses, capacity_relative_sigma=m.ledger.capacity_relative_sigma,
                          capacitive_fraction_sigma=m.ledger.capacitive_fraction_sigma)
     tick(STAGES[4])
-    binding, limit = _atomistic(study) if m.atomistic is not None else (None, None)
+    binding, limit, committee = _atomistic(study) if m.atomistic is not None else (None, None, None)
     tick(STAGES[5])
     ragone = _simulate(study) if (simulate and m.simulation is not None) else None
     tick(STAGES[6])
@@ -376,7 +384,8 @@ def analyse_study(path: str | Path | Manifest, *, simulate: bool = True,
                                        controls_excess_mAh_g=_lowest_rate_excess(controls)))
     tick(STAGES[9])
     results = StudyResults(study, bulk, eis, gitt, r_s, cv, cycling, points, binding, limit, ragone, ledger, verdict,
-                           site_fraction, controls=controls, spectra=spectra, eis_series=eis_series)
+                           site_fraction, controls=controls, spectra=spectra, eis_series=eis_series,
+                           committee=committee)
     if simulate:
         from dataclasses import replace
 

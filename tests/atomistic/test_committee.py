@@ -129,8 +129,11 @@ def test_report_reads_the_conservative_member_of_a_committee_scan(tmp_path):
     d = c.to_dict()
     assert d["conservative_member"] == "B"
     (tmp_path / "scan.json").write_text(json.dumps(d), encoding="utf-8")
-    curve, n_max = _scan_curve(tmp_path / "scan.json")
+    curve, n_max, summary = _scan_curve(tmp_path / "scan.json")
     assert n_max == 0.5 and curve.eb_eV == pytest.approx(curve_b.eb_eV)
+    assert summary.used_member == "B" and summary.n_max == {"A": 2, "B": 1}
+    assert summary.spread_eV == pytest.approx(c.spread_eV) and summary.paths_per_loading == 1
+    assert summary.capacity_range_mAh_g == pytest.approx(c.capacity_range_mAh_g())
 
 
 def test_path_spread_is_the_largest_over_the_members_and_absent_where_not_sampled():

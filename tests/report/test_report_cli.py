@@ -107,6 +107,43 @@ def test_scan_json_feeds_the_limit(run_cli, minimal_study, tmp_path):
     assert code == 2 and "scan.json" in err and "n_zn" in err
 
 
+def test_committee_scan_json_is_summarised_in_the_report(run_cli, minimal_study, tmp_path):
+    """The report uses the conservative member's curve and says what the committee gives (escaped)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from interstore.atomistic.binding import binding_curve
+    from interstore.atomistic.committee import CommitteeResult, Member
+
+    curves = {"chgnet": binding_curve({1: -101.0, 2: -102.1}, -100.0, -0.2),
+              "<b>7net</b>": binding_curve({1: -100.5, 2: -100.4}, -100.0, -0.2)}
+    n_max = {"chgnet": 2, "<b>7net</b>": 1}
+    members = tuple(replace(Member(k, tuple(c.n_zn), tuple(c.eb_eV), tuple(c.voltage_V), n_max[k], (True,) * 3,
+                                   "potential"), path_gain_eV=(None, 0.25, 0.0)) for k, c in curves.items())
+    scans = {k: SimpleNamespace(to_dict=lambda c=c, k=k: {"binding": c.to_dict(), "n_max_per_formula_unit": n_max[k] / 2})
+             for k, c in curves.items()}
+    result = CommitteeResult("cell", members, scans, {"skipped": True}, "V8O16", 2.0, "C25", paths_sampled=2)
+    (tmp_path / "scan.json").write_text(json.dumps(result.to_dict()), encoding="utf-8")
+    study = minimal_study()
+    text = study.read_text(encoding="utf-8")
+    start = text.index("binding_energies_eV")
+    study.write_text(text[:start] + 'scan_json = "scan.json"\n' + text[text.index("\n", start) + 1:], encoding="utf-8")
+    code, _, err = run_cli("report", study, "--out", tmp_path / "out")
+    assert code == 0, err
+    rep = _json(tmp_path / "out" / "report.json")
+    c = rep["atomistic"]["committee"]
+    assert c["used_member"] == "<b>7net</b>" and rep["atomistic"]["limit"]["n_max"] == 0.5
+    assert c["n_max"] == n_max and c["paths_per_loading"] == 2 and c["path_gain_eV"] == [None, 0.25, 0.0]
+    # 1 and 2 Zn per cell = 0.5 and 1 Zn per V8O16 (663.52 g/mol): 1 and 2 e- -> 40.4 and 80.8 mAh/g
+    assert (c["limit_capacity_mAh_g"]["at_min_n_max"], c["limit_capacity_mAh_g"]["at_max_n_max"]) == \
+        pytest.approx((40.39, 80.79), abs=0.01)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;7net&lt;/b&gt;" in page and "<b>7net</b>" not in page
+    assert "n_max per cell chgnet 2, &lt;b&gt;7net&lt;/b&gt; 1" in page and "40–81 mAh g⁻¹ (active V8O16)" in page
+    # spread max − min of E_b(n): n = 2: (−102.1 + 100 + 0.4) − (−100.4 + 100 + 0.4) = −1.7 − 0.0 = 1.70 eV
+    assert "1.70 eV (n = 2)" in page and "at most 0.25 eV below the first" in page
+
+
 @pytest.mark.filterwarnings("ignore:Simulating circuit based on initial parameters")
 def test_eis_fit_sets_the_series_resistance(run_cli, minimal_study, tmp_path):
     import numpy as np

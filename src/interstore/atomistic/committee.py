@@ -211,6 +211,41 @@ class CommitteeResult:
         return out
 
 
+@dataclass(frozen=True)
+class CommitteeSummary:
+    """What a study report takes from a committee scan's JSON (``CommitteeResult.to_dict``): the members,
+    the member whose curve the report uses (the lowest n_max), n_max per member, the limit capacity at both
+    ends of the n_max range (mAh g⁻¹, ``basis``), the committee spread of E_b(n) (eV, n = 0, 1, …), the
+    relaxation paths per loading and the largest drop below the first path (eV, per n; None: not sampled)."""
+
+    members: tuple[str, ...]
+    used_member: str
+    n_max: dict[str, int]
+    capacity_range_mAh_g: tuple[float, float]
+    basis: str
+    spread_eV: tuple[float, ...]
+    paths_per_loading: int
+    path_gain_eV: tuple[float | None, ...]
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CommitteeSummary":
+        """From the parsed ``--json`` output of ``interstore interface scan`` (KeyError/TypeError if malformed)."""
+        cap = data["limit_capacity_mAh_g"]
+        gain = data.get("path_gain_eV") or {}
+        return cls(tuple(data["members"]), str(data["conservative_member"]),
+                   {m: int(data["n_max"][m]) for m in data["members"]},
+                   (float(cap["at_min_n_max"]), float(cap["at_max_n_max"])), str(cap["basis"]),
+                   tuple(float(x) for x in data["spread_eV"]), int(data.get("paths_per_loading", 1)),
+                   tuple(gain.get("largest") or [None] * len(data["spread_eV"])))
+
+    def to_dict(self) -> dict:
+        return {"members": list(self.members), "used_member": self.used_member, "n_max": dict(self.n_max),
+                "limit_capacity_mAh_g": {"basis": self.basis, "at_min_n_max": self.capacity_range_mAh_g[0],
+                                         "at_max_n_max": self.capacity_range_mAh_g[1]},
+                "spread_eV": list(self.spread_eV), "paths_per_loading": self.paths_per_loading,
+                "path_gain_eV": list(self.path_gain_eV)}
+
+
 def run_committee(atoms, settings: ScanSettings = ScanSettings(), calculators=COMMITTEE, *, name: str = "structure",
                   reference=None, validate: bool = True, closed=None, workers: int = 1, scheduler: str | None = None,
                   show_progress: bool = False) -> CommitteeResult:

@@ -174,6 +174,26 @@ def eis_series_section(series: dict, figures: dict[str, str]) -> str:
             + figs)
 
 
+def committee_paragraph(c: dict | None) -> str:
+    """How far the committee of potentials behind a scan agrees: n_max per member, the member used, the
+    capacity range, the largest E_b spread and whether the relaxation paths were sampled ('' without one)."""
+    if c is None:
+        return ""
+    n_max = ", ".join(f"{esc(m)} {c['n_max'][m]}" for m in c["members"])
+    cap = c["limit_capacity_mAh_g"]
+    spread = max(c["spread_eV"], default=0.0)
+    at = c["spread_eV"].index(spread) if c["spread_eV"] else 0
+    gains = [g for g in c["path_gain_eV"] if g is not None]
+    paths = ("relaxation paths not sampled (one per loading): the spread does not include the dependence on the "
+             "starting site and optimizer" if c["paths_per_loading"] == 1 else
+             f"{c['paths_per_loading']} relaxation paths per loading; the lowest went at most "
+             f"{num(max(gains, default=0.0), '.2f')} eV below the first")
+    return (f"<p>From a committee scan: n_max per cell {n_max}; this report uses {esc(c['used_member'])}, the "
+            f"member with the lowest n_max. Over the committee the limit capacity is {num(cap['at_min_n_max'], '.0f')}"
+            f"–{num(cap['at_max_n_max'], '.0f')} mAh g⁻¹ ({esc(cap['basis'])}); the largest spread of E_b(n) between "
+            f"the potentials is {num(spread, '.2f')} eV (n = {at}); {paths}.</p>")
+
+
 def kinetics_warning(text: str) -> str:
     """A warning paragraph placed right under the numbers it qualifies."""
     return f'<p class="banner">warning: {esc(text)}</p>' if text else ""
@@ -281,7 +301,8 @@ def study_page(report: dict, figures: dict[str, str], table1_rows: list[list[str
                          html_table(["basis", "limit capacity (mAh g⁻¹)"],
                                     [[lim["basis_labels"][b], f"{lim['capacity_mAh_g'][b]:.1f}"] for b in BASES])
                          + f"<p>n_max = {lim['n_max']:g} Zn per {esc(lim['formula'])}. "
-                           f"{esc(lim['quoted_comparison']['statement'])}</p>" + figs("binding")))
+                           f"{esc(lim['quoted_comparison']['statement'])}</p>"
+                         + committee_paragraph(report["atomistic"].get("committee")) + figs("binding")))
     if report.get("spectra"):
         sections.append(("Structural tracking from spectra", spectra_section(report["spectra"], figures)))
     if "ragone" in figures:
