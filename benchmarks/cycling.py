@@ -5,7 +5,7 @@ Run: ``python benchmarks/cycling.py``.  Prints wall and CPU time and peak Python
 (and of the scipy modules the analyses use) is timed as its own row, so the fit rows time the fits.
 
 Targets: 10⁶ galvanostatic points in < 2 s and < 100 MiB; a Randles fit in < 2 s; the worst
-case (a finite-length fit that cannot converge) bounded by 3 starts + 1 x_scale retry × 500 evaluations; the Lin-KK
+case (a finite-length fit that cannot converge) bounded by 3 starts + the first again with x_scale, × 500 evaluations; the Lin-KK
 check and the covariance add < 1 s to a fit; a DRT of 71 frequencies (GCV over 33 λ) in < 2 s.
 Side by side with references in the same process: ``fit_eis`` (Lin-KK + fit + covariance) against a
 bare impedance.py ``CustomCircuit.fit`` from the same start (ratio printed), and ``lin_kk`` (impedance.py
