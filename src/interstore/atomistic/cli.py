@@ -283,7 +283,7 @@ def _print_member(name: str, result) -> None:
     contacts = ", ".join(f"{k}: {v}" for k, v in d["cross_interface_contacts"].items()) or "none"
     console.print(f"  interface {d['interface']}: gap {d['interfacial_gap_A']:.2f} Å, cross-interface contacts "
                   f"{contacts}; n_max: {d['n_max_reason']}", highlight=False)
-    sp, step = (_seconds(cost.get(k)) for k in ("single_point_cpu_s", "relax_step_cpu_s"))
+    sp, step = (_or_na(cost.get(k)) for k in ("single_point_cpu_s", "relax_step_cpu_s"))
     console.print(f"  cost: {cost['cpu_s']:.0f} s CPU ({cost['wall_s']:.0f} s wall) in this process; per single "
                   f"point {sp} s CPU, per relaxation step {step} s CPU ({cost['relax_steps']} steps, "
                   f"{result.settings.relax.optimizer})", highlight=False)
@@ -307,17 +307,15 @@ def _paths_line(result) -> str:
         return ("relaxation paths: one per loading (--paths 1), so the dependence on the path is not sampled; on "
                 "the bonded vo2-graphene-vac cell two optimizers from the same start ended up to 1.6 eV apart: "
                 "--paths 2 --path-optimizer FIRE+BFGS samples it")
-
-    def ev(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
-
-    per_n = "; ".join(f"n = {s.n_zn}: {ev(s.path_gain_eV)} / {ev(s.path_spread_eV)}" for s in result.steps)
+    per_n = "; ".join(f"n = {s.n_zn}: {_or_na(s.path_gain_eV, '.3f')} / {_or_na(s.path_spread_eV, '.3f')}"
+                      for s in result.steps)
     return (f"relaxation paths: the {k} lowest-screened site(s) × {' and '.join(optimizers)}, lowest converged "
             f"kept; below the first path by / spread of the ends (eV, n/a: not converged): {per_n}")
 
 
-def _seconds(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+def _or_na(value: float | None, fmt: str = ".2f") -> str:
+    """``value`` formatted, or "n/a" where there is none."""
+    return "n/a" if value is None else format(value, fmt)
 
 
 def _committee_table(result):
@@ -334,7 +332,7 @@ def _committee_table(result):
         flag = "SIGN DISAGREES" if n in result.voltage_sign_disagreement else ""
         gain, spread = result.path_gain_eV[k], result.path_spread_eV[k]
         path_cell = "" if k == 0 else ("not sampled" if result.paths_sampled == 1 else
-                                       " / ".join("n/a" if v is None else f"{v:.3f}" for v in (gain, spread)))
+                                       f"{_or_na(gain, '.3f')} / {_or_na(spread, '.3f')}")
         rows.append((n, *cells, f"{result.eb_mean_eV[k]:.3f}", f"{result.spread_eV[k]:.3f}", path_cell, volt, flag))
     low, high = result.n_max_range
     q_low, q_high = result.capacity_range_mAh_g()

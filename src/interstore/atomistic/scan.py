@@ -411,6 +411,7 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
     bridges = find_bridges(substrate.atoms)
     adhesion = _adhesion(substrate.atoms, settings, substrate.energy_eV)
     loaded_steps: list[tuple[int, tuple[LoadingPath, ...], int]] = []
+    kept: list[Relaxed] = []  # the lowest converged path of each loading, the cell the next n builds on
     current, stopped = substrate, None
     screen_s, screen_cpu_s, screened = 0.0, 0.0, 0
     relaxations = [substrate]
@@ -434,7 +435,7 @@ def _scan(atoms, settings: ScanSettings, name: str, runner: TaskRunner) -> ScanR
                       for (k, rs), r in zip(tried, relaxed))
         loaded_steps.append((n, paths, len(sites)))
         current = paths[lowest_path(paths)].relaxed
-    kept = [paths[lowest_path(paths)].relaxed for _, paths, _ in loaded_steps]
+        kept.append(current)
     if len(bridges):
         unloaded = runner.map(_relax_task, [(_without_zn(r.atoms), settings.relax, calc,
                                              hessian_without_atoms(r.hessian, r.atoms.get_tags() != ZN_TAG))

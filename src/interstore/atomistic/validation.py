@@ -68,7 +68,6 @@ in the tests as ``KNOWN_MISSES`` so that a change in either direction shows:
   data describe a magnetic insulator whose V–V pairs in the basal plane
   are pushed apart.
 
-
 On the line (``ON_THE_LINE``: within 0.25 % of the tolerance, reported as a
 miss whenever over 3 %, pinned in the tests to that band rather than to a
 side):
